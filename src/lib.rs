@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod message;
+mod messages;
+pub mod validate;
+pub mod value;
+
+pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
+pub use message::pubsub::{
+    Event, EventReceived, Publish, Published, Subscribe, Subscribed, Unsubscribe, Unsubscribed,
+};
+pub use message::rpc::{
+    Call, CallResult, Cancel, Interrupt, Invocation, Register, Registered, Unregister,
+    Unregistered, Yield,
+};
+pub use message::session::{Abort, Authenticate, Challenge, ErrorReply, Goodbye, Hello, Welcome};
+pub use message::{Correlation, Principal, WampMessage};
+pub use messages::{Family, Message, MessageType};
+pub use validate::{
+    check_or_raise_extra, check_or_raise_id, check_or_raise_realm_name, check_or_raise_uri,
+    identify_realm_name_category, is_valid_enc_algo, is_valid_enc_serializer, RealmNameCategory,
+    UriRule, PAYLOAD_ENC_CRYPTO_BOX, PAYLOAD_ENC_MQTT, PAYLOAD_ENC_STANDARD_IDENTIFIERS,
+};
+pub use value::{Dict, Value};

@@ -1,0 +1,98 @@
+//! The 25 WAMP messages as owned types, grouped by family as the schema groups them.
+//!
+//! Each type implements [`WampMessage`]: `parse` from the raw message array with autobahn's
+//! checks, and `marshal` back to the array autobahn emits. [`Message`](crate::Message) is the
+//! enum over all of them.
+
+mod fields;
+pub mod pubsub;
+pub mod rpc;
+pub mod session;
+
+#[allow(unused_imports)]
+pub(crate) use fields::{EncOptions, Extra, Wmsg};
+
+use crate::error::ValidationError;
+use crate::value::{Dict, Value};
+
+/// What every WAMP message type provides.
+pub trait WampMessage: Sized {
+    /// The WAMP message code (`PUBLISH` is 16; `EVENT_RECEIVED` is 337).
+    const MESSAGE_TYPE: u64;
+    /// The upper-case name used in the spec and in error messages (`"PUBLISH"`).
+    const NAME: &'static str;
+
+    /// Parses the raw message array (code first), with autobahn's validation.
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError>;
+
+    /// The raw message array, exactly as autobahn's `marshal()` builds it.
+    fn marshal(&self) -> Vec<Value>;
+
+    /// The message's tracing metadata.
+    fn correlation(&self) -> &Correlation;
+
+    /// The message's tracing metadata, to set it.
+    fn correlation_mut(&mut self) -> &mut Correlation;
+}
+
+/// Message correlation: tracing metadata every message carries in memory (autobahn's
+/// `correlation_id`, `correlation_uri`, `correlation_is_anchor`, `correlation_is_last`).
+///
+/// It is never serialized, and, as in autobahn, it takes no part in message equality: two
+/// messages with the same content are equal whatever their correlation says.
+#[derive(Debug, Clone, Default)]
+pub struct Correlation {
+    /// An identifier tying related messages together (a trace).
+    pub correlation_id: Option<String>,
+    /// The URI the correlated messages are about.
+    pub correlation_uri: Option<String>,
+    /// Whether this message starts the correlated sequence.
+    pub correlation_is_anchor: Option<bool>,
+    /// Whether this message ends the correlated sequence.
+    pub correlation_is_last: Option<bool>,
+}
+
+impl PartialEq for Correlation {
+    /// Always true: correlation is metadata, not message content.
+    fn eq(&self, _: &Correlation) -> bool {
+        true
+    }
+}
+
+/// One hop of a routed message's path (`forward_for` in options and details): the session,
+/// authid and authrole a router forwarded the message for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The session ID.
+    pub session: i64,
+    /// The session's authentication ID.
+    pub authid: String,
+    /// The session's authentication role.
+    pub authrole: String,
+}
+
+impl Principal {
+    fn to_value(&self) -> Value {
+        let mut d = Dict::with_capacity(3);
+        d.insert("session".into(), Value::Int(self.session));
+        d.insert("authid".into(), Value::Str(self.authid.clone()));
+        d.insert("authrole".into(), Value::Str(self.authrole.clone()));
+        Value::Map(d)
+    }
+}
+
+/// Marshals a `forward_for` list.
+pub(crate) fn forward_for_value(ff: &[Principal]) -> Value {
+    Value::List(ff.iter().map(Principal::to_value).collect())
+}
+
+/// Builds an options/details dict from `(key, Option<value>)` pairs, skipping the `None`s, in
+/// order: how autobahn's `marshal` methods build theirs.
+macro_rules! extra {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        let mut d = $crate::value::Dict::new();
+        $( if let Some(v) = $value { d.insert(::std::string::String::from($key), $crate::value::Value::from(v)); } )*
+        d
+    }};
+}
+pub(crate) use extra;

@@ -1,0 +1,228 @@
+//! The one table of the 25 WAMP messages, and what it generates: [`MessageType`], [`Message`],
+//! dispatch by code, `Display` and `From` conversions.
+
+use core::fmt;
+
+use crate::error::ValidationError;
+use crate::message::pubsub::*;
+use crate::message::rpc::*;
+use crate::message::session::*;
+use crate::message::{Correlation, WampMessage};
+use crate::value::Value;
+
+/// Calls `$callback!` with the table of the 25 messages:
+/// `(Variant, OwnedType, code, flatbuffers_tag, "NAME", family)`.
+///
+/// The FlatBuffers tag is the WAMP code, except EVENT_RECEIVED (337, but 37 on that wire, where
+/// the union tag is a `u8`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_message {
+    ($callback:ident) => {
+        $callback! {
+            (Hello, Hello, 1, 1, "HELLO", Session),
+            (Welcome, Welcome, 2, 2, "WELCOME", Session),
+            (Abort, Abort, 3, 3, "ABORT", Session),
+            (Challenge, Challenge, 4, 4, "CHALLENGE", Session),
+            (Authenticate, Authenticate, 5, 5, "AUTHENTICATE", Session),
+            (Goodbye, Goodbye, 6, 6, "GOODBYE", Session),
+            (Error, ErrorReply, 8, 8, "ERROR", Common),
+            (Publish, Publish, 16, 16, "PUBLISH", PubSub),
+            (Published, Published, 17, 17, "PUBLISHED", PubSub),
+            (Subscribe, Subscribe, 32, 32, "SUBSCRIBE", PubSub),
+            (Subscribed, Subscribed, 33, 33, "SUBSCRIBED", PubSub),
+            (Unsubscribe, Unsubscribe, 34, 34, "UNSUBSCRIBE", PubSub),
+            (Unsubscribed, Unsubscribed, 35, 35, "UNSUBSCRIBED", PubSub),
+            (Event, Event, 36, 36, "EVENT", PubSub),
+            (EventReceived, EventReceived, 337, 37, "EVENT_RECEIVED", PubSub),
+            (Call, Call, 48, 48, "CALL", Rpc),
+            (Cancel, Cancel, 49, 49, "CANCEL", Rpc),
+            (Result, CallResult, 50, 50, "RESULT", Rpc),
+            (Register, Register, 64, 64, "REGISTER", Rpc),
+            (Registered, Registered, 65, 65, "REGISTERED", Rpc),
+            (Unregister, Unregister, 66, 66, "UNREGISTER", Rpc),
+            (Unregistered, Unregistered, 67, 67, "UNREGISTERED", Rpc),
+            (Invocation, Invocation, 68, 68, "INVOCATION", Rpc),
+            (Interrupt, Interrupt, 69, 69, "INTERRUPT", Rpc),
+            (Yield, Yield, 70, 70, "YIELD", Rpc),
+        }
+    };
+}
+
+/// The family a message belongs to, as the schema files group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Session lifecycle: HELLO .. GOODBYE.
+    Session,
+    /// ERROR, shared by both patterns.
+    Common,
+    /// Publish and subscribe.
+    PubSub,
+    /// Remote procedure calls.
+    Rpc,
+}
+
+macro_rules! define_messages {
+    ($(($variant:ident, $ty:ident, $code:literal, $tag:literal, $name:literal, $family:ident)),* $(,)?) => {
+        /// The type of a WAMP message: one of the 25.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum MessageType {
+            $(
+                #[doc = concat!("`", $name, "` (", stringify!($code), ")")]
+                $variant,
+            )*
+        }
+
+        impl MessageType {
+            /// All 25, in code order.
+            pub const ALL: [MessageType; 25] = [$(MessageType::$variant),*];
+
+            /// The WAMP message code.
+            pub const fn code(self) -> u64 {
+                match self { $(MessageType::$variant => $code,)* }
+            }
+
+            /// The FlatBuffers union tag (the code, but 37 for EVENT_RECEIVED).
+            pub const fn flatbuffers_tag(self) -> u8 {
+                match self { $(MessageType::$variant => $tag,)* }
+            }
+
+            /// The upper-case name (`"PUBLISH"`).
+            pub const fn name(self) -> &'static str {
+                match self { $(MessageType::$variant => $name,)* }
+            }
+
+            /// The family.
+            pub const fn family(self) -> Family {
+                match self { $(MessageType::$variant => Family::$family,)* }
+            }
+
+            /// The type with WAMP code `code`.
+            pub const fn from_code(code: u64) -> Option<MessageType> {
+                match code { $($code => Some(MessageType::$variant),)* _ => None }
+            }
+
+            /// The type with FlatBuffers union tag `tag`.
+            pub const fn from_flatbuffers_tag(tag: u8) -> Option<MessageType> {
+                match tag { $($tag => Some(MessageType::$variant),)* _ => None }
+            }
+        }
+
+        /// Any WAMP message.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)] // moved rarely; boxing would cost every decode
+        pub enum Message {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $variant($ty),
+            )*
+        }
+
+        impl Message {
+            /// The message's type.
+            pub fn message_type(&self) -> MessageType {
+                match self { $(Message::$variant(_) => MessageType::$variant,)* }
+            }
+
+            /// Parses a raw message array, dispatching on its code (autobahn's
+            /// `WampSerializer.unserialize` checks, then the type's `parse`).
+            pub fn parse(wmsg: &[Value]) -> Result<Message, ValidationError> {
+                let code = message_code(wmsg)?;
+                match code {
+                    $($code => $ty::parse(wmsg).map(Message::$variant),)*
+                    _ => unreachable!("message_code returns known codes only"),
+                }
+            }
+
+            /// The raw message array, as autobahn's `marshal()` builds it.
+            pub fn marshal(&self) -> Vec<Value> {
+                match self { $(Message::$variant(m) => m.marshal(),)* }
+            }
+
+            /// The message's tracing metadata.
+            pub fn correlation(&self) -> &Correlation {
+                match self { $(Message::$variant(m) => m.correlation(),)* }
+            }
+
+            /// The message's tracing metadata, to set it.
+            pub fn correlation_mut(&mut self) -> &mut Correlation {
+                match self { $(Message::$variant(m) => m.correlation_mut(),)* }
+            }
+        }
+
+        $(
+            impl From<$ty> for Message {
+                fn from(m: $ty) -> Message {
+                    Message::$variant(m)
+                }
+            }
+
+            impl fmt::Display for $ty {
+                /// `PUBLISH [16, 1, {}, "com.myapp.topic"]`: the name and the marshalled array.
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    write!(f, "{} {}", $name, Value::List(self.marshal()))
+                }
+            }
+        )*
+
+        impl fmt::Display for Message {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { $(Message::$variant(m) => m.fmt(f),)* }
+            }
+        }
+    };
+}
+
+for_each_message!(define_messages);
+
+/// The code of a raw message, checked as autobahn's `unserialize` checks it.
+fn message_code(wmsg: &[Value]) -> Result<u64, ValidationError> {
+    let first = wmsg
+        .first()
+        .ok_or_else(|| ValidationError::protocol("missing message type in WAMP message"))?;
+    let code = match first {
+        Value::Int(_) | Value::UInt(_) => first.as_u64(),
+        other => {
+            return Err(ValidationError::protocol(format!(
+                "invalid type {} for WAMP message type",
+                other.type_name()
+            )))
+        }
+    };
+    match code.and_then(MessageType::from_code) {
+        Some(t) => Ok(t.code()),
+        None => Err(ValidationError::protocol(format!(
+            "invalid WAMP message type {first}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        for t in MessageType::ALL {
+            assert_eq!(MessageType::from_code(t.code()), Some(t));
+            assert_eq!(
+                MessageType::from_flatbuffers_tag(t.flatbuffers_tag()),
+                Some(t)
+            );
+        }
+        assert_eq!(MessageType::from_code(37), None);
+        assert_eq!(MessageType::EventReceived.code(), 337);
+    }
+
+    #[test]
+    fn envelope_errors() {
+        let e = |v: Vec<Value>| Message::parse(&v).unwrap_err().to_string();
+        assert_eq!(e(vec![]), "missing message type in WAMP message");
+        assert_eq!(
+            e(vec![Value::from("16")]),
+            "invalid type str for WAMP message type"
+        );
+        assert_eq!(e(vec![Value::Int(9999)]), "invalid WAMP message type 9999");
+        assert_eq!(e(vec![Value::Int(37)]), "invalid WAMP message type 37");
+    }
+}

@@ -1,0 +1,278 @@
+//! The dynamic value carried in `args`, `kwargs`, options and details.
+//!
+//! WAMP payloads are schemaless, so they need a small value model. Two things set this one apart
+//! from a generic JSON value: **bytes are distinct from strings** (every WAMP serializer but JSON
+//! carries binary natively, and JSON carries it by autobahn's `"\u0000" + base64` convention),
+//! and **maps keep insertion order**, because autobahn writes keys in insertion order and byte
+//! compatibility depends on it. Integers cover the whole `i64` and `u64` range.
+
+use core::fmt;
+
+use indexmap::IndexMap;
+
+/// A map with string keys that keeps insertion order (a Python `dict`).
+///
+/// Equality ignores order, as Python's does; serialization keeps it.
+pub type Dict = IndexMap<String, Value>;
+
+/// A dynamically typed WAMP value.
+///
+/// Integers have two variants so that the whole `i64` and `u64` ranges are representable:
+/// decoders produce [`Value::Int`] for every integer that fits an `i64` and [`Value::UInt`] only
+/// above `i64::MAX`. Equality compares integers by numeric value, whichever variant holds them.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// JSON `null`, Python `None`.
+    Null,
+    /// A boolean (never equal to an integer, unlike in Python).
+    Bool(bool),
+    /// A signed integer.
+    Int(i64),
+    /// An unsigned integer; decoders use it only for values above `i64::MAX`.
+    UInt(u64),
+    /// A 64-bit float.
+    Float(f64),
+    /// A UTF-8 string.
+    Str(String),
+    /// A byte string (Python `bytes`).
+    Bytes(Vec<u8>),
+    /// A list.
+    List(Vec<Value>),
+    /// A map with string keys, in insertion order.
+    Map(Dict),
+}
+
+impl Value {
+    /// An integer value in canonical form: [`Value::Int`] when it fits an `i64`.
+    pub fn from_u64(v: u64) -> Value {
+        match i64::try_from(v) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::UInt(v),
+        }
+    }
+
+    /// The value as an integer, if it is one (booleans are not).
+    pub fn as_i128(&self) -> Option<i128> {
+        match *self {
+            Value::Int(i) => Some(i128::from(i)),
+            Value::UInt(u) => Some(i128::from(u)),
+            _ => None,
+        }
+    }
+
+    /// The value as a `u64`, if it is a non-negative integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match *self {
+            Value::Int(i) => u64::try_from(i).ok(),
+            Value::UInt(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The value as an `i64`, if it is an integer in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        match *self {
+            Value::Int(i) => Some(i),
+            Value::UInt(u) => i64::try_from(u).ok(),
+            _ => None,
+        }
+    }
+
+    /// The string, if the value is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The map, if the value is one.
+    pub fn as_map(&self) -> Option<&Dict> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The list, if the value is one.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Python's truthiness: `None`, `False`, `0`, `0.0` and empty containers are false.
+    ///
+    /// Autobahn decides what to emit with `if value:`, so marshalling needs the same rule.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::UInt(u) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::Map(m) => !m.is_empty(),
+        }
+    }
+
+    /// The name of the value's type as autobahn's error messages spell it (Python's names).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) | Value::UInt(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::List(_) => "list",
+            Value::Map(_) => "dict",
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(_) | Value::UInt(_), Value::Int(_) | Value::UInt(_)) => {
+                self.as_i128() == other.as_i128()
+            }
+            // Bitwise, so that a NaN read back equals the NaN written (round-trip tests).
+            (Value::Float(a), Value::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => |$v:ident| $e:expr),* $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from($v: $t) -> Value { $e }
+        }
+    )*};
+}
+
+value_from! {
+    bool => |v| Value::Bool(v),
+    i32 => |v| Value::Int(i64::from(v)),
+    i64 => |v| Value::Int(v),
+    u32 => |v| Value::Int(i64::from(v)),
+    u64 => |v| Value::from_u64(v),
+    f64 => |v| Value::Float(v),
+    String => |v| Value::Str(v),
+    &str => |v| Value::Str(v.to_owned()),
+    Vec<u8> => |v| Value::Bytes(v),
+    Vec<Value> => |v| Value::List(v),
+    Dict => |v| Value::Map(v),
+    Vec<i64> => |v| Value::List(v.into_iter().map(Value::Int).collect()),
+    Vec<String> => |v| Value::List(v.into_iter().map(Value::Str).collect()),
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl fmt::Display for Value {
+    /// JSON-like text with Python's spelling of bytes (`b'..'` as hex), for `Display` of messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::UInt(u) => write!(f, "{u}"),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Bytes(b) => {
+                f.write_str("0x")?;
+                b.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+            }
+            Value::List(l) => {
+                f.write_str("[")?;
+                for (i, v) in l.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Map(m) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k:?}: {v}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+/// Builds a [`Dict`] from `key => value` pairs, in order.
+///
+/// ```
+/// let d = wamp_codec::dict! { "color" => "orange", "size" => 42 };
+/// assert_eq!(d.keys().collect::<Vec<_>>(), ["color", "size"]);
+/// ```
+#[macro_export]
+macro_rules! dict {
+    ($($k:expr => $v:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut d = $crate::Dict::new();
+        $( d.insert(::std::string::String::from($k), $crate::Value::from($v)); )*
+        d
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_compare_by_value_across_variants() {
+        assert_eq!(Value::Int(5), Value::UInt(5));
+        assert_ne!(Value::Int(-1), Value::UInt(u64::MAX));
+        assert_eq!(Value::from(u64::MAX), Value::UInt(u64::MAX));
+        assert_eq!(Value::from(7u64), Value::Int(7));
+    }
+
+    #[test]
+    fn bool_is_not_int_and_bytes_are_not_str() {
+        assert_ne!(Value::Bool(true), Value::Int(1));
+        assert_ne!(Value::Bytes(b"a".to_vec()), Value::Str("a".into()));
+    }
+
+    #[test]
+    fn maps_keep_order_but_compare_unordered() {
+        let a = dict! { "a" => 1, "b" => 2 };
+        let b = dict! { "b" => 2, "a" => 1 };
+        assert_eq!(Value::Map(a.clone()), Value::Map(b));
+        assert_eq!(a.keys().next().map(String::as_str), Some("a"));
+    }
+
+    #[test]
+    fn truthiness_follows_python() {
+        for falsy in [
+            Value::Null,
+            Value::Int(0),
+            Value::Str(String::new()),
+            Value::List(vec![]),
+        ] {
+            assert!(!falsy.is_truthy(), "{falsy:?}");
+        }
+        assert!(Value::Float(0.5).is_truthy());
+    }
+}
