@@ -5,6 +5,7 @@
 pub mod error;
 pub mod message;
 mod messages;
+pub mod serializer;
 pub mod validate;
 pub mod value;
 

@@ -1,0 +1,414 @@
+//! JSON, as autobahn writes and reads it (`wamp.2.json`, RawSocket serializer 1).
+//!
+//! * Compact (`[16,1,{},"com.myapp.topic"]`), non-ASCII written as UTF-8, keys in insertion
+//!   order: Python's `json.dumps(obj, separators=(",", ":"), ensure_ascii=False)`.
+//! * Binary values are strings of `"\u0000"` followed by the standard base64 of the bytes, in
+//!   both directions: any string starting with U+0000 decodes to bytes, as autobahn's patched
+//!   scanner does.
+//! * Batched mode (`json.batched`) follows every message with the byte `0x18`.
+//!
+//! Deliberately unlike Python: `NaN` and `Infinity` are neither written nor read (they are not
+//! JSON; Python's `json` emits them as bare tokens), and integers beyond the `u64`/`i64` range
+//! are rejected rather than kept as big integers.
+
+use core::cell::Cell;
+use core::fmt;
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{DecodeError, EncodeError, ValidationError};
+use crate::messages::Message;
+use crate::serializer::Limits;
+use crate::value::{Dict, Value};
+
+const FORMAT: &str = "json";
+
+/// The byte after each message in batched mode.
+pub const BATCH_SEPARATOR: u8 = 0x18;
+
+/// Base64 as Python's non-validating `b64decode` reads it: padding optional, trailing bits
+/// ignored (characters outside the alphabet are removed before decoding).
+const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Serializes a message to JSON.
+pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(128);
+    write_message(msg, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a message's JSON to `out`.
+pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    write_value(&Value::List(msg.marshal()), out)
+}
+
+/// Appends the JSON of `value` to `out`.
+pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Value::UInt(u) => out.extend_from_slice(itoa::Buffer::new().format(*u).as_bytes()),
+        Value::Float(f) if f.is_finite() => {
+            out.extend_from_slice(ryu::Buffer::new().format_finite(*f).as_bytes())
+        }
+        Value::Float(f) => {
+            return Err(EncodeError::Unrepresentable {
+                format: FORMAT,
+                what: format!("the float {f}"),
+            })
+        }
+        Value::Str(s) => write_str(s, out),
+        Value::Bytes(b) => {
+            let mut s = String::with_capacity(1 + b.len().div_ceil(3) * 4);
+            s.push('\0');
+            base64::engine::general_purpose::STANDARD.encode_string(b, &mut s);
+            write_str(&s, out);
+        }
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Map(map) => {
+            out.push(b'{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(k, out);
+                out.push(b':');
+                write_value(v, out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+fn write_str(s: &str, out: &mut Vec<u8>) {
+    // serde_json escapes exactly what Python's ensure_ascii=False escapes: `"`, `\` and the
+    // control characters below U+0020.
+    serde_json::to_writer(out, s).expect("writing to a Vec cannot fail");
+}
+
+/// Deserializes one JSON message with the default [`Limits`].
+pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
+    from_slice_with_limits(buf, &Limits::DEFAULT)
+}
+
+/// Deserializes one JSON message.
+pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
+    let items = match value_from_slice(buf, limits)? {
+        Value::List(items) => items,
+        other => {
+            return Err(ValidationError::protocol(format!(
+                "invalid type {} for WAMP message",
+                other.type_name()
+            ))
+            .into())
+        }
+    };
+    Ok(Message::parse(&items)?)
+}
+
+/// Decodes any JSON value, with autobahn's binary convention.
+pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    if buf.len() > limits.max_size {
+        return Err(DecodeError::Limit {
+            format: FORMAT,
+            limit: "size",
+            max: limits.max_size,
+        });
+    }
+    let exceeded = Cell::new(None);
+    let items = Cell::new(0);
+    let seed = ValueSeed {
+        depth: 0,
+        limits,
+        items: &items,
+        exceeded: &exceeded,
+    };
+    let mut de = serde_json::Deserializer::from_slice(buf);
+    let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match (result, exceeded.get()) {
+        (Ok(v), _) => Ok(v),
+        (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
+            format: FORMAT,
+            limit,
+            max,
+        }),
+        (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
+    }
+}
+
+/// Serializes messages in batched mode: each followed by [`BATCH_SEPARATOR`].
+pub fn encode_batch<'m>(
+    msgs: impl IntoIterator<Item = &'m Message>,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    for msg in msgs {
+        write_message(msg, &mut out)?;
+        out.push(BATCH_SEPARATOR);
+    }
+    Ok(out)
+}
+
+/// The messages of a batch, borrowed from `buf`. As in autobahn, each message must be followed
+/// by the separator; bytes after the last separator are an error here (autobahn drops them).
+pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+    let mut rest = buf;
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.iter().position(|&b| b == BATCH_SEPARATOR) {
+            Some(end) => {
+                let frame = &rest[..end];
+                rest = &rest[end + 1..];
+                Some(Ok(frame))
+            }
+            None => {
+                rest = &[];
+                Some(Err(DecodeError::syntax(
+                    FORMAT,
+                    "batched message without its 0x18 terminator",
+                )))
+            }
+        }
+    })
+}
+
+/// Decodes one value, counting depth and items against the limits.
+struct ValueSeed<'l> {
+    depth: usize,
+    limits: &'l Limits,
+    items: &'l Cell<usize>,
+    exceeded: &'l Cell<Option<(&'static str, usize)>>,
+}
+
+impl<'l> ValueSeed<'l> {
+    fn child<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
+        let items = self.items.get() + 1;
+        if items > self.limits.max_items {
+            return Err(self.exceed("items", self.limits.max_items));
+        }
+        self.items.set(items);
+        Ok(ValueSeed {
+            depth: self.depth,
+            ..*self
+        })
+    }
+
+    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
+        if self.depth >= self.limits.max_depth {
+            return Err(self.exceed("depth", self.limits.max_depth));
+        }
+        Ok(ValueSeed {
+            depth: self.depth + 1,
+            ..*self
+        })
+    }
+
+    fn exceed<E: de::Error>(&self, limit: &'static str, max: usize) -> E {
+        self.exceeded.set(Some((limit, max)));
+        E::custom(format_args!("{limit} limit of {max} exceeded"))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Int(i))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::from_u64(u))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Float(f))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        string_value(s)
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        match s.as_bytes().first() {
+            Some(0) => string_value(&s),
+            _ => Ok(Value::Str(s)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let nested = self.nested()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(v) = seq.next_element_seed(nested.child()?)? {
+            items.push(v);
+        }
+        Ok(Value::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let nested = self.nested()?;
+        let mut dict = Dict::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(nested.child()?)?;
+            dict.insert(key, value);
+        }
+        Ok(Value::Map(dict))
+    }
+}
+
+/// A JSON string: bytes if it starts with U+0000 (autobahn's convention), else text.
+fn string_value<E: de::Error>(s: &str) -> Result<Value, E> {
+    match s.strip_prefix('\0') {
+        Some(encoded) => decode_base64(encoded).map(Value::Bytes).map_err(E::custom),
+        None => Ok(Value::Str(s.to_owned())),
+    }
+}
+
+fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
+    let is_alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let result = if encoded.bytes().all(|b| is_alphabet(&b)) {
+        LENIENT_BASE64.decode(encoded)
+    } else {
+        let cleaned: Vec<u8> = encoded.bytes().filter(is_alphabet).collect();
+        LENIENT_BASE64.decode(cleaned)
+    };
+    result.map_err(|e| format!("invalid base64 in binary string: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Publish, WampMessage};
+
+    fn roundtrip(json: &str) -> String {
+        let v = value_from_slice(json.as_bytes(), &Limits::DEFAULT).unwrap();
+        let mut out = Vec::new();
+        write_value(&v, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn compact_utf8_ordered() {
+        assert_eq!(
+            roundtrip(r#"{ "b": 1, "a": ["ü", null, true, -5, 1.5] }"#),
+            r#"{"b":1,"a":["ü",null,true,-5,1.5]}"#
+        );
+        assert_eq!(
+            roundtrip(r#""tab\tquote\"nl\n\u0001""#),
+            r#""tab\tquote\"nl\n\u0001""#
+        );
+    }
+
+    #[test]
+    fn binary_convention_both_ways() {
+        let v = value_from_slice(br#""\u0000AQID""#, &Limits::DEFAULT).unwrap();
+        assert_eq!(v, Value::Bytes(vec![1, 2, 3]));
+        let mut out = Vec::new();
+        write_value(&v, &mut out).unwrap();
+        assert_eq!(out, br#""\u0000AQID""#);
+        // Python's b64decode is lenient about padding
+        assert_eq!(
+            value_from_slice(br#""\u0000AQI""#, &Limits::DEFAULT).unwrap(),
+            Value::Bytes(vec![1, 2])
+        );
+        assert!(value_from_slice(br#""\u0000A""#, &Limits::DEFAULT).is_err());
+    }
+
+    #[test]
+    fn integers_across_the_range() {
+        assert_eq!(roundtrip("18446744073709551615"), "18446744073709551615");
+        assert_eq!(roundtrip("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn nan_is_refused_both_ways() {
+        assert!(value_from_slice(b"NaN", &Limits::DEFAULT).is_err());
+        assert!(write_value(&Value::Float(f64::NAN), &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn limits() {
+        let deep = "[".repeat(100_000);
+        let err = value_from_slice(deep.as_bytes(), &Limits::DEFAULT).unwrap_err();
+        assert!(
+            matches!(err, DecodeError::Limit { limit: "depth", .. }),
+            "{err}"
+        );
+        let small = Limits {
+            max_items: 3,
+            ..Limits::DEFAULT
+        };
+        let err = value_from_slice(b"[1,2,3,4]", &small).unwrap_err();
+        assert!(
+            matches!(err, DecodeError::Limit { limit: "items", .. }),
+            "{err}"
+        );
+        let tiny = Limits {
+            max_size: 4,
+            ..Limits::DEFAULT
+        };
+        assert!(matches!(
+            value_from_slice(b"[1,2]", &tiny),
+            Err(DecodeError::Limit { limit: "size", .. })
+        ));
+    }
+
+    #[test]
+    fn message_and_batch() {
+        let msg = Message::from(Publish::new(1, "com.myapp.topic"));
+        let json = to_vec(&msg).unwrap();
+        assert_eq!(json, br#"[16,1,{},"com.myapp.topic"]"#);
+        assert_eq!(from_slice(&json).unwrap(), msg);
+        let batch_bytes = encode_batch([&msg, &msg]).unwrap();
+        let frames: Vec<_> = batch(&batch_bytes).collect::<Result<_, _>>().unwrap();
+        assert_eq!(frames, [&json[..], &json[..]]);
+        assert!(batch(b"[1]").next().unwrap().is_err());
+        assert_eq!(Publish::MESSAGE_TYPE, 16);
+    }
+
+    #[test]
+    fn non_list_message() {
+        let err = from_slice(br#"{"a":1}"#).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type dict for WAMP message");
+    }
+}
