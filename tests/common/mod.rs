@@ -1,0 +1,160 @@
+//! Shared test data access: the conformance corpus and the wamp-proto vectors in `../shared`.
+//! Missing data is a failure, never a skip.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use wamp_codec::serializer::{json, Limits};
+use wamp_codec::Value;
+
+/// `../shared` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        dir.is_dir(),
+        "test data missing: {} must exist (the shared folder beside the repo)",
+        dir.display()
+    );
+    dir
+}
+
+/// One case of the differential corpus (see `../shared/conformance/README.md`).
+pub struct Case {
+    pub id: String,
+    pub raw: serde_json::Value,
+}
+
+impl Case {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.raw.get(key).and_then(serde_json::Value::as_str)
+    }
+    pub fn accept(&self) -> bool {
+        self.raw["accept"].as_bool().expect("accept is a bool")
+    }
+    pub fn json(&self) -> &[u8] {
+        self.str("json").expect("json").as_bytes()
+    }
+    /// A JSON-valued field as a crate value, with the `"\u0000"` + base64 binary convention.
+    pub fn value(&self, key: &str) -> Option<Value> {
+        self.raw.get(key).map(to_value)
+    }
+    pub fn hex(&self, key: &str) -> Option<Vec<u8>> {
+        self.str(key)
+            .map(|h| from_hex(h).unwrap_or_else(|| panic!("{}: bad hex in {key}", self.id)))
+    }
+}
+
+/// A serde_json value as a crate value (through JSON text, so binary strings become bytes).
+pub fn to_value(v: &serde_json::Value) -> Value {
+    json::value_from_slice(v.to_string().as_bytes(), &Limits::DEFAULT).expect("corpus JSON decodes")
+}
+
+/// Every case of every `../shared/conformance/*.jsonl` file.
+pub fn corpus() -> Vec<Case> {
+    let dir = shared_dir().join("conformance");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no *.jsonl corpus in {}", dir.display());
+    let mut cases = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let raw: serde_json::Value = serde_json::from_str(line).expect("corpus line is JSON");
+            let id = raw["id"].as_str().expect("case id").to_owned();
+            cases.push(Case { id, raw });
+        }
+    }
+    assert!(!cases.is_empty(), "the corpus is empty");
+    cases
+}
+
+/// Every vector file of `../shared/wamp-proto-testsuite/singlemessage`.
+pub fn testsuite_files() -> Vec<(String, serde_json::Value)> {
+    let root = shared_dir().join("wamp-proto-testsuite/singlemessage");
+    let mut out = Vec::new();
+    for family in ["basic", "advanced"] {
+        let dir = root.join(family);
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            let doc = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            out.push((
+                format!("{family}/{}", p.file_name().unwrap().to_string_lossy()),
+                doc,
+            ));
+        }
+    }
+    assert!(
+        out.len() >= 26,
+        "wamp-proto testsuite incomplete: {} files",
+        out.len()
+    );
+    out
+}
+
+/// The case ids listed in `DEVIATIONS.md` on lines starting `Corpus cases:`.
+pub fn listed_deviations() -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/DEVIATIONS.md"))
+        .expect("DEVIATIONS.md");
+    text.lines()
+        .filter_map(|l| {
+            l.trim_start_matches(['-', ' ', '*'])
+                .strip_prefix("Corpus cases:")
+        })
+        .flat_map(|rest| {
+            rest.split([',', ' ', '`'])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+pub fn from_hex(h: &str) -> Option<Vec<u8>> {
+    if h.len() % 2 != 0 {
+        return None;
+    }
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Tallies named checks and fails with every failure listed.
+#[derive(Default)]
+pub struct Tally {
+    pub passed: usize,
+    pub failures: Vec<String>,
+}
+
+impl Tally {
+    pub fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failures.push(what());
+        }
+    }
+    pub fn finish(self, name: &str) {
+        for f in &self.failures {
+            eprintln!("FAIL {f}");
+        }
+        println!(
+            "{name}: {} passed, {} failed",
+            self.passed,
+            self.failures.len()
+        );
+        assert!(
+            self.failures.is_empty(),
+            "{name}: {} failed (listed above)",
+            self.failures.len()
+        );
+    }
+}

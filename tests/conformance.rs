@@ -1,0 +1,183 @@
+//! Differential conformance against autobahn-python 26.10.2 (the corpus in
+//! `../shared/conformance`) and the official wamp-proto test vectors, on the JSON path.
+
+mod common;
+
+use common::{corpus, listed_deviations, testsuite_files, to_value, Tally};
+use wamp_codec::serializer::json;
+use wamp_codec::{Message, Value};
+
+/// The quoted field name in an autobahn error (`'topic' in PUBLISH: ...`).
+fn quoted_field(why: &str) -> Option<&str> {
+    // skip Python type names such as <class 'str'>
+    why.split('\'')
+        .skip(1)
+        .step_by(2)
+        .zip(why.split('\'').step_by(2))
+        .find_map(|(quoted, before)| (!before.ends_with("<class ")).then_some(quoted))
+}
+
+/// The message name autobahn's error mentions (`... in PUBLISH`, `... for HELLO`).
+fn message_name(why: &str) -> Option<&str> {
+    why.split([' ', ':'])
+        .skip_while(|w| *w != "in" && *w != "for")
+        .nth(1)
+        .filter(|w| wamp_codec::MessageType::ALL.iter().any(|t| t.name() == *w))
+}
+
+#[test]
+fn json_corpus_agrees_with_autobahn() {
+    let deviations = listed_deviations();
+    let mut tally = Tally::default();
+    let mut deviating = std::collections::BTreeSet::new();
+    for case in corpus() {
+        let decoded = json::from_slice(case.json());
+        let mut problems = Vec::new();
+        match (&decoded, case.accept()) {
+            (Ok(msg), true) => {
+                let ours = Value::List(msg.marshal());
+                let theirs = case.value("marshal").expect("accepted case has marshal");
+                if ours != theirs {
+                    problems.push(format!(
+                        "marshal differs:\n  ours   {ours}\n  theirs {theirs}"
+                    ));
+                }
+                // and what we marshal must parse back to the same message
+                match json::to_vec(msg)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| json::from_slice(&b).map_err(|e| e.to_string()))
+                {
+                    Ok(again) if &again == msg => {}
+                    other => problems.push(format!("re-marshal does not round-trip: {other:?}")),
+                }
+            }
+            (Err(e), false) => {
+                let why = case.str("why").unwrap_or("");
+                let ours = e.to_string();
+                if let Some(field) = quoted_field(why) {
+                    if !ours.contains(&format!("'{field}'")) {
+                        problems.push(format!(
+                            "error does not name '{field}': ours {ours:?}, autobahn {why:?}"
+                        ));
+                    }
+                }
+                if let Some(name) = message_name(why) {
+                    if !ours.contains(name) {
+                        problems.push(format!(
+                            "error does not name {name}: ours {ours:?}, autobahn {why:?}"
+                        ));
+                    }
+                }
+            }
+            (Ok(msg), false) => problems.push(format!(
+                "accepted {msg}, autobahn rejects: {}",
+                case.str("why").unwrap_or("")
+            )),
+            (Err(e), true) => problems.push(format!("rejected ({e}), autobahn accepts")),
+        }
+        if problems.is_empty() {
+            tally.check(true, String::new);
+        } else if deviations.contains(&case.id) {
+            deviating.insert(case.id.clone());
+            tally.check(true, String::new);
+        } else {
+            tally.check(false, || {
+                format!(
+                    "{} {}: {}",
+                    case.id,
+                    String::from_utf8_lossy(case.json()),
+                    problems.join("; ")
+                )
+            });
+        }
+    }
+    // A listed deviation that no longer deviates is stale: the list must stay true.
+    let corpus_ids: std::collections::BTreeSet<_> = corpus().into_iter().map(|c| c.id).collect();
+    for id in deviations.iter().filter(|id| corpus_ids.contains(*id)) {
+        tally.check(deviating.contains(id), || {
+            format!("{id} is listed in DEVIATIONS.md but agrees with autobahn")
+        });
+    }
+    println!("deliberate deviations exercised: {}", deviating.len());
+    tally.finish("json corpus");
+}
+
+/// The wamp-proto vectors write a transparent payload in `wmsg` as a hex string; the message
+/// carries the bytes.
+fn wmsg_value(sample: &serde_json::Value) -> Vec<Value> {
+    let mut items = match to_value(&sample["wmsg"]) {
+        Value::List(items) => items,
+        other => panic!("wmsg is not a list: {other}"),
+    };
+    // PUBLISH and EVENT: the fifth element of a five-element message
+    if items.len() == 5 && matches!(items[0].as_u64(), Some(16 | 36)) {
+        let payload_at = 4;
+        if let Some(bytes) = items[payload_at].as_str().and_then(common::from_hex) {
+            items[payload_at] = Value::Bytes(bytes);
+        }
+    }
+    items
+}
+
+#[test]
+fn wamp_proto_json_vectors_and_option_validation() {
+    let mut tally = Tally::default();
+    for (file, doc) in testsuite_files() {
+        let code = doc["wamp_message_code"].as_u64();
+        for (i, sample) in doc["samples"]
+            .as_array()
+            .expect("samples")
+            .iter()
+            .enumerate()
+        {
+            let name = format!(
+                "{file}#{i} {}",
+                sample["description"].as_str().unwrap_or("")
+            );
+            if let Some(variants) = sample
+                .pointer("/serializers/json")
+                .and_then(|v| v.as_array())
+            {
+                for variant in variants {
+                    let text = variant["bytes"].as_str().expect("json variant has text");
+                    match json::from_slice(text.as_bytes()) {
+                        Ok(msg) => {
+                            let again = json::to_vec(&msg)
+                                .ok()
+                                .and_then(|b| json::from_slice(&b).ok());
+                            tally.check(
+                                code.is_none_or(|c| c == msg.message_type().code())
+                                    && again.as_ref() == Some(&msg),
+                                || format!("{name}: decoded {msg} does not round-trip"),
+                            );
+                        }
+                        Err(e) => tally.check(false, || format!("{name}: {e}")),
+                    }
+                }
+            }
+            if sample.get("wmsg").is_some() {
+                let result = Message::parse(&wmsg_value(sample));
+                match (
+                    sample
+                        .pointer("/expected_error/contains")
+                        .and_then(|c| c.as_str()),
+                    result,
+                ) {
+                    (None, Ok(_)) => tally.check(true, String::new),
+                    (None, Err(e)) => {
+                        tally.check(false, || format!("{name}: rejected valid message: {e}"))
+                    }
+                    (Some(word), Err(e)) => tally.check(e.to_string().contains(word), || {
+                        format!("{name}: error {e:?} lacks {word:?}")
+                    }),
+                    (Some(word), Ok(m)) => tally.check(false, || {
+                        format!("{name}: accepted {m}, expected an error about {word}")
+                    }),
+                }
+            }
+        }
+    }
+    let checked = tally.passed + tally.failures.len();
+    assert!(checked > 100, "too few vectors checked: {checked}");
+    tally.finish("wamp-proto json vectors");
+}
