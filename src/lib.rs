@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod fbs;
 pub mod message;
 mod messages;
 pub mod serializer;

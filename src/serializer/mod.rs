@@ -39,3 +39,59 @@ impl Default for Limits {
         Limits::DEFAULT
     }
 }
+
+use crate::error::{DecodeError, EncodeError};
+use crate::messages::Message;
+
+/// A WAMP serializer as a peer negotiates it: the registry a router looks serializers up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Serializer {
+    /// `wamp.2.json`
+    Json,
+    /// `wamp.2.msgpack`
+    Msgpack,
+    /// `wamp.2.cbor`
+    Cbor,
+    /// `wamp.2.flatbuffers`
+    Flatbuffers,
+}
+
+impl Serializer {
+    /// All serializers.
+    pub const ALL: [Serializer; 4] =
+        [Serializer::Json, Serializer::Msgpack, Serializer::Cbor, Serializer::Flatbuffers];
+
+    /// The serializer id autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Serializer::Json => "json",
+            Serializer::Msgpack => "msgpack",
+            Serializer::Cbor => "cbor",
+            Serializer::Flatbuffers => "flatbuffers",
+        }
+    }
+
+    /// The serializer with id `id`.
+    pub fn from_id(id: &str) -> Option<Serializer> {
+        Serializer::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// Decodes one message.
+    pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
+        match self {
+            Serializer::Json => json::from_slice(buf),
+            other => Err(DecodeError::syntax(other.id(), format!("{} is not supported yet", other.id()))),
+        }
+    }
+
+    /// Encodes one message.
+    pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
+        match self {
+            Serializer::Json => json::to_vec(msg),
+            other => Err(EncodeError::Unrepresentable {
+                format: other.id(),
+                what: format!("anything: {} is not supported yet", other.id()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! `wamp-codec`: convert WAMP messages between serializers, and benchmark the paths side by side.
+
+use std::io::{self, BufRead, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use wamp_codec::serializer::Serializer;
+
+mod alloc_counter;
+mod bench;
+
+#[global_allocator]
+static ALLOCATOR: alloc_counter::CountingAllocator = alloc_counter::CountingAllocator;
+
+#[derive(Parser)]
+#[command(name = "wamp-codec", version, about = "WAMP message codec: convert and benchmark")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert one message (raw bytes on stdin and stdout), or one per line with --lines.
+    Convert {
+        /// Input serializer: json, msgpack, cbor or flatbuffers.
+        #[arg(long)]
+        from: String,
+        /// Output serializer: json, msgpack, cbor or flatbuffers.
+        #[arg(long)]
+        to: String,
+        /// One message per input line (JSON text for json, hex for the binary formats); one
+        /// output line per input line, the converted message or `error: <reason>`.
+        #[arg(long)]
+        lines: bool,
+    },
+    /// Print a side-by-side table of decode and encode costs for every path.
+    Bench {
+        /// One JSON object per row instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Fewer samples: a rough table in a few seconds.
+        #[arg(long)]
+        quick: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Convert { from, to, lines } => convert(&from, &to, lines),
+        Command::Bench { json, quick } => {
+            bench::run(json, quick);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Formats the CLI can read and write today.
+fn serializer(name: &str) -> Result<Serializer, String> {
+    match Serializer::from_id(name) {
+        Some(s @ Serializer::Json) => Ok(s),
+        Some(_) => Err(format!("{name} is not supported yet")),
+        None => Err(format!("unknown format {name:?} (expected json, msgpack, cbor or flatbuffers)")),
+    }
+}
+
+fn convert_one(from: Serializer, to: Serializer, input: &[u8]) -> Result<Vec<u8>, String> {
+    let msg = from.decode(input).map_err(|e| e.to_string())?;
+    to.encode(&msg).map_err(|e| e.to_string())
+}
+
+/// Errors go on one line, whatever the reason text holds.
+fn one_line(reason: &str) -> String {
+    reason.replace(['\n', '\r'], " ")
+}
+
+fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
+    let formats = serializer(from).and_then(|f| serializer(to).map(|t| (f, t)));
+    if lines {
+        return convert_lines(formats);
+    }
+    let mut input = Vec::new();
+    let result = io::stdin()
+        .read_to_end(&mut input)
+        .map_err(|e| format!("reading stdin: {e}"))
+        .and_then(|_| formats)
+        .and_then(|(f, t)| convert_one(f, t, &input));
+    match result {
+        Ok(out) => match io::stdout().write_all(&out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: writing stdout: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(reason) => {
+            eprintln!("error: {}", one_line(&reason));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn convert_lines(formats: Result<(Serializer, Serializer), String>) -> ExitCode {
+    let stdin = io::stdin().lock();
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    for line in stdin.split(b'\n') {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: reading stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(&line);
+        let answer = formats.clone().and_then(|(from, to)| {
+            let input = match from {
+                Serializer::Json => line.to_vec(),
+                _ => from_hex(line)?,
+            };
+            let out = convert_one(from, to, &input)?;
+            Ok(match to {
+                Serializer::Json => String::from_utf8(out).map_err(|e| e.to_string())?,
+                _ => to_hex(&out),
+            })
+        });
+        let written = match answer {
+            Ok(text) => writeln!(stdout, "{text}"),
+            Err(reason) => writeln!(stdout, "error: {}", one_line(&reason)),
+        };
+        if written.is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if stdout.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn from_hex(text: &[u8]) -> Result<Vec<u8>, String> {
+    let text = text.trim_ascii();
+    if text.len() % 2 != 0 {
+        return Err("hex input has an odd number of digits".into());
+    }
+    text.chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 16).ok())
+                .ok_or_else(|| "invalid hex input".to_string())
+        })
+        .collect()
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
