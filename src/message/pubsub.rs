@@ -2,9 +2,24 @@
 //! EVENT and EVENT_RECEIVED.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::{extra, forward_for_value, Correlation, Principal, WampMessage, Wmsg};
-use crate::validate::UriRule;
+use crate::message::{
+    extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
+};
+use crate::validate::{check_or_raise_uri, UriRule};
 use crate::value::{Dict, Value};
+
+/// The two `WampMessage` accessors of the `correlation` field every message type has.
+macro_rules! correlation_accessors {
+    () => {
+        fn correlation(&self) -> &Correlation {
+            &self.correlation
+        }
+
+        fn correlation_mut(&mut self) -> &mut Correlation {
+            &mut self.correlation
+        }
+    };
+}
 
 /// A publisher asks the broker to publish an event to a topic.
 ///
@@ -79,13 +94,10 @@ impl Publish {
             "retain" => self.retain,
             "transaction_hash" => self.transaction_hash.clone(),
         };
-        if has_payload(&self.payload) {
-            options.extend(extra! {
-                "enc_algo" => self.enc_algo.clone(),
-                "enc_key" => self.enc_key.clone(),
-                "enc_serializer" => self.enc_serializer.clone(),
-            });
-        }
+        options.extend(enc_extra(
+            &self.payload,
+            [&self.enc_algo, &self.enc_key, &self.enc_serializer],
+        ));
         if let Some(ff) = &self.forward_for {
             options.insert("forward_for".into(), forward_for_value(ff));
         }
@@ -102,30 +114,18 @@ impl WampMessage for Publish {
         let request = w.id(1, "request")?;
         let options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
+        let app = AppPayload::read(&w, &options, 4, PayloadStyle::Publish)?;
         let mut msg = Publish {
             request,
             topic,
+            args: app.args,
+            kwargs: app.kwargs,
+            payload: app.payload,
+            enc_algo: app.enc.enc_algo,
+            enc_key: app.enc.enc_key,
+            enc_serializer: app.enc.enc_serializer,
             ..Publish::default()
         };
-
-        // Autobahn takes a string in this position as a payload too, then fails an assertion
-        // in the constructor; here that is a protocol error.
-        match (w.len(), w.get(4)) {
-            (5, Some(Value::Bytes(payload))) => {
-                let enc = options.enc_options()?;
-                msg.payload = Some(payload.clone());
-                (msg.enc_algo, msg.enc_key, msg.enc_serializer) =
-                    (enc.enc_algo, enc.enc_key, enc.enc_serializer);
-            }
-            (5, Some(Value::Str(_))) => {
-                return Err(w.error("payload", "invalid type str (must be bytes)"))
-            }
-            _ => {
-                msg.args = w.args(4, false)?;
-                msg.kwargs = w.kwargs(5, false)?;
-            }
-        }
-
         msg.acknowledge = options.bool("acknowledge")?;
         msg.exclude_me = options.bool("exclude_me")?;
         msg.exclude = options.int_list("exclude")?;
@@ -141,22 +141,13 @@ impl WampMessage for Publish {
     }
 
     fn marshal(&self) -> Vec<Value> {
-        let head = vec![
-            Value::Int(Self::MESSAGE_TYPE as i64),
-            Value::from(self.request),
-            Value::Map(self.options()),
-            Value::Str(self.topic.clone()),
-        ];
+        let mut head = ids(Self::MESSAGE_TYPE, &[self.request]);
+        head.push(Value::Map(self.options()));
+        head.push(Value::Str(self.topic.clone()));
         with_payload(head, &self.args, &self.kwargs, &self.payload)
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
 /// Whether a transparent payload is present, by autobahn's test (`if self.payload:`).
@@ -184,200 +175,640 @@ pub(crate) fn with_payload(
     head
 }
 
-// ---- stubs ----
+/// Where a message recognises a transparent payload in the element after its details/options.
+#[derive(Clone, Copy)]
+pub(crate) enum PayloadStyle {
+    /// PUBLISH: as `StrOrBytes`, but `args` must be a list, never `null`.
+    Publish,
+    /// CALL, RESULT: a `str` there is taken for a payload too (and then fails autobahn's
+    /// constructor assertion: here a protocol error); `args` may be `null`.
+    #[allow(dead_code)] // for the rpc family
+    StrOrBytes,
+    /// EVENT, INVOCATION, YIELD, ERROR: only `bytes` is a payload; `args` may be `null`.
+    Bytes,
+}
 
-/// `PUBLISHED` (not implemented yet).
+/// The application payload of a message: `args`/`kwargs`, or a transparent payload with its
+/// `enc_*` keys.
+#[derive(Default)]
+pub(crate) struct AppPayload {
+    pub args: Option<Vec<Value>>,
+    pub kwargs: Option<Dict>,
+    pub payload: Option<Vec<u8>>,
+    pub enc: EncOptions,
+}
+
+impl AppPayload {
+    /// Reads the payload starting at element `at` (the last element for a transparent payload,
+    /// `args` then `kwargs` otherwise), with the `enc_*` keys of `extra`, as autobahn does.
+    pub fn read(
+        w: &Wmsg<'_>,
+        extra: &Extra<'_>,
+        at: usize,
+        style: PayloadStyle,
+    ) -> Result<AppPayload, ValidationError> {
+        let last = w.len() == at + 1;
+        match (w.get(at), style) {
+            (Some(Value::Bytes(payload)), _) if last => {
+                let enc = extra.enc_options()?;
+                // autobahn's constructor asserts that enc_key/enc_serializer come with enc_algo
+                if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some())
+                {
+                    return Err(extra.error(
+                        "enc_algo",
+                        "missing (required with enc_key or enc_serializer)",
+                    ));
+                }
+                Ok(AppPayload {
+                    payload: Some(payload.clone()),
+                    enc,
+                    ..AppPayload::default()
+                })
+            }
+            (Some(Value::Str(_)), PayloadStyle::Publish | PayloadStyle::StrOrBytes) if last => {
+                Err(w.error("payload", "invalid type str (must be bytes)"))
+            }
+            _ => Ok(AppPayload {
+                args: w.args(at, !matches!(style, PayloadStyle::Publish))?,
+                kwargs: w.kwargs(at + 1, false)?,
+                ..AppPayload::default()
+            }),
+        }
+    }
+}
+
+/// The `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not `None`.
+pub(crate) fn enc_extra(payload: &Option<Vec<u8>>, enc: [&Option<String>; 3]) -> Dict {
+    if !has_payload(payload) {
+        return Dict::new();
+    }
+    let [enc_algo, enc_key, enc_serializer] = enc;
+    extra! {
+        "enc_algo" => enc_algo.clone(),
+        "enc_key" => enc_key.clone(),
+        "enc_serializer" => enc_serializer.clone(),
+    }
+}
+
+/// The start of a marshalled message: the code and the given IDs.
+fn ids(code: u64, values: &[u64]) -> Vec<Value> {
+    let mut v = Vec::with_capacity(values.len() + 4);
+    v.push(Value::from(code));
+    v.extend(values.iter().map(|&id| Value::from(id)));
+    v
+}
+
+/// Parses a message that is exactly its code and the IDs named `fields`.
+fn parse_ids<const N: usize>(
+    wmsg: &[Value],
+    name: &'static str,
+    fields: [&'static str; N],
+) -> Result<[u64; N], ValidationError> {
+    let w = Wmsg::new(wmsg, name, &[N + 1])?;
+    let mut out = [0; N];
+    for (i, field) in fields.into_iter().enumerate() {
+        out[i] = w.id(i + 1, field)?;
+    }
+    Ok(out)
+}
+
+/// The broker acknowledges a PUBLISH that asked for it (`acknowledge`).
+///
+/// `[PUBLISHED, PUBLISH.Request|id, Publication|id]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Published {
+    /// The request ID of the PUBLISH.
+    pub request: u64,
+    /// The publication ID the broker gave the event.
+    pub publication: u64,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Published {
+    /// The acknowledgement of PUBLISH `request`, published as `publication`.
+    pub fn new(request: u64, publication: u64) -> Published {
+        Published {
+            request,
+            publication,
+            ..Published::default()
+        }
+    }
 }
 
 impl WampMessage for Published {
     const MESSAGE_TYPE: u64 = 17;
     const NAME: &'static str = "PUBLISHED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let [request, publication] = parse_ids(wmsg, Self::NAME, ["request", "publication"])?;
+        Ok(Published::new(request, publication))
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        ids(Self::MESSAGE_TYPE, &[self.request, self.publication])
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
+    correlation_accessors!();
+}
 
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
+/// A subscriber asks the broker to subscribe it to a topic (or a topic pattern).
+///
+/// `[SUBSCRIBE, Request|id, Options|dict, Topic|uri]`
+///
+/// As in autobahn, the topic may have empty components (`com..topic`) whatever `match` says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subscribe {
+    /// The request ID, echoed in SUBSCRIBED or ERROR.
+    pub request: u64,
+    /// The topic, or topic pattern, to subscribe to.
+    pub topic: String,
+    /// How `topic` matches: [`Subscribe::MATCH_EXACT`] (the default),
+    /// [`Subscribe::MATCH_PREFIX`] or [`Subscribe::MATCH_WILDCARD`].
+    pub r#match: String,
+    /// Ask for the topic's retained event, if the broker has one.
+    pub get_retained: Option<bool>,
+    /// The path of routers the subscription was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
+    /// Tracing metadata (not serialized).
+    pub correlation: Correlation,
+}
+
+impl Default for Subscribe {
+    fn default() -> Subscribe {
+        Subscribe {
+            request: 0,
+            topic: String::new(),
+            r#match: Subscribe::MATCH_EXACT.to_owned(),
+            get_retained: None,
+            forward_for: None,
+            correlation: Correlation::default(),
+        }
     }
 }
 
-/// `SUBSCRIBE` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Subscribe {
-    /// Tracing metadata (not serialized).
-    pub correlation: Correlation,
+impl Subscribe {
+    /// Match the topic exactly.
+    pub const MATCH_EXACT: &'static str = "exact";
+    /// Match every topic that starts with `topic`.
+    pub const MATCH_PREFIX: &'static str = "prefix";
+    /// Match topics component by component, empty components matching any.
+    pub const MATCH_WILDCARD: &'static str = "wildcard";
+
+    /// An exact-match subscription to `topic` with request ID `request`.
+    pub fn new(request: u64, topic: impl Into<String>) -> Subscribe {
+        Subscribe {
+            request,
+            topic: topic.into(),
+            ..Subscribe::default()
+        }
+    }
 }
 
 impl WampMessage for Subscribe {
     const MESSAGE_TYPE: u64 = 32;
     const NAME: &'static str = "SUBSCRIBE";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+        let request = w.id(1, "request")?;
+        let options = w.extra(2, "options", FieldRole::Option)?;
+        let topic = w.uri(3, "topic", UriRule::WILDCARD)?.unwrap_or_default();
+        let mut msg = Subscribe::new(request, topic);
+        if let Some(m) = options.string("match")? {
+            if ![Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD].contains(&&*m) {
+                return Err(options.error("match", format!("invalid value {m}")));
+            }
+            msg.r#match = m;
+        }
+        msg.get_retained = options.bool("get_retained")?;
+        msg.forward_for = options.forward_for()?;
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let is_default = self.r#match.is_empty() || self.r#match == Self::MATCH_EXACT;
+        let mut options = extra! {
+            "match" => (!is_default).then(|| self.r#match.clone()),
+            "get_retained" => self.get_retained,
+        };
+        if let Some(ff) = &self.forward_for {
+            options.insert("forward_for".into(), forward_for_value(ff));
+        }
+        let mut msg = ids(Self::MESSAGE_TYPE, &[self.request]);
+        msg.push(Value::Map(options));
+        msg.push(Value::Str(self.topic.clone()));
+        msg
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `SUBSCRIBED` (not implemented yet).
+/// The broker acknowledges a SUBSCRIBE.
+///
+/// `[SUBSCRIBED, SUBSCRIBE.Request|id, Subscription|id]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subscribed {
+    /// The request ID of the SUBSCRIBE.
+    pub request: u64,
+    /// The subscription ID: events for it arrive under this ID.
+    pub subscription: u64,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Subscribed {
+    /// The acknowledgement of SUBSCRIBE `request`, subscribed as `subscription`.
+    pub fn new(request: u64, subscription: u64) -> Subscribed {
+        Subscribed {
+            request,
+            subscription,
+            ..Subscribed::default()
+        }
+    }
 }
 
 impl WampMessage for Subscribed {
     const MESSAGE_TYPE: u64 = 33;
     const NAME: &'static str = "SUBSCRIBED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let [request, subscription] = parse_ids(wmsg, Self::NAME, ["request", "subscription"])?;
+        Ok(Subscribed::new(request, subscription))
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        ids(Self::MESSAGE_TYPE, &[self.request, self.subscription])
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `UNSUBSCRIBE` (not implemented yet).
+/// A subscriber asks the broker to end a subscription.
+///
+/// `[UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]`, or
+/// `[UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id, Options|dict]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribe {
+    /// The request ID, echoed in UNSUBSCRIBED or ERROR.
+    pub request: u64,
+    /// The subscription to end.
+    pub subscription: u64,
+    /// The path of routers the request was forwarded through (marshalled only if non-empty).
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Unsubscribe {
+    /// A request `request` to end `subscription`.
+    pub fn new(request: u64, subscription: u64) -> Unsubscribe {
+        Unsubscribe {
+            request,
+            subscription,
+            ..Unsubscribe::default()
+        }
+    }
 }
 
 impl WampMessage for Unsubscribe {
     const MESSAGE_TYPE: u64 = 34;
     const NAME: &'static str = "UNSUBSCRIBE";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNSUBSCRIBE", &[3, 4])?;
+        let mut msg = Unsubscribe::new(w.id(1, "request")?, w.id(2, "subscription")?);
+        if w.len() > 3 {
+            msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
+        }
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let mut msg = ids(Self::MESSAGE_TYPE, &[self.request, self.subscription]);
+        if let Some(ff) = self.forward_for.as_deref().filter(|ff| !ff.is_empty()) {
+            let mut options = Dict::with_capacity(1);
+            options.insert("forward_for".into(), forward_for_value(ff));
+            msg.push(Value::Map(options));
+        }
+        msg
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `UNSUBSCRIBED` (not implemented yet).
+/// The broker acknowledges an UNSUBSCRIBE, or (with request 0) tells a subscriber that the
+/// router revoked its subscription.
+///
+/// `[UNSUBSCRIBED, UNSUBSCRIBE.Request|id]`, or
+/// `[UNSUBSCRIBED, UNSUBSCRIBE.Request|id, Details|dict]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribed {
+    /// The request ID of the UNSUBSCRIBE, or 0 for a router-initiated revocation.
+    pub request: u64,
+    /// For a revocation (request 0): the revoked subscription (non-zero).
+    pub subscription: Option<i64>,
+    /// For a revocation: why, as a URI.
+    pub reason: Option<String>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Unsubscribed {
+    /// The acknowledgement of UNSUBSCRIBE `request`.
+    pub fn new(request: u64) -> Unsubscribed {
+        Unsubscribed {
+            request,
+            ..Unsubscribed::default()
+        }
+    }
 }
 
 impl WampMessage for Unsubscribed {
     const MESSAGE_TYPE: u64 = 35;
     const NAME: &'static str = "UNSUBSCRIBED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+        let mut msg = Unsubscribed::new(w.id(1, "request")?);
+        if w.len() > 2 {
+            let details = w.extra(2, "details", FieldRole::Detail)?;
+            msg.subscription = details.int("subscription")?;
+            if let Some(reason) = details.get("reason") {
+                let reason = check_or_raise_uri(reason, UriRule::LOOSE)
+                    .map_err(|e| e.in_message(Self::NAME).at("reason", FieldRole::Detail))?;
+                msg.reason = reason.map(str::to_owned);
+            }
+            // autobahn's constructor asserts this (an AssertionError there)
+            if msg.subscription.is_some_and(|s| msg.request != 0 || s == 0) {
+                return Err(details.error(
+                    "subscription",
+                    "allowed only with request 0 (router revocation), and never 0",
+                ));
+            }
+        }
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let mut msg = ids(Self::MESSAGE_TYPE, &[self.request]);
+        if self.reason.is_some() || self.subscription.is_some() {
+            msg.push(Value::Map(extra! {
+                "reason" => self.reason.clone(),
+                "subscription" => self.subscription,
+            }));
+        }
+        msg
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `EVENT` (not implemented yet).
+/// The broker delivers an event to a subscriber.
+///
+/// `[EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict]`,
+/// `[EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict,
+/// PUBLISH.Arguments|list]`,
+/// `[EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict,
+/// PUBLISH.Arguments|list, PUBLISH.ArgumentsKw|dict]`, or with payload transparency
+/// `[EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict,
+/// PUBLISH.Payload|binary]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
+    /// The subscription the event is delivered under.
+    pub subscription: u64,
+    /// The publication ID of the event.
+    pub publication: u64,
+    /// Positional payload.
+    pub args: Option<Vec<Value>>,
+    /// Keyword payload.
+    pub kwargs: Option<Dict>,
+    /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
+    pub payload: Option<Vec<u8>>,
+    /// The publisher's session ID, if disclosed.
+    pub publisher: Option<i64>,
+    /// The publisher's authid, if disclosed.
+    pub publisher_authid: Option<String>,
+    /// The publisher's authrole, if disclosed.
+    pub publisher_authrole: Option<String>,
+    /// The topic actually published to (for pattern-based subscriptions; not URI-checked).
+    pub topic: Option<String>,
+    /// Whether the event was retained by the broker rather than just published.
+    pub retained: Option<bool>,
+    /// The publication's transaction hash.
+    pub transaction_hash: Option<String>,
+    /// Whether the subscriber should acknowledge the event with EVENT_RECEIVED.
+    pub x_acknowledged_delivery: Option<bool>,
+    /// Payload transparency: the encryption algorithm (`cryptobox`, `mqtt`, `xbr`, `x_*`).
+    pub enc_algo: Option<String>,
+    /// Payload transparency: the key identifier.
+    pub enc_key: Option<String>,
+    /// Payload transparency: the serializer of the payload before encryption.
+    pub enc_serializer: Option<String>,
+    /// The path of routers the event was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Event {
+    /// Publication `publication` delivered under `subscription`, with no payload or details.
+    pub fn new(subscription: u64, publication: u64) -> Event {
+        Event {
+            subscription,
+            publication,
+            ..Event::default()
+        }
+    }
+
+    fn details(&self) -> Dict {
+        let mut details = extra! {
+            "publisher" => self.publisher,
+            "publisher_authid" => self.publisher_authid.clone(),
+            "publisher_authrole" => self.publisher_authrole.clone(),
+            "topic" => self.topic.clone(),
+            "retained" => self.retained,
+            "transaction_hash" => self.transaction_hash.clone(),
+            "x_acknowledged_delivery" => self.x_acknowledged_delivery,
+        };
+        if let Some(ff) = &self.forward_for {
+            details.insert("forward_for".into(), forward_for_value(ff));
+        }
+        details.extend(enc_extra(
+            &self.payload,
+            [&self.enc_algo, &self.enc_key, &self.enc_serializer],
+        ));
+        details
+    }
 }
 
 impl WampMessage for Event {
     const MESSAGE_TYPE: u64 = 36;
     const NAME: &'static str = "EVENT";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+        let subscription = w.id(1, "subscription")?;
+        let publication = w.id(2, "publication")?;
+        let details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
+        Ok(Event {
+            subscription,
+            publication,
+            args: app.args,
+            kwargs: app.kwargs,
+            payload: app.payload,
+            enc_algo: app.enc.enc_algo,
+            enc_key: app.enc.enc_key,
+            enc_serializer: app.enc.enc_serializer,
+            publisher: details.int("publisher")?,
+            publisher_authid: details.string("publisher_authid")?,
+            publisher_authrole: details.string("publisher_authrole")?,
+            topic: details.string("topic")?,
+            retained: details.bool("retained")?,
+            transaction_hash: details.string("transaction_hash")?,
+            x_acknowledged_delivery: details.bool("x_acknowledged_delivery")?,
+            forward_for: details.forward_for()?,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let mut head = ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
+        head.push(Value::Map(self.details()));
+        with_payload(head, &self.args, &self.kwargs, &self.payload)
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `EVENT_RECEIVED` (not implemented yet).
+/// A subscriber acknowledges an event delivered with `x_acknowledged_delivery`.
+///
+/// `[EVENT_RECEIVED, EVENT.Publication|id]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventReceived {
+    /// The publication ID of the event received.
+    pub publication: u64,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl EventReceived {
+    /// The acknowledgement of event `publication`.
+    pub fn new(publication: u64) -> EventReceived {
+        EventReceived {
+            publication,
+            ..EventReceived::default()
+        }
+    }
 }
 
 impl WampMessage for EventReceived {
     const MESSAGE_TYPE: u64 = 337;
     const NAME: &'static str = "EVENT_RECEIVED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let [publication] = parse_ids(wmsg, Self::NAME, ["publication"])?;
+        Ok(EventReceived::new(publication))
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        ids(Self::MESSAGE_TYPE, &[self.publication])
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
+    correlation_accessors!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+
+    #[test]
+    fn subscribe_topic_allows_empty_components_whatever_match() {
+        let s =
+            Subscribe::parse(&[32.into(), 1.into(), dict! {}.into(), "com..topic".into()]).unwrap();
+        assert_eq!(s.r#match, Subscribe::MATCH_EXACT);
+        // the default match is not marshalled
+        assert_eq!(s.marshal()[2], Value::Map(Dict::new()));
+        let e = Subscribe::parse(&[
+            32.into(),
+            1.into(),
+            dict! { "match" => "regex" }.into(),
+            "com.x".into(),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'match' option in SUBSCRIBE: invalid value regex"
+        );
     }
 
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
+    #[test]
+    fn unsubscribe_length_error_and_empty_forward_for() {
+        let e = Unsubscribe::parse(&[34.into(), 1.into()]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid message length 2 for WAMP UNSUBSCRIBE"
+        );
+        let u = Unsubscribe::parse(&[
+            34.into(),
+            1.into(),
+            2.into(),
+            dict! { "forward_for" => Vec::<Value>::new() }.into(),
+        ])
+        .unwrap();
+        assert_eq!(u.forward_for, Some(vec![]));
+        assert_eq!(u.marshal().len(), 3); // `if self.forward_for:`
+    }
+
+    #[test]
+    fn unsubscribed_subscription_only_for_revocation() {
+        let details = || dict! { "subscription" => 5, "reason" => "wamp.x" };
+        let ok = Unsubscribed::parse(&[35.into(), 0.into(), details().into()]).unwrap();
+        assert_eq!(
+            (ok.subscription, ok.reason.as_deref()),
+            (Some(5), Some("wamp.x"))
+        );
+        let e = Unsubscribed::parse(&[35.into(), 7.into(), details().into()]).unwrap_err();
+        assert_eq!(e.field(), Some("subscription"));
+        let e = Unsubscribed::parse(&[35.into(), 0.into(), dict! { "reason" => "a b" }.into()])
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::InvalidUri, Some("reason"))
+        );
+    }
+
+    #[test]
+    fn event_payload_rules() {
+        let ev = |details: Dict, rest: Vec<Value>| {
+            let mut m = vec![36.into(), 1.into(), 2.into(), details.into()];
+            m.extend(rest);
+            Event::parse(&m)
+        };
+        // null args are accepted, null kwargs are not
+        assert!(ev(Dict::new(), vec![Value::Null]).is_ok());
+        let e = ev(Dict::new(), vec![Value::Null, Value::Null]).unwrap_err();
+        assert_eq!(e.field(), Some("kwargs"));
+        // only bytes are a payload: a string is bad args
+        let e = ev(Dict::new(), vec!["x".into()]).unwrap_err();
+        assert_eq!(e.field(), Some("args"));
+        // enc_key without enc_algo: autobahn's constructor assertion, a protocol error here
+        let e = ev(dict! { "enc_key" => "k" }, vec![Value::Bytes(vec![1])]).unwrap_err();
+        assert_eq!(e.field(), Some("enc_algo"));
+        // enc_* are ignored without a payload, and an empty payload marshals as none
+        let m = ev(
+            dict! { "enc_algo" => "cryptobox" },
+            vec![Value::Bytes(vec![])],
+        )
+        .unwrap();
+        assert_eq!(
+            m.marshal(),
+            ids(36, &[1, 2])
+                .into_iter()
+                .chain([Value::Map(Dict::new())])
+                .collect::<Vec<_>>()
+        );
     }
 }
