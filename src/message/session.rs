@@ -1,201 +1,957 @@
-//! Session messages (stub).
+//! Session messages: HELLO, WELCOME, ABORT, CHALLENGE, AUTHENTICATE, GOODBYE, and ERROR (the
+//! reply shared by both patterns; the type is [`ErrorReply`] so that it does not shadow the
+//! crate's error types).
 
-use crate::error::ValidationError;
-use crate::message::{Correlation, WampMessage};
-use crate::value::Value;
+use indexmap::IndexMap;
 
-/// `HELLO` (not implemented yet).
+use crate::error::{FieldRole, ValidationError};
+use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::{extra, forward_for_value, Correlation, Extra, Principal, WampMessage, Wmsg};
+use crate::messages::MessageType;
+use crate::validate::{is_custom_attribute, UriRule};
+use crate::value::{Dict, Value};
+
+/// The `correlation`/`correlation_mut` methods of [`WampMessage`], identical for every type.
+macro_rules! correlation_accessors {
+    () => {
+        fn correlation(&self) -> &Correlation {
+            &self.correlation
+        }
+
+        fn correlation_mut(&mut self) -> &mut Correlation {
+            &mut self.correlation
+        }
+    };
+}
+
+// ---- roles ----
+
+/// A WAMP role: the client roles a HELLO announces, or the router roles a WELCOME announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Client: receives events.
+    Subscriber,
+    /// Client: publishes events.
+    Publisher,
+    /// Client: calls procedures.
+    Caller,
+    /// Client: provides procedures.
+    Callee,
+    /// Router: routes events.
+    Broker,
+    /// Router: routes calls.
+    Dealer,
+}
+
+/// A role's feature flags, keyed by feature name (`progressive_call_results`).
+///
+/// Only the features autobahn knows for the role ([`Role::features`]) are kept when parsing and
+/// written when marshalling, in that order; autobahn drops the others.
+pub type Features = IndexMap<&'static str, bool>;
+
+/// The roles a peer announces, in order, each with its features.
+pub type Roles = IndexMap<Role, Features>;
+
+impl Role {
+    /// The roles a client may announce in HELLO.
+    pub const CLIENT: [Role; 4] = [
+        Role::Subscriber,
+        Role::Publisher,
+        Role::Caller,
+        Role::Callee,
+    ];
+    /// The roles a router may announce in WELCOME.
+    pub const ROUTER: [Role; 2] = [Role::Broker, Role::Dealer];
+
+    /// The role's name on the wire (`"subscriber"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Subscriber => "subscriber",
+            Role::Publisher => "publisher",
+            Role::Caller => "caller",
+            Role::Callee => "callee",
+            Role::Broker => "broker",
+            Role::Dealer => "dealer",
+        }
+    }
+
+    /// The role named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::CLIENT
+            .into_iter()
+            .chain(Role::ROUTER)
+            .find(|r| r.name() == name)
+    }
+
+    /// The features autobahn knows for the role, in its declaration order (autobahn's
+    /// `Role*Features` classes).
+    pub const fn features(self) -> &'static [&'static str] {
+        match self {
+            Role::Subscriber => &[
+                "publisher_identification",
+                "publication_trustlevels",
+                "pattern_based_subscription",
+                "subscription_revocation",
+                "event_history",
+                "payload_transparency",
+                "payload_encryption_cryptobox",
+            ],
+            Role::Publisher => &[
+                "publisher_identification",
+                "subscriber_blackwhite_listing",
+                "publisher_exclusion",
+                "payload_transparency",
+                "x_acknowledged_event_delivery",
+                "payload_encryption_cryptobox",
+            ],
+            Role::Caller => &[
+                "caller_identification",
+                "call_timeout",
+                "call_canceling",
+                "progressive_call_results",
+                "payload_transparency",
+                "payload_encryption_cryptobox",
+            ],
+            Role::Callee => &[
+                "caller_identification",
+                "call_trustlevels",
+                "pattern_based_registration",
+                "shared_registration",
+                "call_timeout",
+                "call_canceling",
+                "progressive_call_results",
+                "registration_revocation",
+                "payload_transparency",
+                "payload_encryption_cryptobox",
+            ],
+            Role::Broker => &[
+                "publisher_identification",
+                "publication_trustlevels",
+                "pattern_based_subscription",
+                "session_meta_api",
+                "subscription_meta_api",
+                "subscriber_blackwhite_listing",
+                "publisher_exclusion",
+                "subscription_revocation",
+                "event_history",
+                "payload_transparency",
+                "x_acknowledged_event_delivery",
+                "payload_encryption_cryptobox",
+                "event_retention",
+            ],
+            Role::Dealer => &[
+                "caller_identification",
+                "call_trustlevels",
+                "pattern_based_registration",
+                "session_meta_api",
+                "registration_meta_api",
+                "shared_registration",
+                "call_timeout",
+                "call_canceling",
+                "progressive_call_results",
+                "registration_revocation",
+                "payload_transparency",
+                "testament_meta_api",
+                "payload_encryption_cryptobox",
+            ],
+        }
+    }
+}
+
+/// The mandatory `roles` detail of HELLO and WELCOME, checked as autobahn checks it: a non-empty
+/// dict of `allowed` role names to dicts, whose optional `features` is a dict; known features
+/// must be bool (or null, which is dropped), unknown ones are dropped.
+fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationError> {
+    const KEY: &str = "roles";
+    let raw = details
+        .get(KEY)
+        .ok_or_else(|| details.error(KEY, "missing mandatory roles attribute"))?;
+    let raw = raw.as_map().ok_or_else(|| {
+        details.error(
+            KEY,
+            format!("invalid type {} for WAMP extra", raw.type_name()),
+        )
+    })?;
+    if raw.is_empty() {
+        return Err(details.error(KEY, "empty 'roles'"));
+    }
+    let mut roles = Roles::with_capacity(raw.len());
+    for (name, value) in raw {
+        let role = Role::from_name(name)
+            .filter(|r| allowed.contains(r))
+            .ok_or_else(|| details.error(KEY, format!("invalid role '{name}'")))?;
+        let invalid = |what: &str, v: &Value| {
+            let kind = v.type_name();
+            details.error(KEY, format!("invalid type {kind} for {what}role '{name}'"))
+        };
+        let body = value.as_map().ok_or_else(|| invalid("", value))?;
+        let mut features = Features::new();
+        if let Some(raw_features) = body.get("features") {
+            let raw_features = raw_features
+                .as_map()
+                .ok_or_else(|| invalid("'features' in ", raw_features))?;
+            for &feature in role.features() {
+                match raw_features.get(feature) {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Bool(b)) => {
+                        features.insert(feature, *b);
+                    }
+                    Some(v) => return Err(invalid(&format!("feature '{feature}' of "), v)),
+                }
+            }
+        }
+        roles.insert(role, features);
+    }
+    Ok(roles)
+}
+
+/// Marshals `roles` as autobahn does: `{role: {}}`, or `{role: {"features": {...}}}` when any
+/// known feature is set.
+fn roles_value(roles: &Roles) -> Value {
+    let role = |(role, features): (&Role, &Features)| {
+        let set: Dict = role
+            .features()
+            .iter()
+            .filter_map(|&f| Some((f.to_owned(), Value::Bool(*features.get(f)?))))
+            .collect();
+        let mut body = Dict::new();
+        if !set.is_empty() {
+            body.insert("features".into(), Value::Map(set));
+        }
+        (role.name().to_owned(), Value::Map(body))
+    };
+    Value::Map(roles.iter().map(role).collect())
+}
+
+/// The value if Python would call it true (`if self.x:`), for marshalling.
+fn truthy<T: Clone + Into<Value>>(v: &Option<T>) -> Option<Value> {
+    v.clone().map(Into::into).filter(Value::is_truthy)
+}
+
+/// A detail read with `read`, where `null` counts as absent (autobahn's `details.get(key)`).
+fn or_null<'a, T>(
+    details: &Extra<'a>,
+    key: &'static str,
+    read: impl FnOnce(&Extra<'a>, &'static str) -> Result<Option<T>, ValidationError>,
+) -> Result<Option<T>, ValidationError> {
+    match details.get(key) {
+        Some(Value::Null) => Ok(None),
+        _ => read(details, key),
+    }
+}
+
+// ---- HELLO ----
+
+/// A client asks to join a realm.
+///
+/// `[HELLO, Realm|uri, Details|dict]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hello {
+    /// The realm to join; `None` lets the router choose.
+    pub realm: Option<String>,
+    /// The client roles and their features (at least one).
+    pub roles: Roles,
+    /// The authentication methods the client offers.
+    pub authmethods: Option<Vec<String>>,
+    /// The authentication ID the client asks for.
+    pub authid: Option<String>,
+    /// The authentication role the client asks for.
+    pub authrole: Option<String>,
+    /// Authentication-method specific data (`pubkey`, `channel_binding`, ...).
+    pub authextra: Option<Dict>,
+    /// Whether the client wants a session it can resume later.
+    pub resumable: Option<bool>,
+    /// The session the client wants to resume (`resume-session` on the wire).
+    pub resume_session: Option<i64>,
+    /// The token authorising the resumption (`resume-token` on the wire).
+    pub resume_token: Option<String>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Hello {
+    /// A HELLO for `realm` announcing `roles`, with no authentication details.
+    pub fn new(realm: Option<String>, roles: Roles) -> Hello {
+        Hello {
+            realm,
+            roles,
+            ..Hello::default()
+        }
+    }
+
+    fn details(&self) -> Dict {
+        let mut details = Dict::new();
+        details.insert("roles".into(), roles_value(&self.roles));
+        details.extend(extra! {
+            "authmethods" => self.authmethods.clone(),
+            "authid" => self.authid.clone(),
+            "authrole" => self.authrole.clone(),
+            "authextra" => self.authextra.clone(),
+            "resumable" => self.resumable,
+            "resume-session" => self.resume_session,
+            "resume-token" => self.resume_token.clone(),
+        });
+        details
+    }
 }
 
 impl WampMessage for Hello {
     const MESSAGE_TYPE: u64 = 1;
     const NAME: &'static str = "HELLO";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+        let realm = w.uri(1, "realm", UriRule::LOOSE.or_none())?;
+        let details = w.extra(2, "details", FieldRole::Detail)?;
+        let roles = parse_roles(&details, &Role::CLIENT)?;
+        let mut msg = Hello {
+            realm,
+            roles,
+            authmethods: details.str_list("authmethods")?,
+            authid: details.string("authid")?,
+            authrole: details.string("authrole")?,
+            authextra: details.map("authextra")?,
+            resumable: details.bool("resumable")?,
+            resume_session: details.int("resume-session")?,
+            ..Hello::default()
+        };
+        msg.resume_token = details.string("resume-token")?;
+        if msg.resume_token.is_none() && msg.resume_session.is_some_and(|s| s != 0) {
+            return Err(details.error(
+                "resume-token",
+                "must be provided if resume-session is provided",
+            ));
+        }
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::from(self.realm.clone()),
+            Value::Map(self.details()),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `WELCOME` (not implemented yet).
+// ---- WELCOME ----
+
+/// A router accepts a client's HELLO: the session is open.
+///
+/// `[WELCOME, Session|id, Details|dict]`
+///
+/// Autobahn does not type-check `realm`, `authid`, `authrole`, `authmethod`, `authprovider` and
+/// `authextra` in `parse` but asserts their types in the constructor; here a wrong type is a
+/// protocol error, and `null` counts as absent, as in autobahn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Welcome {
+    /// The session ID the router assigned.
+    pub session: u64,
+    /// The router roles and their features (at least one).
+    pub roles: Roles,
+    /// The realm the session joined.
+    pub realm: Option<String>,
+    /// The authentication ID assigned.
+    pub authid: Option<String>,
+    /// The authentication role assigned.
+    pub authrole: Option<String>,
+    /// The authentication method used.
+    ///
+    /// As autobahn does, `marshal` writes it exactly when `authrole` is non-empty (as `null`
+    /// if unset), whether or not it is set itself.
+    pub authmethod: Option<String>,
+    /// The authentication provider used.
+    pub authprovider: Option<String>,
+    /// Authentication-method specific data for the client.
+    pub authextra: Option<Dict>,
+    /// Whether the session is a resumed one.
+    pub resumed: Option<bool>,
+    /// Whether the session can be resumed later.
+    pub resumable: Option<bool>,
+    /// The token to resume the session with.
+    pub resume_token: Option<String>,
+    /// Implementation-specific `x_*` attributes, written first in the details.
+    pub custom: Dict,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Welcome {
+    /// A WELCOME into session `session` announcing `roles`, with no other details.
+    pub fn new(session: u64, roles: Roles) -> Welcome {
+        Welcome {
+            session,
+            roles,
+            ..Welcome::default()
+        }
+    }
+
+    fn details(&self) -> Dict {
+        let mut details = self.custom.clone();
+        details.extend(extra! {
+            "realm" => truthy(&self.realm),
+            "authid" => truthy(&self.authid),
+            "authrole" => truthy(&self.authrole),
+        });
+        // Autobahn's marshal tests `authrole`, not `authmethod`, for this key.
+        if details.contains_key("authrole") {
+            details.insert("authmethod".into(), Value::from(self.authmethod.clone()));
+        }
+        details.extend(extra! {
+            "authprovider" => truthy(&self.authprovider),
+            "authextra" => truthy(&self.authextra),
+            "resumed" => truthy(&self.resumed),
+            "resumable" => truthy(&self.resumable),
+            "resume_token" => truthy(&self.resume_token),
+        });
+        details.insert("roles".into(), roles_value(&self.roles));
+        details
+    }
 }
 
 impl WampMessage for Welcome {
     const MESSAGE_TYPE: u64 = 2;
     const NAME: &'static str = "WELCOME";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+        let session = w.id(1, "session")?;
+        let details = w.extra(2, "details", FieldRole::Detail)?;
+        let resumed = details.bool("resumed")?;
+        let resumable = details.bool("resumable")?;
+        let resume_token = details.string("resume_token")?;
+        if resume_token.is_none() && resumable == Some(true) {
+            return Err(details.error("resume_token", "required when resumable is given"));
+        }
+        let roles = parse_roles(&details, &Role::ROUTER)?;
+        let custom = details
+            .dict()
+            .iter()
+            .filter(|(k, _)| is_custom_attribute(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Ok(Welcome {
+            session,
+            roles,
+            realm: or_null(&details, "realm", Extra::string)?,
+            authid: or_null(&details, "authid", Extra::string)?,
+            authrole: or_null(&details, "authrole", Extra::string)?,
+            authmethod: or_null(&details, "authmethod", Extra::string)?,
+            authprovider: or_null(&details, "authprovider", Extra::string)?,
+            authextra: or_null(&details, "authextra", Extra::map)?,
+            resumed,
+            resumable,
+            resume_token,
+            custom,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::from(self.session),
+            Value::Map(self.details()),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `ABORT` (not implemented yet).
+// ---- ABORT and GOODBYE ----
+
+/// The shared shape of ABORT and GOODBYE: `[CODE, Details|dict, Reason|uri]` with an optional
+/// `message` detail. Returns the details, the reason and the message.
+fn parse_closing<'a>(
+    wmsg: &'a [Value],
+    name: &'static str,
+) -> Result<(Extra<'a>, String, Option<String>), ValidationError> {
+    let w = Wmsg::new(wmsg, name, &[3])?;
+    let details = w.extra(1, "details", FieldRole::Detail)?;
+    let reason = w.uri(2, "reason", UriRule::LOOSE)?.unwrap_or_default();
+    let message = details.string("message")?;
+    Ok((details, reason, message))
+}
+
+/// A peer aborts the opening of a session (instead of WELCOME, or in reply to HELLO).
+///
+/// `[ABORT, Details|dict, Reason|uri]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Abort {
+    /// Why: a WAMP or application error URI (`wamp.error.no_such_realm`).
+    pub reason: String,
+    /// A human-readable explanation, for logs.
+    pub message: Option<String>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Abort {
+    /// An ABORT for `reason`, without a message.
+    pub fn new(reason: impl Into<String>) -> Abort {
+        Abort {
+            reason: reason.into(),
+            ..Abort::default()
+        }
+    }
 }
 
 impl WampMessage for Abort {
     const MESSAGE_TYPE: u64 = 3;
     const NAME: &'static str = "ABORT";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let (_, reason, message) = parse_closing(wmsg, Self::NAME)?;
+        Ok(Abort {
+            reason,
+            message,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::Map(extra! { "message" => truthy(&self.message) }),
+            Value::Str(self.reason.clone()),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `CHALLENGE` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Challenge {
-    /// Tracing metadata (not serialized).
-    pub correlation: Correlation,
-}
-
-impl WampMessage for Challenge {
-    const MESSAGE_TYPE: u64 = 4;
-    const NAME: &'static str = "CHALLENGE";
-
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
-    }
-
-    fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
-    }
-
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
-}
-
-/// `AUTHENTICATE` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Authenticate {
-    /// Tracing metadata (not serialized).
-    pub correlation: Correlation,
-}
-
-impl WampMessage for Authenticate {
-    const MESSAGE_TYPE: u64 = 5;
-    const NAME: &'static str = "AUTHENTICATE";
-
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
-    }
-
-    fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
-    }
-
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
-}
-
-/// `GOODBYE` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A peer closes an open session; the other replies with a GOODBYE of its own.
+///
+/// `[GOODBYE, Details|dict, Reason|uri]`
+#[derive(Debug, Clone, PartialEq)]
 pub struct Goodbye {
+    /// Why: a WAMP or application URI (default [`Goodbye::DEFAULT_REASON`]).
+    pub reason: String,
+    /// A human-readable explanation, for logs.
+    pub message: Option<String>,
+    /// From the router: whether the session can be resumed; from the client: whether it should
+    /// be.
+    pub resumable: Option<bool>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Goodbye {
+    /// The closing reason of a normal close.
+    pub const DEFAULT_REASON: &'static str = "wamp.close.normal";
+
+    /// A GOODBYE for `reason`, without a message.
+    pub fn new(reason: impl Into<String>) -> Goodbye {
+        Goodbye {
+            reason: reason.into(),
+            ..Goodbye::default()
+        }
+    }
+}
+
+impl Default for Goodbye {
+    /// A normal close ([`Goodbye::DEFAULT_REASON`]), as autobahn's constructor defaults.
+    fn default() -> Goodbye {
+        Goodbye {
+            reason: Goodbye::DEFAULT_REASON.to_owned(),
+            message: None,
+            resumable: None,
+            correlation: Correlation::default(),
+        }
+    }
 }
 
 impl WampMessage for Goodbye {
     const MESSAGE_TYPE: u64 = 6;
     const NAME: &'static str = "GOODBYE";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let (details, reason, message) = parse_closing(wmsg, Self::NAME)?;
+        Ok(Goodbye {
+            reason,
+            message,
+            resumable: details.bool("resumable")?,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let details = extra! {
+            "message" => truthy(&self.message),
+            "resumable" => truthy(&self.resumable),
+        };
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::Map(details),
+            Value::Str(self.reason.clone()),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
+    correlation_accessors!();
+}
 
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
+// ---- CHALLENGE and AUTHENTICATE ----
+
+/// The shared shape of CHALLENGE and AUTHENTICATE: `[CODE, field|string, Extra|dict]`.
+fn parse_auth(
+    wmsg: &[Value],
+    name: &'static str,
+    field: &'static str,
+) -> Result<(String, Dict), ValidationError> {
+    let w = Wmsg::new(wmsg, name, &[3])?;
+    let value = w.string(1, field)?;
+    let extra = w.extra(2, "extra", FieldRole::Element)?;
+    Ok((value, extra.dict().clone()))
+}
+
+/// The router challenges the client to authenticate.
+///
+/// `[CHALLENGE, AuthMethod|string, Extra|dict]`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Challenge {
+    /// The authentication method (`wampcra`, `cryptosign`, `ticket`, ...).
+    pub method: String,
+    /// Method-specific challenge data.
+    pub extra: Dict,
+    /// Tracing metadata (not serialized).
+    pub correlation: Correlation,
+}
+
+impl Challenge {
+    /// A challenge for `method` with `extra`.
+    pub fn new(method: impl Into<String>, extra: Dict) -> Challenge {
+        Challenge {
+            method: method.into(),
+            extra,
+            correlation: Correlation::default(),
+        }
     }
 }
 
-/// `ERROR` (not implemented yet).
+impl WampMessage for Challenge {
+    const MESSAGE_TYPE: u64 = 4;
+    const NAME: &'static str = "CHALLENGE";
+
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let (method, extra) = parse_auth(wmsg, Self::NAME, "method")?;
+        Ok(Challenge::new(method, extra))
+    }
+
+    fn marshal(&self) -> Vec<Value> {
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::Str(self.method.clone()),
+            Value::Map(self.extra.clone()),
+        ]
+    }
+
+    correlation_accessors!();
+}
+
+/// The client answers a CHALLENGE.
+///
+/// `[AUTHENTICATE, Signature|string, Extra|dict]`
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorReply {
+pub struct Authenticate {
+    /// The signature (or ticket) answering the challenge.
+    pub signature: String,
+    /// Method-specific data.
+    pub extra: Dict,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Authenticate {
+    /// An answer `signature` with `extra`.
+    pub fn new(signature: impl Into<String>, extra: Dict) -> Authenticate {
+        Authenticate {
+            signature: signature.into(),
+            extra,
+            correlation: Correlation::default(),
+        }
+    }
+}
+
+impl WampMessage for Authenticate {
+    const MESSAGE_TYPE: u64 = 5;
+    const NAME: &'static str = "AUTHENTICATE";
+
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let (signature, extra) = parse_auth(wmsg, Self::NAME, "signature")?;
+        Ok(Authenticate::new(signature, extra))
+    }
+
+    fn marshal(&self) -> Vec<Value> {
+        vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::Str(self.signature.clone()),
+            Value::Map(self.extra.clone()),
+        ]
+    }
+
+    correlation_accessors!();
+}
+
+// ---- ERROR ----
+
+/// The messages an ERROR can reply to.
+const ERROR_REQUEST_TYPES: [MessageType; 7] = [
+    MessageType::Subscribe,
+    MessageType::Unsubscribe,
+    MessageType::Publish,
+    MessageType::Register,
+    MessageType::Unregister,
+    MessageType::Call,
+    MessageType::Invocation,
+];
+
+/// A request failed: the spec's `ERROR` (named `ErrorReply` here so that it does not shadow the
+/// crate's error types; [`Message::Error`](crate::Message::Error) keeps the spec name).
+///
+/// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri]`,
+/// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Arguments|list]`,
+/// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Arguments|list, ArgumentsKw|dict]`,
+/// or with payload transparency
+/// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Payload|binary]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorReply {
+    /// The type of the failed request: SUBSCRIBE, UNSUBSCRIBE, PUBLISH, REGISTER, UNREGISTER,
+    /// CALL or INVOCATION.
+    pub request_type: MessageType,
+    /// The ID of the failed request.
+    pub request: u64,
+    /// The error URI (`wamp.error.no_such_procedure`).
+    pub error: String,
+    /// Positional payload.
+    pub args: Option<Vec<Value>>,
+    /// Keyword payload.
+    pub kwargs: Option<Dict>,
+    /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
+    pub payload: Option<Vec<u8>>,
+    /// Payload transparency: the encryption algorithm (`cryptobox`, `mqtt`, `xbr`, `x_*`).
+    pub enc_algo: Option<String>,
+    /// Payload transparency: the key identifier.
+    pub enc_key: Option<String>,
+    /// Payload transparency: the serializer of the payload before encryption.
+    pub enc_serializer: Option<String>,
+    /// The session ID of the callee that raised the error, if disclosed.
+    pub callee: Option<i64>,
+    /// The authid of that callee, if disclosed.
+    pub callee_authid: Option<String>,
+    /// The authrole of that callee, if disclosed.
+    pub callee_authrole: Option<String>,
+    /// The path of routers the error was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
+    /// Tracing metadata (not serialized).
+    pub correlation: Correlation,
+}
+
+impl ErrorReply {
+    /// An error `error` for request `request` of type `request_type`, without payload.
+    pub fn new(request_type: MessageType, request: u64, error: impl Into<String>) -> ErrorReply {
+        ErrorReply {
+            request_type,
+            request,
+            error: error.into(),
+            args: None,
+            kwargs: None,
+            payload: None,
+            enc_algo: None,
+            enc_key: None,
+            enc_serializer: None,
+            callee: None,
+            callee_authid: None,
+            callee_authrole: None,
+            forward_for: None,
+            correlation: Correlation::default(),
+        }
+    }
+
+    fn details(&self) -> Dict {
+        let mut details = extra! {
+            "callee" => self.callee,
+            "callee_authid" => self.callee_authid.clone(),
+            "callee_authrole" => self.callee_authrole.clone(),
+            "forward_for" => self.forward_for.as_deref().map(forward_for_value),
+        };
+        if has_payload(&self.payload) {
+            details.extend(extra! {
+                "enc_algo" => self.enc_algo.clone(),
+                "enc_key" => self.enc_key.clone(),
+                "enc_serializer" => self.enc_serializer.clone(),
+            });
+        }
+        details
+    }
 }
 
 impl WampMessage for ErrorReply {
     const MESSAGE_TYPE: u64 = 8;
     const NAME: &'static str = "ERROR";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[5, 6, 7])?;
+        let request_type = match &wmsg[1] {
+            v @ (Value::Int(_) | Value::UInt(_)) => v
+                .as_u64()
+                .and_then(MessageType::from_code)
+                .filter(|t| ERROR_REQUEST_TYPES.contains(t))
+                .ok_or_else(|| w.error("request_type", format!("invalid value {v}")))?,
+            other => return Err(w.type_error("request_type", other)),
+        };
+        let request = w.id(2, "request")?;
+        let details = w.extra(3, "details", FieldRole::Detail)?;
+        let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
+        let mut msg = ErrorReply::new(request_type, request, error);
+
+        match (w.len(), w.get(5)) {
+            (6, Some(Value::Bytes(payload))) => {
+                let enc = details.enc_options()?;
+                // Autobahn's constructor asserts that enc_key/enc_serializer come with enc_algo.
+                if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some())
+                {
+                    return Err(details.error(
+                        "enc_algo",
+                        "missing, but required with enc_key or enc_serializer",
+                    ));
+                }
+                msg.payload = Some(payload.clone());
+                (msg.enc_algo, msg.enc_key, msg.enc_serializer) =
+                    (enc.enc_algo, enc.enc_key, enc.enc_serializer);
+            }
+            _ => {
+                msg.args = w.args(5, true)?;
+                msg.kwargs = w.kwargs(6, false)?;
+            }
+        }
+
+        msg.callee = details.int("callee")?;
+        msg.callee_authid = details.string("callee_authid")?;
+        msg.callee_authrole = details.string("callee_authrole")?;
+        msg.forward_for = details.forward_for()?;
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let head = vec![
+            Value::Int(Self::MESSAGE_TYPE as i64),
+            Value::from(self.request_type.code()),
+            Value::from(self.request),
+            Value::Map(self.details()),
+            Value::Str(self.error.clone()),
+        ];
+        with_payload(head, &self.args, &self.kwargs, &self.payload)
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
+    correlation_accessors!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+
+    fn parse<M: WampMessage>(items: Vec<Value>) -> Result<M, String> {
+        M::parse(&items).map_err(|e| e.to_string())
     }
 
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
+    #[test]
+    fn hello_features_keep_known_bools_in_declaration_order() {
+        let features =
+            dict! {"progressive_call_results" => true, "x_unknown" => 1, "call_timeout" => false};
+        let roles = dict! {"caller" => dict! {"features" => features}, "callee" => dict! {}};
+        let hello: Hello = parse(vec![
+            1.into(),
+            "realm1".into(),
+            dict! {"roles" => roles}.into(),
+        ])
+        .unwrap();
+        let details = Value::List(hello.marshal()).to_string();
+        assert!(details.ends_with(r#"{"roles": {"caller": {"features": {"call_timeout": false, "progressive_call_results": true}}, "callee": {}}}]"#), "{details}");
+
+        let bad = dict! {"roles" => dict! {"callee" => dict! {"features" => dict! {"call_timeout" => 1}}}};
+        let err = parse::<Hello>(vec![1.into(), Value::Null, bad.into()]).unwrap_err();
+        assert_eq!(
+            err,
+            "'roles' detail in HELLO: invalid type int for feature 'call_timeout' of role 'callee'"
+        );
+        let router_role = dict! {"roles" => dict! {"broker" => dict! {}}};
+        assert!(parse::<Hello>(vec![1.into(), Value::Null, router_role.into()]).is_err());
+
+        let resume = dict! {"roles" => dict! {"caller" => dict! {}}, "resume-session" => 7};
+        let err = parse::<Hello>(vec![1.into(), Value::Null, resume.into()]).unwrap_err();
+        assert!(err.starts_with("'resume-token' detail in HELLO"), "{err}");
+    }
+
+    #[test]
+    fn welcome_marshals_authmethod_when_authrole_is_set() {
+        let mut welcome = Welcome::new(1, Roles::from([(Role::Dealer, Features::new())]));
+        welcome.authmethod = Some("ticket".into());
+        assert_eq!(welcome.details().get("authmethod"), None);
+        welcome.authrole = Some("user".into());
+        welcome.authmethod = None;
+        assert_eq!(welcome.details().get("authmethod"), Some(&Value::Null));
+
+        let details = dict! {"x_impl" => 1, "realm" => Value::Null, "y_other" => 2, "roles" => dict! {"broker" => dict! {}}};
+        let parsed: Welcome = parse(vec![2.into(), 5.into(), details.into()]).unwrap();
+        assert_eq!((parsed.custom, parsed.realm), (dict! {"x_impl" => 1}, None));
+    }
+
+    #[test]
+    fn error_request_type_and_payload() {
+        let base = |request_type: Value, rest: Vec<Value>| {
+            let mut items = vec![
+                8.into(),
+                request_type,
+                1.into(),
+                Value::Map(Dict::new()),
+                "wamp.error.x".into(),
+            ];
+            items.extend(rest);
+            parse::<ErrorReply>(items)
+        };
+        assert_eq!(
+            base(48.into(), vec![]).unwrap().request_type,
+            MessageType::Call
+        );
+        assert_eq!(
+            base(17.into(), vec![]).unwrap_err(),
+            "'request_type' in ERROR: invalid value 17"
+        );
+        let null_args = base(48.into(), vec![Value::Null, dict! {"a" => 1}.into()]).unwrap();
+        assert_eq!(null_args.marshal()[5], Value::Null);
+        // an empty payload is kept but not written, as autobahn's `if self.payload:`
+        assert_eq!(
+            base(48.into(), vec![Value::Bytes(vec![])])
+                .unwrap()
+                .marshal()
+                .len(),
+            5
+        );
+
+        let details = dict! {"enc_key" => "k"};
+        let items = vec![
+            8.into(),
+            48.into(),
+            1.into(),
+            details.into(),
+            "a.b".into(),
+            Value::Bytes(vec![1]),
+        ];
+        assert!(parse::<ErrorReply>(items)
+            .unwrap_err()
+            .starts_with("'enc_algo' detail in ERROR"));
+    }
+
+    #[test]
+    fn goodbye_defaults_to_normal_close() {
+        assert_eq!(Goodbye::default().reason, Goodbye::DEFAULT_REASON);
+        let goodbye = Goodbye {
+            resumable: Some(false),
+            ..Goodbye::default()
+        };
+        assert_eq!(goodbye.marshal()[1], Value::Map(Dict::new()));
     }
 }
