@@ -1,3 +1,11 @@
 //! FlatBuffers: the zero-copy codec at the heart of the crate.
+//!
+//! * [`view`]: `Publish::cast(buf)` and friends, lazy views over `&[u8]` checked by a verifier
+//!   that looks only at what the buffer holds.
+//! * [`builder`]: each message written into a caller's reusable `FlatBufferBuilder`, in
+//!   autobahn's order so the bytes match autobahn's.
+//! * [`generated`]: the flatc output, included at this one site.
 
+pub mod builder;
 pub mod generated;
+pub mod view;

@@ -1,0 +1,1 @@
+//! Building FlatBuffers messages (in progress).

@@ -1,0 +1,1 @@
+//! Lazy FlatBuffers views (in progress).
