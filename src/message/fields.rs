@@ -208,6 +208,16 @@ impl<'a> Extra<'a> {
         self.typed(key, |v| v.as_str().map(str::to_owned))
     }
 
+    /// A URI key (`reason`), checked under `rule` (an invalid-URI error, as autobahn raises).
+    pub fn uri(&self, key: &'static str, rule: UriRule) -> Result<Option<String>, ValidationError> {
+        match self.dict.get(key) {
+            None => Ok(None),
+            Some(v) => check_or_raise_uri(v, rule)
+                .map(|s| s.map(str::to_owned))
+                .map_err(|e| e.in_message(self.name).at(key, self.role)),
+        }
+    }
+
     /// A dict key.
     pub fn map(&self, key: &'static str) -> Result<Option<Dict>, ValidationError> {
         self.typed(key, |v| v.as_map().cloned())

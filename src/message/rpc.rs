@@ -1,285 +1,1100 @@
-//! RPC messages (stub).
+//! Remote procedure calls: CALL, CANCEL, RESULT, REGISTER, REGISTERED, UNREGISTER,
+//! UNREGISTERED, INVOCATION, INTERRUPT and YIELD.
+//!
+//! RESULT's type is [`CallResult`], so that it does not shadow the prelude's `Result`; the
+//! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
-use crate::error::ValidationError;
-use crate::message::{Correlation, WampMessage};
-use crate::value::Value;
+use crate::error::{FieldRole, ValidationError};
+use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::{
+    extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
+};
+use crate::validate::UriRule;
+use crate::value::{Dict, Value};
 
-/// `CALL` (not implemented yet).
+/// The two `WampMessage` accessors of the `correlation` field.
+macro_rules! correlation_accessors {
+    () => {
+        fn correlation(&self) -> &Correlation {
+            &self.correlation
+        }
+
+        fn correlation_mut(&mut self) -> &mut Correlation {
+            &mut self.correlation
+        }
+    };
+}
+
+/// The message code as the first element of a marshalled message.
+fn code<M: WampMessage>() -> Value {
+    Value::from(M::MESSAGE_TYPE)
+}
+
+/// `forward_for` as autobahn marshals it.
+fn forward_for(ff: &Option<Vec<Principal>>) -> Option<Value> {
+    ff.as_deref().map(forward_for_value)
+}
+
+/// The `enc_*` keys autobahn's `marshal` adds when a transparent payload is present.
+fn enc_extra(
+    payload: &Option<Vec<u8>>,
+    enc_algo: &Option<String>,
+    enc_key: &Option<String>,
+    enc_serializer: &Option<String>,
+) -> Dict {
+    if !has_payload(payload) {
+        return Dict::new();
+    }
+    extra! {
+        "enc_algo" => enc_algo.clone(),
+        "enc_key" => enc_key.clone(),
+        "enc_serializer" => enc_serializer.clone(),
+    }
+}
+
+/// An integer key that must be at least `min` (`timeout` >= 0, `concurrency` >= 1).
+fn int_at_least(
+    extra: &Extra,
+    key: &'static str,
+    min: i64,
+) -> Result<Option<i64>, ValidationError> {
+    match extra.int(key)? {
+        Some(v) if v < min => Err(extra.error(key, format!("invalid value {v}"))),
+        v => Ok(v),
+    }
+}
+
+/// A string key that must be one of `allowed` (`mode`, `match`, `invoke`).
+fn one_of(
+    extra: &Extra,
+    key: &'static str,
+    allowed: &[&str],
+) -> Result<Option<String>, ValidationError> {
+    match extra.string(key)? {
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            Err(extra.error(key, format!("invalid value {v:?}")))
+        }
+        v => Ok(v),
+    }
+}
+
+/// The fields of an application payload: `args`, `kwargs`, `payload` and the `enc_*` keys.
+type PayloadFields = (
+    Option<Vec<Value>>,
+    Option<Dict>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The application payload of CALL, RESULT, INVOCATION or YIELD, read before the other
+/// options/details as autobahn reads it; [`AppPayload::finish`] makes the checks autobahn's
+/// constructor makes after them.
+struct AppPayload {
+    args: Option<Vec<Value>>,
+    kwargs: Option<Dict>,
+    payload: Option<Vec<u8>>,
+    enc: EncOptions,
+    /// A string where the payload goes, which autobahn takes for a payload and then rejects.
+    str_payload: bool,
+}
+
+impl AppPayload {
+    /// Reads the elements from `at` on: a transparent payload when element `at` is the last and
+    /// is bytes (or a string, if `str_too`: CALL and RESULT); else `args` (a list or `null`)
+    /// and `kwargs` (a dict).
+    fn read(
+        w: &Wmsg,
+        extra: &Extra,
+        at: usize,
+        str_too: bool,
+    ) -> Result<AppPayload, ValidationError> {
+        let mut app = AppPayload {
+            args: None,
+            kwargs: None,
+            payload: None,
+            enc: EncOptions::default(),
+            str_payload: false,
+        };
+        match w.get(at) {
+            Some(Value::Bytes(p)) if w.len() == at + 1 => {
+                app.enc = extra.enc_options()?;
+                app.payload = Some(p.clone());
+            }
+            Some(Value::Str(_)) if str_too && w.len() == at + 1 => {
+                app.enc = extra.enc_options()?;
+                app.str_payload = true;
+            }
+            _ => {
+                app.args = w.args(at, true)?;
+                app.kwargs = w.kwargs(at + 1, false)?;
+            }
+        }
+        Ok(app)
+    }
+
+    /// Autobahn's constructor assertions, as protocol errors: the payload must be bytes, and
+    /// `enc_key`/`enc_serializer` need `enc_algo`.
+    fn finish(self, w: &Wmsg, extra: &Extra) -> Result<PayloadFields, ValidationError> {
+        if self.str_payload {
+            return Err(w.error("payload", "invalid type str (must be bytes)"));
+        }
+        let EncOptions {
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        } = self.enc;
+        if enc_algo.is_none() {
+            let orphan = [("enc_key", &enc_key), ("enc_serializer", &enc_serializer)]
+                .into_iter()
+                .find(|(_, v)| v.is_some());
+            if let Some((key, _)) = orphan {
+                return Err(extra.error(key, "given without 'enc_algo'"));
+            }
+        }
+        Ok((
+            self.args,
+            self.kwargs,
+            self.payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ))
+    }
+}
+
+/// A caller asks the dealer to call a procedure.
+///
+/// `[CALL, Request|id, Options|dict, Procedure|uri]`,
+/// `[CALL, Request|id, Options|dict, Procedure|uri, Arguments|list]`,
+/// `[CALL, Request|id, Options|dict, Procedure|uri, Arguments|list, ArgumentsKw|dict]`, or with
+/// payload transparency `[CALL, Request|id, Options|dict, Procedure|uri, Payload|binary]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
+    /// The request ID, echoed in RESULT or ERROR.
+    pub request: u64,
+    /// The procedure to call.
+    pub procedure: String,
+    /// Positional arguments.
+    pub args: Option<Vec<Value>>,
+    /// Keyword arguments.
+    pub kwargs: Option<Dict>,
+    /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
+    pub payload: Option<Vec<u8>>,
+    /// Cancel the call after this many milliseconds (0: no timeout).
+    pub timeout: Option<i64>,
+    /// The caller wants progressive results.
+    pub receive_progress: Option<bool>,
+    /// A hash identifying the transaction the call belongs to.
+    pub transaction_hash: Option<String>,
+    /// Payload transparency: the encryption algorithm (`cryptobox`, `mqtt`, `xbr`, `x_*`).
+    pub enc_algo: Option<String>,
+    /// Payload transparency: the key identifier.
+    pub enc_key: Option<String>,
+    /// Payload transparency: the serializer of the payload before encryption.
+    pub enc_serializer: Option<String>,
+    /// The caller's session ID (when disclosed, on a router-to-router link).
+    pub caller: Option<i64>,
+    /// The caller's authid.
+    pub caller_authid: Option<String>,
+    /// The caller's authrole.
+    pub caller_authrole: Option<String>,
+    /// The path of routers the call was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Call {
+    /// A call of `procedure` with request ID `request` and no arguments or options.
+    pub fn new(request: u64, procedure: impl Into<String>) -> Call {
+        Call {
+            request,
+            procedure: procedure.into(),
+            ..Call::default()
+        }
+    }
+
+    fn options(&self) -> Dict {
+        let mut options = extra! {
+            "timeout" => self.timeout,
+            "receive_progress" => self.receive_progress,
+            "transaction_hash" => self.transaction_hash.clone(),
+        };
+        options.extend(enc_extra(
+            &self.payload,
+            &self.enc_algo,
+            &self.enc_key,
+            &self.enc_serializer,
+        ));
+        options.extend(extra! {
+            "caller" => self.caller,
+            "caller_authid" => self.caller_authid.clone(),
+            "caller_authrole" => self.caller_authrole.clone(),
+            "forward_for" => forward_for(&self.forward_for),
+        });
+        options
+    }
 }
 
 impl WampMessage for Call {
     const MESSAGE_TYPE: u64 = 48;
     const NAME: &'static str = "CALL";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+        let request = w.id(1, "request")?;
+        let options = w.extra(2, "options", FieldRole::Option)?;
+        let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
+        let app = AppPayload::read(&w, &options, 4, true)?;
+        let mut msg = Call {
+            request,
+            procedure,
+            timeout: int_at_least(&options, "timeout", 0)?,
+            receive_progress: options.bool("receive_progress")?,
+            transaction_hash: options.string("transaction_hash")?,
+            caller: options.int("caller")?,
+            caller_authid: options.string("caller_authid")?,
+            caller_authrole: options.string("caller_authrole")?,
+            forward_for: options.forward_for()?,
+            ..Call::default()
+        };
+        (
+            msg.args,
+            msg.kwargs,
+            msg.payload,
+            msg.enc_algo,
+            msg.enc_key,
+            msg.enc_serializer,
+        ) = app.finish(&w, &options)?;
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let head = vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::Map(self.options()),
+            Value::Str(self.procedure.clone()),
+        ];
+        with_payload(head, &self.args, &self.kwargs, &self.payload)
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `CANCEL` (not implemented yet).
+/// A caller asks the dealer to cancel a call.
+///
+/// `[CANCEL, CALL.Request|id, Options|dict]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cancel {
+    /// The request ID of the CALL to cancel.
+    pub request: u64,
+    /// How to cancel: [`Cancel::SKIP`], [`Cancel::KILL`] or [`Cancel::KILLNOWAIT`].
+    pub mode: Option<String>,
+    /// The path of routers the cancellation was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Cancel {
+    /// Mode: answer the caller with an error at once and leave the callee alone.
+    pub const SKIP: &'static str = "skip";
+    /// Mode: interrupt the callee and answer the caller when the callee has stopped.
+    pub const KILL: &'static str = "kill";
+    /// Mode: interrupt the callee and answer the caller at once.
+    pub const KILLNOWAIT: &'static str = "killnowait";
+
+    /// A cancellation of the call `request`, in the dealer's default mode.
+    pub fn new(request: u64) -> Cancel {
+        Cancel {
+            request,
+            ..Cancel::default()
+        }
+    }
 }
 
 impl WampMessage for Cancel {
     const MESSAGE_TYPE: u64 = 49;
     const NAME: &'static str = "CANCEL";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+        let request = w.id(1, "request")?;
+        let options = w.extra(2, "options", FieldRole::Option)?;
+        Ok(Cancel {
+            request,
+            mode: one_of(
+                &options,
+                "mode",
+                &[Self::SKIP, Self::KILLNOWAIT, Self::KILL],
+            )?,
+            forward_for: options.forward_for()?,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let options = extra! {
+            "mode" => self.mode.clone(),
+            "forward_for" => forward_for(&self.forward_for),
+        };
+        vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::Map(options),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `RESULT` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallResult {
-    /// Tracing metadata (not serialized).
-    pub correlation: Correlation,
+/// RESULT and YIELD: the same fields, in `Details` and `Options` respectively.
+macro_rules! call_outcome {
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $code:literal, $name:literal, $extra:literal, $role:expr, str_payload: $str_too:literal,
+        request: $request_doc:literal
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct $ty {
+            #[doc = $request_doc]
+            pub request: u64,
+            /// Positional results.
+            pub args: Option<Vec<Value>>,
+            /// Keyword results.
+            pub kwargs: Option<Dict>,
+            /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
+            pub payload: Option<Vec<u8>>,
+            /// A progressive result: more follow.
+            pub progress: Option<bool>,
+            /// Payload transparency: the encryption algorithm (`cryptobox`, `mqtt`, `xbr`, `x_*`).
+            pub enc_algo: Option<String>,
+            /// Payload transparency: the key identifier.
+            pub enc_key: Option<String>,
+            /// Payload transparency: the serializer of the payload before encryption.
+            pub enc_serializer: Option<String>,
+            /// The session ID of the callee that produced the result (when disclosed).
+            pub callee: Option<i64>,
+            /// The callee's authid.
+            pub callee_authid: Option<String>,
+            /// The callee's authrole.
+            pub callee_authrole: Option<String>,
+            /// The path of routers the message was forwarded through.
+            pub forward_for: Option<Vec<Principal>>,
+            /// Tracing metadata (not serialized).
+            pub correlation: Correlation,
+        }
+
+        impl $ty {
+            #[doc = concat!("A final ", $name, " for request `request`, without results.")]
+            pub fn new(request: u64) -> $ty {
+                $ty {
+                    request,
+                    ..$ty::default()
+                }
+            }
+
+            fn extra(&self) -> Dict {
+                let mut extra = extra! {
+                    "progress" => self.progress,
+                    "callee" => self.callee,
+                    "callee_authid" => self.callee_authid.clone(),
+                    "callee_authrole" => self.callee_authrole.clone(),
+                    "forward_for" => forward_for(&self.forward_for),
+                };
+                extra.extend(enc_extra(
+                    &self.payload,
+                    &self.enc_algo,
+                    &self.enc_key,
+                    &self.enc_serializer,
+                ));
+                extra
+            }
+        }
+
+        impl WampMessage for $ty {
+            const MESSAGE_TYPE: u64 = $code;
+            const NAME: &'static str = $name;
+
+            fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+                let w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
+                let request = w.id(1, "request")?;
+                let extra = w.extra(2, $extra, $role)?;
+                let app = AppPayload::read(&w, &extra, 3, $str_too)?;
+                let mut msg = $ty {
+                    request,
+                    progress: extra.bool("progress")?,
+                    callee: extra.int("callee")?,
+                    callee_authid: extra.string("callee_authid")?,
+                    callee_authrole: extra.string("callee_authrole")?,
+                    forward_for: extra.forward_for()?,
+                    ..$ty::default()
+                };
+                (
+                    msg.args,
+                    msg.kwargs,
+                    msg.payload,
+                    msg.enc_algo,
+                    msg.enc_key,
+                    msg.enc_serializer,
+                ) = app.finish(&w, &extra)?;
+                Ok(msg)
+            }
+
+            fn marshal(&self) -> Vec<Value> {
+                let head = vec![
+                    code::<Self>(),
+                    Value::from(self.request),
+                    Value::Map(self.extra()),
+                ];
+                with_payload(head, &self.args, &self.kwargs, &self.payload)
+            }
+
+            correlation_accessors!();
+        }
+    };
 }
 
-impl WampMessage for CallResult {
-    const MESSAGE_TYPE: u64 = 50;
-    const NAME: &'static str = "RESULT";
-
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
-    }
-
-    fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
-    }
-
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+call_outcome! {
+    /// The dealer returns a callee's result (final or progressive) to the caller. Named
+    /// `CallResult` so as not to shadow the prelude's `Result`.
+    ///
+    /// `[RESULT, CALL.Request|id, Details|dict]`,
+    /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list]`,
+    /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list, YIELD.ArgumentsKw|dict]`,
+    /// or with payload transparency `[RESULT, CALL.Request|id, Details|dict, Payload|binary]`.
+    CallResult, 50, "RESULT", "details", FieldRole::Detail, str_payload: true,
+    request: "The request ID of the CALL."
 }
 
-/// `REGISTER` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
+call_outcome! {
+    /// A callee returns the result (final or progressive) of an invocation to the dealer.
+    ///
+    /// `[YIELD, INVOCATION.Request|id, Options|dict]`,
+    /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list]`,
+    /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list, ArgumentsKw|dict]`, or with
+    /// payload transparency `[YIELD, INVOCATION.Request|id, Options|dict, Payload|binary]`.
+    Yield, 70, "YIELD", "options", FieldRole::Option, str_payload: false,
+    request: "The request ID of the INVOCATION."
+}
+
+/// A callee asks the dealer to register a procedure (or a pattern of procedures).
+///
+/// `[REGISTER, Request|id, Options|dict, Procedure|uri]`
+#[derive(Debug, Clone, PartialEq)]
 pub struct Register {
+    /// The request ID, echoed in REGISTERED or ERROR.
+    pub request: u64,
+    /// The procedure, or the pattern `match` says it is.
+    pub procedure: String,
+    /// How `procedure` matches: [`Register::MATCH_EXACT`] (the default),
+    /// [`Register::MATCH_PREFIX`] or [`Register::MATCH_WILDCARD`].
+    pub r#match: String,
+    /// Which callee gets a call when several register the procedure:
+    /// [`Register::INVOKE_SINGLE`] (the default), `FIRST`, `LAST`, `ROUNDROBIN` or `RANDOM`.
+    pub invoke: String,
+    /// The most invocations the callee takes at once (at least 1).
+    pub concurrency: Option<i64>,
+    /// Take the registration over from another session of the same authid and authrole.
+    pub force_reregister: Option<bool>,
+    /// The path of routers the registration was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Register {
+    /// Match the procedure URI exactly.
+    pub const MATCH_EXACT: &'static str = "exact";
+    /// Match procedure URIs that start with the registered one.
+    pub const MATCH_PREFIX: &'static str = "prefix";
+    /// Match procedure URIs with any component where the registered one has an empty one.
+    pub const MATCH_WILDCARD: &'static str = "wildcard";
+    /// Only one callee may register the procedure.
+    pub const INVOKE_SINGLE: &'static str = "single";
+    /// Call the first callee that registered.
+    pub const INVOKE_FIRST: &'static str = "first";
+    /// Call the last callee that registered.
+    pub const INVOKE_LAST: &'static str = "last";
+    /// Call the callees in turn.
+    pub const INVOKE_ROUNDROBIN: &'static str = "roundrobin";
+    /// Call a callee picked at random.
+    pub const INVOKE_RANDOM: &'static str = "random";
+
+    const MATCHES: [&'static str; 3] =
+        [Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD];
+    const INVOKES: [&'static str; 5] = [
+        Self::INVOKE_SINGLE,
+        Self::INVOKE_FIRST,
+        Self::INVOKE_LAST,
+        Self::INVOKE_ROUNDROBIN,
+        Self::INVOKE_RANDOM,
+    ];
+
+    /// An exact, single-callee registration of `procedure` with request ID `request`.
+    pub fn new(request: u64, procedure: impl Into<String>) -> Register {
+        Register {
+            request,
+            procedure: procedure.into(),
+            ..Register::default()
+        }
+    }
+
+    fn options(&self) -> Dict {
+        // Autobahn omits the defaults, and tests `match`, `invoke`, `concurrency` for truth.
+        let non_default =
+            |v: &str, default: &str| (!v.is_empty() && v != default).then(|| v.to_owned());
+        extra! {
+            "match" => non_default(&self.r#match, Self::MATCH_EXACT),
+            "invoke" => non_default(&self.invoke, Self::INVOKE_SINGLE),
+            "concurrency" => self.concurrency.filter(|&c| c != 0),
+            "force_reregister" => self.force_reregister,
+            "forward_for" => forward_for(&self.forward_for),
+        }
+    }
+}
+
+impl Default for Register {
+    fn default() -> Register {
+        Register {
+            request: 0,
+            procedure: String::new(),
+            r#match: Register::MATCH_EXACT.to_owned(),
+            invoke: Register::INVOKE_SINGLE.to_owned(),
+            concurrency: None,
+            force_reregister: None,
+            forward_for: None,
+            correlation: Correlation::default(),
+        }
+    }
 }
 
 impl WampMessage for Register {
     const MESSAGE_TYPE: u64 = 64;
     const NAME: &'static str = "REGISTER";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+        let request = w.id(1, "request")?;
+        let options = w.extra(2, "options", FieldRole::Option)?;
+        let r#match = one_of(&options, "match", &Self::MATCHES)?
+            .unwrap_or_else(|| Self::MATCH_EXACT.to_owned());
+        let rule = match r#match.as_str() {
+            Self::MATCH_PREFIX => UriRule::PREFIX,
+            Self::MATCH_WILDCARD => UriRule::WILDCARD,
+            _ => UriRule::LOOSE,
+        };
+        let procedure = w.uri(3, "procedure", rule)?.unwrap_or_default();
+        Ok(Register {
+            request,
+            procedure,
+            r#match,
+            invoke: one_of(&options, "invoke", &Self::INVOKES)?
+                .unwrap_or_else(|| Self::INVOKE_SINGLE.to_owned()),
+            concurrency: int_at_least(&options, "concurrency", 1)?,
+            // Autobahn tests `in [True, False, None]`, so a `null` counts as absent.
+            force_reregister: match options.get("force_reregister") {
+                None | Some(Value::Null) => None,
+                Some(_) => options.bool("force_reregister")?,
+            },
+            forward_for: options.forward_for()?,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::Map(self.options()),
+            Value::Str(self.procedure.clone()),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `REGISTERED` (not implemented yet).
+/// The dealer confirms a registration.
+///
+/// `[REGISTERED, REGISTER.Request|id, Registration|id]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Registered {
+    /// The request ID of the REGISTER.
+    pub request: u64,
+    /// The registration ID, used in INVOCATION and UNREGISTER.
+    pub registration: u64,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Registered {
+    /// The confirmation of request `request` as registration `registration`.
+    pub fn new(request: u64, registration: u64) -> Registered {
+        Registered {
+            request,
+            registration,
+            correlation: Correlation::default(),
+        }
+    }
 }
 
 impl WampMessage for Registered {
     const MESSAGE_TYPE: u64 = 65;
     const NAME: &'static str = "REGISTERED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+        Ok(Registered::new(
+            w.id(1, "request")?,
+            w.id(2, "registration")?,
+        ))
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::from(self.registration),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `UNREGISTER` (not implemented yet).
+/// A callee asks the dealer to remove a registration.
+///
+/// `[UNREGISTER, Request|id, REGISTERED.Registration|id]`, or on a router-to-router link
+/// `[UNREGISTER, Request|id, REGISTERED.Registration|id, Options|dict]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregister {
+    /// The request ID, echoed in UNREGISTERED or ERROR.
+    pub request: u64,
+    /// The registration to remove.
+    pub registration: u64,
+    /// The path of routers the request was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Unregister {
+    /// A request `request` to remove registration `registration`.
+    pub fn new(request: u64, registration: u64) -> Unregister {
+        Unregister {
+            request,
+            registration,
+            ..Unregister::default()
+        }
+    }
 }
 
 impl WampMessage for Unregister {
     const MESSAGE_TYPE: u64 = 66;
     const NAME: &'static str = "UNREGISTER";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNREGISTER", &[3, 4])?;
+        let mut msg = Unregister::new(w.id(1, "request")?, w.id(2, "registration")?);
+        if w.len() > 3 {
+            msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
+        }
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let mut msg = vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::from(self.registration),
+        ];
+        // Autobahn sends options only for a non-empty `forward_for` (`if self.forward_for:`).
+        if let Some(ff) = self.forward_for.as_deref().filter(|ff| !ff.is_empty()) {
+            msg.push(Value::Map(
+                extra! { "forward_for" => Some(forward_for_value(ff)) },
+            ));
+        }
+        msg
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `UNREGISTERED` (not implemented yet).
+/// The dealer confirms an unregistration, or (with request 0) tells a callee its registration
+/// was revoked.
+///
+/// `[UNREGISTERED, UNREGISTER.Request|id]`, or `[UNREGISTERED, 0, Details|dict]` for a
+/// revocation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregistered {
+    /// The request ID of the UNREGISTER, or 0 for a revocation.
+    pub request: u64,
+    /// The revoked registration (only with request 0).
+    pub registration: Option<i64>,
+    /// Why the registration was revoked (a URI).
+    pub reason: Option<String>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Unregistered {
+    /// The confirmation of request `request`.
+    pub fn new(request: u64) -> Unregistered {
+        Unregistered {
+            request,
+            ..Unregistered::default()
+        }
+    }
 }
 
 impl WampMessage for Unregistered {
     const MESSAGE_TYPE: u64 = 67;
     const NAME: &'static str = "UNREGISTERED";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+        let mut msg = Unregistered::new(w.id(1, "request")?);
+        if w.len() > 2 {
+            let details = w.extra(2, "details", FieldRole::Detail)?;
+            msg.registration = details.int("registration")?;
+            msg.reason = details.uri("reason", UriRule::LOOSE)?;
+            // Autobahn's constructor asserts this: a registration comes only with a revocation.
+            match msg.registration {
+                Some(r) if msg.request != 0 || r == 0 => {
+                    return Err(details.error(
+                        "registration",
+                        format!(
+                            "invalid value {r} with request {} (only a revocation, request 0, \
+                             names a registration, and not 0)",
+                            msg.request
+                        ),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let mut msg = vec![code::<Self>(), Value::from(self.request)];
+        if self.reason.is_some() || self.registration.is_some() {
+            msg.push(Value::Map(extra! {
+                "reason" => self.reason.clone(),
+                "registration" => self.registration,
+            }));
+        }
+        msg
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `INVOCATION` (not implemented yet).
+/// The dealer asks a callee to run a registered procedure.
+///
+/// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict]`,
+/// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, CALL.Arguments|list]`,
+/// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, CALL.Arguments|list,
+/// CALL.ArgumentsKw|dict]`, or with payload transparency
+/// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, Payload|binary]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invocation {
+    /// The request ID, echoed in YIELD or ERROR.
+    pub request: u64,
+    /// The registration being invoked.
+    pub registration: u64,
+    /// Positional arguments.
+    pub args: Option<Vec<Value>>,
+    /// Keyword arguments.
+    pub kwargs: Option<Dict>,
+    /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
+    pub payload: Option<Vec<u8>>,
+    /// The call's timeout in milliseconds, for the callee to enforce.
+    pub timeout: Option<i64>,
+    /// The caller wants progressive results.
+    pub receive_progress: Option<bool>,
+    /// The caller's session ID (when disclosed).
+    pub caller: Option<i64>,
+    /// The caller's authid (when disclosed).
+    pub caller_authid: Option<String>,
+    /// The caller's authrole (when disclosed).
+    pub caller_authrole: Option<String>,
+    /// The procedure actually called (for pattern-based registrations).
+    pub procedure: Option<String>,
+    /// A hash identifying the transaction the call belongs to.
+    pub transaction_hash: Option<String>,
+    /// Payload transparency: the encryption algorithm (`cryptobox`, `mqtt`, `xbr`, `x_*`).
+    pub enc_algo: Option<String>,
+    /// Payload transparency: the key identifier.
+    pub enc_key: Option<String>,
+    /// Payload transparency: the serializer of the payload before encryption.
+    pub enc_serializer: Option<String>,
+    /// The path of routers the call was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Invocation {
+    /// An invocation `request` of registration `registration`, without arguments or details.
+    pub fn new(request: u64, registration: u64) -> Invocation {
+        Invocation {
+            request,
+            registration,
+            ..Invocation::default()
+        }
+    }
+
+    fn details(&self) -> Dict {
+        let mut details = extra! {
+            "timeout" => self.timeout,
+            "receive_progress" => self.receive_progress,
+            "caller" => self.caller,
+            "caller_authid" => self.caller_authid.clone(),
+            "caller_authrole" => self.caller_authrole.clone(),
+            "procedure" => self.procedure.clone(),
+            "transaction_hash" => self.transaction_hash.clone(),
+            "forward_for" => forward_for(&self.forward_for),
+        };
+        details.extend(enc_extra(
+            &self.payload,
+            &self.enc_algo,
+            &self.enc_key,
+            &self.enc_serializer,
+        ));
+        details
+    }
 }
 
 impl WampMessage for Invocation {
     const MESSAGE_TYPE: u64 = 68;
     const NAME: &'static str = "INVOCATION";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+        let request = w.id(1, "request")?;
+        let registration = w.id(2, "registration")?;
+        let details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&w, &details, 4, false)?;
+        let mut msg = Invocation {
+            request,
+            registration,
+            timeout: int_at_least(&details, "timeout", 0)?,
+            receive_progress: details.bool("receive_progress")?,
+            caller: details.int("caller")?,
+            caller_authid: details.string("caller_authid")?,
+            caller_authrole: details.string("caller_authrole")?,
+            procedure: details.string("procedure")?,
+            transaction_hash: details.string("transaction_hash")?,
+            forward_for: details.forward_for()?,
+            ..Invocation::default()
+        };
+        (
+            msg.args,
+            msg.kwargs,
+            msg.payload,
+            msg.enc_algo,
+            msg.enc_key,
+            msg.enc_serializer,
+        ) = app.finish(&w, &details)?;
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let head = vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::from(self.registration),
+            Value::Map(self.details()),
+        ];
+        with_payload(head, &self.args, &self.kwargs, &self.payload)
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `INTERRUPT` (not implemented yet).
+/// The dealer asks a callee to stop an invocation (the caller cancelled the call).
+///
+/// `[INTERRUPT, INVOCATION.Request|id, Options|dict]`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Interrupt {
+    /// The request ID of the INVOCATION to stop.
+    pub request: u64,
+    /// How the call was cancelled: [`Interrupt::KILL`] or [`Interrupt::KILLNOWAIT`].
+    pub mode: Option<String>,
+    /// Why (a URI, such as `wamp.error.canceled`).
+    pub reason: Option<String>,
+    /// The path of routers the interruption was forwarded through.
+    pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+impl Interrupt {
+    /// Mode: the caller waits for the callee to stop.
+    pub const KILL: &'static str = "kill";
+    /// Mode: the caller was answered already.
+    pub const KILLNOWAIT: &'static str = "killnowait";
+
+    /// An interruption of invocation `request`, with no options.
+    pub fn new(request: u64) -> Interrupt {
+        Interrupt {
+            request,
+            ..Interrupt::default()
+        }
+    }
 }
 
 impl WampMessage for Interrupt {
     const MESSAGE_TYPE: u64 = 69;
     const NAME: &'static str = "INTERRUPT";
 
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+        let request = w.id(1, "request")?;
+        let options = w.extra(2, "options", FieldRole::Option)?;
+        Ok(Interrupt {
+            request,
+            mode: one_of(&options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
+            reason: options.uri("reason", UriRule::LOOSE)?,
+            forward_for: options.forward_for()?,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+        let options = extra! {
+            "mode" => self.mode.clone(),
+            "reason" => self.reason.clone(),
+            "forward_for" => forward_for(&self.forward_for),
+        };
+        vec![
+            code::<Self>(),
+            Value::from(self.request),
+            Value::Map(options),
+        ]
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
-    }
-
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
-    }
+    correlation_accessors!();
 }
 
-/// `YIELD` (not implemented yet).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Yield {
-    /// Tracing metadata (not serialized).
-    pub correlation: Correlation,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
 
-impl WampMessage for Yield {
-    const MESSAGE_TYPE: u64 = 70;
-    const NAME: &'static str = "YIELD";
-
-    fn parse(_wmsg: &[Value]) -> Result<Self, ValidationError> {
-        Err(ValidationError::protocol("not implemented yet").in_message(Self::NAME))
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
-    fn marshal(&self) -> Vec<Value> {
-        vec![Value::Int(Self::MESSAGE_TYPE as i64)]
+    #[test]
+    fn register_match_selects_the_uri_rule() {
+        let reg = |m: &str, uri: &str| {
+            Register::parse(&[
+                Value::Int(64),
+                Value::Int(1),
+                map(&[("match", Value::from(m))]),
+                Value::from(uri),
+            ])
+        };
+        assert!(reg("prefix", "com.myapp.").is_ok());
+        assert!(reg("wildcard", "com..proc").is_ok());
+        let e = reg("exact", "com.myapp.").unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidUri, Some("procedure"))
+        );
+        assert_eq!(
+            reg("prefix", "com..proc").unwrap_err().kind(),
+            ErrorKind::InvalidUri
+        );
+        // The defaults are not marshalled; other values are.
+        let r = reg("exact", "com.myapp.p").unwrap();
+        assert_eq!(r, Register::new(1, "com.myapp.p"));
+        assert_eq!(r.marshal()[2], map(&[]));
+        assert_eq!(
+            reg("prefix", "com.").unwrap().marshal()[2],
+            map(&[("match", "prefix".into())])
+        );
     }
 
-    fn correlation(&self) -> &Correlation {
-        &self.correlation
+    #[test]
+    fn string_payload_fails_after_the_options() {
+        let call = |options: Value| {
+            Call::parse(&[
+                Value::Int(48),
+                Value::Int(1),
+                options,
+                Value::from("com.p"),
+                Value::from("not bytes"),
+            ])
+            .unwrap_err()
+        };
+        assert_eq!(call(map(&[])).field(), Some("payload"));
+        // Autobahn checks the options first and fails its constructor assertion last.
+        assert_eq!(
+            call(map(&[("timeout", Value::Int(-1))])).field(),
+            Some("timeout")
+        );
+        // YIELD recognizes bytes only: a string there is bad `args`.
+        let e = Yield::parse(&[Value::Int(70), Value::Int(1), map(&[]), Value::from("x")]);
+        assert_eq!(e.unwrap_err().field(), Some("args"));
     }
 
-    fn correlation_mut(&mut self) -> &mut Correlation {
-        &mut self.correlation
+    #[test]
+    fn enc_keys_need_enc_algo() {
+        let result = |details: Value| {
+            CallResult::parse(&[
+                Value::Int(50),
+                Value::Int(1),
+                details,
+                Value::Bytes(vec![1]),
+            ])
+        };
+        let e = result(map(&[("enc_serializer", "cbor".into())])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'enc_serializer' detail in RESULT: given without 'enc_algo'"
+        );
+        let ok = result(map(&[
+            ("enc_algo", "xbr".into()),
+            ("enc_serializer", "cbor".into()),
+        ]));
+        assert_eq!(ok.unwrap().enc_serializer.as_deref(), Some("cbor"));
+    }
+
+    #[test]
+    fn unregistered_names_a_registration_only_for_a_revocation() {
+        let unreg = |request: i64, registration: i64| {
+            Unregistered::parse(&[
+                Value::Int(67),
+                Value::Int(request),
+                map(&[("registration", Value::Int(registration))]),
+            ])
+        };
+        assert_eq!(unreg(0, 7).unwrap().registration, Some(7));
+        assert_eq!(unreg(5, 7).unwrap_err().field(), Some("registration"));
+        assert_eq!(unreg(0, 0).unwrap_err().field(), Some("registration"));
+    }
+
+    #[test]
+    fn unregister_sends_options_only_for_a_non_empty_forward_for() {
+        let mut u = Unregister::new(1, 2);
+        u.forward_for = Some(vec![]);
+        assert_eq!(u.marshal().len(), 3);
+        u.forward_for = Some(vec![Principal {
+            session: 1,
+            authid: "a".into(),
+            authrole: "r".into(),
+        }]);
+        assert_eq!(Unregister::parse(&u.marshal()), Ok(u));
     }
 }
