@@ -47,7 +47,7 @@ fn json_corpus_agrees_with_autobahn() {
                     .map_err(|e| e.to_string())
                     .and_then(|b| json::from_slice(&b).map_err(|e| e.to_string()))
                 {
-                    Ok(again) if &again == msg => {}
+                    Ok(again) if again.marshal() == msg.marshal() => {} // autobahn drops empty args
                     other => problems.push(format!("re-marshal does not round-trip: {other:?}")),
                 }
             }
@@ -147,7 +147,7 @@ fn wamp_proto_json_vectors_and_option_validation() {
                                 .and_then(|b| json::from_slice(&b).ok());
                             tally.check(
                                 code.is_none_or(|c| c == msg.message_type().code())
-                                    && again.as_ref() == Some(&msg),
+                                    && again.map(|m| m.marshal()) == Some(msg.marshal()),
                                 || format!("{name}: decoded {msg} does not round-trip"),
                             );
                         }

@@ -300,27 +300,31 @@ impl<'a> Extra<'a> {
         }
     }
 
-    /// The payload-transparency keys, checked as autobahn checks them when a payload is present:
-    /// each only if truthy, `enc_algo`/`enc_serializer` against the known identifiers and `x_*`.
+    /// The payload-transparency keys of a message that carries a payload, checked as autobahn's
+    /// `parse` and constructor check them together: a key set to `null` is absent; `enc_algo`
+    /// and `enc_serializer` must be known identifiers or `x_*`; `enc_key` must be a string (even
+    /// an empty one, which is kept); and `enc_key`/`enc_serializer` need `enc_algo`.
     pub fn enc_options(&self) -> Result<EncOptions, ValidationError> {
-        let mut enc = EncOptions::default();
-        if let Some(v) = self.get("enc_algo").filter(|v| v.is_truthy()) {
-            match v.as_str() {
-                Some(s) if is_valid_enc_algo(s) => enc.enc_algo = Some(s.to_owned()),
-                _ => return Err(self.error("enc_algo", format!("invalid value {v}"))),
-            }
-        }
-        if let Some(v) = self.get("enc_key").filter(|v| v.is_truthy()) {
-            match v.as_str() {
-                Some(s) => enc.enc_key = Some(s.to_owned()),
-                None => return Err(self.type_error("enc_key", v)),
-            }
-        }
-        if let Some(v) = self.get("enc_serializer").filter(|v| v.is_truthy()) {
-            match v.as_str() {
-                Some(s) if is_valid_enc_serializer(s) => enc.enc_serializer = Some(s.to_owned()),
-                _ => return Err(self.error("enc_serializer", format!("invalid value {v}"))),
-            }
+        let present = |key| self.get(key).filter(|v| !matches!(v, Value::Null));
+        let identifier = |key: &'static str, valid: fn(&str) -> bool| match present(key) {
+            None => Ok(None),
+            Some(Value::Str(s)) if valid(s) => Ok(Some(s.clone())),
+            Some(v) => Err(self.error(key, format!("invalid value {v}"))),
+        };
+        let enc = EncOptions {
+            enc_algo: identifier("enc_algo", is_valid_enc_algo)?,
+            enc_key: match present("enc_key") {
+                None => None,
+                Some(Value::Str(s)) => Some(s.clone()),
+                Some(v) => return Err(self.type_error("enc_key", v)),
+            },
+            enc_serializer: identifier("enc_serializer", is_valid_enc_serializer)?,
+        };
+        if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some()) {
+            return Err(self.error(
+                "enc_algo",
+                "missing, but required with enc_key or enc_serializer",
+            ));
         }
         Ok(enc)
     }

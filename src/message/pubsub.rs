@@ -211,14 +211,6 @@ impl AppPayload {
         match (w.get(at), style) {
             (Some(Value::Bytes(payload)), _) if last => {
                 let enc = extra.enc_options()?;
-                // autobahn's constructor asserts that enc_key/enc_serializer come with enc_algo
-                if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some())
-                {
-                    return Err(extra.error(
-                        "enc_algo",
-                        "missing (required with enc_key or enc_serializer)",
-                    ));
-                }
                 Ok(AppPayload {
                     payload: Some(payload.clone()),
                     enc,

@@ -134,9 +134,8 @@ impl AppPayload {
         Ok(app)
     }
 
-    /// Autobahn's constructor assertions, as protocol errors: the payload must be bytes, and
-    /// `enc_key`/`enc_serializer` need `enc_algo`.
-    fn finish(self, w: &Wmsg, extra: &Extra) -> Result<PayloadFields, ValidationError> {
+    /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
+    fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
         if self.str_payload {
             return Err(w.error("payload", "invalid type str (must be bytes)"));
         }
@@ -145,14 +144,6 @@ impl AppPayload {
             enc_key,
             enc_serializer,
         } = self.enc;
-        if enc_algo.is_none() {
-            let orphan = [("enc_key", &enc_key), ("enc_serializer", &enc_serializer)]
-                .into_iter()
-                .find(|(_, v)| v.is_some());
-            if let Some((key, _)) = orphan {
-                return Err(extra.error(key, "given without 'enc_algo'"));
-            }
-        }
         Ok((
             self.args,
             self.kwargs,
@@ -267,7 +258,7 @@ impl WampMessage for Call {
             msg.enc_algo,
             msg.enc_key,
             msg.enc_serializer,
-        ) = app.finish(&w, &options)?;
+        ) = app.finish(&w)?;
         Ok(msg)
     }
 
@@ -441,7 +432,7 @@ macro_rules! call_outcome {
                     msg.enc_algo,
                     msg.enc_key,
                     msg.enc_serializer,
-                ) = app.finish(&w, &extra)?;
+                ) = app.finish(&w)?;
                 Ok(msg)
             }
 
@@ -899,7 +890,7 @@ impl WampMessage for Invocation {
             msg.enc_algo,
             msg.enc_key,
             msg.enc_serializer,
-        ) = app.finish(&w, &details)?;
+        ) = app.finish(&w)?;
         Ok(msg)
     }
 
@@ -1062,7 +1053,7 @@ mod tests {
         let e = result(map(&[("enc_serializer", "cbor".into())])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "'enc_serializer' detail in RESULT: given without 'enc_algo'"
+            "'enc_algo' detail in RESULT: missing, but required with enc_key or enc_serializer"
         );
         let ok = result(map(&[
             ("enc_algo", "xbr".into()),

@@ -809,14 +809,6 @@ impl WampMessage for ErrorReply {
         match (w.len(), w.get(5)) {
             (6, Some(Value::Bytes(payload))) => {
                 let enc = details.enc_options()?;
-                // Autobahn's constructor asserts that enc_key/enc_serializer come with enc_algo.
-                if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some())
-                {
-                    return Err(details.error(
-                        "enc_algo",
-                        "missing, but required with enc_key or enc_serializer",
-                    ));
-                }
                 msg.payload = Some(payload.clone());
                 (msg.enc_algo, msg.enc_key, msg.enc_serializer) =
                     (enc.enc_algo, enc.enc_key, enc.enc_serializer);

@@ -58,8 +58,12 @@ pub enum Serializer {
 
 impl Serializer {
     /// All serializers.
-    pub const ALL: [Serializer; 4] =
-        [Serializer::Json, Serializer::Msgpack, Serializer::Cbor, Serializer::Flatbuffers];
+    pub const ALL: [Serializer; 4] = [
+        Serializer::Json,
+        Serializer::Msgpack,
+        Serializer::Cbor,
+        Serializer::Flatbuffers,
+    ];
 
     /// The serializer id autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
     pub const fn id(self) -> &'static str {
@@ -80,7 +84,10 @@ impl Serializer {
     pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
         match self {
             Serializer::Json => json::from_slice(buf),
-            other => Err(DecodeError::syntax(other.id(), format!("{} is not supported yet", other.id()))),
+            other => Err(DecodeError::syntax(
+                other.id(),
+                format!("{} is not supported yet", other.id()),
+            )),
         }
     }
 

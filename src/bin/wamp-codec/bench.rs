@@ -66,16 +66,30 @@ impl Timer {
 
 pub fn run(as_json: bool, quick: bool) {
     let timer = if quick {
-        Timer { samples: 5, sample_time: Duration::from_millis(2) }
+        Timer {
+            samples: 5,
+            sample_time: Duration::from_millis(2),
+        }
     } else {
-        Timer { samples: 31, sample_time: Duration::from_millis(5) }
+        Timer {
+            samples: 31,
+            sample_time: Duration::from_millis(5),
+        }
     };
     let mut rows = Vec::new();
     for case in cases::all() {
-        let json_bytes = json::to_vec(&case.message).expect("benchmark messages are JSON-encodable");
+        let json_bytes =
+            json::to_vec(&case.message).expect("benchmark messages are JSON-encodable");
         let mut row = |path, op, bytes: usize, f: &mut dyn FnMut()| {
             let (ns, allocs_per_op) = timer.measure(f);
-            let row = Row { case: case.name, path, op, ns, allocs_per_op, bytes };
+            let row = Row {
+                case: case.name,
+                path,
+                op,
+                ns,
+                allocs_per_op,
+                bytes,
+            };
             if as_json {
                 print_json(&row);
             }
@@ -118,7 +132,13 @@ fn print_table(rows: &[Row]) {
             .map_or(f64::NAN, |b| b.ns);
         println!(
             "{:<18} {:<18} {:<30} {:>12.1} {:>10.2} {:>9} {:>11.2}x",
-            row.case, row.path, row.op, row.ns, row.allocs_per_op, row.bytes, baseline / row.ns
+            row.case,
+            row.path,
+            row.op,
+            row.ns,
+            row.allocs_per_op,
+            row.bytes,
+            baseline / row.ns
         );
     }
 }

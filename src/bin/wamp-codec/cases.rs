@@ -31,12 +31,21 @@ pub fn all() -> Vec<Case> {
         ..Event::new(5512315355, 4429313566)
     };
     vec![
-        Case { name: "publish-typical", message: publish(typical_args).into() },
-        Case { name: "publish-blob64k", message: publish(vec![Value::Bytes(vec![0xa5; 65536])]).into() },
+        Case {
+            name: "publish-typical",
+            message: publish(typical_args).into(),
+        },
+        Case {
+            name: "publish-blob64k",
+            message: publish(vec![Value::Bytes(vec![0xa5; 65536])]).into(),
+        },
         Case {
             name: "publish-ints1000",
             message: publish((0..1000).map(|i| Value::Int(i % 100)).collect()).into(),
         },
-        Case { name: "event-typical", message: event.into() },
+        Case {
+            name: "event-typical",
+            message: event.into(),
+        },
     ]
 }

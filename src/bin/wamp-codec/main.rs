@@ -13,7 +13,11 @@ mod bench;
 static ALLOCATOR: alloc_counter::CountingAllocator = alloc_counter::CountingAllocator;
 
 #[derive(Parser)]
-#[command(name = "wamp-codec", version, about = "WAMP message codec: convert and benchmark")]
+#[command(
+    name = "wamp-codec",
+    version,
+    about = "WAMP message codec: convert and benchmark"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -60,7 +64,9 @@ fn serializer(name: &str) -> Result<Serializer, String> {
     match Serializer::from_id(name) {
         Some(s @ Serializer::Json) => Ok(s),
         Some(_) => Err(format!("{name} is not supported yet")),
-        None => Err(format!("unknown format {name:?} (expected json, msgpack, cbor or flatbuffers)")),
+        None => Err(format!(
+            "unknown format {name:?} (expected json, msgpack, cbor or flatbuffers)"
+        )),
     }
 }
 
@@ -83,7 +89,7 @@ fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
     let result = io::stdin()
         .read_to_end(&mut input)
         .map_err(|e| format!("reading stdin: {e}"))
-        .and_then(|_| formats)
+        .and(formats)
         .and_then(|(f, t)| convert_one(f, t, &input));
     match result {
         Ok(out) => match io::stdout().write_all(&out) {
@@ -154,8 +160,10 @@ fn from_hex(text: &[u8]) -> Result<Vec<u8>, String> {
 
 fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
