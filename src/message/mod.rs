@@ -86,6 +86,20 @@ pub(crate) fn forward_for_value(ff: &[Principal]) -> Value {
     Value::List(ff.iter().map(Principal::to_value).collect())
 }
 
+/// The `correlation`/`correlation_mut` methods of [`WampMessage`], the same for every type.
+macro_rules! correlation_accessors {
+    () => {
+        fn correlation(&self) -> &$crate::message::Correlation {
+            &self.correlation
+        }
+
+        fn correlation_mut(&mut self) -> &mut $crate::message::Correlation {
+            &mut self.correlation
+        }
+    };
+}
+pub(crate) use correlation_accessors;
+
 /// Builds an options/details dict from `(key, Option<value>)` pairs, skipping the `None`s, in
 /// order: how autobahn's `marshal` methods build theirs.
 macro_rules! extra {

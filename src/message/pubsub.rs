@@ -2,24 +2,12 @@
 //! EVENT and EVENT_RECEIVED.
 
 use crate::error::{FieldRole, ValidationError};
+use crate::message::correlation_accessors;
 use crate::message::{
     extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
 };
 use crate::validate::{check_or_raise_uri, UriRule};
 use crate::value::{Dict, Value};
-
-/// The two `WampMessage` accessors of the `correlation` field every message type has.
-macro_rules! correlation_accessors {
-    () => {
-        fn correlation(&self) -> &Correlation {
-            &self.correlation
-        }
-
-        fn correlation_mut(&mut self) -> &mut Correlation {
-            &mut self.correlation
-        }
-    };
-}
 
 /// A publisher asks the broker to publish an event to a topic.
 ///

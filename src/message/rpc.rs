@@ -5,25 +5,13 @@
 //! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
 use crate::error::{FieldRole, ValidationError};
+use crate::message::correlation_accessors;
 use crate::message::pubsub::{has_payload, with_payload};
 use crate::message::{
     extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
-
-/// The two `WampMessage` accessors of the `correlation` field.
-macro_rules! correlation_accessors {
-    () => {
-        fn correlation(&self) -> &Correlation {
-            &self.correlation
-        }
-
-        fn correlation_mut(&mut self) -> &mut Correlation {
-            &mut self.correlation
-        }
-    };
-}
 
 /// The message code as the first element of a marshalled message.
 fn code<M: WampMessage>() -> Value {

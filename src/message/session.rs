@@ -5,24 +5,12 @@
 use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
+use crate::message::correlation_accessors;
 use crate::message::pubsub::{has_payload, with_payload};
 use crate::message::{extra, forward_for_value, Correlation, Extra, Principal, WampMessage, Wmsg};
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
 use crate::value::{Dict, Value};
-
-/// The `correlation`/`correlation_mut` methods of [`WampMessage`], identical for every type.
-macro_rules! correlation_accessors {
-    () => {
-        fn correlation(&self) -> &Correlation {
-            &self.correlation
-        }
-
-        fn correlation_mut(&mut self) -> &mut Correlation {
-            &mut self.correlation
-        }
-    };
-}
 
 // ---- roles ----
 
