@@ -5,7 +5,8 @@
 //! * Binary values are strings of `"\u0000"` followed by the standard base64 of the bytes, in
 //!   both directions: any string starting with U+0000 decodes to bytes, as autobahn's patched
 //!   scanner does.
-//! * Batched mode (`json.batched`) follows every message with the byte `0x18`.
+//! * Batched mode (`json.batched`, see [`Serializer`](crate::serializer::Serializer)) follows
+//!   every message with the byte `0x18`.
 //!
 //! Deliberately unlike Python: `NaN` and `Infinity` are neither written nor read (they are not
 //! JSON; Python's `json` emits them as bare tokens), and integers beyond the `u64`/`i64` range
@@ -154,43 +155,6 @@ pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeErro
         }),
         (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
     }
-}
-
-/// Serializes messages in batched mode: each followed by [`BATCH_SEPARATOR`].
-pub fn encode_batch<'m>(
-    msgs: impl IntoIterator<Item = &'m Message>,
-) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::new();
-    for msg in msgs {
-        write_message(msg, &mut out)?;
-        out.push(BATCH_SEPARATOR);
-    }
-    Ok(out)
-}
-
-/// The messages of a batch, borrowed from `buf`. As in autobahn, each message must be followed
-/// by the separator; bytes after the last separator are an error here (autobahn drops them).
-pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    let mut rest = buf;
-    core::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        match rest.iter().position(|&b| b == BATCH_SEPARATOR) {
-            Some(end) => {
-                let frame = &rest[..end];
-                rest = &rest[end + 1..];
-                Some(Ok(frame))
-            }
-            None => {
-                rest = &[];
-                Some(Err(DecodeError::syntax(
-                    FORMAT,
-                    "batched message without its 0x18 terminator",
-                )))
-            }
-        }
-    })
 }
 
 /// Decodes one value, counting depth and items against the limits.
@@ -399,10 +363,14 @@ mod tests {
         let json = to_vec(&msg).unwrap();
         assert_eq!(json, br#"[16,1,{},"com.myapp.topic"]"#);
         assert_eq!(from_slice(&json).unwrap(), msg);
-        let batch_bytes = encode_batch([&msg, &msg]).unwrap();
-        let frames: Vec<_> = batch(&batch_bytes).collect::<Result<_, _>>().unwrap();
+        let batched = crate::serializer::Serializer::JSON_BATCHED;
+        let batch_bytes = batched.encode_batch(&[msg.clone(), msg.clone()]).unwrap();
+        let frames: Vec<_> = batched
+            .frames(&batch_bytes)
+            .collect::<Result<_, _>>()
+            .unwrap();
         assert_eq!(frames, [&json[..], &json[..]]);
-        assert!(batch(b"[1]").next().unwrap().is_err());
+        assert!(batched.frames(b"[1]").next().unwrap().is_err());
         assert_eq!(Publish::MESSAGE_TYPE, 16);
     }
 

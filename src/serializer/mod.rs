@@ -40,38 +40,229 @@ impl Default for Limits {
     }
 }
 
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+
 use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
 
-/// A WAMP serializer as a peer negotiates it: the registry a router looks serializers up in.
+/// A wire format, before the batched/unbatched choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Serializer {
-    /// `wamp.2.json`
+pub enum Format {
+    /// JSON.
     Json,
-    /// `wamp.2.msgpack`
+    /// MessagePack.
     Msgpack,
-    /// `wamp.2.cbor`
+    /// CBOR.
     Cbor,
-    /// `wamp.2.flatbuffers`
+    /// FlatBuffers.
     Flatbuffers,
 }
 
+impl Format {
+    /// The name autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Msgpack => "msgpack",
+            Format::Cbor => "cbor",
+            Format::Flatbuffers => "flatbuffers",
+        }
+    }
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [
+            Format::Json,
+            Format::Msgpack,
+            Format::Cbor,
+            Format::Flatbuffers,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
+
+    /// The RawSocket serializer id (JSON 1, MessagePack 2, CBOR 3, FlatBuffers 5).
+    pub const fn rawsocket_id(self) -> u8 {
+        match self {
+            Format::Json => 1,
+            Format::Msgpack => 2,
+            Format::Cbor => 3,
+            Format::Flatbuffers => 5,
+        }
+    }
+
+    /// The MIME type.
+    pub const fn mime_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Msgpack => "application/x-msgpack",
+            Format::Cbor => "application/cbor",
+            Format::Flatbuffers => "application/x-flatbuffers",
+        }
+    }
+
+    /// Whether the format needs a binary-clean transport (a WebSocket binary frame).
+    pub const fn is_binary(self) -> bool {
+        !matches!(self, Format::Json)
+    }
+
+    /// Decodes one message.
+    pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
+        match self {
+            Format::Json => json::from_slice(buf),
+            other => Err(DecodeError::syntax(
+                other.name(),
+                format!("{} is not supported yet", other.name()),
+            )),
+        }
+    }
+
+    /// Appends one message's encoding to `out`.
+    pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        match self {
+            Format::Json => json::write_message(msg, out),
+            other => Err(EncodeError::Unrepresentable {
+                format: other.name(),
+                what: format!("anything: {} is not supported yet", other.name()),
+            }),
+        }
+    }
+
+    /// Encodes one message.
+    pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(128);
+        self.encode_into(msg, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// A WAMP serializer as peers negotiate it: a format, batched or not. This is the registry a
+/// router looks serializers up in, by id, WebSocket subprotocol or RawSocket id.
+///
+/// ```
+/// use wamp_codec::serializer::{Format, Serializer};
+/// let s = Serializer::from_subprotocol("wamp.2.msgpack.batched").unwrap();
+/// assert_eq!((s.format(), s.is_batched(), s.id()), (Format::Msgpack, true, "msgpack.batched"));
+/// assert_eq!(Serializer::from_rawsocket_id(3), Some(Serializer::CBOR));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Serializer {
+    format: Format,
+    batched: bool,
+}
+
 impl Serializer {
-    /// All serializers.
-    pub const ALL: [Serializer; 4] = [
-        Serializer::Json,
-        Serializer::Msgpack,
-        Serializer::Cbor,
-        Serializer::Flatbuffers,
+    /// `json` (`wamp.2.json`).
+    pub const JSON: Serializer = Serializer {
+        format: Format::Json,
+        batched: false,
+    };
+    /// `json.batched`: each message followed by `0x18`.
+    pub const JSON_BATCHED: Serializer = Serializer {
+        format: Format::Json,
+        batched: true,
+    };
+    /// `msgpack` (`wamp.2.msgpack`).
+    pub const MSGPACK: Serializer = Serializer {
+        format: Format::Msgpack,
+        batched: false,
+    };
+    /// `msgpack.batched`: each message after a 4-byte big-endian length.
+    pub const MSGPACK_BATCHED: Serializer = Serializer {
+        format: Format::Msgpack,
+        batched: true,
+    };
+    /// `cbor` (`wamp.2.cbor`).
+    pub const CBOR: Serializer = Serializer {
+        format: Format::Cbor,
+        batched: false,
+    };
+    /// `cbor.batched`: each message after a 4-byte big-endian length.
+    pub const CBOR_BATCHED: Serializer = Serializer {
+        format: Format::Cbor,
+        batched: true,
+    };
+    /// `flatbuffers` (`wamp.2.flatbuffers`; autobahn has no batched form).
+    pub const FLATBUFFERS: Serializer = Serializer {
+        format: Format::Flatbuffers,
+        batched: false,
+    };
+
+    /// Every serializer.
+    pub const ALL: [Serializer; 7] = [
+        Serializer::JSON,
+        Serializer::JSON_BATCHED,
+        Serializer::MSGPACK,
+        Serializer::MSGPACK_BATCHED,
+        Serializer::CBOR,
+        Serializer::CBOR_BATCHED,
+        Serializer::FLATBUFFERS,
     ];
 
-    /// The serializer id autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
+    /// The wire format.
+    pub const fn format(self) -> Format {
+        self.format
+    }
+
+    /// Whether several messages travel in one transport frame.
+    pub const fn is_batched(self) -> bool {
+        self.batched
+    }
+
+    /// The serializer id (`json`, `cbor.batched`, ...).
     pub const fn id(self) -> &'static str {
-        match self {
-            Serializer::Json => "json",
-            Serializer::Msgpack => "msgpack",
-            Serializer::Cbor => "cbor",
-            Serializer::Flatbuffers => "flatbuffers",
+        match (self.format, self.batched) {
+            (Format::Json, false) => "json",
+            (Format::Json, true) => "json.batched",
+            (Format::Msgpack, false) => "msgpack",
+            (Format::Msgpack, true) => "msgpack.batched",
+            (Format::Cbor, false) => "cbor",
+            (Format::Cbor, true) => "cbor.batched",
+            (Format::Flatbuffers, _) => "flatbuffers",
+        }
+    }
+
+    /// The WebSocket subprotocol (`wamp.2.` and the id).
+    pub const fn subprotocol(self) -> &'static str {
+        match (self.format, self.batched) {
+            (Format::Json, false) => "wamp.2.json",
+            (Format::Json, true) => "wamp.2.json.batched",
+            (Format::Msgpack, false) => "wamp.2.msgpack",
+            (Format::Msgpack, true) => "wamp.2.msgpack.batched",
+            (Format::Cbor, false) => "wamp.2.cbor",
+            (Format::Cbor, true) => "wamp.2.cbor.batched",
+            (Format::Flatbuffers, _) => "wamp.2.flatbuffers",
+        }
+    }
+
+    /// The RawSocket serializer id (RawSocket frames messages itself, so it has no batched
+    /// serializers).
+    pub const fn rawsocket_id(self) -> u8 {
+        self.format.rawsocket_id()
+    }
+
+    /// The MIME type.
+    pub const fn mime_type(self) -> &'static str {
+        self.format.mime_type()
+    }
+
+    /// Whether the serializer needs a binary-clean transport.
+    pub const fn is_binary(self) -> bool {
+        self.format.is_binary()
+    }
+
+    /// The index of this serializer in [`Serializer::ALL`].
+    const fn index(self) -> usize {
+        match (self.format, self.batched) {
+            (Format::Json, false) => 0,
+            (Format::Json, true) => 1,
+            (Format::Msgpack, false) => 2,
+            (Format::Msgpack, true) => 3,
+            (Format::Cbor, false) => 4,
+            (Format::Cbor, true) => 5,
+            (Format::Flatbuffers, _) => 6,
         }
     }
 
@@ -80,25 +271,272 @@ impl Serializer {
         Serializer::ALL.into_iter().find(|s| s.id() == id)
     }
 
-    /// Decodes one message.
-    pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
-        match self {
-            Serializer::Json => json::from_slice(buf),
-            other => Err(DecodeError::syntax(
-                other.id(),
-                format!("{} is not supported yet", other.id()),
-            )),
+    /// The serializer a WebSocket subprotocol names.
+    pub fn from_subprotocol(subprotocol: &str) -> Option<Serializer> {
+        Serializer::ALL
+            .into_iter()
+            .find(|s| s.subprotocol() == subprotocol)
+    }
+
+    /// The (unbatched) serializer a RawSocket handshake names.
+    pub fn from_rawsocket_id(id: u8) -> Option<Serializer> {
+        Serializer::ALL
+            .into_iter()
+            .find(|s| !s.batched && s.rawsocket_id() == id)
+    }
+
+    /// Encodes one message; in batched mode, as a batch of one.
+    pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
+        self.encode_batch(core::slice::from_ref(msg))
+    }
+
+    /// Encodes messages into one transport payload. Unbatched serializers take exactly one.
+    pub fn encode_batch(self, msgs: &[Message]) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(128 * msgs.len());
+        match (self.batched, msgs) {
+            (false, [msg]) => self.format.encode_into(msg, &mut out)?,
+            (false, _) => {
+                return Err(EncodeError::Unrepresentable {
+                    format: self.format.name(),
+                    what: format!("{} messages in one unbatched payload", msgs.len()),
+                })
+            }
+            (true, msgs) => {
+                for msg in msgs {
+                    self.append_framed(msg, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn append_framed(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        match self.format {
+            Format::Json => {
+                self.format.encode_into(msg, out)?;
+                out.push(json::BATCH_SEPARATOR);
+            }
+            _ => {
+                let at = out.len();
+                out.extend_from_slice(&[0; 4]);
+                self.format.encode_into(msg, out)?;
+                let len = u32::try_from(out.len() - at - 4).map_err(|_| {
+                    EncodeError::Unrepresentable {
+                        format: self.format.name(),
+                        what: "a message of 4 GiB or more in a batch".into(),
+                    }
+                })?;
+                out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    /// The frames of a transport payload, borrowed from it: the payload itself when
+    /// unbatched, else each message of the batch.
+    pub fn frames(self, buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+        let format = self.format;
+        let mut rest = Some(buf);
+        core::iter::from_fn(move || {
+            let current = rest?;
+            if !self.batched {
+                rest = None;
+                return Some(Ok(current));
+            }
+            if current.is_empty() {
+                return None;
+            }
+            let (frame, tail) = match format {
+                Format::Json => match current.iter().position(|&b| b == json::BATCH_SEPARATOR) {
+                    Some(end) => (Ok(&current[..end]), &current[end + 1..]),
+                    None => (
+                        Err(DecodeError::syntax(
+                            format.name(),
+                            "batched message without its 0x18 terminator",
+                        )),
+                        &[][..],
+                    ),
+                },
+                _ => match current.split_first_chunk::<4>() {
+                    Some((len, body)) => match usize::try_from(u32::from_be_bytes(*len)) {
+                        Ok(len) if len <= body.len() => (Ok(&body[..len]), &body[len..]),
+                        _ => (
+                            Err(DecodeError::syntax(
+                                format.name(),
+                                format!(
+                                    "batch frame claims {} bytes, {} remain",
+                                    u32::from_be_bytes(*len),
+                                    body.len()
+                                ),
+                            )),
+                            &[][..],
+                        ),
+                    },
+                    None => (
+                        Err(DecodeError::syntax(
+                            format.name(),
+                            "truncated batch length prefix",
+                        )),
+                        &[][..],
+                    ),
+                },
+            };
+            rest = Some(tail);
+            Some(frame)
+        })
+    }
+
+    /// Decodes every message of a transport payload.
+    pub fn decode(self, buf: &[u8]) -> Result<Vec<Message>, DecodeError> {
+        self.frames(buf)
+            .map(|frame| self.format.decode(frame?))
+            .collect()
+    }
+}
+
+/// A message with its serializations cached, one per serializer, as autobahn caches them.
+///
+/// Unlike autobahn, whose cache returns stale bytes after the message changes, the cache cannot
+/// go stale: the message is reachable mutably only through [`CachedMessage::message_mut`],
+/// which empties the cache.
+#[derive(Debug, Default)]
+pub struct CachedMessage {
+    message: Option<Message>,
+    cache: [OnceLock<Bytes>; 7],
+}
+
+impl CachedMessage {
+    /// Wraps a message, with an empty cache.
+    pub fn new(message: Message) -> CachedMessage {
+        CachedMessage {
+            message: Some(message),
+            cache: Default::default(),
         }
     }
 
-    /// Encodes one message.
-    pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
-        match self {
-            Serializer::Json => json::to_vec(msg),
-            other => Err(EncodeError::Unrepresentable {
-                format: other.id(),
-                what: format!("anything: {} is not supported yet", other.id()),
-            }),
+    /// The message.
+    pub fn message(&self) -> &Message {
+        self.message.as_ref().expect("constructed with a message")
+    }
+
+    /// The message, to change it; the cache is emptied.
+    pub fn message_mut(&mut self) -> &mut Message {
+        self.uncache();
+        self.message.as_mut().expect("constructed with a message")
+    }
+
+    /// The message, unwrapped.
+    pub fn into_message(mut self) -> Message {
+        self.message.take().expect("constructed with a message")
+    }
+
+    /// Empties the cache (autobahn's `uncache()`).
+    pub fn uncache(&mut self) {
+        self.cache = Default::default();
+    }
+
+    /// Whether the bytes for `serializer` are cached.
+    pub fn is_cached(&self, serializer: Serializer) -> bool {
+        self.cache[serializer.index()].get().is_some()
+    }
+
+    /// The message serialized with `serializer`: from the cache, or encoded and cached.
+    pub fn serialize(&self, serializer: Serializer) -> Result<Bytes, EncodeError> {
+        let slot = &self.cache[serializer.index()];
+        if let Some(bytes) = slot.get() {
+            return Ok(bytes.clone());
         }
+        let bytes = Bytes::from(serializer.encode(self.message())?);
+        Ok(slot.get_or_init(|| bytes).clone())
+    }
+}
+
+impl Clone for CachedMessage {
+    fn clone(&self) -> CachedMessage {
+        let clone = CachedMessage {
+            message: self.message.clone(),
+            cache: Default::default(),
+        };
+        for (to, from) in clone.cache.iter().zip(&self.cache) {
+            if let Some(bytes) = from.get() {
+                let _ = to.set(bytes.clone());
+            }
+        }
+        clone
+    }
+}
+
+impl From<Message> for CachedMessage {
+    fn from(message: Message) -> CachedMessage {
+        CachedMessage::new(message)
+    }
+}
+
+impl core::ops::Deref for CachedMessage {
+    type Target = Message;
+
+    fn deref(&self) -> &Message {
+        self.message()
+    }
+}
+
+impl Message {
+    /// Serializes the message with `serializer` (no caching: see [`CachedMessage`]).
+    pub fn serialize(&self, serializer: Serializer) -> Result<Vec<u8>, EncodeError> {
+        serializer.encode(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Message, Publish};
+
+    #[test]
+    fn registry_lookups() {
+        for s in Serializer::ALL {
+            assert_eq!(Serializer::from_id(s.id()), Some(s));
+            assert_eq!(Serializer::from_subprotocol(s.subprotocol()), Some(s));
+            assert_eq!(Serializer::ALL[s.index()], s);
+        }
+        assert_eq!(Serializer::from_rawsocket_id(1), Some(Serializer::JSON));
+        assert_eq!(
+            Serializer::from_rawsocket_id(5),
+            Some(Serializer::FLATBUFFERS)
+        );
+        assert_eq!(Serializer::from_rawsocket_id(4), None); // UBJSON is not supported
+        assert!(!Serializer::JSON.is_binary() && Serializer::CBOR.is_binary());
+    }
+
+    #[test]
+    fn cache_is_never_stale() {
+        let mut cached = CachedMessage::new(Publish::new(1, "com.a").into());
+        let first = cached.serialize(Serializer::JSON).unwrap();
+        assert!(cached.is_cached(Serializer::JSON));
+        assert_eq!(
+            cached.serialize(Serializer::JSON).unwrap().as_ptr(),
+            first.as_ptr()
+        );
+        if let Message::Publish(p) = cached.message_mut() {
+            p.topic = "com.b".into();
+        }
+        assert!(!cached.is_cached(Serializer::JSON));
+        assert_eq!(
+            &cached.serialize(Serializer::JSON).unwrap()[..],
+            br#"[16,1,{},"com.b"]"#
+        );
+        cached.uncache();
+        assert!(!cached.is_cached(Serializer::JSON));
+    }
+
+    #[test]
+    fn json_batches() {
+        let msgs = vec![
+            Message::from(Publish::new(1, "com.a")),
+            Publish::new(2, "com.b").into(),
+        ];
+        let bytes = Serializer::JSON_BATCHED.encode_batch(&msgs).unwrap();
+        assert_eq!(Serializer::JSON_BATCHED.decode(&bytes).unwrap(), msgs);
+        assert!(Serializer::JSON.encode_batch(&msgs).is_err());
     }
 }

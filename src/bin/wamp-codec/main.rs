@@ -4,7 +4,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wamp_codec::serializer::Serializer;
+use wamp_codec::serializer::Format;
 
 mod alloc_counter;
 mod bench;
@@ -60,9 +60,9 @@ fn main() -> ExitCode {
 }
 
 /// Formats the CLI can read and write today.
-fn serializer(name: &str) -> Result<Serializer, String> {
-    match Serializer::from_id(name) {
-        Some(s @ Serializer::Json) => Ok(s),
+fn serializer(name: &str) -> Result<Format, String> {
+    match Format::from_name(name) {
+        Some(s @ Format::Json) => Ok(s),
         Some(_) => Err(format!("{name} is not supported yet")),
         None => Err(format!(
             "unknown format {name:?} (expected json, msgpack, cbor or flatbuffers)"
@@ -70,7 +70,7 @@ fn serializer(name: &str) -> Result<Serializer, String> {
     }
 }
 
-fn convert_one(from: Serializer, to: Serializer, input: &[u8]) -> Result<Vec<u8>, String> {
+fn convert_one(from: Format, to: Format, input: &[u8]) -> Result<Vec<u8>, String> {
     let msg = from.decode(input).map_err(|e| e.to_string())?;
     to.encode(&msg).map_err(|e| e.to_string())
 }
@@ -106,7 +106,7 @@ fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
     }
 }
 
-fn convert_lines(formats: Result<(Serializer, Serializer), String>) -> ExitCode {
+fn convert_lines(formats: Result<(Format, Format), String>) -> ExitCode {
     let stdin = io::stdin().lock();
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     for line in stdin.split(b'\n') {
@@ -120,12 +120,12 @@ fn convert_lines(formats: Result<(Serializer, Serializer), String>) -> ExitCode 
         let line = line.strip_suffix(b"\r").unwrap_or(&line);
         let answer = formats.clone().and_then(|(from, to)| {
             let input = match from {
-                Serializer::Json => line.to_vec(),
+                Format::Json => line.to_vec(),
                 _ => from_hex(line)?,
             };
             let out = convert_one(from, to, &input)?;
             Ok(match to {
-                Serializer::Json => String::from_utf8(out).map_err(|e| e.to_string())?,
+                Format::Json => String::from_utf8(out).map_err(|e| e.to_string())?,
                 _ => to_hex(&out),
             })
         });
