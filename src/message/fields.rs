@@ -329,3 +329,91 @@ impl<'a> Extra<'a> {
         Ok(enc)
     }
 }
+
+/// Where a message recognises a transparent payload in the element after its options/details.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PayloadStyle {
+    /// PUBLISH: as `StrOrBytes`, but `args` must be a list, never `null`.
+    Publish,
+    /// CALL, RESULT: a `str` there is taken for a payload too (and then fails autobahn's
+    /// constructor assertion: here a protocol error); `args` may be `null`.
+    StrOrBytes,
+    /// EVENT, INVOCATION, YIELD, ERROR: only `bytes` is a payload; `args` may be `null`.
+    Bytes,
+}
+
+/// The fields of an application payload: `args`, `kwargs`, `payload` and the `enc_*` keys.
+pub(crate) type PayloadFields = (
+    Option<Vec<Value>>,
+    Option<Dict>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The application payload of a message, read before the other options/details as autobahn
+/// reads it; [`AppPayload::finish`] makes the check autobahn's constructor makes after them.
+pub(crate) struct AppPayload {
+    args: Option<Vec<Value>>,
+    kwargs: Option<Dict>,
+    payload: Option<Vec<u8>>,
+    enc: EncOptions,
+    /// A string where the payload goes, which autobahn takes for a payload and then rejects.
+    str_payload: bool,
+}
+
+impl AppPayload {
+    /// Reads the elements from `at` on: a transparent payload when element `at` is the last and
+    /// is bytes (or a string, for `Publish` and `StrOrBytes`); else `args` and `kwargs`.
+    pub fn read(
+        w: &Wmsg,
+        extra: &Extra,
+        at: usize,
+        style: PayloadStyle,
+    ) -> Result<AppPayload, ValidationError> {
+        let mut app = AppPayload {
+            args: None,
+            kwargs: None,
+            payload: None,
+            enc: EncOptions::default(),
+            str_payload: false,
+        };
+        let last = w.len() == at + 1;
+        match w.get(at) {
+            Some(Value::Bytes(p)) if last => {
+                app.enc = extra.enc_options()?;
+                app.payload = Some(p.clone());
+            }
+            Some(Value::Str(_)) if last && style != PayloadStyle::Bytes => {
+                app.enc = extra.enc_options()?;
+                app.str_payload = true;
+            }
+            _ => {
+                app.args = w.args(at, style != PayloadStyle::Publish)?;
+                app.kwargs = w.kwargs(at + 1, false)?;
+            }
+        }
+        Ok(app)
+    }
+
+    /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
+    pub fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
+        if self.str_payload {
+            return Err(w.error("payload", "invalid type str (must be bytes)"));
+        }
+        let EncOptions {
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        } = self.enc;
+        Ok((
+            self.args,
+            self.kwargs,
+            self.payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ))
+    }
+}

@@ -10,7 +10,7 @@ pub mod rpc;
 pub mod session;
 
 #[allow(unused_imports)]
-pub(crate) use fields::{EncOptions, Extra, Wmsg};
+pub(crate) use fields::{AppPayload, EncOptions, Extra, PayloadStyle, Wmsg};
 
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};

@@ -4,7 +4,7 @@
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::{
-    extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
+    extra, forward_for_value, AppPayload, Correlation, PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::validate::{check_or_raise_uri, UriRule};
 use crate::value::{Dict, Value};
@@ -106,12 +106,6 @@ impl WampMessage for Publish {
         let mut msg = Publish {
             request,
             topic,
-            args: app.args,
-            kwargs: app.kwargs,
-            payload: app.payload,
-            enc_algo: app.enc.enc_algo,
-            enc_key: app.enc.enc_key,
-            enc_serializer: app.enc.enc_serializer,
             ..Publish::default()
         };
         msg.acknowledge = options.bool("acknowledge")?;
@@ -125,6 +119,14 @@ impl WampMessage for Publish {
         msg.retain = options.bool("retain")?;
         msg.transaction_hash = options.string("transaction_hash")?;
         msg.forward_for = options.forward_for()?;
+        (
+            msg.args,
+            msg.kwargs,
+            msg.payload,
+            msg.enc_algo,
+            msg.enc_key,
+            msg.enc_serializer,
+        ) = app.finish(&w)?;
         Ok(msg)
     }
 
@@ -161,60 +163,6 @@ pub(crate) fn with_payload(
         head.push(Value::List(a.clone()));
     }
     head
-}
-
-/// Where a message recognises a transparent payload in the element after its details/options.
-#[derive(Clone, Copy)]
-pub(crate) enum PayloadStyle {
-    /// PUBLISH: as `StrOrBytes`, but `args` must be a list, never `null`.
-    Publish,
-    /// CALL, RESULT: a `str` there is taken for a payload too (and then fails autobahn's
-    /// constructor assertion: here a protocol error); `args` may be `null`.
-    #[allow(dead_code)] // for the rpc family
-    StrOrBytes,
-    /// EVENT, INVOCATION, YIELD, ERROR: only `bytes` is a payload; `args` may be `null`.
-    Bytes,
-}
-
-/// The application payload of a message: `args`/`kwargs`, or a transparent payload with its
-/// `enc_*` keys.
-#[derive(Default)]
-pub(crate) struct AppPayload {
-    pub args: Option<Vec<Value>>,
-    pub kwargs: Option<Dict>,
-    pub payload: Option<Vec<u8>>,
-    pub enc: EncOptions,
-}
-
-impl AppPayload {
-    /// Reads the payload starting at element `at` (the last element for a transparent payload,
-    /// `args` then `kwargs` otherwise), with the `enc_*` keys of `extra`, as autobahn does.
-    pub fn read(
-        w: &Wmsg<'_>,
-        extra: &Extra<'_>,
-        at: usize,
-        style: PayloadStyle,
-    ) -> Result<AppPayload, ValidationError> {
-        let last = w.len() == at + 1;
-        match (w.get(at), style) {
-            (Some(Value::Bytes(payload)), _) if last => {
-                let enc = extra.enc_options()?;
-                Ok(AppPayload {
-                    payload: Some(payload.clone()),
-                    enc,
-                    ..AppPayload::default()
-                })
-            }
-            (Some(Value::Str(_)), PayloadStyle::Publish | PayloadStyle::StrOrBytes) if last => {
-                Err(w.error("payload", "invalid type str (must be bytes)"))
-            }
-            _ => Ok(AppPayload {
-                args: w.args(at, !matches!(style, PayloadStyle::Publish))?,
-                kwargs: w.kwargs(at + 1, false)?,
-                ..AppPayload::default()
-            }),
-        }
-    }
 }
 
 /// The `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not `None`.
@@ -632,15 +580,9 @@ impl WampMessage for Event {
         let publication = w.id(2, "publication")?;
         let details = w.extra(3, "details", FieldRole::Detail)?;
         let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
-        Ok(Event {
+        let mut msg = Event {
             subscription,
             publication,
-            args: app.args,
-            kwargs: app.kwargs,
-            payload: app.payload,
-            enc_algo: app.enc.enc_algo,
-            enc_key: app.enc.enc_key,
-            enc_serializer: app.enc.enc_serializer,
             publisher: details.int("publisher")?,
             publisher_authid: details.string("publisher_authid")?,
             publisher_authrole: details.string("publisher_authrole")?,
@@ -649,8 +591,17 @@ impl WampMessage for Event {
             transaction_hash: details.string("transaction_hash")?,
             x_acknowledged_delivery: details.bool("x_acknowledged_delivery")?,
             forward_for: details.forward_for()?,
-            correlation: Correlation::default(),
-        })
+            ..Event::default()
+        };
+        (
+            msg.args,
+            msg.kwargs,
+            msg.payload,
+            msg.enc_algo,
+            msg.enc_key,
+            msg.enc_serializer,
+        ) = app.finish(&w)?;
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {

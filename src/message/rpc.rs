@@ -8,7 +8,8 @@ use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::{has_payload, with_payload};
 use crate::message::{
-    extra, forward_for_value, Correlation, EncOptions, Extra, Principal, WampMessage, Wmsg,
+    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
+    Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -63,83 +64,6 @@ fn one_of(
             Err(extra.error(key, format!("invalid value {v:?}")))
         }
         v => Ok(v),
-    }
-}
-
-/// The fields of an application payload: `args`, `kwargs`, `payload` and the `enc_*` keys.
-type PayloadFields = (
-    Option<Vec<Value>>,
-    Option<Dict>,
-    Option<Vec<u8>>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The application payload of CALL, RESULT, INVOCATION or YIELD, read before the other
-/// options/details as autobahn reads it; [`AppPayload::finish`] makes the checks autobahn's
-/// constructor makes after them.
-struct AppPayload {
-    args: Option<Vec<Value>>,
-    kwargs: Option<Dict>,
-    payload: Option<Vec<u8>>,
-    enc: EncOptions,
-    /// A string where the payload goes, which autobahn takes for a payload and then rejects.
-    str_payload: bool,
-}
-
-impl AppPayload {
-    /// Reads the elements from `at` on: a transparent payload when element `at` is the last and
-    /// is bytes (or a string, if `str_too`: CALL and RESULT); else `args` (a list or `null`)
-    /// and `kwargs` (a dict).
-    fn read(
-        w: &Wmsg,
-        extra: &Extra,
-        at: usize,
-        str_too: bool,
-    ) -> Result<AppPayload, ValidationError> {
-        let mut app = AppPayload {
-            args: None,
-            kwargs: None,
-            payload: None,
-            enc: EncOptions::default(),
-            str_payload: false,
-        };
-        match w.get(at) {
-            Some(Value::Bytes(p)) if w.len() == at + 1 => {
-                app.enc = extra.enc_options()?;
-                app.payload = Some(p.clone());
-            }
-            Some(Value::Str(_)) if str_too && w.len() == at + 1 => {
-                app.enc = extra.enc_options()?;
-                app.str_payload = true;
-            }
-            _ => {
-                app.args = w.args(at, true)?;
-                app.kwargs = w.kwargs(at + 1, false)?;
-            }
-        }
-        Ok(app)
-    }
-
-    /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
-    fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
-        if self.str_payload {
-            return Err(w.error("payload", "invalid type str (must be bytes)"));
-        }
-        let EncOptions {
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        } = self.enc;
-        Ok((
-            self.args,
-            self.kwargs,
-            self.payload,
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        ))
     }
 }
 
@@ -226,7 +150,7 @@ impl WampMessage for Call {
         let request = w.id(1, "request")?;
         let options = w.extra(2, "options", FieldRole::Option)?;
         let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&w, &options, 4, true)?;
+        let app = AppPayload::read(&w, &options, 4, PayloadStyle::StrOrBytes)?;
         let mut msg = Call {
             request,
             procedure,
@@ -334,7 +258,7 @@ impl WampMessage for Cancel {
 macro_rules! call_outcome {
     (
         $(#[$doc:meta])*
-        $ty:ident, $code:literal, $name:literal, $extra:literal, $role:expr, str_payload: $str_too:literal,
+        $ty:ident, $code:literal, $name:literal, $extra:literal, $role:expr, payload: $style:ident,
         request: $request_doc:literal
     ) => {
         $(#[$doc])*
@@ -403,7 +327,7 @@ macro_rules! call_outcome {
                 let w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
                 let request = w.id(1, "request")?;
                 let extra = w.extra(2, $extra, $role)?;
-                let app = AppPayload::read(&w, &extra, 3, $str_too)?;
+                let app = AppPayload::read(&w, &extra, 3, PayloadStyle::$style)?;
                 let mut msg = $ty {
                     request,
                     progress: extra.bool("progress")?,
@@ -446,7 +370,7 @@ call_outcome! {
     /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list]`,
     /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list, YIELD.ArgumentsKw|dict]`,
     /// or with payload transparency `[RESULT, CALL.Request|id, Details|dict, Payload|binary]`.
-    CallResult, 50, "RESULT", "details", FieldRole::Detail, str_payload: true,
+    CallResult, 50, "RESULT", "details", FieldRole::Detail, payload: StrOrBytes,
     request: "The request ID of the CALL."
 }
 
@@ -457,7 +381,7 @@ call_outcome! {
     /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list]`,
     /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list, ArgumentsKw|dict]`, or with
     /// payload transparency `[YIELD, INVOCATION.Request|id, Options|dict, Payload|binary]`.
-    Yield, 70, "YIELD", "options", FieldRole::Option, str_payload: false,
+    Yield, 70, "YIELD", "options", FieldRole::Option, payload: Bytes,
     request: "The request ID of the INVOCATION."
 }
 
@@ -857,7 +781,7 @@ impl WampMessage for Invocation {
         let request = w.id(1, "request")?;
         let registration = w.id(2, "registration")?;
         let details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&w, &details, 4, false)?;
+        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
         let mut msg = Invocation {
             request,
             registration,

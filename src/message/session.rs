@@ -7,7 +7,10 @@ use indexmap::IndexMap;
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::{has_payload, with_payload};
-use crate::message::{extra, forward_for_value, Correlation, Extra, Principal, WampMessage, Wmsg};
+use crate::message::{
+    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
+    Wmsg,
+};
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
 use crate::value::{Dict, Value};
@@ -794,23 +797,20 @@ impl WampMessage for ErrorReply {
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
         let mut msg = ErrorReply::new(request_type, request, error);
 
-        match (w.len(), w.get(5)) {
-            (6, Some(Value::Bytes(payload))) => {
-                let enc = details.enc_options()?;
-                msg.payload = Some(payload.clone());
-                (msg.enc_algo, msg.enc_key, msg.enc_serializer) =
-                    (enc.enc_algo, enc.enc_key, enc.enc_serializer);
-            }
-            _ => {
-                msg.args = w.args(5, true)?;
-                msg.kwargs = w.kwargs(6, false)?;
-            }
-        }
+        let app = AppPayload::read(&w, &details, 5, PayloadStyle::Bytes)?;
 
         msg.callee = details.int("callee")?;
         msg.callee_authid = details.string("callee_authid")?;
         msg.callee_authrole = details.string("callee_authrole")?;
         msg.forward_for = details.forward_for()?;
+        (
+            msg.args,
+            msg.kwargs,
+            msg.payload,
+            msg.enc_algo,
+            msg.enc_key,
+            msg.enc_serializer,
+        ) = app.finish(&w)?;
         Ok(msg)
     }
 
