@@ -1,0 +1,975 @@
+//! CBOR, as autobahn writes and reads it (`wamp.2.cbor`, RawSocket serializer 3), through
+//! `cbor2.dumps` / `cbor2.loads` with default options (cbor2 6.3.0).
+//!
+//! Writing reproduces cbor2's bytes exactly:
+//! * definite lengths only, map keys in insertion order (not canonical);
+//! * integers with the shortest head, negative ones as major type 1;
+//! * floats always as float64 (`fb …`), except NaN, `inf` and `-inf`, which cbor2 writes as half
+//!   floats (`f9 7e00`, `f9 7c00`, `f9 fc00`);
+//! * bytes as major type 2, strings as major type 3, `null` `f6`, `true` `f5`, `false` `f4`.
+//!
+//! Reading accepts any well-formed CBOR a peer may send that maps onto a [`Value`]:
+//! indefinite-length strings, byte strings, arrays and maps; half, single and double floats;
+//! bignums (tags 2 and 3) that fit an `i64`/`u64`; and the self-describe tag 55799, which is
+//! skipped. It rejects, each with the byte offset:
+//! * every other tag (date-times, decimals, embedded CBOR, ...): a [`Value`] has no place for
+//!   them, and silently dropping the tag would change the meaning;
+//! * `undefined` (`f7`) and the other simple values: cbor2 reads `undefined` as its own
+//!   sentinel, not `None`, and WAMP has no use for it;
+//! * map keys that are not text strings (WAMP dictionaries have string keys);
+//! * invalid UTF-8, reserved additional information (28..30), a break (`ff`) outside an
+//!   indefinite-length item, a chunk of another type inside an indefinite-length string;
+//! * integers below `-2^63` (cbor2 would make a Python `int`; a [`Value`] cannot hold it);
+//! * anything after the value.
+//!
+//! Duplicate map keys keep the first key's position and the last value, as a Python `dict` does.
+//!
+//! Batched mode (`cbor.batched`) prefixes every message with its length as a 4-byte big-endian
+//! integer.
+
+use crate::error::{DecodeError, EncodeError};
+use crate::messages::Message;
+use crate::serializer::Limits;
+use crate::value::{Dict, Value};
+
+use self::binary::Reader;
+
+const FORMAT: &str = "cbor";
+
+/// Tag 55799, "self-described CBOR": a magic number with no meaning, skipped when read.
+const TAG_SELF_DESCRIBE: u64 = 55799;
+/// Tag 2: an unsigned bignum (a byte string, big-endian).
+const TAG_POSITIVE_BIGNUM: u64 = 2;
+/// Tag 3: a negative bignum, `-1 - n`.
+const TAG_NEGATIVE_BIGNUM: u64 = 3;
+/// The "break" stop code that ends an indefinite-length item.
+const BREAK: u8 = 0xff;
+
+/// Serializes a message to CBOR.
+pub fn to_vec(msg: &Message) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    write_message(msg, &mut out);
+    out
+}
+
+/// Appends a message's CBOR to `out`.
+pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
+    encode_value(&Value::List(msg.marshal()), out);
+}
+
+/// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
+///
+/// Every [`Value`] has a CBOR form, so this cannot fail.
+pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.push(0xf6),
+        Value::Bool(false) => out.push(0xf4),
+        Value::Bool(true) => out.push(0xf5),
+        Value::Int(i) if *i >= 0 => write_head(out, 0, i.unsigned_abs()),
+        // -1 - i, which is the bitwise complement in two's complement.
+        Value::Int(i) => write_head(out, 1, !(*i as u64)),
+        Value::UInt(u) => write_head(out, 0, *u),
+        Value::Float(f) if f.is_nan() => out.extend_from_slice(&[0xf9, 0x7e, 0x00]),
+        Value::Float(f) if f.is_infinite() && *f > 0.0 => {
+            out.extend_from_slice(&[0xf9, 0x7c, 0x00])
+        }
+        Value::Float(f) if f.is_infinite() => out.extend_from_slice(&[0xf9, 0xfc, 0x00]),
+        Value::Float(f) => {
+            out.push(0xfb);
+            out.extend_from_slice(&f.to_be_bytes());
+        }
+        Value::Bytes(b) => {
+            write_head(out, 2, b.len() as u64);
+            out.extend_from_slice(b);
+        }
+        Value::Str(s) => write_str(out, s),
+        Value::List(items) => {
+            write_head(out, 4, items.len() as u64);
+            items.iter().for_each(|item| encode_value(item, out));
+        }
+        Value::Map(map) => {
+            write_head(out, 5, map.len() as u64);
+            for (k, v) in map {
+                write_str(out, k);
+                encode_value(v, out);
+            }
+        }
+    }
+}
+
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    write_head(out, 3, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Writes an initial byte and argument with the shortest encoding.
+fn write_head(out: &mut Vec<u8>, major: u8, n: u64) {
+    let major = major << 5;
+    if n < 24 {
+        out.push(major | n as u8);
+    } else if let Ok(n) = u8::try_from(n) {
+        out.extend_from_slice(&[major | 24, n]);
+    } else if let Ok(n) = u16::try_from(n) {
+        out.push(major | 25);
+        out.extend_from_slice(&n.to_be_bytes());
+    } else if let Ok(n) = u32::try_from(n) {
+        out.push(major | 26);
+        out.extend_from_slice(&n.to_be_bytes());
+    } else {
+        out.push(major | 27);
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+}
+
+/// Deserializes one CBOR message with the default [`Limits`].
+pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
+    from_slice_with_limits(buf, &Limits::DEFAULT)
+}
+
+/// Deserializes one CBOR message: the bytes must be exactly one array, a valid WAMP message.
+pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
+    binary::message_from_value(decode_value(buf, limits)?)
+}
+
+/// Decodes `buf`, which must hold exactly one CBOR value, within `limits`.
+pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    let v = read_value(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// Serializes messages in batched mode: each prefixed with its 4-byte big-endian length.
+///
+/// Fails only for a message longer than 4 GiB, which the prefix cannot express.
+pub fn encode_batch<'m>(
+    msgs: impl IntoIterator<Item = &'m Message>,
+) -> Result<Vec<u8>, EncodeError> {
+    binary::encode_frames(FORMAT, msgs, |msg, out| {
+        write_message(msg, out);
+        Ok(())
+    })
+}
+
+/// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
+/// truncated length prefix or a length beyond the end of the input.
+pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+    binary::frames(FORMAT, buf)
+}
+
+/// Reads one data item at the reader's position.
+fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    loop {
+        let start = r.pos();
+        let initial = r.u8()?;
+        let (major, info) = (initial >> 5, initial & 0x1f);
+        return match major {
+            0 => Ok(Value::from_u64(argument(r, info, start)?)),
+            1 => {
+                let n = argument(r, info, start)?;
+                negative(r, n, start)
+            }
+            2 => Ok(Value::Bytes(read_string(r, 2, info, start)?)),
+            3 => read_text(r, info, start).map(Value::Str),
+            4 => read_list(r, info, start),
+            5 => read_map(r, info, start),
+            6 => match argument(r, info, start)? {
+                // A loop, not recursion: a chain of these must not grow the stack.
+                TAG_SELF_DESCRIBE => continue,
+                tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => read_bignum(r, tag, start),
+                tag => Err(r.error(start, format_args!("unsupported tag {tag}"))),
+            },
+            _ => read_simple(r, info, start),
+        };
+    }
+}
+
+/// The argument of a head whose major type has no indefinite form.
+fn argument(r: &mut Reader<'_>, info: u8, start: usize) -> Result<u64, DecodeError> {
+    length(r, info, start)?
+        .ok_or_else(|| r.error(start, "indefinite length on a type that has none"))
+}
+
+/// The argument of a head, `None` for an indefinite length.
+fn length(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Option<u64>, DecodeError> {
+    Ok(Some(match info {
+        0..=23 => u64::from(info),
+        24 => u64::from(r.u8()?),
+        25 => u64::from(u16::from_be_bytes(r.array()?)),
+        26 => u64::from(u32::from_be_bytes(r.array()?)),
+        27 => u64::from_be_bytes(r.array()?),
+        31 => return Ok(None),
+        _ => {
+            return Err(r.error(
+                start,
+                format_args!("reserved additional information {info}"),
+            ))
+        }
+    }))
+}
+
+fn negative(r: &Reader<'_>, n: u64, start: usize) -> Result<Value, DecodeError> {
+    // -1 - n, which fits an i64 exactly when n does.
+    match i64::try_from(n) {
+        Ok(n) => Ok(Value::Int(-1 - n)),
+        Err(_) => Err(r.error(start, format_args!("integer -1-{n} is below -2^63"))),
+    }
+}
+
+/// The content of a byte or text string (major 2 or 3), joining the chunks of an
+/// indefinite-length one. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
+fn read_string(
+    r: &mut Reader<'_>,
+    major: u8,
+    info: u8,
+    start: usize,
+) -> Result<Vec<u8>, DecodeError> {
+    let check = |r: &Reader<'_>, chunk: &[u8], at: usize| {
+        if major == 3 {
+            r.utf8(chunk, at)?;
+        }
+        Ok::<_, DecodeError>(())
+    };
+    if let Some(n) = length(r, info, start)? {
+        let at = r.pos();
+        let bytes = r.take(n, start)?;
+        check(r, bytes, at)?;
+        return Ok(bytes.to_vec());
+    }
+    let mut out = Vec::new();
+    loop {
+        let chunk_start = r.pos();
+        let initial = r.u8()?;
+        if initial == BREAK {
+            return Ok(out);
+        }
+        if initial >> 5 != major {
+            return Err(r.error(
+                chunk_start,
+                "chunk of an indefinite-length string is of another type",
+            ));
+        }
+        let Some(n) = length(r, initial & 0x1f, chunk_start)? else {
+            return Err(r.error(chunk_start, "nested indefinite-length string"));
+        };
+        let at = r.pos();
+        let chunk = r.take(n, chunk_start)?;
+        check(r, chunk, at)?;
+        out.extend_from_slice(chunk);
+    }
+}
+
+fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
+    let bytes = read_string(r, 3, info, start)?;
+    // Each chunk was checked, so the whole is valid too.
+    String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
+}
+
+fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+    let len = length(r, info, start)?;
+    r.enter()?;
+    let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
+    match len {
+        Some(n) => {
+            for _ in 0..n {
+                items.push(read_value(r)?);
+            }
+        }
+        None => {
+            while !r.at_break(BREAK) {
+                r.claim(Some(1), 1, r.pos())?;
+                items.push(read_value(r)?);
+            }
+        }
+    }
+    r.leave();
+    Ok(Value::List(items))
+}
+
+fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+    let len = length(r, info, start)?;
+    r.enter()?;
+    let mut map = Dict::with_capacity(r.claim(len, 2, start)?);
+    let mut entry = |r: &mut Reader<'_>| {
+        let key_start = r.pos();
+        let initial = r.u8()?;
+        if initial >> 5 != 3 {
+            return Err(r.error(key_start, "map key is not a text string"));
+        }
+        let key = read_text(r, initial & 0x1f, key_start)?;
+        let value = read_value(r)?;
+        map.insert(key, value);
+        Ok(())
+    };
+    match len {
+        Some(n) => (0..n).try_for_each(|_| entry(r))?,
+        None => {
+            while !r.at_break(BREAK) {
+                r.claim(Some(1), 2, r.pos())?;
+                entry(r)?;
+            }
+        }
+    }
+    r.leave();
+    Ok(Value::Map(map))
+}
+
+fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Value, DecodeError> {
+    let content_start = r.pos();
+    let initial = r.u8()?;
+    if initial >> 5 != 2 {
+        return Err(r.error(content_start, "bignum content is not a byte string"));
+    }
+    let bytes = read_string(r, 2, initial & 0x1f, content_start)?;
+    let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+    if significant.len() > 8 {
+        return Err(r.error(start, "bignum does not fit 64 bits"));
+    }
+    let n = significant
+        .iter()
+        .fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    if tag == TAG_POSITIVE_BIGNUM {
+        Ok(Value::from_u64(n))
+    } else {
+        negative(r, n, start)
+    }
+}
+
+/// Major type 7: simple values and floats.
+fn read_simple(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+    match info {
+        20 => Ok(Value::Bool(false)),
+        21 => Ok(Value::Bool(true)),
+        22 => Ok(Value::Null),
+        23 => Err(r.error(start, "undefined is not supported")),
+        24 => {
+            let n = r.u8()?;
+            Err(r.error(start, format_args!("unsupported simple value {n}")))
+        }
+        25 => Ok(Value::Float(f16_to_f64(u16::from_be_bytes(r.array()?)))),
+        26 => Ok(Value::Float(f64::from(f32::from_be_bytes(r.array()?)))),
+        27 => Ok(Value::Float(f64::from_be_bytes(r.array()?))),
+        31 => Err(r.error(start, "break outside an indefinite-length item")),
+        0..=19 => Err(r.error(start, format_args!("unsupported simple value {info}"))),
+        _ => Err(r.error(
+            start,
+            format_args!("reserved additional information {info}"),
+        )),
+    }
+}
+
+/// An IEEE 754 half-precision float, widened exactly (RFC 8949, appendix D).
+fn f16_to_f64(half: u16) -> f64 {
+    let exponent = i32::from((half >> 10) & 0x1f);
+    let mantissa = f64::from(half & 0x3ff);
+    let magnitude = match exponent {
+        0 => mantissa * 2f64.powi(-24),
+        31 if mantissa == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (mantissa + 1024.0) * 2f64.powi(exponent - 25),
+    };
+    if half & 0x8000 != 0 {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// What the two binary serializers (CBOR, MessagePack) share: the input reader with its limits,
+/// the length-prefixed framing of batched mode, and the step from a value to a message.
+///
+/// It lives here because `serializer/mod.rs` is shared; it could move there unchanged.
+pub(crate) mod binary {
+    use core::fmt;
+
+    use crate::error::{DecodeError, EncodeError, ValidationError};
+    use crate::messages::Message;
+    use crate::serializer::Limits;
+    use crate::value::Value;
+
+    /// A position in untrusted input, with the decoder's depth and item budgets.
+    pub(crate) struct Reader<'a> {
+        format: &'static str,
+        buf: &'a [u8],
+        pos: usize,
+        limits: &'a Limits,
+        depth: usize,
+        items: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        /// A reader over `buf`, which must not exceed the size limit.
+        pub(crate) fn new(
+            format: &'static str,
+            buf: &'a [u8],
+            limits: &'a Limits,
+        ) -> Result<Self, DecodeError> {
+            if buf.len() > limits.max_size {
+                return Err(DecodeError::Limit {
+                    format,
+                    limit: "size",
+                    max: limits.max_size,
+                });
+            }
+            Ok(Reader {
+                format,
+                buf,
+                pos: 0,
+                limits,
+                depth: 0,
+                items: 0,
+            })
+        }
+
+        /// The offset of the next byte.
+        pub(crate) fn pos(&self) -> usize {
+            self.pos
+        }
+
+        fn remaining(&self) -> usize {
+            self.buf.len() - self.pos
+        }
+
+        /// A syntax error about the item at offset `at`.
+        pub(crate) fn error(&self, at: usize, reason: impl fmt::Display) -> DecodeError {
+            DecodeError::syntax(self.format, format!("{reason} at offset {at}"))
+        }
+
+        fn eof(&self, needed: u64, start: usize) -> DecodeError {
+            self.error(
+                start,
+                format_args!(
+                    "unexpected end of input ({needed} bytes needed after offset {}, {} left) in the item",
+                    self.pos,
+                    self.remaining()
+                ),
+            )
+        }
+
+        /// The next byte.
+        pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
+            let b = *self
+                .buf
+                .get(self.pos)
+                .ok_or_else(|| self.eof(1, self.pos))?;
+            self.pos += 1;
+            Ok(b)
+        }
+
+        /// The next `N` bytes, for a fixed-width number.
+        pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+            let start = self.pos;
+            let mut out = [0; N];
+            out.copy_from_slice(self.take(N as u64, start)?);
+            Ok(out)
+        }
+
+        /// The next `n` bytes, borrowed; `start` is the offset of the item they belong to.
+        pub(crate) fn take(&mut self, n: u64, start: usize) -> Result<&'a [u8], DecodeError> {
+            match usize::try_from(n) {
+                Ok(n) if n <= self.remaining() => {
+                    let bytes = &self.buf[self.pos..self.pos + n];
+                    self.pos += n;
+                    Ok(bytes)
+                }
+                _ => Err(self.eof(n, start)),
+            }
+        }
+
+        /// `bytes` as UTF-8; `at` is their offset.
+        pub(crate) fn utf8<'b>(&self, bytes: &'b [u8], at: usize) -> Result<&'b str, DecodeError> {
+            core::str::from_utf8(bytes)
+                .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
+        }
+
+        /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
+        pub(crate) fn at_break(&mut self, stop: u8) -> bool {
+            let found = self.buf.get(self.pos) == Some(&stop);
+            self.pos += usize::from(found);
+            found
+        }
+
+        /// Enters a list or map, checking the depth limit.
+        pub(crate) fn enter(&mut self) -> Result<(), DecodeError> {
+            if self.depth >= self.limits.max_depth {
+                return Err(DecodeError::Limit {
+                    format: self.format,
+                    limit: "depth",
+                    max: self.limits.max_depth,
+                });
+            }
+            self.depth += 1;
+            Ok(())
+        }
+
+        /// Leaves a list or map.
+        pub(crate) fn leave(&mut self) {
+            self.depth -= 1;
+        }
+
+        /// Accounts for `n` items (`None`: an indefinite number, counted one at a time later)
+        /// of at least `min_size` bytes each, and returns the capacity to reserve for them:
+        /// never more than the rest of the input could hold, so a length prefix cannot make the
+        /// decoder allocate memory the input does not back.
+        pub(crate) fn claim(
+            &mut self,
+            n: Option<u64>,
+            min_size: usize,
+            start: usize,
+        ) -> Result<usize, DecodeError> {
+            let Some(n) = n else { return Ok(0) };
+            let fits = self.remaining() / min_size;
+            let n = match usize::try_from(n) {
+                Ok(n) if n <= fits => n,
+                _ => {
+                    return Err(self.error(
+                        start,
+                        format_args!(
+                            "unexpected end of input: {n} items cannot fit in the {} bytes left",
+                            self.remaining()
+                        ),
+                    ))
+                }
+            };
+            self.items += n;
+            if self.items > self.limits.max_items {
+                return Err(DecodeError::Limit {
+                    format: self.format,
+                    limit: "items",
+                    max: self.limits.max_items,
+                });
+            }
+            Ok(n)
+        }
+
+        /// Checks that the whole input was consumed.
+        pub(crate) fn finish(&self) -> Result<(), DecodeError> {
+            match self.remaining() {
+                0 => Ok(()),
+                n => Err(self.error(self.pos, format_args!("{n} trailing bytes after the value"))),
+            }
+        }
+    }
+
+    /// The message a decoded value holds: it must be a list, then pass [`Message::parse`].
+    pub(crate) fn message_from_value(v: Value) -> Result<Message, DecodeError> {
+        match v {
+            Value::List(items) => Ok(Message::parse(&items)?),
+            other => Err(ValidationError::protocol(format!(
+                "invalid type {} for WAMP message",
+                other.type_name()
+            ))
+            .into()),
+        }
+    }
+
+    /// Batched mode: every message prefixed with its length, 4 bytes big-endian
+    /// (autobahn's `struct.pack("!L", len)`).
+    pub(crate) fn encode_frames<'m>(
+        format: &'static str,
+        msgs: impl IntoIterator<Item = &'m Message>,
+        mut write: impl FnMut(&Message, &mut Vec<u8>) -> Result<(), EncodeError>,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        for msg in msgs {
+            let start = out.len();
+            out.extend_from_slice(&[0; 4]);
+            write(msg, &mut out)?;
+            let len = out.len() - start - 4;
+            let prefix = u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
+                format,
+                what: format!("a message of {len} bytes in batched mode (4-byte lengths)"),
+            })?;
+            out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
+        }
+        Ok(out)
+    }
+
+    /// The frames of a batch, borrowed from `buf`. After an error the iterator ends.
+    pub(crate) fn frames<'a>(
+        format: &'static str,
+        buf: &'a [u8],
+    ) -> impl Iterator<Item = Result<&'a [u8], DecodeError>> {
+        let mut pos = 0;
+        core::iter::from_fn(move || {
+            let at = pos;
+            let rest = buf.get(at..).filter(|rest| !rest.is_empty())?;
+            let failed =
+                |reason: String| DecodeError::syntax(format, format!("{reason} at offset {at}"));
+            let Some((prefix, body)) = rest.split_first_chunk::<4>() else {
+                pos = buf.len() + 1;
+                return Some(Err(failed(format!(
+                    "batch truncated in a length prefix ({} of 4 bytes)",
+                    rest.len()
+                ))));
+            };
+            let len = u32::from_be_bytes(*prefix) as usize;
+            if len > body.len() {
+                pos = buf.len() + 1;
+                return Some(Err(failed(format!(
+                    "batched message of {len} bytes but only {} bytes follow",
+                    body.len()
+                ))));
+            }
+            pos = at + 4 + len;
+            Some(Ok(&body[..len]))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn enc(v: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_value(v, &mut out);
+        out
+    }
+
+    fn dec(bytes: &[u8]) -> Result<Value, DecodeError> {
+        decode_value(bytes, &Limits::DEFAULT)
+    }
+
+    /// Encodes to exactly `expected` (annotated hex) and decodes back.
+    #[track_caller]
+    fn both_ways(v: Value, expected: &str) {
+        let bytes = hex(expected);
+        assert_eq!(enc(&v), bytes, "encoding {v:?}");
+        assert_eq!(dec(&bytes).unwrap(), v, "decoding {expected}");
+    }
+
+    #[track_caller]
+    fn syntax_error(bytes: &[u8], needle: &str) {
+        match dec(bytes) {
+            Err(DecodeError::Syntax {
+                format: "cbor",
+                reason,
+            }) => {
+                assert!(reason.contains(needle), "{reason:?} lacks {needle:?}");
+                assert!(reason.contains("at offset"), "{reason:?} has no offset");
+            }
+            other => panic!("{bytes:02x?}: expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn integers_at_each_width_boundary() {
+        both_ways(Value::Int(0), "00");
+        both_ways(Value::Int(23), "17");
+        both_ways(Value::Int(24), "18 18");
+        both_ways(Value::Int(255), "18 ff");
+        both_ways(Value::Int(256), "19 0100");
+        both_ways(Value::Int(65535), "19 ffff");
+        both_ways(Value::Int(65536), "1a 00010000");
+        both_ways(Value::Int(4294967295), "1a ffffffff");
+        both_ways(Value::Int(4294967296), "1b 0000000100000000");
+        both_ways(Value::Int(i64::MAX), "1b 7fffffffffffffff");
+        both_ways(Value::UInt(u64::MAX), "1b ffffffffffffffff");
+        both_ways(Value::Int(-1), "20");
+        both_ways(Value::Int(-24), "37");
+        both_ways(Value::Int(-25), "38 18");
+        both_ways(Value::Int(-256), "38 ff");
+        both_ways(Value::Int(-257), "39 0100");
+        both_ways(Value::Int(-65537), "3a 00010000");
+        both_ways(Value::Int(i64::MIN), "3b 7fffffffffffffff");
+        // Below -2^63 does not fit a Value.
+        syntax_error(&hex("3b 8000000000000000"), "below -2^63");
+    }
+
+    #[test]
+    fn floats_are_float64_except_nan_and_infinities() {
+        both_ways(Value::Float(1.5), "fb 3ff8000000000000");
+        both_ways(Value::Float(-0.0), "fb 8000000000000000");
+        both_ways(Value::Float(0.0), "fb 0000000000000000");
+        both_ways(Value::Float(f64::NAN), "f9 7e00");
+        both_ways(Value::Float(f64::INFINITY), "f9 7c00");
+        both_ways(Value::Float(f64::NEG_INFINITY), "f9 fc00");
+        let negative_zero = dec(&hex("fb 8000000000000000")).unwrap();
+        assert!(matches!(negative_zero, Value::Float(f) if f.is_sign_negative()));
+    }
+
+    #[test]
+    fn half_and_single_floats_decode() {
+        let float = |h: &str| match dec(&hex(h)).unwrap() {
+            Value::Float(f) => f,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(float("f9 3c00"), 1.0);
+        assert_eq!(float("f9 c400"), -4.0);
+        assert_eq!(float("f9 7bff"), 65504.0);
+        assert_eq!(float("f9 0001"), 5.960464477539063e-8); // smallest subnormal
+        assert_eq!(float("f9 0400"), 6.103515625e-5); // smallest normal
+        assert!(float("f9 8000").is_sign_negative());
+        assert!(float("f9 7e00").is_nan());
+        assert_eq!(float("f9 fc00"), f64::NEG_INFINITY);
+        assert_eq!(float("fa 47c35000"), 100000.0);
+        assert_eq!(float("fa 7f800000"), f64::INFINITY);
+        assert_eq!(float("fb 3ff199999999999a"), 1.1);
+    }
+
+    #[test]
+    fn strings_bytes_and_simple_values() {
+        both_ways(Value::Str(String::new()), "60");
+        both_ways(Value::from("é"), "62 c3a9");
+        both_ways(
+            Value::Str("a".repeat(24)),
+            &format!("78 18 {}", "61".repeat(24)),
+        );
+        both_ways(Value::Bytes(vec![1, 2, 3]), "43 010203");
+        both_ways(Value::Null, "f6");
+        both_ways(Value::Bool(true), "f5");
+        both_ways(Value::Bool(false), "f4");
+    }
+
+    #[test]
+    fn nested_containers_keep_insertion_order() {
+        let v = Value::List(vec![
+            Value::Int(16),
+            Value::Map(dict! { "b" => 1, "a" => Value::List(vec![]) }),
+            Value::Map(dict! {}),
+        ]);
+        // 83: array(3), 10: 16, a2: map(2), 61 62: "b", 01, 61 61: "a", 80: [], a0: {}
+        both_ways(v, "83 10 a2 6162 01 6161 80 a0");
+    }
+
+    #[test]
+    fn duplicate_keys_keep_first_position_and_last_value() {
+        // {"a": 1, "b": 2, "a": 3}
+        let v = dec(&hex("a3 6161 01 6162 02 6161 03")).unwrap();
+        let map = v.as_map().unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(map["a"], Value::Int(3));
+    }
+
+    #[test]
+    fn indefinite_lengths_decode() {
+        // (_ h'0102', h'03') as bytes
+        assert_eq!(
+            dec(&hex("5f 42 0102 41 03 ff")).unwrap(),
+            Value::Bytes(vec![1, 2, 3])
+        );
+        // (_ "ab", "", "c")
+        assert_eq!(
+            dec(&hex("7f 62 6162 60 61 63 ff")).unwrap(),
+            Value::from("abc")
+        );
+        // [_ 1, [2, 3], [_ 4]]
+        assert_eq!(
+            dec(&hex("9f 01 82 02 03 9f 04 ff ff")).unwrap(),
+            Value::List(vec![
+                Value::Int(1),
+                Value::List(vec![Value::Int(2), Value::Int(3)]),
+                Value::List(vec![Value::Int(4)]),
+            ])
+        );
+        // {_ "a": 1, (_ "b"): [_ ]}
+        assert_eq!(
+            dec(&hex("bf 6161 01 7f 6162 ff 9f ff ff")).unwrap(),
+            Value::Map(dict! { "a" => 1, "b" => Value::List(vec![]) })
+        );
+        syntax_error(&hex("5f 61 61 ff"), "another type");
+        syntax_error(&hex("7f 7f ff ff"), "nested indefinite");
+        syntax_error(&hex("9f 01"), "unexpected end of input");
+        // A break where a map value belongs.
+        syntax_error(&hex("bf 6161 ff"), "break outside");
+        // Chunks are validated one by one: a character split across chunks is invalid.
+        syntax_error(&hex("7f 61 c3 61 a9 ff"), "invalid UTF-8");
+    }
+
+    #[test]
+    fn tags() {
+        // Bignums that fit: 2^64-1, 2^63, -2^63, with leading zeros and indefinite content.
+        assert_eq!(
+            dec(&hex("c2 49 00ffffffffffffffff")).unwrap(),
+            Value::UInt(u64::MAX)
+        );
+        assert_eq!(dec(&hex("c2 40")).unwrap(), Value::Int(0));
+        assert_eq!(dec(&hex("c2 5f 41 01 41 00 ff")).unwrap(), Value::Int(256));
+        assert_eq!(
+            dec(&hex("c3 48 7fffffffffffffff")).unwrap(),
+            Value::Int(i64::MIN)
+        );
+        syntax_error(&hex("c2 49 010000000000000000"), "does not fit 64 bits");
+        syntax_error(&hex("c3 48 8000000000000000"), "below -2^63");
+        syntax_error(&hex("c2 01"), "not a byte string");
+        // Self-describe is skipped, even chained.
+        assert_eq!(
+            dec(&hex("d9d9f7 d9d9f7 83 01 02 03"))
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .len(),
+            3
+        );
+        // Everything else is rejected: date-time string, epoch, embedded CBOR, URI.
+        for tagged in ["c0 60", "c1 00", "d8 18 41 00", "d8 20 60"] {
+            syntax_error(&hex(tagged), "unsupported tag");
+        }
+        syntax_error(&hex("df"), "indefinite length on a type that has none");
+    }
+
+    #[test]
+    fn rejected_simple_values() {
+        syntax_error(&hex("f7"), "undefined");
+        syntax_error(&hex("f0"), "simple value 16");
+        syntax_error(&hex("f8 ff"), "simple value 255");
+        syntax_error(&hex("ff"), "break outside");
+        for reserved in ["1c", "3d", "5e", "7c", "9d", "be", "dc", "fc"] {
+            syntax_error(&hex(reserved), "reserved additional information");
+        }
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        syntax_error(b"", "unexpected end of input");
+        syntax_error(&hex("83 01 02"), "unexpected end of input");
+        syntax_error(&hex("19 01"), "unexpected end of input");
+        // Length prefixes far beyond the input: errors, nothing reserved.
+        syntax_error(&hex("5b ffffffffffffffff"), "unexpected end of input");
+        syntax_error(&hex("7a ffffffff 61"), "unexpected end of input");
+        syntax_error(&hex("9a ffffffff 01"), "items cannot fit");
+        syntax_error(&hex("bb ffffffffffffffff"), "items cannot fit");
+        // Invalid UTF-8, with the offset of the bad byte.
+        syntax_error(
+            &hex("83 01 62 61ff 02"),
+            "invalid UTF-8 in a string at offset 4",
+        );
+        // Non-string keys.
+        syntax_error(&hex("a1 01 02"), "map key is not a text string at offset 1");
+        syntax_error(&hex("a1 41 61 02"), "map key is not a text string");
+        // Trailing bytes.
+        syntax_error(
+            &hex("80 00"),
+            "1 trailing bytes after the value at offset 1",
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
+        for opener in [0x81, 0x9f, 0xa1] {
+            let mut deep = Vec::new();
+            for _ in 0..100_000 {
+                deep.push(opener);
+                if opener == 0xa1 {
+                    deep.extend_from_slice(&hex("6161"));
+                }
+            }
+            assert!(matches!(
+                dec(&deep),
+                Err(DecodeError::Limit {
+                    format: "cbor",
+                    limit: "depth",
+                    max: 64
+                })
+            ));
+        }
+        // 64 levels are fine.
+        let mut ok = vec![0x81; 63];
+        ok.push(0x80);
+        assert!(dec(&ok).is_ok());
+        // A long chain of self-describe tags does not recurse either.
+        let tags: Vec<u8> = [0xd9, 0xd9, 0xf7]
+            .repeat(100_000)
+            .into_iter()
+            .chain([0xf6])
+            .collect();
+        assert_eq!(dec(&tags).unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn item_and_size_limits() {
+        let limits = Limits {
+            max_items: 3,
+            ..Limits::DEFAULT
+        };
+        assert!(decode_value(&hex("83 01 02 03"), &limits).is_ok());
+        assert!(matches!(
+            decode_value(&hex("82 01 82 02 03"), &limits),
+            Err(DecodeError::Limit {
+                limit: "items",
+                max: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            decode_value(&hex("9f 01 02 9f 03 ff ff"), &limits),
+            Err(DecodeError::Limit { limit: "items", .. })
+        ));
+        let limits = Limits {
+            max_size: 2,
+            ..Limits::DEFAULT
+        };
+        assert!(matches!(
+            decode_value(&hex("83 01 02 03"), &limits),
+            Err(DecodeError::Limit {
+                limit: "size",
+                max: 2,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn messages_must_be_lists() {
+        let err = from_slice(&hex("a0")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type dict for WAMP message");
+        assert!(err.as_validation().is_some());
+    }
+
+    #[test]
+    fn batches() {
+        use crate::{Publish, WampMessage};
+        let msgs: Vec<Message> = [1, 2]
+            .iter()
+            .map(|&id| {
+                let raw = [
+                    Value::Int(16),
+                    Value::Int(id),
+                    Value::Map(Dict::new()),
+                    "com.t".into(),
+                ];
+                Publish::parse(&raw).unwrap().into()
+            })
+            .collect();
+        let bytes = encode_batch(&msgs).unwrap();
+        // 0000000a: 10 bytes, then [16, 1, {}, "com.t"]
+        assert_eq!(bytes[..14], hex("0000000a 84 10 01 a0 65 636f6d2e74")[..]);
+        let decoded: Vec<Message> = batch(&bytes)
+            .map(|frame| from_slice(frame.unwrap()).unwrap())
+            .collect();
+        assert_eq!(decoded, msgs);
+        assert_eq!(batch(&[]).count(), 0);
+
+        let frames: Vec<_> = batch(&bytes[..bytes.len() - 1]).collect();
+        assert_eq!(frames.len(), 2);
+        let err = frames[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("10 bytes but only 9 bytes follow at offset 14"),
+            "{err}"
+        );
+
+        let empty_then_short = hex("00000000 0000");
+        let frames: Vec<_> = batch(&empty_then_short).collect();
+        assert!(frames[0].as_ref().unwrap().is_empty());
+        assert!(frames[1]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("2 of 4 bytes"));
+
+        let absurd = hex("ffffffff 80");
+        let absurd: Vec<_> = batch(&absurd).collect();
+        assert_eq!(absurd.len(), 1);
+        assert!(absurd[0].is_err());
+    }
+}

@@ -1,0 +1,520 @@
+//! MessagePack, as autobahn writes and reads it (`wamp.2.msgpack`, RawSocket serializer 2),
+//! through msgpack-python 1.2.4: `packb(obj, use_bin_type=True)` and `unpackb(raw=False)`.
+//!
+//! Writing reproduces msgpack-python's bytes exactly:
+//! * integers in the shortest form, unsigned families (fixint, `cc`..`cf`) for values above
+//!   zero and signed ones (negative fixint, `d0`..`d3`) below: 200 is `cc c8`, -33 is `d0 df`;
+//! * floats always as float64 (`cb`);
+//! * strings as fixstr/str8/str16/str32, bytes as bin8/bin16/bin32;
+//! * fixarray/array16/array32, fixmap/map16/map32, keys in insertion order.
+//!
+//! Reading accepts nil, booleans, every integer and float width, str, bin, array and map, and
+//! rejects, each with the byte offset: extension types (msgpack-python would return an
+//! `ExtType` that WAMP cannot use), the never-used byte `c1`, invalid UTF-8, map keys that are
+//! not strings (msgpack-python's `strict_map_key` also lets `bytes` keys through, but WAMP
+//! dictionaries have string keys), and anything after the value.
+//!
+//! Duplicate map keys keep the first key's position and the last value, as a Python `dict` does.
+//!
+//! Batched mode (`msgpack.batched`) prefixes every message with its length as a 4-byte
+//! big-endian integer, as CBOR's does (the framing is shared, see [`super::cbor`]).
+
+use rmp::Marker;
+
+use super::cbor::binary::{self, Reader};
+use crate::error::{DecodeError, EncodeError};
+use crate::messages::Message;
+use crate::serializer::Limits;
+use crate::value::{Dict, Value};
+
+const FORMAT: &str = "msgpack";
+
+/// Serializes a message to MessagePack.
+///
+/// Fails only for a string, byte string, list or map of 2^32 or more elements, which
+/// MessagePack cannot express (msgpack-python raises `ValueError`).
+pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(128);
+    write_message(msg, &mut out)?;
+    Ok(out)
+}
+
+/// Appends a message's MessagePack to `out`.
+pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    encode_value(&Value::List(msg.marshal()), out)
+}
+
+/// Appends the MessagePack of `v` to `out`, byte for byte as `msgpack.packb(v,
+/// use_bin_type=True)` writes it.
+///
+/// Fails only for a length of 2^32 or more, which no MessagePack header can carry.
+pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    match v {
+        Value::Null => out.push(Marker::Null.to_u8()),
+        Value::Bool(false) => out.push(Marker::False.to_u8()),
+        Value::Bool(true) => out.push(Marker::True.to_u8()),
+        Value::Int(i) if *i >= 0 => write_uint(out, i.unsigned_abs()),
+        Value::Int(i) => write_negative(out, *i),
+        Value::UInt(u) => write_uint(out, *u),
+        Value::Float(f) => {
+            out.push(Marker::F64.to_u8());
+            out.extend_from_slice(&f.to_be_bytes());
+        }
+        Value::Str(s) => write_str(out, s)?,
+        Value::Bytes(b) => {
+            let len = len32(b.len(), "byte string")?;
+            match len {
+                0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
+                0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
+                _ => write_marker32(out, Marker::Bin32, len),
+            }
+            out.extend_from_slice(b);
+        }
+        Value::List(items) => {
+            let len = len32(items.len(), "list")?;
+            match len {
+                0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
+                16..=0xffff => write_marker16(out, Marker::Array16, len),
+                _ => write_marker32(out, Marker::Array32, len),
+            }
+            for item in items {
+                encode_value(item, out)?;
+            }
+        }
+        Value::Map(map) => {
+            let len = len32(map.len(), "map")?;
+            match len {
+                0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
+                16..=0xffff => write_marker16(out, Marker::Map16, len),
+                _ => write_marker32(out, Marker::Map32, len),
+            }
+            for (k, v) in map {
+                write_str(out, k)?;
+                encode_value(v, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A non-negative integer: positive fixint, then uint8/16/32/64.
+fn write_uint(out: &mut Vec<u8>, n: u64) {
+    if n < 0x80 {
+        out.push(Marker::FixPos(n as u8).to_u8());
+    } else if let Ok(n) = u8::try_from(n) {
+        out.extend_from_slice(&[Marker::U8.to_u8(), n]);
+    } else if let Ok(n) = u16::try_from(n) {
+        out.push(Marker::U16.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    } else if let Ok(n) = u32::try_from(n) {
+        out.push(Marker::U32.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    } else {
+        out.push(Marker::U64.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+}
+
+/// A negative integer: negative fixint, then int8/16/32/64.
+fn write_negative(out: &mut Vec<u8>, n: i64) {
+    if n >= -32 {
+        out.push(Marker::FixNeg(n as i8).to_u8());
+    } else if let Ok(n) = i8::try_from(n) {
+        out.extend_from_slice(&[Marker::I8.to_u8(), n.to_be_bytes()[0]]);
+    } else if let Ok(n) = i16::try_from(n) {
+        out.push(Marker::I16.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    } else if let Ok(n) = i32::try_from(n) {
+        out.push(Marker::I32.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    } else {
+        out.push(Marker::I64.to_u8());
+        out.extend_from_slice(&n.to_be_bytes());
+    }
+}
+
+fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), EncodeError> {
+    let len = len32(s.len(), "string")?;
+    match len {
+        0..=31 => out.push(Marker::FixStr(len as u8).to_u8()),
+        32..=0xff => out.extend_from_slice(&[Marker::Str8.to_u8(), len as u8]),
+        0x100..=0xffff => write_marker16(out, Marker::Str16, len),
+        _ => write_marker32(out, Marker::Str32, len),
+    }
+    out.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+fn write_marker16(out: &mut Vec<u8>, marker: Marker, len: u32) {
+    out.push(marker.to_u8());
+    out.extend_from_slice(&(len as u16).to_be_bytes());
+}
+
+fn write_marker32(out: &mut Vec<u8>, marker: Marker, len: u32) {
+    out.push(marker.to_u8());
+    out.extend_from_slice(&len.to_be_bytes());
+}
+
+fn len32(len: usize, what: &str) -> Result<u32, EncodeError> {
+    u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
+        format: FORMAT,
+        what: format!("a {what} of {len} elements (at most 2^32-1)"),
+    })
+}
+
+/// Deserializes one MessagePack message with the default [`Limits`].
+pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
+    from_slice_with_limits(buf, &Limits::DEFAULT)
+}
+
+/// Deserializes one MessagePack message: the bytes must be exactly one array, a valid WAMP
+/// message.
+pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
+    binary::message_from_value(decode_value(buf, limits)?)
+}
+
+/// Decodes `buf`, which must hold exactly one MessagePack value, within `limits`.
+pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    let v = read_value(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// Serializes messages in batched mode: each prefixed with its 4-byte big-endian length.
+pub fn encode_batch<'m>(
+    msgs: impl IntoIterator<Item = &'m Message>,
+) -> Result<Vec<u8>, EncodeError> {
+    binary::encode_frames(FORMAT, msgs, write_message)
+}
+
+/// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
+/// truncated length prefix or a length beyond the end of the input.
+pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+    binary::frames(FORMAT, buf)
+}
+
+/// Reads one value at the reader's position.
+fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    let start = r.pos();
+    let marker = Marker::from_u8(r.u8()?);
+    Ok(match marker {
+        Marker::Null => Value::Null,
+        Marker::False => Value::Bool(false),
+        Marker::True => Value::Bool(true),
+        Marker::FixPos(n) => Value::Int(i64::from(n)),
+        Marker::U8 => Value::Int(i64::from(r.u8()?)),
+        Marker::U16 => Value::Int(i64::from(u16::from_be_bytes(r.array()?))),
+        Marker::U32 => Value::Int(i64::from(u32::from_be_bytes(r.array()?))),
+        Marker::U64 => Value::from_u64(u64::from_be_bytes(r.array()?)),
+        Marker::FixNeg(n) => Value::Int(i64::from(n)),
+        Marker::I8 => Value::Int(i64::from(i8::from_be_bytes(r.array()?))),
+        Marker::I16 => Value::Int(i64::from(i16::from_be_bytes(r.array()?))),
+        Marker::I32 => Value::Int(i64::from(i32::from_be_bytes(r.array()?))),
+        Marker::I64 => Value::Int(i64::from_be_bytes(r.array()?)),
+        Marker::F32 => Value::Float(f64::from(f32::from_be_bytes(r.array()?))),
+        Marker::F64 => Value::Float(f64::from_be_bytes(r.array()?)),
+        Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
+            Value::Str(read_str_body(r, marker, start)?)
+        }
+        Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => {
+            let len = read_len(r, marker)?;
+            Value::Bytes(r.take(len, start)?.to_vec())
+        }
+        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
+            let len = read_len(r, marker)?;
+            r.enter()?;
+            let mut items = Vec::with_capacity(r.claim(Some(len), 1, start)?);
+            for _ in 0..len {
+                items.push(read_value(r)?);
+            }
+            r.leave();
+            Value::List(items)
+        }
+        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
+            let len = read_len(r, marker)?;
+            r.enter()?;
+            let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
+            for _ in 0..len {
+                let key_start = r.pos();
+                let key_marker = Marker::from_u8(r.u8()?);
+                if !matches!(
+                    key_marker,
+                    Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
+                ) {
+                    return Err(r.error(key_start, "map key is not a string"));
+                }
+                let key = read_str_body(r, key_marker, key_start)?;
+                let value = read_value(r)?;
+                map.insert(key, value);
+            }
+            r.leave();
+            Value::Map(map)
+        }
+        Marker::FixExt1
+        | Marker::FixExt2
+        | Marker::FixExt4
+        | Marker::FixExt8
+        | Marker::FixExt16
+        | Marker::Ext8
+        | Marker::Ext16
+        | Marker::Ext32 => return Err(r.error(start, "unsupported extension type")),
+        Marker::Reserved => return Err(r.error(start, "reserved byte 0xc1")),
+    })
+}
+
+/// The length that follows `marker` (or is part of it).
+fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u64, DecodeError> {
+    Ok(match marker {
+        Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u64::from(n),
+        Marker::Str8 | Marker::Bin8 => u64::from(r.u8()?),
+        Marker::Str16 | Marker::Bin16 | Marker::Array16 | Marker::Map16 => {
+            u64::from(u16::from_be_bytes(r.array()?))
+        }
+        _ => u64::from(u32::from_be_bytes(r.array()?)),
+    })
+}
+
+fn read_str_body(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<String, DecodeError> {
+    let len = read_len(r, marker)?;
+    let at = r.pos();
+    let bytes = r.take(len, start)?;
+    Ok(r.utf8(bytes, at)?.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn enc(v: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_value(v, &mut out).unwrap();
+        out
+    }
+
+    fn dec(bytes: &[u8]) -> Result<Value, DecodeError> {
+        decode_value(bytes, &Limits::DEFAULT)
+    }
+
+    #[track_caller]
+    fn both_ways(v: Value, expected: &str) {
+        let bytes = hex(expected);
+        assert_eq!(enc(&v), bytes, "encoding {v:?}");
+        assert_eq!(dec(&bytes).unwrap(), v, "decoding {expected}");
+    }
+
+    #[track_caller]
+    fn syntax_error(bytes: &[u8], needle: &str) {
+        match dec(bytes) {
+            Err(DecodeError::Syntax {
+                format: "msgpack",
+                reason,
+            }) => {
+                assert!(reason.contains(needle), "{reason:?} lacks {needle:?}");
+                assert!(reason.contains("at offset"), "{reason:?} has no offset");
+            }
+            other => panic!("{bytes:02x?}: expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn integers_as_msgpack_python_picks_them() {
+        both_ways(Value::Int(0), "00");
+        both_ways(Value::Int(127), "7f");
+        both_ways(Value::Int(128), "cc 80");
+        both_ways(Value::Int(200), "cc c8");
+        both_ways(Value::Int(255), "cc ff");
+        both_ways(Value::Int(256), "cd 0100");
+        both_ways(Value::Int(65535), "cd ffff");
+        both_ways(Value::Int(65536), "ce 00010000");
+        both_ways(Value::Int(4294967295), "ce ffffffff");
+        both_ways(Value::Int(4294967296), "cf 0000000100000000");
+        both_ways(Value::UInt(u64::MAX), "cf ffffffffffffffff");
+        both_ways(Value::Int(-1), "ff");
+        both_ways(Value::Int(-32), "e0");
+        both_ways(Value::Int(-33), "d0 df");
+        both_ways(Value::Int(-128), "d0 80");
+        both_ways(Value::Int(-129), "d1 ff7f");
+        both_ways(Value::Int(-32768), "d1 8000");
+        both_ways(Value::Int(-32769), "d2 ffff7fff");
+        both_ways(Value::Int(-2147483648), "d2 80000000");
+        both_ways(Value::Int(-2147483649), "d3 ffffffff7fffffff");
+        both_ways(Value::Int(i64::MIN), "d3 8000000000000000");
+        // Signed forms of positive values and unsigned forms of small ones decode too.
+        assert_eq!(dec(&hex("d3 0000000000000005")).unwrap(), Value::Int(5));
+        assert_eq!(dec(&hex("cf 0000000000000005")).unwrap(), Value::Int(5));
+    }
+
+    #[test]
+    fn floats() {
+        both_ways(Value::Float(1.5), "cb 3ff8000000000000");
+        both_ways(Value::Float(-0.0), "cb 8000000000000000");
+        both_ways(Value::Float(f64::INFINITY), "cb 7ff0000000000000");
+        both_ways(Value::Float(f64::NEG_INFINITY), "cb fff0000000000000");
+        both_ways(Value::Float(f64::NAN), "cb 7ff8000000000000");
+        assert_eq!(dec(&hex("ca 3fc00000")).unwrap(), Value::Float(1.5));
+    }
+
+    #[test]
+    fn strings_bytes_containers() {
+        both_ways(Value::from(""), "a0");
+        both_ways(
+            Value::Str("a".repeat(31)),
+            &format!("bf {}", "61".repeat(31)),
+        );
+        both_ways(
+            Value::Str("a".repeat(32)),
+            &format!("d9 20 {}", "61".repeat(32)),
+        );
+        both_ways(
+            Value::Str("a".repeat(256)),
+            &format!("da 0100 {}", "61".repeat(256)),
+        );
+        both_ways(Value::Bytes(vec![]), "c4 00");
+        both_ways(Value::Bytes(vec![1, 2]), "c4 02 0102");
+        both_ways(
+            Value::Bytes(vec![0; 256]),
+            &format!("c5 0100 {}", "00".repeat(256)),
+        );
+        both_ways(
+            Value::List(vec![Value::Null; 15]),
+            &format!("9f {}", "c0".repeat(15)),
+        );
+        both_ways(
+            Value::List(vec![Value::Null; 16]),
+            &format!("dc 0010 {}", "c0".repeat(16)),
+        );
+        both_ways(Value::Bool(true), "c3");
+        both_ways(Value::Bool(false), "c2");
+        let v = Value::List(vec![
+            Value::Int(16),
+            Value::Map(dict! { "b" => 1, "a" => Value::List(vec![]) }),
+        ]);
+        // 92: array(2), 10: 16, 82: map(2), a1 62: "b", 01, a1 61: "a", 90: []
+        both_ways(v, "92 10 82 a162 01 a161 90");
+        let big: Dict = (0..16).map(|i| (format!("{i:x}"), Value::Int(i))).collect();
+        let bytes = enc(&Value::Map(big.clone()));
+        assert_eq!(bytes[..3], hex("de 0010")[..]);
+        assert_eq!(dec(&bytes).unwrap(), Value::Map(big));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_first_position_and_last_value() {
+        let v = dec(&hex("83 a161 01 a162 02 a161 03")).unwrap();
+        let map = v.as_map().unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(map["a"], Value::Int(3));
+    }
+
+    #[test]
+    fn hostile_inputs() {
+        syntax_error(b"", "unexpected end of input");
+        syntax_error(&hex("93 01 02"), "unexpected end of input");
+        syntax_error(&hex("cd 01"), "unexpected end of input");
+        syntax_error(&hex("db ffffffff 61"), "unexpected end of input");
+        syntax_error(&hex("c6 ffffffff 61"), "unexpected end of input");
+        syntax_error(&hex("dd ffffffff 01"), "items cannot fit");
+        syntax_error(&hex("df ffffffff 01"), "items cannot fit");
+        syntax_error(
+            &hex("93 01 a2 61ff 02"),
+            "invalid UTF-8 in a string at offset 4",
+        );
+        syntax_error(&hex("81 01 02"), "map key is not a string at offset 1");
+        syntax_error(&hex("81 c4 01 61 02"), "map key is not a string");
+        syntax_error(
+            &hex("90 00"),
+            "1 trailing bytes after the value at offset 1",
+        );
+        syntax_error(&hex("c1"), "reserved byte");
+        for ext in ["d4 01 00", "c7 01 01 00", "d6 ff 00000000"] {
+            syntax_error(&hex(ext), "extension type");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_error_not_a_stack_overflow() {
+        let deep = vec![0x91; 100_000];
+        assert!(matches!(
+            dec(&deep),
+            Err(DecodeError::Limit {
+                format: "msgpack",
+                limit: "depth",
+                max: 64
+            })
+        ));
+        let deep_maps = hex("81 a1 61").repeat(100_000);
+        assert!(matches!(
+            dec(&deep_maps),
+            Err(DecodeError::Limit { limit: "depth", .. })
+        ));
+        let mut ok = vec![0x91; 63];
+        ok.push(0x90);
+        assert!(dec(&ok).is_ok());
+    }
+
+    #[test]
+    fn item_and_size_limits() {
+        let limits = Limits {
+            max_items: 3,
+            ..Limits::DEFAULT
+        };
+        assert!(decode_value(&hex("93 01 02 03"), &limits).is_ok());
+        assert!(matches!(
+            decode_value(&hex("92 01 92 02 03"), &limits),
+            Err(DecodeError::Limit {
+                limit: "items",
+                max: 3,
+                ..
+            })
+        ));
+        let limits = Limits {
+            max_size: 2,
+            ..Limits::DEFAULT
+        };
+        assert!(matches!(
+            decode_value(&hex("93 01 02 03"), &limits),
+            Err(DecodeError::Limit {
+                limit: "size",
+                max: 2,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn messages_must_be_lists() {
+        let err = from_slice(&hex("80")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type dict for WAMP message");
+    }
+
+    #[test]
+    fn batches() {
+        use crate::{Publish, WampMessage};
+        let raw = [
+            Value::Int(16),
+            Value::Int(7),
+            Value::Map(Dict::new()),
+            "com.t".into(),
+        ];
+        let msgs: Vec<Message> = vec![Publish::parse(&raw).unwrap().into(); 3];
+        let bytes = encode_batch(&msgs).unwrap();
+        // 0000000a: 10 bytes, then [16, 7, {}, "com.t"]
+        assert_eq!(bytes[..14], hex("0000000a 94 10 07 80 a5 636f6d2e74")[..]);
+        let decoded: Result<Vec<Message>, DecodeError> =
+            batch(&bytes).map(|frame| from_slice(frame?)).collect();
+        assert_eq!(decoded.unwrap(), msgs);
+        let truncated: Vec<_> = batch(&bytes[..20]).collect();
+        assert_eq!(truncated.len(), 2);
+        assert!(truncated[1].is_err());
+        assert!(batch(&hex("7fffffff")).next().unwrap().is_err());
+    }
+}
