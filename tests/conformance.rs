@@ -181,3 +181,103 @@ fn wamp_proto_json_vectors_and_option_validation() {
     assert!(checked > 100, "too few vectors checked: {checked}");
     tally.finish("wamp-proto json vectors");
 }
+
+/// Issue 4: autobahn's msgpack and CBOR bytes of every accepted case decode to autobahn's
+/// `marshal`, and what the crate writes in each format decodes back to the same message.
+#[test]
+fn msgpack_and_cbor_corpus_agree_with_autobahn() {
+    use wamp_codec::serializer::Format;
+    let mut tally = Tally::default();
+    for case in corpus().into_iter().filter(|c| c.accept()) {
+        let theirs = case.value("marshal").expect("accepted case has marshal");
+        for format in [Format::Msgpack, Format::Cbor] {
+            let bytes = case
+                .hex(format.name())
+                .expect("accepted case has msgpack and cbor");
+            match format.decode(&bytes) {
+                Ok(msg) => {
+                    let ours = Value::List(msg.marshal());
+                    tally.check(ours == theirs, || {
+                        format!("{} {}: marshal {ours} != {theirs}", case.id, format.name())
+                    });
+                    let again = format
+                        .encode(&msg)
+                        .ok()
+                        .and_then(|b| format.decode(&b).ok());
+                    tally.check(again.as_ref() == Some(&msg), || {
+                        format!("{} {}: own round trip lost {msg}", case.id, format.name())
+                    });
+                }
+                Err(e) => tally.check(false, || format!("{} {}: {e}", case.id, format.name())),
+            }
+        }
+    }
+    tally.finish("msgpack/cbor corpus");
+}
+
+/// The wamp-proto vectors' msgpack and CBOR bytes decode to the same message as their JSON.
+#[test]
+fn wamp_proto_msgpack_and_cbor_vectors() {
+    use wamp_codec::serializer::Format;
+    let mut tally = Tally::default();
+    for (file, doc) in testsuite_files() {
+        for (i, sample) in doc["samples"]
+            .as_array()
+            .expect("samples")
+            .iter()
+            .enumerate()
+        {
+            let Some(json_text) = sample
+                .pointer("/serializers/json/0/bytes")
+                .and_then(|v| v.as_str())
+            else {
+                continue;
+            };
+            let expected = json::from_slice(json_text.as_bytes()).expect("json vector decodes");
+            for format in [Format::Msgpack, Format::Cbor] {
+                for variant in sample
+                    .pointer(&format!("/serializers/{}", format.name()))
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let bytes = common::from_hex(variant["bytes_hex"].as_str().expect("bytes_hex"))
+                        .expect("hex");
+                    let decoded = format.decode(&bytes);
+                    tally.check(decoded.as_ref().ok() == Some(&expected), || {
+                        format!("{file}#{i} {}: {decoded:?}", format.name())
+                    });
+                }
+            }
+        }
+    }
+    assert!(tally.passed + tally.failures.len() >= 60, "too few vectors");
+    tally.finish("wamp-proto msgpack/cbor vectors");
+}
+
+/// Mixed batches of every accepted corpus message round-trip through each batched serializer.
+#[test]
+fn mixed_batches_round_trip() {
+    use wamp_codec::serializer::Serializer;
+    let msgs: Vec<Message> = corpus()
+        .into_iter()
+        .filter(|c| c.accept())
+        .map(|c| json::from_slice(c.json()).unwrap())
+        .collect();
+    for serializer in [
+        Serializer::JSON_BATCHED,
+        Serializer::MSGPACK_BATCHED,
+        Serializer::CBOR_BATCHED,
+    ] {
+        let bytes = serializer.encode_batch(&msgs).unwrap();
+        let back = serializer.decode(&bytes).unwrap();
+        let marshal = |m: &[Message]| m.iter().map(Message::marshal).collect::<Vec<_>>();
+        assert_eq!(marshal(&back), marshal(&msgs), "{}", serializer.id());
+        // a batch cut short is an error, not a panic or a silent partial result
+        assert!(
+            serializer.decode(&bytes[..bytes.len() - 3]).is_err(),
+            "{}",
+            serializer.id()
+        );
+    }
+}

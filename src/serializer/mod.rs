@@ -3,13 +3,9 @@
 //! Each text/binary serializer turns bytes into the raw message array and hands it to
 //! [`Message::parse`](crate::Message::parse), so every path applies the same validation.
 
-pub mod cbor {
-    //! CBOR (in progress).
-}
+pub mod cbor;
 pub mod json;
-pub mod msgpack {
-    //! MessagePack (in progress).
-}
+pub mod msgpack;
 
 /// Bounds a decoder enforces on untrusted input; exceeding one is a [`DecodeError::Limit`]
 /// naming it.
@@ -112,9 +108,11 @@ impl Format {
     pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
         match self {
             Format::Json => json::from_slice(buf),
-            other => Err(DecodeError::syntax(
-                other.name(),
-                format!("{} is not supported yet", other.name()),
+            Format::Msgpack => msgpack::from_slice(buf),
+            Format::Cbor => cbor::from_slice(buf),
+            Format::Flatbuffers => Err(DecodeError::syntax(
+                "flatbuffers",
+                "flatbuffers is not supported yet",
             )),
         }
     }
@@ -123,9 +121,14 @@ impl Format {
     pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
             Format::Json => json::write_message(msg, out),
-            other => Err(EncodeError::Unrepresentable {
-                format: other.name(),
-                what: format!("anything: {} is not supported yet", other.name()),
+            Format::Msgpack => msgpack::write_message(msg, out),
+            Format::Cbor => {
+                cbor::write_message(msg, out);
+                Ok(())
+            }
+            Format::Flatbuffers => Err(EncodeError::Unrepresentable {
+                format: "flatbuffers",
+                what: "anything: flatbuffers is not supported yet".into(),
             }),
         }
     }
@@ -316,17 +319,8 @@ impl Serializer {
                 self.format.encode_into(msg, out)?;
                 out.push(json::BATCH_SEPARATOR);
             }
-            _ => {
-                let at = out.len();
-                out.extend_from_slice(&[0; 4]);
-                self.format.encode_into(msg, out)?;
-                let len = u32::try_from(out.len() - at - 4).map_err(|_| {
-                    EncodeError::Unrepresentable {
-                        format: self.format.name(),
-                        what: "a message of 4 GiB or more in a batch".into(),
-                    }
-                })?;
-                out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+            format => {
+                cbor::binary::append_frame(format.name(), out, |out| format.encode_into(msg, out))?
             }
         }
         Ok(())
@@ -346,43 +340,29 @@ impl Serializer {
             if current.is_empty() {
                 return None;
             }
-            let (frame, tail) = match format {
-                Format::Json => match current.iter().position(|&b| b == json::BATCH_SEPARATOR) {
-                    Some(end) => (Ok(&current[..end]), &current[end + 1..]),
-                    None => (
-                        Err(DecodeError::syntax(
-                            format.name(),
-                            "batched message without its 0x18 terminator",
-                        )),
-                        &[][..],
-                    ),
-                },
-                _ => match current.split_first_chunk::<4>() {
-                    Some((len, body)) => match usize::try_from(u32::from_be_bytes(*len)) {
-                        Ok(len) if len <= body.len() => (Ok(&body[..len]), &body[len..]),
-                        _ => (
-                            Err(DecodeError::syntax(
-                                format.name(),
-                                format!(
-                                    "batch frame claims {} bytes, {} remain",
-                                    u32::from_be_bytes(*len),
-                                    body.len()
-                                ),
-                            )),
-                            &[][..],
-                        ),
-                    },
-                    None => (
-                        Err(DecodeError::syntax(
-                            format.name(),
-                            "truncated batch length prefix",
-                        )),
-                        &[][..],
-                    ),
-                },
-            };
-            rest = Some(tail);
-            Some(frame)
+            match format {
+                Format::Json => {
+                    let (frame, tail) =
+                        match current.iter().position(|&b| b == json::BATCH_SEPARATOR) {
+                            Some(end) => (Ok(&current[..end]), &current[end + 1..]),
+                            None => (
+                                Err(DecodeError::syntax(
+                                    format.name(),
+                                    "batched message without its 0x18 terminator",
+                                )),
+                                &[][..],
+                            ),
+                        };
+                    rest = Some(tail);
+                    Some(frame)
+                }
+                _ => {
+                    let mut pos = 0;
+                    let frame = cbor::binary::next_frame(format.name(), current, &mut pos);
+                    rest = current.get(pos..);
+                    frame
+                }
+            }
         })
     }
 
