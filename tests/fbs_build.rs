@@ -74,16 +74,24 @@ enum Category {
 impl Category {
     fn describe(self) -> &'static str {
         match self {
-            Category::HelloRoles => "HELLO: roles/authmethods/authextra written (autobahn omits them)",
-            Category::WelcomeRoles => "WELCOME: roles/authmethod/authextra written (autobahn omits them)",
+            Category::HelloRoles => {
+                "HELLO: roles/authmethods/authextra written (autobahn omits them)"
+            }
+            Category::WelcomeRoles => {
+                "WELCOME: roles/authmethod/authextra written (autobahn omits them)"
+            }
             Category::ChallengeExtra => "CHALLENGE: extra written (autobahn omits it)",
             Category::ChallengeMethodRefused => {
                 "CHALLENGE: method outside AuthMethod refused (autobahn writes 0 = anonymous)"
             }
             Category::AuthenticateExtra => "AUTHENTICATE: extra written (autobahn omits it)",
-            Category::ErrorCallee => "ERROR: callee/callee_authid/callee_authrole written (autobahn orphans/drops them)",
+            Category::ErrorCallee => {
+                "ERROR: callee/callee_authid/callee_authrole written (autobahn orphans/drops them)"
+            }
             Category::CancelKillnowait => "CANCEL: killnowait written as 2 (autobahn writes SKIP)",
-            Category::InterruptKillnowait => "INTERRUPT: killnowait written as 2 (autobahn writes KILL)",
+            Category::InterruptKillnowait => {
+                "INTERRUPT: killnowait written as 2 (autobahn writes KILL)"
+            }
         }
     }
 
@@ -102,21 +110,19 @@ const AUTH_METHODS: [&str; 5] = ["anonymous", "ticket", "wampcra", "wamp-scram",
 fn categories(msg: &Message) -> Vec<Category> {
     let mut out = Vec::new();
     match msg {
-        Message::Hello(m) => {
+        Message::Hello(m)
             if !m.roles.is_empty()
                 || m.authmethods.as_ref().is_some_and(|a| !a.is_empty())
-                || m.authextra.as_ref().is_some_and(|a| !a.is_empty())
-            {
-                out.push(Category::HelloRoles);
-            }
+                || m.authextra.as_ref().is_some_and(|a| !a.is_empty()) =>
+        {
+            out.push(Category::HelloRoles)
         }
-        Message::Welcome(m) => {
+        Message::Welcome(m)
             if !m.roles.is_empty()
                 || m.authmethod.is_some()
-                || m.authextra.as_ref().is_some_and(|a| !a.is_empty())
-            {
-                out.push(Category::WelcomeRoles);
-            }
+                || m.authextra.as_ref().is_some_and(|a| !a.is_empty()) =>
+        {
+            out.push(Category::WelcomeRoles)
         }
         Message::Challenge(m) => {
             if !AUTH_METHODS.contains(&m.method.as_str()) {
@@ -261,7 +267,10 @@ fn corpus_bytes_match_autobahn() {
         let fresh = builder::to_vec(&msg);
         let again = builder::build(&msg, &mut reused).map(|()| reused.finished_data().to_vec());
         tally.check(fresh == again, || {
-            format!("{}: reused builder differs: {again:?} vs {fresh:?}", case.id)
+            format!(
+                "{}: reused builder differs: {again:?} vs {fresh:?}",
+                case.id
+            )
         });
         match judge(&msg, &theirs) {
             Ok(cats) if cats.is_empty() => {
@@ -306,7 +315,12 @@ fn wamp_proto_vectors_match_autobahn() {
     let mut total = 0;
     let mut per_category: BTreeMap<Category, usize> = BTreeMap::new();
     for (file, doc) in testsuite_files() {
-        for (i, sample) in doc["samples"].as_array().expect("samples").iter().enumerate() {
+        for (i, sample) in doc["samples"]
+            .as_array()
+            .expect("samples")
+            .iter()
+            .enumerate()
+        {
             let Some(vectors) = sample
                 .pointer("/serializers/flatbuffers")
                 .and_then(|v| v.as_array())
@@ -352,7 +366,11 @@ fn typical_publish() -> Message {
     Message::Publish(Publish {
         request: 1234,
         topic: "com.example.topic".into(),
-        args: Some(vec![Value::Int(1), Value::Str("hello".into()), Value::Bool(true)]),
+        args: Some(vec![
+            Value::Int(1),
+            Value::Str("hello".into()),
+            Value::Bool(true),
+        ]),
         kwargs: Some(kwargs),
         acknowledge: Some(true),
         ..Publish::default()
@@ -362,18 +380,25 @@ fn typical_publish() -> Message {
 #[test]
 fn wire_notes_publish_is_byte_exact() {
     // wire notes 3.1 (acknowledge unset there)
-    let Message::Publish(mut p) = typical_publish() else { unreachable!() };
+    let Message::Publish(mut p) = typical_publish() else {
+        unreachable!()
+    };
     p.acknowledge = None;
-    let expected = from_hex(concat!(
-        "10000000000000000800 0a00090004000800000014000000 00100e001c000000",
-        "10000c00080004000e00000030000000 3800000010000000d204000000000000",
-        "0000000011000000636f6d2e6578616d 706c652e746f7069630000000800 0000",
-        "a261611761626178090000008301 6568656c6c6ff5000000",
+    let expected = from_hex(
+        concat!(
+            "10000000000000000800 0a00090004000800000014000000 00100e001c000000",
+            "10000c00080004000e00000030000000 3800000010000000d204000000000000",
+            "0000000011000000636f6d2e6578616d 706c652e746f7069630000000800 0000",
+            "a261611761626178090000008301 6568656c6c6ff5000000",
+        )
+        .replace(' ', "")
+        .as_str(),
     )
-    .replace(' ', "")
-    .as_str())
     .unwrap();
-    assert_eq!(builder::to_vec(&Message::Publish(p.clone())).unwrap(), expected);
+    assert_eq!(
+        builder::to_vec(&Message::Publish(p.clone())).unwrap(),
+        expected
+    );
     let mut fbb = FlatBufferBuilder::new();
     p.build_flatbuffers(&mut fbb).unwrap();
     assert_eq!(fbb.finished_data(), &expected[..]);
@@ -412,22 +437,33 @@ fn unsupported_values_are_refused_not_dropped() {
     });
     assert!(matches!(
         builder::to_vec(&sub),
-        Err(EncodeError::Unsupported { field: "forward_for", .. })
+        Err(EncodeError::Unsupported {
+            field: "forward_for",
+            ..
+        })
     ));
-    let Message::Publish(mut p) = typical_publish() else { unreachable!() };
+    let Message::Publish(mut p) = typical_publish() else {
+        unreachable!()
+    };
     p.args = None;
     p.kwargs = None;
     p.payload = Some(vec![1, 2, 3]);
     p.enc_algo = Some("x_mine".into());
     assert!(matches!(
         builder::to_vec(&Message::Publish(p.clone())),
-        Err(EncodeError::Unsupported { field: "enc_algo", .. })
+        Err(EncodeError::Unsupported {
+            field: "enc_algo",
+            ..
+        })
     ));
     p.enc_algo = Some("cryptobox".into());
     p.enc_serializer = Some("x_mine".into());
     assert!(matches!(
         builder::to_vec(&Message::Publish(p)),
-        Err(EncodeError::Unsupported { field: "enc_serializer", .. })
+        Err(EncodeError::Unsupported {
+            field: "enc_serializer",
+            ..
+        })
     ));
     let mut w = Welcome {
         session: 1,
@@ -436,6 +472,9 @@ fn unsupported_values_are_refused_not_dropped() {
     w.custom.insert("x_impl".into(), Value::Int(1));
     assert!(matches!(
         builder::to_vec(&Message::Welcome(w)),
-        Err(EncodeError::Unsupported { field: "custom", .. })
+        Err(EncodeError::Unsupported {
+            field: "custom",
+            ..
+        })
     ));
 }
