@@ -231,7 +231,10 @@ fn decode_args(bytes: Option<&[u8]>, message: &str) -> Result<Option<Vec<Value>>
             Value::List(l) => Ok(Some(l)),
             other => Err(DecodeError::syntax(
                 "flatbuffers",
-                format!("'args' in {message}: CBOR {} is not a list", other.type_name()),
+                format!(
+                    "'args' in {message}: CBOR {} is not a list",
+                    other.type_name()
+                ),
             )),
         },
     }
@@ -244,7 +247,10 @@ fn decode_kwargs(bytes: Option<&[u8]>, message: &str) -> Result<Option<Dict>, De
             Value::Map(m) => Ok(Some(m)),
             other => Err(DecodeError::syntax(
                 "flatbuffers",
-                format!("'kwargs' in {message}: CBOR {} is not a map", other.type_name()),
+                format!(
+                    "'kwargs' in {message}: CBOR {} is not a map",
+                    other.type_name()
+                ),
             )),
         },
     }
@@ -295,9 +301,11 @@ impl<'a> Iterator for PrincipalIter<'a> {
         let buf = self.0.buf();
         let pos = self.0.next()?;
         // Verified by `cast`; a logic bug gives an empty principal, not a panic.
-        let t = pos
-            .and_then(|p| Table::at(buf, p))
-            .unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
+        let t = pos.and_then(|p| Table::at(buf, p)).unwrap_or(Table {
+            buf: &[],
+            pos: 0,
+            vtable: 0,
+        });
         Some(PrincipalRef { t })
     }
 
@@ -786,9 +794,7 @@ impl TryFrom<HelloRef<'_>> for Hello {
         Ok(Hello {
             realm: own(v.realm()),
             roles: roles(&v.t, slot_of(&specs::HELLO, "roles"), &specs::CLIENT_ROLES),
-            authmethods: v
-                .authmethods()
-                .map(|it| it.map(str::to_owned).collect()),
+            authmethods: v.authmethods().map(|it| it.map(str::to_owned).collect()),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
             authextra: map_table(&v.t, slot_of(&specs::HELLO, "authextra")),
@@ -805,7 +811,11 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
     fn try_from(v: WelcomeRef<'_>) -> Result<Welcome, DecodeError> {
         Ok(Welcome {
             session: v.session(),
-            roles: roles(&v.t, slot_of(&specs::WELCOME, "roles"), &specs::ROUTER_ROLES),
+            roles: roles(
+                &v.t,
+                slot_of(&specs::WELCOME, "roles"),
+                &specs::ROUTER_ROLES,
+            ),
             realm: own(v.realm()),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
@@ -1158,10 +1168,7 @@ impl TryFrom<InterruptRef<'_>> for Interrupt {
     fn try_from(v: InterruptRef<'_>) -> Result<Interrupt, DecodeError> {
         Ok(Interrupt {
             request: v.request(),
-            mode: v
-                .mode()
-                .filter(|m| *m != "skip")
-                .map(str::to_owned),
+            mode: v.mode().filter(|m| *m != "skip").map(str::to_owned),
             reason: own(v.reason()),
             forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),

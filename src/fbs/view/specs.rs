@@ -201,7 +201,11 @@ pub(crate) static CHALLENGE: TableSpec = TableSpec {
 
 pub(crate) static AUTHENTICATE: TableSpec = TableSpec {
     name: "AUTHENTICATE",
-    fields: &[o("session", U64), o("signature", Str), o("extra", Table(&MAP))],
+    fields: &[
+        o("session", U64),
+        o("signature", Str),
+        o("extra", Table(&MAP)),
+    ],
 };
 
 pub(crate) static GOODBYE: TableSpec = TableSpec {

@@ -160,7 +160,9 @@ impl Verifier<'_> {
         if pos % align == 0 {
             Ok(())
         } else {
-            Err(Fail::Syntax(format!("{what} at {pos} is not {align}-aligned")))
+            Err(Fail::Syntax(format!(
+                "{what} at {pos} is not {align}-aligned"
+            )))
         }
     }
 
@@ -264,7 +266,12 @@ impl Verifier<'_> {
     }
 
     /// The position of field `slot` of an opened table, checked to lie inside the object.
-    fn slot(&mut self, t: (usize, usize, usize, usize), slot: usize, inline: usize) -> R<Option<usize>> {
+    fn slot(
+        &mut self,
+        t: (usize, usize, usize, usize),
+        slot: usize,
+        inline: usize,
+    ) -> R<Option<usize>> {
         let (pos, vt, vt_len, size) = t;
         let voff = 4 + 2 * slot;
         if voff >= vt_len {
@@ -376,14 +383,14 @@ pub(crate) fn verify_root(
 
 impl Verifier<'_> {
     fn root(&mut self, spec_for: fn(MessageType) -> &'static TableSpec) -> R<(MessageType, usize)> {
-        let root = self
-            .uoffset(0)
-            .map_err(|e| e.at("root", "Message"))?;
+        let root = self.uoffset(0).map_err(|e| e.at("root", "Message"))?;
         let (vt, vt_len, size) = self.open(root).map_err(|e| e.at("root", "Message"))?;
         let t = (root, vt, vt_len, size);
         // flatc's `visit_union` looks at the value, then the tag.
         let val = self.slot(t, 1, 4).map_err(|e| e.at("msg", "Message"))?;
-        let key = self.slot(t, 0, 1).map_err(|e| e.at("msg_type", "Message"))?;
+        let key = self
+            .slot(t, 0, 1)
+            .map_err(|e| e.at("msg_type", "Message"))?;
         let (k, v) = match (key, val) {
             (Some(k), Some(v)) => (k, v),
             (None, None) => {
@@ -400,15 +407,16 @@ impl Verifier<'_> {
             .map_err(|e| e.at("msg_type", "Message"))?;
         let tag = u8_at(self.buf, k).unwrap_or(0);
         let Some(mt) = MessageType::from_flatbuffers_tag(tag) else {
-            return Err(Fail::Syntax(format!("unknown message type tag {tag}")).at("msg_type", "Message"));
+            return Err(
+                Fail::Syntax(format!("unknown message type tag {tag}")).at("msg_type", "Message")
+            );
         };
         let spec = spec_for(mt);
         let target = self.uoffset(v).map_err(|e| e.at("msg", "Message"))?;
-        self.table(target, spec)
-            .map_err(|e| match e {
-                Fail::Syntax(r) if !r.starts_with('\'') => Fail::Syntax(format!("{}: {r}", spec.name)),
-                e => e,
-            })?;
+        self.table(target, spec).map_err(|e| match e {
+            Fail::Syntax(r) if !r.starts_with('\'') => Fail::Syntax(format!("{}: {r}", spec.name)),
+            e => e,
+        })?;
         self.depth -= 1;
         Ok((mt, target))
     }
