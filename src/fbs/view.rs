@@ -1,1 +1,202 @@
-//! Lazy FlatBuffers views (in progress).
+//! Lazy, zero-copy FlatBuffers views, behind a safe verifier.
+//!
+//! `Publish::cast(buf)` verifies `buf` once and returns a [`PublishRef`], whose accessors (named
+//! as the schema's fields) read in place: `topic()` is a `&str` into `buf`, `args_bytes()` the
+//! raw CBOR, `exclude()` an iterator over the `[uint64]` as it lies in the buffer. `args()` and
+//! `kwargs()` decode the CBOR only when called. [`MessageRef::cast`] dispatches on the union
+//! tag; [`MessageBuf`] owns the bytes (a [`Bytes`]), verified once, cheap to clone and share.
+//! `TryFrom` converts any view to its owned type, with autobahn's reading of absent fields.
+//!
+//! # What `cast` checks
+//!
+//! Everything flatc's generated verifier checks (`flatbuffers::root::<Message>` with default
+//! options), with the same depth, table-count and apparent-size accounting
+//! ([`VerifierOptions`]), and nothing the accessors read is left unchecked. It is driven by one
+//! const field table per schema table (`specs.rs`), walked by one generic table verifier.
+//! Stricter than flatc:
+//! * the union tag must be one of the 25 message tags (flatc accepts unknown tags and 0);
+//! * a vtable must be at least 4 bytes long, and the table's object size (vtable bytes 2..4)
+//!   must be at least 4 and lie in the buffer;
+//! * every present field must lie inside the table's object size and after its soffset;
+//! * the buffer must be at most [`VerifierOptions::max_buffer_size`] bytes.
+//!
+//! Nested tables are verified as flatc does: `Principal` in `forward_for`, HELLO's
+//! `ClientRoles` and WELCOME's `RouterRoles` with their feature tables, and the `Map` tables of
+//! `authextra`/`extra`. A `[uint8]` costs a bounds check whatever its length; strings are
+//! checked for UTF-8 and their NUL terminator. `cast` does not allocate (its errors do).
+//!
+//! No `unsafe` is involved: reads are bounds-checked slice accesses, so even a verifier bug
+//! gives a wrong value (an empty string, a zero), never undefined behaviour. Because the crate
+//! forbids `unsafe`, string accessors re-check UTF-8 (`str::from_utf8`) on each call.
+
+mod messages;
+mod reader;
+mod specs;
+mod verifier;
+
+use bytes::Bytes;
+
+use crate::error::DecodeError;
+use crate::message::pubsub::*;
+use crate::message::rpc::*;
+use crate::message::session::*;
+use crate::messages::{Message, MessageType};
+
+pub use messages::*;
+pub use reader::{StrIter, U64Iter};
+pub use verifier::VerifierOptions;
+
+use reader::Table;
+use verifier::{verify_root, TableSpec};
+
+macro_rules! define_views {
+    ($(($variant:ident, $ty:ident, $code:literal, $tag:literal, $name:literal, $family:ident)),* $(,)?) => {
+        /// A view of any of the 25 messages, by type.
+        #[derive(Debug, Clone, Copy)]
+        pub enum MessageRef<'a> {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $variant(<$ty as FbsView>::Ref<'a>),
+            )*
+        }
+
+        fn spec_for(t: MessageType) -> &'static TableSpec {
+            match t { $(MessageType::$variant => <$ty as ViewSpec>::SPEC,)* }
+        }
+
+        impl<'a> MessageRef<'a> {
+            /// Verifies `buf` (default [`VerifierOptions`]) and views the message it holds,
+            /// whichever of the 25 it is.
+            pub fn cast(buf: &'a [u8]) -> Result<MessageRef<'a>, DecodeError> {
+                MessageRef::cast_with(buf, &VerifierOptions::DEFAULT)
+            }
+
+            /// [`cast`](MessageRef::cast) with explicit limits.
+            pub fn cast_with(
+                buf: &'a [u8],
+                opts: &VerifierOptions,
+            ) -> Result<MessageRef<'a>, DecodeError> {
+                let (t, pos) = verify_root(buf, opts, spec_for)?;
+                Ok(MessageRef::at(buf, t, pos))
+            }
+
+            /// The view of a verified message table.
+            fn at(buf: &'a [u8], t: MessageType, pos: usize) -> MessageRef<'a> {
+                // Verified positions; an empty table (every field absent) if that were wrong.
+                let table = Table::at(buf, pos).unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
+                match t { $(MessageType::$variant => MessageRef::$variant(<$ty as ViewSpec>::wrap(table)),)* }
+            }
+
+            /// The message's type.
+            pub fn message_type(&self) -> MessageType {
+                match self { $(MessageRef::$variant(_) => MessageType::$variant,)* }
+            }
+        }
+
+        impl TryFrom<MessageRef<'_>> for Message {
+            type Error = DecodeError;
+
+            /// The owned message; fails only when `args`/`kwargs` are not valid CBOR of the
+            /// right shape, or ERROR's `request_type` is not a message code.
+            fn try_from(v: MessageRef<'_>) -> Result<Message, DecodeError> {
+                Ok(match v { $(MessageRef::$variant(r) => Message::$variant($ty::try_from(r)?),)* })
+            }
+        }
+
+        $(
+            impl $ty {
+                #[doc = concat!("Verifies `buf` as a FlatBuffers `", $name, "` (union tag ",
+                                stringify!($tag), ") and returns its view; an error if `buf` is ",
+                                "not valid or holds another message.")]
+                pub fn cast(buf: &[u8]) -> Result<<$ty as FbsView>::Ref<'_>, DecodeError> {
+                    match MessageRef::cast(buf)? {
+                        MessageRef::$variant(r) => Ok(r),
+                        other => Err(wrong_type(MessageType::$variant, other.message_type())),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+crate::for_each_message!(define_views);
+
+fn wrong_type(want: MessageType, got: MessageType) -> DecodeError {
+    DecodeError::syntax(
+        "flatbuffers",
+        format!("expected {}, the buffer holds {}", want.name(), got.name()),
+    )
+}
+
+/// A verified FlatBuffers message that owns its bytes: cheap to clone (a [`Bytes`] and three
+/// words), `Send + Sync`, viewed with [`view`](MessageBuf::view) without verifying again.
+#[derive(Clone)]
+pub struct MessageBuf {
+    bytes: Bytes,
+    message_type: MessageType,
+    pos: u32,
+}
+
+impl MessageBuf {
+    /// Verifies `bytes` once (default [`VerifierOptions`]).
+    pub fn new(bytes: Bytes) -> Result<MessageBuf, DecodeError> {
+        MessageBuf::with_options(bytes, &VerifierOptions::DEFAULT)
+    }
+
+    /// Verifies `bytes` once, with explicit limits.
+    pub fn with_options(bytes: Bytes, opts: &VerifierOptions) -> Result<MessageBuf, DecodeError> {
+        let (message_type, pos) = verify_root(&bytes, opts, spec_for)?;
+        let pos = u32::try_from(pos).map_err(|_| DecodeError::Limit {
+            format: "flatbuffers",
+            limit: "size",
+            max: u32::MAX as usize,
+        })?;
+        Ok(MessageBuf {
+            bytes,
+            message_type,
+            pos,
+        })
+    }
+
+    /// The view of the message, from the positions found by the verification in `new`.
+    pub fn view(&self) -> MessageRef<'_> {
+        MessageRef::at(&self.bytes, self.message_type, self.pos as usize)
+    }
+
+    /// The message's type.
+    pub fn message_type(&self) -> MessageType {
+        self.message_type
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// The owned message.
+    pub fn to_message(&self) -> Result<Message, DecodeError> {
+        Message::try_from(self.view())
+    }
+}
+
+impl core::fmt::Debug for MessageBuf {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MessageBuf")
+            .field("message_type", &self.message_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn small_copy_views() {
+        assert_send_sync::<MessageBuf>();
+        assert!(core::mem::size_of::<PublishRef<'_>>() <= 3 * core::mem::size_of::<usize>());
+    }
+}

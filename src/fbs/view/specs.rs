@@ -1,0 +1,474 @@
+//! The schema as const field tables: one line per vtable slot, in schema order (slot `i` has
+//! voffset `4 + 2 * i`). These drive both the verifier and the views' accessors
+//! ([`slot_of`] finds an accessor's slot by name at compile time).
+
+use super::verifier::Kind::*;
+use super::verifier::{Field, TableSpec};
+
+/// The slot of field `name` in `spec`; a compile-time error when an accessor names a field the
+/// table does not have.
+pub(crate) const fn slot_of(spec: &TableSpec, name: &str) -> usize {
+    let mut i = 0;
+    while i < spec.fields.len() {
+        let f = spec.fields[i].name.as_bytes();
+        let n = name.as_bytes();
+        if f.len() == n.len() {
+            let mut j = 0;
+            while j < n.len() && f[j] == n[j] {
+                j += 1;
+            }
+            if j == n.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such field in the table spec")
+}
+
+const fn o(name: &'static str, kind: super::verifier::Kind) -> Field {
+    Field::opt(name, kind)
+}
+
+const fn r(name: &'static str, kind: super::verifier::Kind) -> Field {
+    Field::req(name, kind)
+}
+
+pub(crate) static PRINCIPAL: TableSpec = TableSpec {
+    name: "Principal",
+    fields: &[o("session", U64), o("authid", Str), o("authrole", Str)],
+};
+
+/// `wamp.Map` (used for `authextra` and `extra`; autobahn never writes it).
+pub(crate) static MAP: TableSpec = TableSpec {
+    name: "Map",
+    fields: &[r("key", Str), o("value", Str)],
+};
+
+pub(crate) static BROKER_FEATURES: TableSpec = TableSpec {
+    name: "BrokerFeatures",
+    fields: &[
+        o("publisher_identification", Bool),
+        o("publisher_exclusion", Bool),
+        o("subscriber_blackwhite_listing", Bool),
+        o("pattern_based_subscription", Bool),
+        o("publication_trustlevels", Bool),
+        o("subscription_revocation", Bool),
+        o("session_meta_api", Bool),
+        o("subscription_meta_api", Bool),
+        o("event_retention", Bool),
+        o("event_history", Bool),
+        o("acknowledge_event_received", Bool),
+        o("acknowledge_subscriber_received", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static PUBLISHER_FEATURES: TableSpec = TableSpec {
+    name: "PublisherFeatures",
+    fields: &[
+        o("publisher_identification", Bool),
+        o("publisher_exclusion", Bool),
+        o("subscriber_blackwhite_listing", Bool),
+        o("acknowledge_event_received", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static SUBSCRIBER_FEATURES: TableSpec = TableSpec {
+    name: "SubscriberFeatures",
+    fields: &[
+        o("publisher_identification", Bool),
+        o("pattern_based_subscription", Bool),
+        o("publication_trustlevels", Bool),
+        o("subscription_revocation", Bool),
+        o("event_history", Bool),
+        o("acknowledge_subscriber_received", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static DEALER_FEATURES: TableSpec = TableSpec {
+    name: "DealerFeatures",
+    fields: &[
+        o("caller_identification", Bool),
+        o("call_trustlevels", Bool),
+        o("call_timeout", Bool),
+        o("call_canceling", Bool),
+        o("progressive_call_results", Bool),
+        o("registration_revocation", Bool),
+        o("pattern_based_registration", Bool),
+        o("shared_registration", Bool),
+        o("session_meta_api", Bool),
+        o("registration_meta_api", Bool),
+        o("testament_meta_api", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static CALLER_FEATURES: TableSpec = TableSpec {
+    name: "CallerFeatures",
+    fields: &[
+        o("caller_identification", Bool),
+        o("call_timeout", Bool),
+        o("call_canceling", Bool),
+        o("progressive_call_results", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static CALLEE_FEATURES: TableSpec = TableSpec {
+    name: "CalleeFeatures",
+    fields: &[
+        o("caller_identification", Bool),
+        o("call_trustlevels", Bool),
+        o("call_timeout", Bool),
+        o("call_canceling", Bool),
+        o("progressive_call_results", Bool),
+        o("registration_revocation", Bool),
+        o("pattern_based_registration", Bool),
+        o("shared_registration", Bool),
+        o("payload_transparency", Bool),
+        o("payload_encryption_cryptobox", Bool),
+    ],
+};
+
+pub(crate) static CLIENT_ROLES: TableSpec = TableSpec {
+    name: "ClientRoles",
+    fields: &[
+        o("publisher", Table(&PUBLISHER_FEATURES)),
+        o("subscriber", Table(&SUBSCRIBER_FEATURES)),
+        o("caller", Table(&CALLER_FEATURES)),
+        o("callee", Table(&CALLEE_FEATURES)),
+    ],
+};
+
+pub(crate) static ROUTER_ROLES: TableSpec = TableSpec {
+    name: "RouterRoles",
+    fields: &[
+        o("broker", Table(&BROKER_FEATURES)),
+        o("dealer", Table(&DEALER_FEATURES)),
+    ],
+};
+
+pub(crate) static HELLO: TableSpec = TableSpec {
+    name: "HELLO",
+    fields: &[
+        o("session", U64),
+        o("roles", Table(&CLIENT_ROLES)),
+        o("realm", Str),
+        o("authmethods", Bytes), // [AuthMethod], a u8 enum
+        o("authid", Str),
+        o("authrole", Str),
+        o("authextra", Table(&MAP)),
+        o("resumable", Bool),
+        o("resume_session", U64),
+        o("resume_token", Str),
+    ],
+};
+
+pub(crate) static WELCOME: TableSpec = TableSpec {
+    name: "WELCOME",
+    fields: &[
+        o("session", U64),
+        o("roles", Table(&ROUTER_ROLES)),
+        o("realm", Str),
+        o("authid", Str),
+        o("authrole", Str),
+        o("authmethod", U8),
+        o("authprovider", Str),
+        o("authextra", Table(&MAP)),
+        o("resumed", Bool),
+        o("resumable", Bool),
+        o("resume_token", Str),
+    ],
+};
+
+pub(crate) static ABORT: TableSpec = TableSpec {
+    name: "ABORT",
+    fields: &[o("session", U64), r("reason", Str), o("message", Str)],
+};
+
+pub(crate) static CHALLENGE: TableSpec = TableSpec {
+    name: "CHALLENGE",
+    fields: &[o("session", U64), o("method", U8), o("extra", Table(&MAP))],
+};
+
+pub(crate) static AUTHENTICATE: TableSpec = TableSpec {
+    name: "AUTHENTICATE",
+    fields: &[
+        o("session", U64),
+        o("signature", Str),
+        o("extra", Table(&MAP)),
+    ],
+};
+
+pub(crate) static GOODBYE: TableSpec = TableSpec {
+    name: "GOODBYE",
+    fields: &[
+        o("session", U64),
+        r("reason", Str),
+        o("message", Str),
+        o("resumable", Bool),
+    ],
+};
+
+pub(crate) static ERROR: TableSpec = TableSpec {
+    name: "ERROR",
+    fields: &[
+        o("session", U64),
+        o("request_type", U16),
+        o("request", U64),
+        r("error", Str),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static PUBLISH: TableSpec = TableSpec {
+    name: "PUBLISH",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        r("topic", Str),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("acknowledge", Bool),
+        o("exclude_me", Bool),
+        o("exclude", U64Vec),
+        o("exclude_authid", StrVec),
+        o("exclude_authrole", StrVec),
+        o("eligible", U64Vec),
+        o("eligible_authid", StrVec),
+        o("eligible_authrole", StrVec),
+        o("retain", Bool),
+        o("transaction_hash", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static PUBLISHED: TableSpec = TableSpec {
+    name: "PUBLISHED",
+    fields: &[o("session", U64), o("request", U64), o("publication", U64)],
+};
+
+pub(crate) static SUBSCRIBE: TableSpec = TableSpec {
+    name: "SUBSCRIBE",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("topic", Str),
+        o("match", U8),
+        o("get_retained", Bool),
+    ],
+};
+
+pub(crate) static SUBSCRIBED: TableSpec = TableSpec {
+    name: "SUBSCRIBED",
+    fields: &[o("session", U64), o("request", U64), o("subscription", U64)],
+};
+
+pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec {
+    name: "UNSUBSCRIBE",
+    fields: &[o("session", U64), o("request", U64), o("subscription", U64)],
+};
+
+pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec {
+    name: "UNSUBSCRIBED",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("subscription", U64),
+        o("reason", Str),
+    ],
+};
+
+pub(crate) static EVENT: TableSpec = TableSpec {
+    name: "EVENT",
+    fields: &[
+        o("session", U64),
+        o("subscription", U64),
+        o("publication", U64),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("publisher", U64),
+        o("publisher_authid", Str),
+        o("publisher_authrole", Str),
+        o("topic", Str),
+        o("retained", Bool),
+        o("transaction_hash", Str),
+        o("acknowledge", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static EVENT_RECEIVED: TableSpec = TableSpec {
+    name: "EVENT_RECEIVED",
+    fields: &[
+        o("session", U64),
+        o("publication", U64),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static CALL: TableSpec = TableSpec {
+    name: "CALL",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        r("procedure", Str),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("timeout", U32),
+        o("receive_progress", Bool),
+        o("transaction_hash", Str),
+        o("caller", U64),
+        o("caller_authid", Str),
+        o("caller_authrole", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static CANCEL: TableSpec = TableSpec {
+    name: "CANCEL",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("mode", U8),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static RESULT: TableSpec = TableSpec {
+    name: "RESULT",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("progress", Bool),
+        o("callee", U64),
+        o("callee_authid", Str),
+        o("callee_authrole", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static REGISTER: TableSpec = TableSpec {
+    name: "REGISTER",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("procedure", Str),
+        o("match", U8),
+        o("invoke", U8),
+        o("concurrency", U16),
+        o("force_reregister", Bool),
+    ],
+};
+
+pub(crate) static REGISTERED: TableSpec = TableSpec {
+    name: "REGISTERED",
+    fields: &[o("session", U64), o("request", U64), o("registration", U64)],
+};
+
+pub(crate) static UNREGISTER: TableSpec = TableSpec {
+    name: "UNREGISTER",
+    fields: &[o("session", U64), o("request", U64), o("registration", U64)],
+};
+
+pub(crate) static UNREGISTERED: TableSpec = TableSpec {
+    name: "UNREGISTERED",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("registration", U64),
+        o("reason", Str),
+    ],
+};
+
+pub(crate) static INVOCATION: TableSpec = TableSpec {
+    name: "INVOCATION",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("registration", U64),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("procedure", Str),
+        o("timeout", U32),
+        o("receive_progress", Bool),
+        o("transaction_hash", Str),
+        o("caller", U64),
+        o("caller_authid", Str),
+        o("caller_authrole", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static INTERRUPT: TableSpec = TableSpec {
+    name: "INTERRUPT",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("mode", U8),
+        o("reason", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
+
+pub(crate) static YIELD: TableSpec = TableSpec {
+    name: "YIELD",
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("args", Bytes),
+        o("kwargs", Bytes),
+        o("payload", Bytes),
+        o("ppt_scheme", U8),
+        o("ppt_serializer", U8),
+        o("ppt_cipher", U8),
+        o("ppt_keyid", Str),
+        o("progress", Bool),
+        o("callee", U64),
+        o("callee_authid", Str),
+        o("callee_authrole", Str),
+        o("forward_for", TableVec(&PRINCIPAL)),
+    ],
+};
