@@ -110,10 +110,9 @@ impl Format {
             Format::Json => json::from_slice(buf),
             Format::Msgpack => msgpack::from_slice(buf),
             Format::Cbor => cbor::from_slice(buf),
-            Format::Flatbuffers => Err(DecodeError::syntax(
-                "flatbuffers",
-                "flatbuffers is not supported yet",
-            )),
+            // Structural checks only, as autobahn (which runs no `parse` rules on this path):
+            // autobahn's HELLO/WELCOME carry no roles, which `parse` would reject.
+            Format::Flatbuffers => Message::try_from(crate::fbs::view::MessageRef::cast(buf)?),
         }
     }
 
@@ -126,10 +125,10 @@ impl Format {
                 cbor::write_message(msg, out);
                 Ok(())
             }
-            Format::Flatbuffers => Err(EncodeError::Unrepresentable {
-                format: "flatbuffers",
-                what: "anything: flatbuffers is not supported yet".into(),
-            }),
+            Format::Flatbuffers => {
+                out.extend_from_slice(&crate::fbs::builder::to_vec(msg)?);
+                Ok(())
+            }
         }
     }
 

@@ -62,7 +62,6 @@ fn main() -> ExitCode {
 /// Formats the CLI can read and write today.
 fn serializer(name: &str) -> Result<Format, String> {
     match Format::from_name(name) {
-        Some(Format::Flatbuffers) => Err(format!("{name} is not supported yet")),
         Some(format) => Ok(format),
         None => Err(format!(
             "unknown format {name:?} (expected json, msgpack, cbor or flatbuffers)"

@@ -329,6 +329,7 @@ view! {
         resumable = "resumable": bool,
         resume_session = "resume_session": u64,
         resume_token = "resume_token": str,
+        authextra_cbor = "authextra_cbor": payload,
     }
 }
 
@@ -344,6 +345,7 @@ view! {
         resumed = "resumed": bool,
         resumable = "resumable": bool,
         resume_token = "resume_token": str,
+        authextra_cbor = "authextra_cbor": payload,
     }
 }
 
@@ -359,6 +361,7 @@ view! {
     /// A view of CHALLENGE (`wamp.proto.Challenge`).
     ChallengeRef for Challenge, CHALLENGE {
         method_raw = "method": u8,
+        extra_cbor = "extra_cbor": payload,
     }
 }
 
@@ -366,6 +369,7 @@ view! {
     /// A view of AUTHENTICATE (`wamp.proto.Authenticate`).
     AuthenticateRef for Authenticate, AUTHENTICATE {
         signature = "signature": str,
+        extra_cbor = "extra_cbor": payload,
     }
 }
 
@@ -392,6 +396,9 @@ view! {
         ppt_cipher = "ppt_cipher": u8,
         ppt_keyid = "ppt_keyid": str,
         forward_for = "forward_for": principals,
+        callee = "callee": u64,
+        callee_authid = "callee_authid": str,
+        callee_authrole = "callee_authrole": str,
     }
 }
 
@@ -755,7 +762,28 @@ fn ids(it: Option<U64Iter<'_>>) -> Option<Vec<i64>> {
     it.map(|it| it.map(|v| v as i64).collect())
 }
 
-/// `authextra` / `extra`: the one-pair `Map` table as a dict.
+/// `authextra` / `extra`: the crate's CBOR field when present (an extra the `Map` table cannot
+/// hold), else the one-pair `Map` table.
+fn extra_field(
+    t: &Table<'_>,
+    map_slot: usize,
+    cbor: Option<&[u8]>,
+    field: &str,
+    message: &str,
+) -> Result<Option<Dict>, DecodeError> {
+    match cbor {
+        Some(bytes) => decode_kwargs(Some(bytes), message).map_err(|e| match e {
+            DecodeError::Syntax { format, reason } => DecodeError::Syntax {
+                format,
+                reason: reason.replacen("'kwargs'", &format!("'{field}'"), 1),
+            },
+            other => other,
+        }),
+        None => Ok(map_table(t, map_slot)),
+    }
+}
+
+/// The one-pair `Map` table as a dict.
 fn map_table(t: &Table<'_>, slot: usize) -> Option<Dict> {
     let m = t.table(slot)?;
     let key = m.str(0)?.to_owned();
@@ -775,9 +803,15 @@ fn roles(t: &Table<'_>, slot: usize, spec: &'static TableSpec) -> Roles {
         let mut features = Features::new();
         if let super::verifier::Kind::Table(fspec) = f.kind {
             for (j, feat) in fspec.fields.iter().enumerate() {
+                // the schema's name for autobahn's `x_acknowledged_event_delivery`, as the builder
+                // writes it
+                let owned_name = match feat.name {
+                    "acknowledge_event_received" => "x_acknowledged_event_delivery",
+                    other => other,
+                };
                 if let (Some(v), Some(&name)) = (
                     ft.bool(j),
-                    role.features().iter().find(|n| **n == feat.name),
+                    role.features().iter().find(|n| **n == owned_name),
                 ) {
                     features.insert(name, v);
                 }
@@ -797,7 +831,13 @@ impl TryFrom<HelloRef<'_>> for Hello {
             authmethods: v.authmethods().map(|it| it.map(str::to_owned).collect()),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
-            authextra: map_table(&v.t, slot_of(&specs::HELLO, "authextra")),
+            authextra: extra_field(
+                &v.t,
+                slot_of(&specs::HELLO, "authextra"),
+                v.authextra_cbor(),
+                "authextra",
+                "HELLO",
+            )?,
             resumable: v.resumable(),
             resume_session: nonzero(v.resume_session()),
             resume_token: own(v.resume_token()),
@@ -821,7 +861,13 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
             authrole: own(v.authrole()),
             authmethod: v.authmethod().map(str::to_owned),
             authprovider: own(v.authprovider()),
-            authextra: map_table(&v.t, slot_of(&specs::WELCOME, "authextra")),
+            authextra: extra_field(
+                &v.t,
+                slot_of(&specs::WELCOME, "authextra"),
+                v.authextra_cbor(),
+                "authextra",
+                "WELCOME",
+            )?,
             resumed: v.resumed(),
             resumable: v.resumable(),
             resume_token: own(v.resume_token()),
@@ -847,7 +893,14 @@ impl TryFrom<ChallengeRef<'_>> for Challenge {
     fn try_from(v: ChallengeRef<'_>) -> Result<Challenge, DecodeError> {
         Ok(Challenge {
             method: v.method().to_owned(),
-            extra: map_table(&v.t, slot_of(&specs::CHALLENGE, "extra")).unwrap_or_default(),
+            extra: extra_field(
+                &v.t,
+                slot_of(&specs::CHALLENGE, "extra"),
+                v.extra_cbor(),
+                "extra",
+                "CHALLENGE",
+            )?
+            .unwrap_or_default(),
             correlation: Correlation::default(),
         })
     }
@@ -858,7 +911,14 @@ impl TryFrom<AuthenticateRef<'_>> for Authenticate {
     fn try_from(v: AuthenticateRef<'_>) -> Result<Authenticate, DecodeError> {
         Ok(Authenticate {
             signature: v.signature().unwrap_or_default().to_owned(),
-            extra: map_table(&v.t, slot_of(&specs::AUTHENTICATE, "extra")).unwrap_or_default(),
+            extra: extra_field(
+                &v.t,
+                slot_of(&specs::AUTHENTICATE, "extra"),
+                v.extra_cbor(),
+                "extra",
+                "AUTHENTICATE",
+            )?
+            .unwrap_or_default(),
             correlation: Correlation::default(),
         })
     }
@@ -898,9 +958,9 @@ impl TryFrom<ErrorReplyRef<'_>> for ErrorReply {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: None,
-            callee_authid: None,
-            callee_authrole: None,
+            callee: nonzero(v.callee()),
+            callee_authid: own(v.callee_authid()),
+            callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })

@@ -169,6 +169,7 @@ pub(crate) static HELLO: TableSpec = TableSpec {
         o("resumable", Bool),
         o("resume_session", U64),
         o("resume_token", Str),
+        o("authextra_cbor", Bytes), // wamp-codec addition (schema/README.md, change 4)
     ],
 };
 
@@ -186,6 +187,7 @@ pub(crate) static WELCOME: TableSpec = TableSpec {
         o("resumed", Bool),
         o("resumable", Bool),
         o("resume_token", Str),
+        o("authextra_cbor", Bytes), // wamp-codec addition
     ],
 };
 
@@ -196,7 +198,12 @@ pub(crate) static ABORT: TableSpec = TableSpec {
 
 pub(crate) static CHALLENGE: TableSpec = TableSpec {
     name: "CHALLENGE",
-    fields: &[o("session", U64), o("method", U8), o("extra", Table(&MAP))],
+    fields: &[
+        o("session", U64),
+        o("method", U8),
+        o("extra", Table(&MAP)),
+        o("extra_cbor", Bytes), // wamp-codec addition
+    ],
 };
 
 pub(crate) static AUTHENTICATE: TableSpec = TableSpec {
@@ -205,6 +212,7 @@ pub(crate) static AUTHENTICATE: TableSpec = TableSpec {
         o("session", U64),
         o("signature", Str),
         o("extra", Table(&MAP)),
+        o("extra_cbor", Bytes), // wamp-codec addition
     ],
 };
 
@@ -233,6 +241,9 @@ pub(crate) static ERROR: TableSpec = TableSpec {
         o("ppt_cipher", U8),
         o("ppt_keyid", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
+        o("callee", U64),          // wamp-codec addition
+        o("callee_authid", Str),   // wamp-codec addition
+        o("callee_authrole", Str), // wamp-codec addition
     ],
 };
 
