@@ -6,7 +6,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use wamp_codec::serializer::json;
+use wamp_codec::serializer::{json, Format};
+use wamp_codec::{Message, Publish};
 
 use crate::alloc_counter::allocations;
 
@@ -104,6 +105,32 @@ pub fn run(as_json: bool, quick: bool) {
             json::write_message(black_box(&case.message), &mut out).unwrap();
             black_box(&out);
         });
+        for format in [Format::Msgpack, Format::Cbor, Format::Flatbuffers] {
+            let bytes = format
+                .encode(&case.message)
+                .expect("benchmark messages encode");
+            row(format.name(), "decode-owned", bytes.len(), &mut || {
+                black_box(format.decode(black_box(&bytes)).unwrap());
+            });
+            row(format.name(), "encode", bytes.len(), &mut || {
+                black_box(format.encode(black_box(&case.message)).unwrap());
+            });
+            if format == Format::Flatbuffers && matches!(case.message, Message::Publish(_)) {
+                row("flatbuffers", "cast+verify+topic", bytes.len(), &mut || {
+                    let view = Publish::cast(black_box(&bytes)).unwrap();
+                    black_box(view.topic());
+                });
+                row(
+                    "flatbuffers",
+                    "cast+verify+topic+args-bytes",
+                    bytes.len(),
+                    &mut || {
+                        let view = Publish::cast(black_box(&bytes)).unwrap();
+                        black_box((view.topic(), view.args_bytes()));
+                    },
+                );
+            }
+        }
         row("serde_json-value", "decode", json_bytes.len(), &mut || {
             black_box(serde_json::from_slice::<serde_json::Value>(black_box(&json_bytes)).unwrap());
         });
