@@ -588,6 +588,19 @@ trait FbsTable {
 }
 
 /// Shorthand for the generated table type's voffset constants.
+/// A table of two IDs (the request and the subscription, registration or publication), added in
+/// that order as autobahn adds them; zeros elided.
+fn two_ids(
+    fbb: &mut FlatBufferBuilder<'_>,
+    (first_slot, first): (flatbuffers::VOffsetT, u64),
+    (second_slot, second): (flatbuffers::VOffsetT, u64),
+) -> Table {
+    let start = fbb.start_table();
+    fbb.push_slot::<u64>(first_slot, first, 0);
+    fbb.push_slot::<u64>(second_slot, second, 0);
+    fbb.end_table(start)
+}
+
 macro_rules! vt {
     ($table:ident :: $field:ident) => {
         fb::$table::$field
@@ -879,10 +892,11 @@ impl FbsTable for Published {
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Published::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Published::VT_PUBLICATION), self.publication, 0);
-        Ok(fbb.end_table(start))
+        Ok(two_ids(
+            fbb,
+            (vt!(Published::VT_REQUEST), self.request),
+            (vt!(Published::VT_PUBLICATION), self.publication),
+        ))
     }
 }
 
@@ -935,10 +949,11 @@ impl FbsTable for Subscribed {
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Subscribed::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Subscribed::VT_SUBSCRIPTION), self.subscription, 0);
-        Ok(fbb.end_table(start))
+        Ok(two_ids(
+            fbb,
+            (vt!(Subscribed::VT_REQUEST), self.request),
+            (vt!(Subscribed::VT_SUBSCRIPTION), self.subscription),
+        ))
     }
 }
 
@@ -950,10 +965,11 @@ impl FbsTable for Unsubscribe {
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         no_forward_for(self.forward_for.as_deref(), Unsubscribe::NAME)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription, 0);
-        Ok(fbb.end_table(start))
+        Ok(two_ids(
+            fbb,
+            (vt!(Unsubscribe::VT_REQUEST), self.request),
+            (vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription),
+        ))
     }
 }
 
@@ -1218,10 +1234,11 @@ impl FbsTable for Registered {
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Registered::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Registered::VT_REGISTRATION), self.registration, 0);
-        Ok(fbb.end_table(start))
+        Ok(two_ids(
+            fbb,
+            (vt!(Registered::VT_REQUEST), self.request),
+            (vt!(Registered::VT_REGISTRATION), self.registration),
+        ))
     }
 }
 
@@ -1233,10 +1250,11 @@ impl FbsTable for Unregister {
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         no_forward_for(self.forward_for.as_deref(), Unregister::NAME)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unregister::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unregister::VT_REGISTRATION), self.registration, 0);
-        Ok(fbb.end_table(start))
+        Ok(two_ids(
+            fbb,
+            (vt!(Unregister::VT_REQUEST), self.request),
+            (vt!(Unregister::VT_REGISTRATION), self.registration),
+        ))
     }
 }
 
