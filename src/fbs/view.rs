@@ -47,7 +47,7 @@ pub use reader::{StrIter, U64Iter};
 pub use verifier::VerifierOptions;
 
 use reader::Table;
-use verifier::{verify_root, TableSpec};
+use verifier::{verify_root, Verifier};
 
 macro_rules! define_views {
     ($(($variant:ident, $ty:ident, $code:literal, $tag:literal, $name:literal, $family:ident)),* $(,)?) => {
@@ -60,8 +60,14 @@ macro_rules! define_views {
             )*
         }
 
-        fn spec_for(t: MessageType) -> &'static TableSpec {
-            match t { $(MessageType::$variant => <$ty as ViewSpec>::SPEC,)* }
+        /// Verifies a message table of type `t`: one copy of the verifier's slot walk per
+        /// message type, each with its spec as a constant.
+        fn verify_message<'a>(
+            v: &mut Verifier<'a>,
+            t: MessageType,
+            pos: usize,
+        ) -> verifier::R<Option<&'a str>> {
+            match t { $(MessageType::$variant => verify_message_table::<$ty>(v, pos),)* }
         }
 
         impl<'a> MessageRef<'a> {
@@ -76,15 +82,23 @@ macro_rules! define_views {
                 buf: &'a [u8],
                 opts: &VerifierOptions,
             ) -> Result<MessageRef<'a>, DecodeError> {
-                let (t, pos) = verify_root(buf, opts, spec_for)?;
-                Ok(MessageRef::at(buf, t, pos))
+                let v = verify_root(buf, opts, verify_message)?;
+                Ok(MessageRef::at(buf, v.message_type, v.pos, v.key))
             }
 
-            /// The view of a verified message table.
-            fn at(buf: &'a [u8], t: MessageType, pos: usize) -> MessageRef<'a> {
+            /// The view of a verified message table, with its key string if known.
+            fn at(
+                buf: &'a [u8],
+                t: MessageType,
+                pos: usize,
+                key: Option<&'a str>,
+            ) -> MessageRef<'a> {
                 // Verified positions; an empty table (every field absent) if that were wrong.
                 let table = Table::at(buf, pos).unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
-                match t { $(MessageType::$variant => MessageRef::$variant(<$ty as ViewSpec>::wrap(table)),)* }
+                match t {
+                    $(MessageType::$variant =>
+                        MessageRef::$variant(<$ty as ViewSpec>::wrap(table, key)),)*
+                }
             }
 
             /// The message's type.
@@ -121,6 +135,15 @@ macro_rules! define_views {
 
 crate::for_each_message!(define_views);
 
+/// The verifier's walk of one message type's table, with that type's spec as a constant.
+#[inline(never)]
+fn verify_message_table<'a, T: ViewSpec>(
+    v: &mut Verifier<'a>,
+    pos: usize,
+) -> verifier::R<Option<&'a str>> {
+    v.message_table(pos, T::SPEC)
+}
+
 fn wrong_type(want: MessageType, got: MessageType) -> DecodeError {
     DecodeError::syntax(
         "flatbuffers",
@@ -145,8 +168,9 @@ impl MessageBuf {
 
     /// Verifies `bytes` once, with explicit limits.
     pub fn with_options(bytes: Bytes, opts: &VerifierOptions) -> Result<MessageBuf, DecodeError> {
-        let (message_type, pos) = verify_root(&bytes, opts, spec_for)?;
-        let pos = u32::try_from(pos).map_err(|_| DecodeError::Limit {
+        let verified = verify_root(&bytes, opts, verify_message)?;
+        let message_type = verified.message_type;
+        let pos = u32::try_from(verified.pos).map_err(|_| DecodeError::Limit {
             format: "flatbuffers",
             limit: "size",
             max: u32::MAX as usize,
@@ -158,9 +182,11 @@ impl MessageBuf {
         })
     }
 
-    /// The view of the message, from the positions found by the verification in `new`.
+    /// The view of the message, from the positions found by the verification in `new`. (Its
+    /// URI's UTF-8 is checked again when read: a view of borrowed bytes from `cast` keeps the
+    /// `&str` validated there, which cannot be stored beside the bytes it borrows from.)
     pub fn view(&self) -> MessageRef<'_> {
-        MessageRef::at(&self.bytes, self.message_type, self.pos as usize)
+        MessageRef::at(&self.bytes, self.message_type, self.pos as usize, None)
     }
 
     /// The message's type.
@@ -197,6 +223,6 @@ mod tests {
     #[test]
     fn small_copy_views() {
         assert_send_sync::<MessageBuf>();
-        assert!(core::mem::size_of::<PublishRef<'_>>() <= 3 * core::mem::size_of::<usize>());
+        assert!(core::mem::size_of::<PublishRef<'_>>() <= 5 * core::mem::size_of::<usize>());
     }
 }

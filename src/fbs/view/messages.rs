@@ -25,7 +25,8 @@ pub trait FbsView {
 /// verified table position in the view.
 pub(crate) trait ViewSpec: FbsView {
     const SPEC: &'static TableSpec;
-    fn wrap(t: Table<'_>) -> Self::Ref<'_>;
+    /// The view of verified table `t`, with its key string if `cast` saw it.
+    fn wrap<'a>(t: Table<'a>, key: Option<&'a str>) -> Self::Ref<'a>;
 }
 
 /// One accessor of a view, reading schema field `$field` of table spec `$spec`.
@@ -69,14 +70,14 @@ macro_rules! accessor {
         #[doc = concat!("`", $field, "` (`string`), borrowed from the buffer.")]
         pub fn $name(&self) -> Option<&'a str> {
             const S: usize = slot_of(&specs::$spec, $field);
-            self.t.str(S)
+            self.string(S)
         }
     };
     ($spec:ident, $name:ident, $field:literal, req_str) => {
         #[doc = concat!("`", $field, "` (`string`, required), borrowed from the buffer.")]
         pub fn $name(&self) -> &'a str {
             const S: usize = slot_of(&specs::$spec, $field);
-            self.t.str(S).unwrap_or("")
+            self.string(S).unwrap_or("")
         }
     };
     ($spec:ident, $name:ident, $field:literal, bytes) => {
@@ -142,11 +143,14 @@ macro_rules! view {
     ) => {
         $(#[$doc])*
         ///
-        /// A verified position in a borrowed buffer: `Copy`, three words, and every accessor
+        /// A verified position in a borrowed buffer: `Copy`, five words, and every accessor
         /// reads in place (strings and byte vectors are borrowed, nothing is decoded until asked).
         #[derive(Clone, Copy)]
         pub struct $ref<'a> {
             t: Table<'a>,
+            /// The message's URI as `cast` validated it (see `TableSpec::key`); `None` when
+            /// absent or not kept, and then read from the table.
+            key: Option<&'a str>,
         }
 
         impl FbsView for $owned {
@@ -155,13 +159,23 @@ macro_rules! view {
 
         impl ViewSpec for $owned {
             const SPEC: &'static TableSpec = &specs::$spec;
-            fn wrap(t: Table<'_>) -> $ref<'_> {
-                $ref { t }
+            fn wrap<'a>(t: Table<'a>, key: Option<&'a str>) -> $ref<'a> {
+                $ref { t, key }
             }
         }
 
         impl<'a> $ref<'a> {
             $(accessor!($spec, $name, $field, $kind);)*
+
+            /// The string in `slot`: the key string `cast` kept, or read (and its UTF-8
+            /// checked again) from the table. (Unused by the views that have no string.)
+            #[allow(dead_code)]
+            fn string(&self, slot: usize) -> Option<&'a str> {
+                match self.key {
+                    Some(key) if slot == specs::$spec.key => Some(key),
+                    _ => self.t.str(slot),
+                }
+            }
         }
 
         impl fmt::Debug for $ref<'_> {
@@ -265,6 +279,10 @@ pub struct PrincipalRef<'a> {
 }
 
 impl<'a> PrincipalRef<'a> {
+    fn string(&self, slot: usize) -> Option<&'a str> {
+        self.t.str(slot)
+    }
+
     accessor!(PRINCIPAL, session, "session", u64);
     accessor!(PRINCIPAL, authid, "authid", str);
     accessor!(PRINCIPAL, authrole, "authrole", str);
