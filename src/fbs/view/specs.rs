@@ -170,6 +170,7 @@ pub(crate) static HELLO: TableSpec = TableSpec {
         o("resume_session", U64),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition (schema/README.md, change 4)
+        o("authmethods_names", StrVec), // wamp-codec addition
     ],
 };
 
@@ -188,6 +189,8 @@ pub(crate) static WELCOME: TableSpec = TableSpec {
         o("resumable", Bool),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition
+        o("authmethod_name", Str),  // wamp-codec addition
+        o("custom_cbor", Bytes),    // wamp-codec addition
     ],
 };
 
@@ -203,6 +206,7 @@ pub(crate) static CHALLENGE: TableSpec = TableSpec {
         o("method", U8),
         o("extra", Table(&MAP)),
         o("extra_cbor", Bytes), // wamp-codec addition
+        o("method_name", Str),  // wamp-codec addition
     ],
 };
 
@@ -287,6 +291,7 @@ pub(crate) static SUBSCRIBE: TableSpec = TableSpec {
         o("topic", Str),
         o("match", U8),
         o("get_retained", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 };
 
@@ -297,7 +302,12 @@ pub(crate) static SUBSCRIBED: TableSpec = TableSpec {
 
 pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec {
     name: "UNSUBSCRIBE",
-    fields: &[o("session", U64), o("request", U64), o("subscription", U64)],
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("subscription", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
 };
 
 pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec {
@@ -406,6 +416,7 @@ pub(crate) static REGISTER: TableSpec = TableSpec {
         o("invoke", U8),
         o("concurrency", U16),
         o("force_reregister", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 };
 
@@ -416,7 +427,12 @@ pub(crate) static REGISTERED: TableSpec = TableSpec {
 
 pub(crate) static UNREGISTER: TableSpec = TableSpec {
     name: "UNREGISTER",
-    fields: &[o("session", U64), o("request", U64), o("registration", U64)],
+    fields: &[
+        o("session", U64),
+        o("request", U64),
+        o("registration", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
 };
 
 pub(crate) static UNREGISTERED: TableSpec = TableSpec {
