@@ -20,12 +20,17 @@
 //!
 //! * The out-of-line objects (byte vectors, strings, vectors, `Principal` tables) are created
 //!   first, in autobahn's order, then the table is started and its fields added in autobahn's
-//!   order, with the schema defaults so that default elision matches (`0`, `false`, the empty
-//!   string and the empty list are absent). Then the `Message` wrapper: `msg_type` (a `u8`: the
-//!   WAMP code, 37 for EVENT_RECEIVED) and `msg`, and `finish_minimal`.
-//! * `args` and `kwargs` are CBOR (cbor2's bytes), each written only when non-empty. `payload`
-//!   is copied verbatim; `enc_algo`/`enc_serializer` become `ppt_scheme`/`ppt_serializer`,
-//!   `enc_key` becomes `ppt_keyid`.
+//!   order. Then the `Message` wrapper: `msg_type` (a `u8`: the WAMP code, 37 for
+//!   EVENT_RECEIVED) and `msg`, and `finish_minimal`.
+//! * An option the message does not give is absent, as in autobahn. One it gives is written
+//!   even when it is the value autobahn elides (`false`, 0, `""`, `[]`, the default enum
+//!   member), because the reader must tell "given as the default" from "not given" for the round
+//!   trip to lose nothing (`given`, `given_string`); only where `marshal` itself drops a falsy
+//!   value (WELCOME's and GOODBYE's details, ...) is it left out, as autobahn does.
+//! * `args` and `kwargs` are CBOR (cbor2's bytes), each written when non-empty, and an empty
+//!   `args` also beside a non-empty `kwargs`. `payload` is copied verbatim;
+//!   `enc_algo`/`enc_serializer` become `ppt_scheme`/`ppt_serializer`, `enc_key` becomes
+//!   `ppt_keyid`.
 //! * Where autobahn drops or garbles a value the schema can hold, the schema is followed;
 //!   where the schema cannot hold it, trailing fields appended to the schema hold it
 //!   (`schema/README.md`, change 4), or the message is refused with
@@ -610,7 +615,6 @@ trait FbsTable {
     ) -> Result<Table, EncodeError>;
 }
 
-/// Shorthand for the generated table type's voffset constants.
 /// A table of two IDs (the request and the subscription, registration or publication), added in
 /// that order as autobahn adds them; zeros elided.
 fn two_ids(
@@ -624,6 +628,7 @@ fn two_ids(
     fbb.end_table(start)
 }
 
+/// Shorthand for the generated table type's voffset constants.
 macro_rules! vt {
     ($table:ident :: $field:ident) => {
         fb::$table::$field
@@ -684,7 +689,7 @@ impl FbsTable for Welcome {
         scratch: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         const N: &str = Welcome::NAME;
-        // `AuthMethod` when the name has a value, else by name
+        // `AuthMethod` when the name has a value, else by name in the appended field
         let given_method = self.authmethod.as_deref();
         let authmethod = given_method.and_then(auth_method);
         let authmethod_name = match authmethod {
