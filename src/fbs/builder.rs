@@ -227,9 +227,9 @@ fn cbor_dict<'f>(fbb: &mut FlatBufferBuilder<'f>, scratch: &mut Vec<u8>, dict: &
     fbb.create_vector(scratch.as_slice())
 }
 
-/// A `[string]` vector (PUBLISH's exclude/eligible lists), whenever given, even empty (`[]`
-/// given and no list are different messages; autobahn writes only non-empty lists): the strings
-/// in list order, then the vector.
+/// A `[string]` vector (PUBLISH's exclude/eligible lists, HELLO's `authmethods_names`),
+/// whenever given, even empty (`[]` given and no list are different messages; autobahn writes
+/// only non-empty lists): the strings in list order, then the vector.
 fn strings<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     list: Option<&[String]>,
@@ -636,8 +636,8 @@ macro_rules! vt {
 }
 
 impl FbsTable for Hello {
-    /// autobahn message.py 1273 (`Hello.build`); roles, authmethods and authextra are this
-    /// crate's (autobahn writes none of them).
+    /// autobahn message.py 1273 (`Hello.build`); roles, authmethods (or the appended
+    /// `authmethods_names`) and authextra are this crate's (autobahn writes none of them).
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
@@ -682,7 +682,8 @@ impl FbsTable for Hello {
 }
 
 impl FbsTable for Welcome {
-    /// autobahn message.py 1856; roles, authmethod and authextra are this crate's.
+    /// autobahn message.py 1856; roles, authmethod (or the appended `authmethod_name`),
+    /// authextra and the appended `custom_cbor` are this crate's.
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
@@ -758,7 +759,7 @@ impl FbsTable for Abort {
 }
 
 impl FbsTable for Challenge {
-    /// autobahn message.py 2376; `extra` is this crate's.
+    /// autobahn message.py 2376; `extra` and the appended `method_name` are this crate's.
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
