@@ -348,6 +348,7 @@ view! {
         resume_session = "resume_session": u64,
         resume_token = "resume_token": str,
         authextra_cbor = "authextra_cbor": payload,
+        authmethods_names = "authmethods_names": strs,
     }
 }
 
@@ -364,6 +365,8 @@ view! {
         resumable = "resumable": bool,
         resume_token = "resume_token": str,
         authextra_cbor = "authextra_cbor": payload,
+        authmethod_name = "authmethod_name": str,
+        custom_cbor = "custom_cbor": payload,
     }
 }
 
@@ -380,6 +383,7 @@ view! {
     ChallengeRef for Challenge, CHALLENGE {
         method_raw = "method": u8,
         extra_cbor = "extra_cbor": payload,
+        method_name = "method_name": str,
     }
 }
 
@@ -461,6 +465,7 @@ view! {
         topic = "topic": str,
         match_raw = "match": u8,
         get_retained = "get_retained": bool,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -477,6 +482,7 @@ view! {
     UnsubscribeRef for Unsubscribe, UNSUBSCRIBE {
         request = "request": u64,
         subscription = "subscription": u64,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -579,6 +585,7 @@ view! {
         invoke_raw = "invoke": u8,
         concurrency = "concurrency": u16,
         force_reregister = "force_reregister": bool,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -595,6 +602,7 @@ view! {
     UnregisterRef for Unregister, UNREGISTER {
         request = "request": u64,
         registration = "registration": u64,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -695,18 +703,23 @@ impl<'a> HelloRef<'a> {
     }
 }
 
-impl WelcomeRef<'_> {
-    /// `authmethod` (`AuthMethod`) as its name; `None` when absent (autobahn never writes it).
-    pub fn authmethod(&self) -> Option<&'static str> {
+impl<'a> WelcomeRef<'a> {
+    /// The authentication method: `authmethod_name` when present (a method without an
+    /// `AuthMethod` value), else `authmethod` (`AuthMethod`) as its name; `None` when both are
+    /// absent (autobahn writes neither).
+    pub fn authmethod(&self) -> Option<&'a str> {
         const S: usize = slot_of(&specs::WELCOME, "authmethod");
-        self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v))
+        self.authmethod_name()
+            .or_else(|| self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v)))
     }
 }
 
-impl ChallengeRef<'_> {
-    /// `method` (`AuthMethod`) as its name (`anonymous` when absent or unknown).
-    pub fn method(&self) -> &'static str {
-        name_of(&AUTH_METHODS, self.method_raw()).unwrap_or("anonymous")
+impl<'a> ChallengeRef<'a> {
+    /// The challenge method: `method_name` when present (a method without an `AuthMethod`
+    /// value), else `method` (`AuthMethod`) as its name (`anonymous` when absent or unknown).
+    pub fn method(&self) -> &'a str {
+        self.method_name()
+            .unwrap_or_else(|| name_of(&AUTH_METHODS, self.method_raw()).unwrap_or("anonymous"))
     }
 }
 
@@ -731,8 +744,9 @@ impl RegisterRef<'_> {
 }
 
 impl CancelRef<'_> {
-    /// `mode` (`CancelMode`) as its name; `None` when absent (autobahn writes `skip` and
-    /// `killnowait` as the absent default 0, so absence cannot tell them apart).
+    /// `mode` (`CancelMode`) as its name; `None` when absent. The crate writes a given `skip`
+    /// (the default, 0) too; autobahn elides it and writes `killnowait` as 0 as well, so in its
+    /// bytes `skip`, `killnowait` and no mode all read as `None`.
     pub fn mode(&self) -> Option<&'static str> {
         const S: usize = slot_of(&specs::CANCEL, "mode");
         self.t.u8(S).and_then(|v| name_of(&CANCEL_MODES, v))
@@ -740,8 +754,9 @@ impl CancelRef<'_> {
 }
 
 impl InterruptRef<'_> {
-    /// `mode` (`CancelMode`) as its name; `None` when absent (the schema default `kill`, which
-    /// autobahn writes for both `kill` and `killnowait`, so it is never on the wire).
+    /// `mode` (`CancelMode`) as its name; `None` when absent. The crate writes a given `kill`
+    /// (the default, 1) too; autobahn writes 1 for both `kill` and `killnowait` and elides it, so
+    /// in its bytes the mode is never present.
     pub fn mode(&self) -> Option<&'static str> {
         const S: usize = slot_of(&specs::INTERRUPT, "mode");
         self.t.u8(S).and_then(|v| name_of(&CANCEL_MODES, v))
@@ -757,6 +772,16 @@ impl ErrorReplyRef<'_> {
 }
 
 // ---- conversions to the owned types ----
+
+/// An optional integer field as the owned types keep it: `None` when absent, the value (0
+/// too) when present, so that a given 0 survives the round trip (autobahn never writes 0, so
+/// its bytes read as before).
+macro_rules! given_int {
+    ($v:expr, $spec:ident, $field:literal, $ty:ident) => {{
+        const S: usize = slot_of(&specs::$spec, $field);
+        $v.t.$ty(S).map(|x| x as i64)
+    }};
+}
 
 fn own(s: Option<&str>) -> Option<String> {
     s.map(str::to_owned)
@@ -790,14 +815,42 @@ fn extra_field(
     message: &str,
 ) -> Result<Option<Dict>, DecodeError> {
     match cbor {
-        Some(bytes) => decode_kwargs(Some(bytes), message).map_err(|e| match e {
-            DecodeError::Syntax { format, reason } => DecodeError::Syntax {
-                format,
-                reason: reason.replacen("'kwargs'", &format!("'{field}'"), 1),
-            },
-            other => other,
-        }),
+        Some(bytes) => cbor_dict(bytes, field, message).map(Some),
         None => Ok(map_table(t, map_slot)),
+    }
+}
+
+/// One of the crate's CBOR map fields (`authextra_cbor`, `custom_cbor`, ...) as a dict; errors
+/// name `field`.
+fn cbor_dict(bytes: &[u8], field: &str, message: &str) -> Result<Dict, DecodeError> {
+    let rename = |e| match e {
+        DecodeError::Syntax { format, reason } => DecodeError::Syntax {
+            format,
+            reason: reason.replacen("'kwargs'", &format!("'{field}'"), 1),
+        },
+        other => other,
+    };
+    Ok(decode_kwargs(Some(bytes), message)
+        .map_err(rename)?
+        .unwrap_or_default())
+}
+
+/// WELCOME's custom attributes from `custom_cbor`: every key must be one (`x_` and more), or
+/// it would pass for a standard detail in `marshal`.
+fn welcome_custom(v: &WelcomeRef<'_>) -> Result<Dict, DecodeError> {
+    let Some(bytes) = v.custom_cbor() else {
+        return Ok(Dict::new());
+    };
+    let custom = cbor_dict(bytes, "custom", "WELCOME")?;
+    match custom
+        .keys()
+        .find(|k| !crate::validate::is_custom_attribute(k))
+    {
+        Some(k) => Err(DecodeError::syntax(
+            "flatbuffers",
+            format!("'custom' in WELCOME: {k:?} is not a custom attribute"),
+        )),
+        None => Ok(custom),
     }
 }
 
@@ -846,7 +899,8 @@ impl TryFrom<HelloRef<'_>> for Hello {
         Ok(Hello {
             realm: own(v.realm()),
             roles: roles(&v.t, slot_of(&specs::HELLO, "roles"), &specs::CLIENT_ROLES),
-            authmethods: v.authmethods().map(|it| it.map(str::to_owned).collect()),
+            authmethods: strings(v.authmethods_names())
+                .or_else(|| v.authmethods().map(|it| it.map(str::to_owned).collect())),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
             authextra: extra_field(
@@ -857,7 +911,7 @@ impl TryFrom<HelloRef<'_>> for Hello {
                 "HELLO",
             )?,
             resumable: v.resumable(),
-            resume_session: nonzero(v.resume_session()),
+            resume_session: given_int!(v, HELLO, "resume_session", u64),
             resume_token: own(v.resume_token()),
             correlation: Correlation::default(),
         })
@@ -889,7 +943,7 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
             resumed: v.resumed(),
             resumable: v.resumable(),
             resume_token: own(v.resume_token()),
-            custom: Dict::new(),
+            custom: welcome_custom(&v)?,
             correlation: Correlation::default(),
         })
     }
@@ -976,7 +1030,7 @@ impl TryFrom<ErrorReplyRef<'_>> for ErrorReply {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, ERROR, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1032,7 +1086,7 @@ impl TryFrom<SubscribeRef<'_>> for Subscribe {
             topic: v.topic().unwrap_or_default().to_owned(),
             r#match: v.r#match().to_owned(),
             get_retained: v.get_retained(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1055,7 +1109,7 @@ impl TryFrom<UnsubscribeRef<'_>> for Unsubscribe {
         Ok(Unsubscribe {
             request: v.request(),
             subscription: v.subscription(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1066,7 +1120,7 @@ impl TryFrom<UnsubscribedRef<'_>> for Unsubscribed {
     fn try_from(v: UnsubscribedRef<'_>) -> Result<Unsubscribed, DecodeError> {
         Ok(Unsubscribed {
             request: v.request(),
-            subscription: nonzero(v.subscription()),
+            subscription: given_int!(v, UNSUBSCRIBED, "subscription", u64),
             reason: own(v.reason()),
             correlation: Correlation::default(),
         })
@@ -1082,7 +1136,7 @@ impl TryFrom<EventRef<'_>> for Event {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            publisher: nonzero(v.publisher()),
+            publisher: given_int!(v, EVENT, "publisher", u64),
             publisher_authid: own(v.publisher_authid()),
             publisher_authrole: own(v.publisher_authrole()),
             topic: own(v.topic()),
@@ -1117,13 +1171,13 @@ impl TryFrom<CallRef<'_>> for Call {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            timeout: nonzero(u64::from(v.timeout())),
+            timeout: given_int!(v, CALL, "timeout", u32),
             receive_progress: v.receive_progress(),
             transaction_hash: own(v.transaction_hash()),
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            caller: nonzero(v.caller()),
+            caller: given_int!(v, CALL, "caller", u64),
             caller_authid: own(v.caller_authid()),
             caller_authrole: own(v.caller_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1156,7 +1210,7 @@ impl TryFrom<CallResultRef<'_>> for CallResult {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, RESULT, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1175,7 +1229,7 @@ impl TryFrom<RegisterRef<'_>> for Register {
             invoke: v.invoke().to_owned(),
             concurrency: nonzero(u64::from(v.concurrency())),
             force_reregister: v.force_reregister(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1198,7 +1252,7 @@ impl TryFrom<UnregisterRef<'_>> for Unregister {
         Ok(Unregister {
             request: v.request(),
             registration: v.registration(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1209,7 +1263,7 @@ impl TryFrom<UnregisteredRef<'_>> for Unregistered {
     fn try_from(v: UnregisteredRef<'_>) -> Result<Unregistered, DecodeError> {
         Ok(Unregistered {
             request: v.request(),
-            registration: nonzero(v.registration()),
+            registration: given_int!(v, UNREGISTERED, "registration", u64),
             reason: own(v.reason()),
             correlation: Correlation::default(),
         })
@@ -1225,9 +1279,9 @@ impl TryFrom<InvocationRef<'_>> for Invocation {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            timeout: nonzero(u64::from(v.timeout())),
+            timeout: given_int!(v, INVOCATION, "timeout", u32),
             receive_progress: v.receive_progress(),
-            caller: nonzero(v.caller()),
+            caller: given_int!(v, INVOCATION, "caller", u64),
             caller_authid: own(v.caller_authid()),
             caller_authrole: own(v.caller_authrole()),
             procedure: own(v.procedure()),
@@ -1266,7 +1320,7 @@ impl TryFrom<YieldRef<'_>> for Yield {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, YIELD, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),

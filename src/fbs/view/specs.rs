@@ -167,6 +167,7 @@ pub(crate) static HELLO: TableSpec = TableSpec::new(
         o("resume_session", U64),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition (schema/README.md, change 4)
+        o("authmethods_names", StrVec), // wamp-codec addition
     ],
 );
 
@@ -185,6 +186,8 @@ pub(crate) static WELCOME: TableSpec = TableSpec::new(
         o("resumable", Bool),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition
+        o("authmethod_name", Str),  // wamp-codec addition
+        o("custom_cbor", Bytes),    // wamp-codec addition
     ],
 );
 
@@ -200,6 +203,7 @@ pub(crate) static CHALLENGE: TableSpec = TableSpec::new(
         o("method", U8),
         o("extra", Table(&MAP)),
         o("extra_cbor", Bytes), // wamp-codec addition
+        o("method_name", Str),  // wamp-codec addition
     ],
 );
 
@@ -284,6 +288,7 @@ pub(crate) static SUBSCRIBE: TableSpec = TableSpec::new(
         o("topic", Str),
         o("match", U8),
         o("get_retained", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 );
 
@@ -294,7 +299,12 @@ pub(crate) static SUBSCRIBED: TableSpec = TableSpec::new(
 
 pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec::new(
     "UNSUBSCRIBE",
-    &[o("session", U64), o("request", U64), o("subscription", U64)],
+    &[
+        o("session", U64),
+        o("request", U64),
+        o("subscription", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
 );
 
 pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec::new(
@@ -403,6 +413,7 @@ pub(crate) static REGISTER: TableSpec = TableSpec::new(
         o("invoke", U8),
         o("concurrency", U16),
         o("force_reregister", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 );
 
@@ -413,7 +424,12 @@ pub(crate) static REGISTERED: TableSpec = TableSpec::new(
 
 pub(crate) static UNREGISTER: TableSpec = TableSpec::new(
     "UNREGISTER",
-    &[o("session", U64), o("request", U64), o("registration", U64)],
+    &[
+        o("session", U64),
+        o("request", U64),
+        o("registration", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
 );
 
 pub(crate) static UNREGISTERED: TableSpec = TableSpec::new(
