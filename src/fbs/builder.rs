@@ -129,7 +129,7 @@ macro_rules! dispatch {
 crate::for_each_message!(dispatch);
 
 /// The `Message` wrapper (autobahn: `MessageStart`, `AddMsgType`, `AddMsg`, `End`, `Finish`).
-fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
+pub(super) fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
     let start = fbb.start_table();
     fbb.push_slot::<u8>(fb::Message::VT_MSG_TYPE, ty.flatbuffers_tag(), 0);
     fbb.push_slot_always(fb::Message::VT_MSG, table);
@@ -296,7 +296,7 @@ fn forward_for<'f>(
 }
 
 /// An offset field, when present.
-fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
+pub(super) fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
     if let Some(o) = o {
         fbb.push_slot_always(slot, o);
     }
@@ -306,7 +306,7 @@ fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<
 /// default enum value): a present field holding the default is legal FlatBuffers and old readers
 /// read the same value, while the crate's reader can tell "given as the default" from "not
 /// given" (autobahn elides defaults, so its bytes cannot).
-fn given<T: flatbuffers::Push + Copy>(
+pub(super) fn given<T: flatbuffers::Push + Copy>(
     fbb: &mut FlatBufferBuilder<'_>,
     slot: VOffsetT,
     v: Option<T>,

@@ -6,6 +6,10 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use flatbuffers::FlatBufferBuilder;
+use wamp_codec::fbs::builder;
+use wamp_codec::fbs::forward::EventDetails;
+use wamp_codec::fbs::generated::proto;
 use wamp_codec::serializer::{json, Format};
 use wamp_codec::{Message, Publish};
 
@@ -81,7 +85,7 @@ pub fn run(as_json: bool, quick: bool) {
     for case in cases::all() {
         let json_bytes =
             json::to_vec(&case.message).expect("benchmark messages are JSON-encodable");
-        let mut row = |path, op, bytes: usize, f: &mut dyn FnMut()| {
+        let mut row = |path: &'static str, op: &'static str, bytes: usize, f: &mut dyn FnMut()| {
             let (ns, allocs_per_op) = timer.measure(f);
             let row = Row {
                 case: case.name,
@@ -105,32 +109,23 @@ pub fn run(as_json: bool, quick: bool) {
             json::write_message(black_box(&case.message), &mut out).unwrap();
             black_box(&out);
         });
-        for format in [Format::Msgpack, Format::Cbor, Format::Flatbuffers] {
+        for format in [Format::Msgpack, Format::Cbor] {
             let bytes = format
                 .encode(&case.message)
                 .expect("benchmark messages encode");
             row(format.name(), "decode-owned", bytes.len(), &mut || {
                 black_box(format.decode(black_box(&bytes)).unwrap());
             });
+            let mut out = Vec::with_capacity(bytes.len() * 2);
             row(format.name(), "encode", bytes.len(), &mut || {
-                black_box(format.encode(black_box(&case.message)).unwrap());
+                out.clear();
+                format
+                    .encode_into(black_box(&case.message), &mut out)
+                    .unwrap();
+                black_box(&out);
             });
-            if format == Format::Flatbuffers && matches!(case.message, Message::Publish(_)) {
-                row("flatbuffers", "cast+verify+topic", bytes.len(), &mut || {
-                    let view = Publish::cast(black_box(&bytes)).unwrap();
-                    black_box(view.topic());
-                });
-                row(
-                    "flatbuffers",
-                    "cast+verify+topic+args-bytes",
-                    bytes.len(),
-                    &mut || {
-                        let view = Publish::cast(black_box(&bytes)).unwrap();
-                        black_box((view.topic(), view.args_bytes()));
-                    },
-                );
-            }
         }
+        flatbuffers_rows(&case.message, &mut row);
         row("serde_json-value", "decode", json_bytes.len(), &mut || {
             black_box(serde_json::from_slice::<serde_json::Value>(black_box(&json_bytes)).unwrap());
         });
@@ -138,6 +133,56 @@ pub fn run(as_json: bool, quick: bool) {
     if !as_json {
         print_table(&rows);
     }
+}
+
+/// The FlatBuffers rows: decode to the owned message, encode into a reused builder, and for a
+/// PUBLISH the router's paths (verify + topic, + raw args, forward as EVENT) beside flatc's
+/// generated verifier.
+fn flatbuffers_rows(
+    message: &Message,
+    row: &mut impl FnMut(&'static str, &'static str, usize, &mut dyn FnMut()),
+) {
+    let format = Format::Flatbuffers;
+    let bytes = format.encode(message).expect("benchmark messages encode");
+    let n = bytes.len();
+    row("flatbuffers", "decode-owned", n, &mut || {
+        black_box(format.decode(black_box(&bytes)).unwrap());
+    });
+    let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
+    row("flatbuffers", "encode", n, &mut || {
+        builder::build(black_box(message), &mut fbb).unwrap();
+        black_box(fbb.finished_data());
+    });
+    if !matches!(message, Message::Publish(_)) {
+        return;
+    }
+    row("flatbuffers", "cast+verify+topic", n, &mut || {
+        let view = Publish::cast(black_box(&bytes)).unwrap();
+        black_box(view.topic());
+    });
+    row(
+        "flatbuffers",
+        "cast+verify+topic+args-bytes",
+        n,
+        &mut || {
+            let view = Publish::cast(black_box(&bytes)).unwrap();
+            black_box((view.topic(), view.args_bytes()));
+        },
+    );
+    let details = EventDetails {
+        subscription: 5512315355,
+        publication: 4429313566,
+        ..EventDetails::default()
+    };
+    row("flatbuffers", "forward-event", n, &mut || {
+        let view = Publish::cast(black_box(&bytes)).unwrap();
+        view.build_event(black_box(&details), &mut fbb);
+        black_box(fbb.finished_data());
+    });
+    row("flatbuffers", "generated-verifier+topic", n, &mut || {
+        let root = proto::root_as_message(black_box(&bytes)).unwrap();
+        black_box(root.msg_as_publish().unwrap().topic());
+    });
 }
 
 fn print_json(row: &Row) {
