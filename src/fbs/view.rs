@@ -82,7 +82,7 @@ macro_rules! define_views {
                 buf: &'a [u8],
                 opts: &VerifierOptions,
             ) -> Result<MessageRef<'a>, DecodeError> {
-                let v = verify_root(buf, opts, verify_message)?;
+                let v = verify_root(buf, opts, None, verify_message)?;
                 Ok(MessageRef::at(buf, v.message_type, v.pos, v.key))
             }
 
@@ -123,10 +123,15 @@ macro_rules! define_views {
                                 stringify!($tag), ") and returns its view; an error if `buf` is ",
                                 "not valid or holds another message.")]
                 pub fn cast(buf: &[u8]) -> Result<<$ty as FbsView>::Ref<'_>, DecodeError> {
-                    match MessageRef::cast(buf)? {
-                        MessageRef::$variant(r) => Ok(r),
-                        other => Err(wrong_type(MessageType::$variant, other.message_type())),
-                    }
+                    let v = verify_root(
+                        buf,
+                        &VerifierOptions::DEFAULT,
+                        Some(MessageType::$variant),
+                        |v, _, pos| verify_message_table::<$ty>(v, pos),
+                    )?;
+                    // Verified positions; an empty table (every field absent) if that were wrong.
+                    let table = Table::at(buf, v.pos).unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
+                    Ok(<$ty as ViewSpec>::wrap(table, v.key))
                 }
             }
         )*
@@ -142,13 +147,6 @@ fn verify_message_table<'a, T: ViewSpec>(
     pos: usize,
 ) -> verifier::R<Option<&'a str>> {
     v.message_table(pos, T::SPEC)
-}
-
-fn wrong_type(want: MessageType, got: MessageType) -> DecodeError {
-    DecodeError::syntax(
-        "flatbuffers",
-        format!("expected {}, the buffer holds {}", want.name(), got.name()),
-    )
 }
 
 /// A verified FlatBuffers message that owns its bytes: cheap to clone (a [`Bytes`] and three
@@ -168,7 +166,7 @@ impl MessageBuf {
 
     /// Verifies `bytes` once, with explicit limits.
     pub fn with_options(bytes: Bytes, opts: &VerifierOptions) -> Result<MessageBuf, DecodeError> {
-        let verified = verify_root(&bytes, opts, verify_message)?;
+        let verified = verify_root(&bytes, opts, None, verify_message)?;
         let message_type = verified.message_type;
         let pos = u32::try_from(verified.pos).map_err(|_| DecodeError::Limit {
             format: "flatbuffers",

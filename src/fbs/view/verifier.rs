@@ -551,11 +551,6 @@ impl<'a> Verifier<'a> {
     }
 }
 
-/// Verifies the message table of type `MessageType` at a position (with
-/// [`Verifier::message_table`] and that type's spec) and returns its key string.
-pub(crate) type VerifyMessage =
-    for<'a> fn(&mut Verifier<'a>, MessageType, usize) -> R<Option<&'a str>>;
-
 /// A verified buffer: what `verify_root` found.
 pub(crate) struct Verified<'a> {
     pub(crate) message_type: MessageType,
@@ -567,10 +562,15 @@ pub(crate) struct Verified<'a> {
 
 /// Verifies a whole buffer: the root `Message`, its union tag and the message table it points
 /// at, per `spec_for`.
+///
+/// `expect` is the message type the caller wants (`Publish::cast`), checked before the message
+/// table is; `verify_message` verifies the message table.
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn verify_root<'a>(
     buf: &'a [u8],
     opts: &VerifierOptions,
-    verify_message: VerifyMessage,
+    expect: Option<MessageType>,
+    verify_message: impl FnOnce(&mut Verifier<'a>, MessageType, usize) -> R<Option<&'a str>>,
 ) -> Result<Verified<'a>, DecodeError> {
     let max = opts.max_buffer_size.min(i32::MAX as usize);
     if buf.len() > max {
@@ -583,11 +583,16 @@ pub(crate) fn verify_root<'a>(
         tables: 0,
         apparent: 0,
     };
-    v.root(verify_message).map_err(Fail::into_error)
+    v.root(expect, verify_message).map_err(Fail::into_error)
 }
 
 impl<'a> Verifier<'a> {
-    fn root(&mut self, verify_message: VerifyMessage) -> R<Verified<'a>> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn root(
+        &mut self,
+        expect: Option<MessageType>,
+        verify_message: impl FnOnce(&mut Verifier<'a>, MessageType, usize) -> R<Option<&'a str>>,
+    ) -> R<Verified<'a>> {
         let root = self.uoffset(0).map_err(|e| e.at("root", "Message"))?;
         let t = self.open(root).map_err(|e| e.at("root", "Message"))?;
         // `Message` has two slots; flatc reads both vtable entries it covers.
@@ -616,6 +621,13 @@ impl<'a> Verifier<'a> {
                 Fail::syntax(format!("unknown message type tag {tag}")).at("msg_type", "Message")
             );
         };
+        if let Some(want) = expect.filter(|&want| want != mt) {
+            return Err(Fail::syntax(format!(
+                "expected {}, the buffer holds {}",
+                want.name(),
+                mt.name()
+            )));
+        }
         let target = v + self.u32_at(v);
         let key = verify_message(self, mt, target).map_err(|e| e.in_message(mt.name()))?;
         self.depth -= 1;
