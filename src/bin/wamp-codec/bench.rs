@@ -3,20 +3,13 @@
 //! Each row is timed in samples of a calibrated number of iterations; the figure is the median
 //! nanoseconds per operation over the samples, and allocations are counted over one sample.
 
-use std::hint::black_box;
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
-
-use flatbuffers::FlatBufferBuilder;
-use wamp_codec::fbs::builder;
-use wamp_codec::fbs::forward::EventDetails;
-use wamp_codec::fbs::generated::proto;
-use wamp_codec::serializer::{json, Format};
-use wamp_codec::{Message, Publish};
 
 use crate::alloc_counter::allocations;
 
-#[path = "cases.rs"]
-mod cases;
+#[path = "workload.rs"]
+mod workload;
 
 /// One measured row.
 struct Row {
@@ -69,7 +62,9 @@ impl Timer {
     }
 }
 
-pub fn run(as_json: bool, quick: bool) {
+/// Measures every operation and prints the rows; an error only when stdout is gone.
+pub fn run(as_json: bool, quick: bool) -> io::Result<()> {
+    let mut out = io::stdout().lock();
     let timer = if quick {
         Timer {
             samples: 5,
@@ -82,127 +77,51 @@ pub fn run(as_json: bool, quick: bool) {
         }
     };
     let mut rows = Vec::new();
-    for case in cases::all() {
-        let json_bytes =
-            json::to_vec(&case.message).expect("benchmark messages are JSON-encodable");
-        let mut row = |path: &'static str, op: &'static str, bytes: usize, f: &mut dyn FnMut()| {
-            let (ns, allocs_per_op) = timer.measure(f);
+    for case in workload::cases() {
+        for mut op in workload::ops(&case.message) {
+            let (ns, allocs_per_op) = timer.measure(&mut op.run);
             let row = Row {
                 case: case.name,
-                path,
-                op,
+                path: op.path,
+                op: op.op,
                 ns,
                 allocs_per_op,
-                bytes,
+                bytes: op.bytes,
             };
             if as_json {
-                print_json(&row);
+                print_json(&mut out, &row)?;
             }
             rows.push(row);
-        };
-        row("json", "decode-owned", json_bytes.len(), &mut || {
-            black_box(json::from_slice(black_box(&json_bytes)).unwrap());
-        });
-        let mut out = Vec::with_capacity(json_bytes.len() * 2);
-        row("json", "encode", json_bytes.len(), &mut || {
-            out.clear();
-            json::write_message(black_box(&case.message), &mut out).unwrap();
-            black_box(&out);
-        });
-        for format in [Format::Msgpack, Format::Cbor] {
-            let bytes = format
-                .encode(&case.message)
-                .expect("benchmark messages encode");
-            row(format.name(), "decode-owned", bytes.len(), &mut || {
-                black_box(format.decode(black_box(&bytes)).unwrap());
-            });
-            let mut out = Vec::with_capacity(bytes.len() * 2);
-            row(format.name(), "encode", bytes.len(), &mut || {
-                out.clear();
-                format
-                    .encode_into(black_box(&case.message), &mut out)
-                    .unwrap();
-                black_box(&out);
-            });
         }
-        flatbuffers_rows(&case.message, &mut row);
-        row("serde_json-value", "decode", json_bytes.len(), &mut || {
-            black_box(serde_json::from_slice::<serde_json::Value>(black_box(&json_bytes)).unwrap());
-        });
     }
     if !as_json {
-        print_table(&rows);
+        print_table(&mut out, &rows)?;
     }
+    Ok(())
 }
 
-/// The FlatBuffers rows: decode to the owned message, encode into a reused builder, and for a
-/// PUBLISH the router's paths (verify + topic, + raw args, forward as EVENT) beside flatc's
-/// generated verifier.
-fn flatbuffers_rows(
-    message: &Message,
-    row: &mut impl FnMut(&'static str, &'static str, usize, &mut dyn FnMut()),
-) {
-    let format = Format::Flatbuffers;
-    let bytes = format.encode(message).expect("benchmark messages encode");
-    let n = bytes.len();
-    row("flatbuffers", "decode-owned", n, &mut || {
-        black_box(format.decode(black_box(&bytes)).unwrap());
-    });
-    let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
-    row("flatbuffers", "encode", n, &mut || {
-        builder::build(black_box(message), &mut fbb).unwrap();
-        black_box(fbb.finished_data());
-    });
-    if !matches!(message, Message::Publish(_)) {
-        return;
-    }
-    row("flatbuffers", "cast+verify+topic", n, &mut || {
-        let view = Publish::cast(black_box(&bytes)).unwrap();
-        black_box(view.topic());
-    });
-    row(
-        "flatbuffers",
-        "cast+verify+topic+args-bytes",
-        n,
-        &mut || {
-            let view = Publish::cast(black_box(&bytes)).unwrap();
-            black_box((view.topic(), view.args_bytes()));
-        },
-    );
-    let details = EventDetails {
-        subscription: 5512315355,
-        publication: 4429313566,
-        ..EventDetails::default()
-    };
-    row("flatbuffers", "forward-event", n, &mut || {
-        let view = Publish::cast(black_box(&bytes)).unwrap();
-        view.build_event(black_box(&details), &mut fbb);
-        black_box(fbb.finished_data());
-    });
-    row("flatbuffers", "generated-verifier+topic", n, &mut || {
-        let root = proto::root_as_message(black_box(&bytes)).unwrap();
-        black_box(root.msg_as_publish().unwrap().topic());
-    });
-}
-
-fn print_json(row: &Row) {
-    println!(
+fn print_json(out: &mut impl Write, row: &Row) -> io::Result<()> {
+    writeln!(
+        out,
         "{{\"case\":{:?},\"path\":{:?},\"op\":{:?},\"ns\":{:.1},\"allocs_per_op\":{},\"bytes\":{}}}",
         row.case, row.path, row.op, row.ns, row.allocs_per_op, row.bytes
-    );
+    )?;
+    out.flush()
 }
 
-fn print_table(rows: &[Row]) {
-    println!(
+fn print_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    writeln!(
+        out,
         "{:<18} {:<18} {:<30} {:>12} {:>10} {:>9} {:>12}",
         "case", "path", "op", "ns/op", "allocs/op", "bytes", "vs serde_json"
-    );
+    )?;
     for row in rows {
         let baseline = rows
             .iter()
             .find(|r| r.case == row.case && r.path == "serde_json-value")
             .map_or(f64::NAN, |b| b.ns);
-        println!(
+        writeln!(
+            out,
             "{:<18} {:<18} {:<30} {:>12.1} {:>10.2} {:>9} {:>11.2}x",
             row.case,
             row.path,
@@ -211,6 +130,7 @@ fn print_table(rows: &[Row]) {
             row.allocs_per_op,
             row.bytes,
             baseline / row.ns
-        );
+        )?;
     }
+    Ok(())
 }
