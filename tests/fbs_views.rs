@@ -19,7 +19,7 @@ use wamp_codec::fbs::forward::EventDetails;
 use wamp_codec::fbs::generated::proto;
 use wamp_codec::fbs::view::{MessageBuf, MessageRef, VerifierOptions};
 use wamp_codec::serializer::Format;
-use wamp_codec::{DecodeError, Event, Message, Publish, Value};
+use wamp_codec::{DecodeError, Event, Message, MessageType, Publish, Value};
 
 // ---- a counting allocator (per thread, so parallel tests do not disturb each other) ----
 
@@ -234,6 +234,39 @@ fn publish_view_is_zero_copy() {
     // Another type's cast names both.
     let e = wamp_codec::Event::cast(&buf).unwrap_err().to_string();
     assert!(e.contains("EVENT") && e.contains("PUBLISH"), "{e}");
+}
+
+#[test]
+fn typed_owned_views_share_the_bytes() {
+    let buf = Bytes::from(publish_bytes());
+    let owned = Publish::cast_bytes(buf.clone()).unwrap();
+    let copy = owned.clone();
+    assert_eq!(
+        copy.bytes().as_ptr(),
+        buf.as_ptr(),
+        "a clone copies no bytes"
+    );
+    let topic = std::thread::spawn(move || copy.view().topic().to_owned())
+        .join()
+        .unwrap();
+    assert_eq!(topic, "com.example.topic");
+    assert_eq!(owned.view().request(), 1234);
+    assert!(buf.as_ptr_range().contains(&owned.view().topic().as_ptr()));
+
+    // The same bytes, typed after the fact; the wrong type gives the message back.
+    let any = MessageBuf::new(buf.clone()).unwrap();
+    let any = any.downcast::<Event>().unwrap_err();
+    let publish = any.downcast::<Publish>().unwrap();
+    assert_eq!(publish.view().args_bytes(), owned.view().args_bytes());
+    assert_eq!(
+        publish.into_message_buf().message_type(),
+        MessageType::Publish
+    );
+    let e = Event::cast_bytes(buf).unwrap_err().to_string();
+    assert!(
+        e.contains("expected EVENT, the buffer holds PUBLISH"),
+        "{e}"
+    );
 }
 
 // ---- the broker's fast path: PUBLISH view -> EVENT ----

@@ -34,6 +34,8 @@ mod reader;
 mod specs;
 mod verifier;
 
+use core::marker::PhantomData;
+
 use bytes::Bytes;
 
 use crate::error::DecodeError;
@@ -133,6 +135,31 @@ macro_rules! define_views {
                     let table = Table::at(buf, v.pos).unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
                     Ok(<$ty as ViewSpec>::wrap(table, v.key))
                 }
+
+                #[doc = concat!("Verifies `bytes` once as a FlatBuffers `", $name, "` and keeps ",
+                                "them: a [`ViewBuf`] to clone, send to other tasks and view ",
+                                "without verifying again.")]
+                pub fn cast_bytes(bytes: Bytes) -> Result<ViewBuf<$ty>, DecodeError> {
+                    MessageBuf::new(bytes)?.downcast::<$ty>().map_err(|other| {
+                        DecodeError::syntax(
+                            "flatbuffers",
+                            format!(
+                                "expected {}, the buffer holds {}",
+                                $name,
+                                other.message_type().name()
+                            ),
+                        )
+                    })
+                }
+            }
+
+            impl ViewBuf<$ty> {
+                /// The view, from the positions found when the bytes were verified.
+                pub fn view(&self) -> <$ty as FbsView>::Ref<'_> {
+                    let table = Table::at(&self.bytes, self.pos as usize)
+                        .unwrap_or(Table { buf: &[], pos: 0, vtable: 0 });
+                    <$ty as ViewSpec>::wrap(table, None)
+                }
             }
         )*
     };
@@ -197,9 +224,71 @@ impl MessageBuf {
         &self.bytes
     }
 
+    /// The same bytes as a [`ViewBuf<T>`], if they hold a `T`; else `self` back.
+    pub fn downcast<T: FbsView>(self) -> Result<ViewBuf<T>, MessageBuf> {
+        if T::MESSAGE_TYPE == self.message_type {
+            Ok(ViewBuf {
+                bytes: self.bytes,
+                pos: self.pos,
+                message: PhantomData,
+            })
+        } else {
+            Err(self)
+        }
+    }
+
     /// The owned message.
     pub fn to_message(&self) -> Result<Message, DecodeError> {
         Message::try_from(self.view())
+    }
+}
+
+/// A verified FlatBuffers message of type `T` that owns its bytes (from `T::cast_bytes` or
+/// [`MessageBuf::downcast`]): like [`MessageBuf`], cheap to clone and `Send + Sync`, and its
+/// [`view`](ViewBuf::view) is `T`'s view (`ViewBuf<Publish>::view()` is a [`PublishRef`]).
+pub struct ViewBuf<T> {
+    bytes: Bytes,
+    pos: u32,
+    message: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for ViewBuf<T> {
+    fn clone(&self) -> ViewBuf<T> {
+        ViewBuf {
+            bytes: self.bytes.clone(),
+            pos: self.pos,
+            message: PhantomData,
+        }
+    }
+}
+
+impl<T: FbsView> ViewBuf<T> {
+    /// The bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// The bytes, given back.
+    pub fn into_bytes(self) -> Bytes {
+        self.bytes
+    }
+
+    /// Back to the message of any type.
+    pub fn into_message_buf(self) -> MessageBuf {
+        MessageBuf {
+            bytes: self.bytes,
+            message_type: T::MESSAGE_TYPE,
+            pos: self.pos,
+        }
+    }
+}
+
+impl<T: FbsView> core::fmt::Debug for ViewBuf<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ViewBuf")
+            .field("message_type", &T::MESSAGE_TYPE)
+            .field("len", &self.bytes.len())
+            .finish()
     }
 }
 
@@ -221,6 +310,7 @@ mod tests {
     #[test]
     fn small_copy_views() {
         assert_send_sync::<MessageBuf>();
+        assert_send_sync::<ViewBuf<Publish>>();
         assert!(core::mem::size_of::<PublishRef<'_>>() <= 5 * core::mem::size_of::<usize>());
     }
 }

@@ -19,6 +19,8 @@ use crate::value::{Dict, Value};
 pub trait FbsView {
     /// The view type.
     type Ref<'a>: Copy;
+    /// The message type viewed.
+    const MESSAGE_TYPE: MessageType;
 }
 
 /// Crate-private: the const field table of an owned type's FlatBuffers table, and how to wrap a
@@ -155,6 +157,12 @@ macro_rules! view {
 
         impl FbsView for $owned {
             type Ref<'a> = $ref<'a>;
+            const MESSAGE_TYPE: MessageType = match MessageType::from_code(
+                <$owned as crate::message::WampMessage>::MESSAGE_TYPE,
+            ) {
+                Some(t) => t,
+                None => panic!("a view of a type with no message code"),
+            };
         }
 
         impl ViewSpec for $owned {
