@@ -27,7 +27,18 @@
 //!
 //! No `unsafe` is involved: reads are bounds-checked slice accesses, so even a verifier bug
 //! gives a wrong value (an empty string, a zero), never undefined behaviour. Because the crate
-//! forbids `unsafe`, string accessors re-check UTF-8 (`str::from_utf8`) on each call.
+//! forbids `unsafe`, a `&str` can only come from `str::from_utf8`: the message's URI (`topic`,
+//! `procedure`, `error`, `reason`, `realm`), the string a router reads on every message, is kept
+//! in the view as the `&str` that `cast` validated; other string accessors check UTF-8 again on
+//! each call.
+//!
+//! # Cost
+//!
+//! `cast` visits the root, the union and the slots the message table's vtable has, with the slot
+//! walk written out per message type so each slot's kind is known where it is checked. It reads
+//! no payload byte: its cost does not grow with `args`, `kwargs` or `payload`. For the typical
+//! PUBLISH of `wamp-codec bench`, `Publish::cast` + `topic()` runs about 700 instructions, 150
+//! of them validating the topic's UTF-8 (`examples/profile.rs` measures it under callgrind).
 
 mod messages;
 mod reader;
