@@ -21,7 +21,10 @@ pub struct VerifierOptions {
     /// The most tables visited (each visit counts, so shared tables count each time).
     pub max_tables: usize,
     /// The most bytes the verified object graph covers, counting each reference again (a guard
-    /// against many offsets pointing at the same large string).
+    /// against many offsets pointing at the same large string). Counted as flatc counts, except
+    /// that each table's vtable and object are counted twice over at once (an upper bound of
+    /// flatc's per-field count): never laxer than flatc, and far below the limit for any
+    /// buffer within `max_buffer_size` at the default.
     pub max_apparent_size: usize,
     /// The largest buffer accepted, in bytes (at most `i32::MAX`, FlatBuffers' own bound).
     pub max_buffer_size: usize,
@@ -234,9 +237,10 @@ pub(crate) struct Verifier<'a> {
     opts: VerifierOptions,
     depth: usize,
     tables: usize,
-    /// Bytes of the object graph, counted as flatc counts them. Checked against its limit once
-    /// a table is done rather than at every range: it only grows, and between two checks the
-    /// work is bounded by the buffer, so what is accepted is the same.
+    /// Bytes of the object graph, counted as flatc counts them or a little more (see `open`),
+    /// so that nothing flatc rejects for its apparent size is accepted. Checked against its
+    /// limit once a table is done rather than at every range: it only grows, and between two
+    /// checks the work is bounded by the buffer.
     apparent: u64,
 }
 
@@ -395,6 +399,10 @@ impl<'a> Verifier<'a> {
         if size < 4 || size > self.buf.len() - pos {
             return Err(bad_table(pos, format!("object size {size} out of bounds")));
         }
+        // flatc also counts each vtable entry it reads (2 bytes per schema field the vtable
+        // covers) and each inline field: at most the vtable and the object again, counted here
+        // at once rather than field by field.
+        self.count(vt_len + size);
         self.tables += 1;
         if self.tables > self.opts.max_tables {
             return Err(Fail::limit("tables", self.opts.max_tables));
@@ -417,7 +425,6 @@ impl<'a> Verifier<'a> {
         if p % inline != 0 {
             return Err(misaligned(what, p, inline));
         }
-        self.count(inline);
         Ok(p)
     }
 
@@ -426,8 +433,6 @@ impl<'a> Verifier<'a> {
     fn table(&mut self, pos: usize, spec: &'static TableSpec) -> R<Option<&'a str>> {
         let t = self.open(pos)?;
         let covered = spec.fields.len().min(t.slots());
-        // flatc reads (and counts) the vtable entry of each schema field the vtable covers.
-        self.count(2 * covered);
         let mut key = None;
         for slot in 0..covered {
             self.slot(t, spec, slot, &mut key)?;
@@ -450,8 +455,6 @@ impl<'a> Verifier<'a> {
     ) -> R<Option<&'a str>> {
         let t = self.open(pos)?;
         let covered = spec.fields.len().min(t.slots());
-        // flatc reads (and counts) the vtable entry of each schema field the vtable covers.
-        self.count(2 * covered);
         let mut key = None;
         macro_rules! slots {
             ($($slot:literal)*) => {
@@ -595,8 +598,6 @@ impl<'a> Verifier<'a> {
     ) -> R<Verified<'a>> {
         let root = self.uoffset(0).map_err(|e| e.at("root", "Message"))?;
         let t = self.open(root).map_err(|e| e.at("root", "Message"))?;
-        // `Message` has two slots; flatc reads both vtable entries it covers.
-        self.count(2 * t.slots().min(2));
         // flatc's `visit_union` looks at the value, then the tag.
         let (tag_off, msg_off) = (t.voffset(0), t.voffset(1));
         let (k, v) = match (tag_off, msg_off) {
@@ -616,18 +617,26 @@ impl<'a> Verifier<'a> {
             .field_pos(t, k, 1, "u8")
             .map_err(|e| e.at("msg_type", "Message"))?;
         let tag = u8_at(self.buf, k).unwrap_or(0);
-        let Some(mt) = MessageType::from_flatbuffers_tag(tag) else {
-            return Err(
-                Fail::syntax(format!("unknown message type tag {tag}")).at("msg_type", "Message")
-            );
+        let mt = match expect {
+            // the type the caller wants: one comparison
+            Some(want) if tag == want.flatbuffers_tag() => want,
+            _ => match MessageType::from_flatbuffers_tag(tag) {
+                None => {
+                    return Err(Fail::syntax(format!("unknown message type tag {tag}"))
+                        .at("msg_type", "Message"))
+                }
+                Some(mt) => match expect {
+                    Some(want) => {
+                        return Err(Fail::syntax(format!(
+                            "expected {}, the buffer holds {}",
+                            want.name(),
+                            mt.name()
+                        )))
+                    }
+                    None => mt,
+                },
+            },
         };
-        if let Some(want) = expect.filter(|&want| want != mt) {
-            return Err(Fail::syntax(format!(
-                "expected {}, the buffer holds {}",
-                want.name(),
-                mt.name()
-            )));
-        }
         let target = v + self.u32_at(v);
         let key = verify_message(self, mt, target).map_err(|e| e.in_message(mt.name()))?;
         self.depth -= 1;
