@@ -126,10 +126,18 @@ macro_rules! define_messages {
 
             /// Parses a raw message array, dispatching on its code (autobahn's
             /// `WampSerializer.unserialize` checks, then the type's `parse`).
+            ///
+            /// This copies what the message keeps; [`Message::parse_taking`] moves it instead.
             pub fn parse(wmsg: &[Value]) -> Result<Message, ValidationError> {
+                Message::parse_taking(&mut wmsg.to_vec())
+            }
+
+            /// As [`Message::parse`], but the strings, lists and dicts the message keeps are
+            /// moved out of `wmsg` rather than copied (see [`WampMessage::parse_taking`]).
+            pub fn parse_taking(wmsg: &mut [Value]) -> Result<Message, ValidationError> {
                 let code = message_code(wmsg)?;
                 match code {
-                    $($code => $ty::parse(wmsg).map(Message::$variant),)*
+                    $($code => $ty::parse_taking(wmsg).map(Message::$variant),)*
                     _ => unreachable!("message_code returns known codes only"),
                 }
             }

@@ -95,20 +95,41 @@ fn is_strict_component_char(c: char) -> bool {
 
 /// Whether `uri` matches the pattern `rule` selects (ignoring `allow_none`).
 pub fn is_valid_uri(uri: &str, rule: UriRule) -> bool {
-    let component_char = if rule.strict {
+    // One pass over the characters; an ASCII URI (almost every one) is read byte by byte,
+    // which spares the UTF-8 decoding.
+    if uri.is_ascii() {
+        uri_components_ok(uri.bytes().map(char::from), rule)
+    } else {
+        uri_components_ok(uri.chars(), rule)
+    }
+}
+
+/// [`is_valid_uri`] over the characters of the URI.
+fn uri_components_ok(chars: impl Iterator<Item = char>, rule: UriRule) -> bool {
+    let char_ok = if rule.strict {
         is_strict_component_char
     } else {
         is_loose_component_char
     };
-    let mut components = uri.split('.');
-    let last = components.next_back().unwrap_or("");
-    let chars_ok = |c: &str| c.chars().all(component_char);
+    let mut an_inner_component_is_empty = false;
+    let mut component_is_empty = true;
+    for c in chars {
+        if c == '.' {
+            an_inner_component_is_empty |= component_is_empty;
+            component_is_empty = true;
+        } else if char_ok(c) {
+            component_is_empty = false;
+        } else {
+            return false;
+        }
+    }
+    let last_is_empty = component_is_empty;
     if rule.allow_last_empty {
-        components.all(|c| !c.is_empty() && chars_ok(c)) && chars_ok(last)
+        !an_inner_component_is_empty
     } else if rule.allow_empty_components {
-        components.all(chars_ok) && chars_ok(last)
+        true
     } else {
-        components.all(|c| !c.is_empty() && chars_ok(c)) && !last.is_empty() && chars_ok(last)
+        !an_inner_component_is_empty && !last_is_empty
     }
 }
 
@@ -259,9 +280,12 @@ pub fn check_or_raise_id(value: &Value) -> Result<u64, ValidationError> {
 ///
 /// Every decoder here produces string keys only, so the key check is the type check.
 pub fn check_or_raise_extra(value: &Value) -> Result<&Dict, ValidationError> {
-    value.as_map().ok_or_else(|| {
-        ValidationError::protocol(format!("invalid type {} for WAMP extra", value.type_name()))
-    })
+    value.as_map().ok_or_else(|| not_an_extra(value))
+}
+
+/// The error of [`check_or_raise_extra`] for a value that is not a dict.
+pub(crate) fn not_an_extra(value: &Value) -> ValidationError {
+    ValidationError::protocol(format!("invalid type {} for WAMP extra", value.type_name()))
 }
 
 /// `^x_([a-z][\da-z_]+)?$`: a custom attribute or identifier (`x_`, or `x_` and at least two

@@ -23,7 +23,16 @@ pub trait WampMessage: Sized {
     const NAME: &'static str;
 
     /// Parses the raw message array (code first), with autobahn's validation.
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError>;
+    ///
+    /// This copies what the message keeps; [`WampMessage::parse_taking`] moves it instead.
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        Self::parse_taking(&mut wmsg.to_vec())
+    }
+
+    /// As [`WampMessage::parse`], but the strings, lists and dicts the message keeps are moved
+    /// out of `wmsg` (and `null` left in their place) rather than copied: how the decoders
+    /// parse. What is left in `wmsg` afterwards, on success or error, is unspecified.
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError>;
 
     /// The raw message array, exactly as autobahn's `marshal()` builds it.
     fn marshal(&self) -> Vec<Value>;

@@ -6,7 +6,7 @@ use crate::message::correlation_accessors;
 use crate::message::{
     extra, forward_for_value, AppPayload, Correlation, PayloadStyle, Principal, WampMessage, Wmsg,
 };
-use crate::validate::{check_or_raise_uri, UriRule};
+use crate::validate::UriRule;
 use crate::value::{Dict, Value};
 
 /// A publisher asks the broker to publish an event to a topic.
@@ -97,12 +97,12 @@ impl WampMessage for Publish {
     const MESSAGE_TYPE: u64 = 16;
     const NAME: &'static str = "PUBLISH";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&w, &options, 4, PayloadStyle::Publish)?;
+        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
         let mut msg = Publish {
             request,
             topic,
@@ -188,7 +188,7 @@ fn ids(code: u64, values: &[u64]) -> Vec<Value> {
 
 /// Parses a message that is exactly its code and the IDs named `fields`.
 fn parse_ids<const N: usize>(
-    wmsg: &[Value],
+    wmsg: &mut [Value],
     name: &'static str,
     fields: [&'static str; N],
 ) -> Result<[u64; N], ValidationError> {
@@ -228,7 +228,7 @@ impl WampMessage for Published {
     const MESSAGE_TYPE: u64 = 17;
     const NAME: &'static str = "PUBLISHED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [request, publication] = parse_ids(wmsg, Self::NAME, ["request", "publication"])?;
         Ok(Published::new(request, publication))
     }
@@ -297,10 +297,10 @@ impl WampMessage for Subscribe {
     const MESSAGE_TYPE: u64 = 32;
     const NAME: &'static str = "SUBSCRIBE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::WILDCARD)?.unwrap_or_default();
         let mut msg = Subscribe::new(request, topic);
         if let Some(m) = options.string("match")? {
@@ -360,7 +360,7 @@ impl WampMessage for Subscribed {
     const MESSAGE_TYPE: u64 = 33;
     const NAME: &'static str = "SUBSCRIBED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [request, subscription] = parse_ids(wmsg, Self::NAME, ["request", "subscription"])?;
         Ok(Subscribed::new(request, subscription))
     }
@@ -403,8 +403,8 @@ impl WampMessage for Unsubscribe {
     const MESSAGE_TYPE: u64 = 34;
     const NAME: &'static str = "UNSUBSCRIBE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNSUBSCRIBE", &[3, 4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNSUBSCRIBE", &[3, 4])?;
         let mut msg = Unsubscribe::new(w.id(1, "request")?, w.id(2, "subscription")?);
         if w.len() > 3 {
             msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
@@ -456,17 +456,13 @@ impl WampMessage for Unsubscribed {
     const MESSAGE_TYPE: u64 = 35;
     const NAME: &'static str = "UNSUBSCRIBED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
         let mut msg = Unsubscribed::new(w.id(1, "request")?);
         if w.len() > 2 {
-            let details = w.extra(2, "details", FieldRole::Detail)?;
+            let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.subscription = details.int("subscription")?;
-            if let Some(reason) = details.get("reason") {
-                let reason = check_or_raise_uri(reason, UriRule::LOOSE)
-                    .map_err(|e| e.in_message(Self::NAME).at("reason", FieldRole::Detail))?;
-                msg.reason = reason.map(str::to_owned);
-            }
+            msg.reason = details.uri("reason", UriRule::LOOSE)?;
             // autobahn's constructor asserts this (an AssertionError there)
             if msg.subscription.is_some_and(|s| msg.request != 0 || s == 0) {
                 return Err(details.error(
@@ -574,12 +570,12 @@ impl WampMessage for Event {
     const MESSAGE_TYPE: u64 = 36;
     const NAME: &'static str = "EVENT";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let subscription = w.id(1, "subscription")?;
         let publication = w.id(2, "publication")?;
-        let details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
+        let mut details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let mut msg = Event {
             subscription,
             publication,
@@ -638,7 +634,7 @@ impl WampMessage for EventReceived {
     const MESSAGE_TYPE: u64 = 337;
     const NAME: &'static str = "EVENT_RECEIVED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [publication] = parse_ids(wmsg, Self::NAME, ["publication"])?;
         Ok(EventReceived::new(publication))
     }

@@ -55,7 +55,7 @@ fn int_at_least(
 
 /// A string key that must be one of `allowed` (`mode`, `match`, `invoke`).
 fn one_of(
-    extra: &Extra,
+    extra: &mut Extra,
     key: &'static str,
     allowed: &[&str],
 ) -> Result<Option<String>, ValidationError> {
@@ -145,12 +145,12 @@ impl WampMessage for Call {
     const MESSAGE_TYPE: u64 = 48;
     const NAME: &'static str = "CALL";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&w, &options, 4, PayloadStyle::StrOrBytes)?;
+        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::StrOrBytes)?;
         let mut msg = Call {
             request,
             procedure,
@@ -223,14 +223,14 @@ impl WampMessage for Cancel {
     const MESSAGE_TYPE: u64 = 49;
     const NAME: &'static str = "CANCEL";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Cancel {
             request,
             mode: one_of(
-                &options,
+                &mut options,
                 "mode",
                 &[Self::SKIP, Self::KILLNOWAIT, Self::KILL],
             )?,
@@ -323,11 +323,11 @@ macro_rules! call_outcome {
             const MESSAGE_TYPE: u64 = $code;
             const NAME: &'static str = $name;
 
-            fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-                let w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
+            fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+                let mut w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
                 let request = w.id(1, "request")?;
-                let extra = w.extra(2, $extra, $role)?;
-                let app = AppPayload::read(&w, &extra, 3, PayloadStyle::$style)?;
+                let mut extra = w.extra(2, $extra, $role)?;
+                let app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
                 let mut msg = $ty {
                     request,
                     progress: extra.bool("progress")?,
@@ -480,11 +480,11 @@ impl WampMessage for Register {
     const MESSAGE_TYPE: u64 = 64;
     const NAME: &'static str = "REGISTER";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
-        let r#match = one_of(&options, "match", &Self::MATCHES)?
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
+        let r#match = one_of(&mut options, "match", &Self::MATCHES)?
             .unwrap_or_else(|| Self::MATCH_EXACT.to_owned());
         let rule = match r#match.as_str() {
             Self::MATCH_PREFIX => UriRule::PREFIX,
@@ -496,7 +496,7 @@ impl WampMessage for Register {
             request,
             procedure,
             r#match,
-            invoke: one_of(&options, "invoke", &Self::INVOKES)?
+            invoke: one_of(&mut options, "invoke", &Self::INVOKES)?
                 .unwrap_or_else(|| Self::INVOKE_SINGLE.to_owned()),
             concurrency: int_at_least(&options, "concurrency", 1)?,
             // Autobahn tests `in [True, False, None]`, so a `null` counts as absent.
@@ -549,7 +549,7 @@ impl WampMessage for Registered {
     const MESSAGE_TYPE: u64 = 65;
     const NAME: &'static str = "REGISTERED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         Ok(Registered::new(
             w.id(1, "request")?,
@@ -599,8 +599,8 @@ impl WampMessage for Unregister {
     const MESSAGE_TYPE: u64 = 66;
     const NAME: &'static str = "UNREGISTER";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNREGISTER", &[3, 4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNREGISTER", &[3, 4])?;
         let mut msg = Unregister::new(w.id(1, "request")?, w.id(2, "registration")?);
         if w.len() > 3 {
             msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
@@ -657,11 +657,11 @@ impl WampMessage for Unregistered {
     const MESSAGE_TYPE: u64 = 67;
     const NAME: &'static str = "UNREGISTERED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
         let mut msg = Unregistered::new(w.id(1, "request")?);
         if w.len() > 2 {
-            let details = w.extra(2, "details", FieldRole::Detail)?;
+            let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.registration = details.int("registration")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
             // Autobahn's constructor asserts this: a registration comes only with a revocation.
@@ -776,12 +776,12 @@ impl WampMessage for Invocation {
     const MESSAGE_TYPE: u64 = 68;
     const NAME: &'static str = "INVOCATION";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
         let registration = w.id(2, "registration")?;
-        let details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
+        let mut details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let mut msg = Invocation {
             request,
             registration,
@@ -855,13 +855,13 @@ impl WampMessage for Interrupt {
     const MESSAGE_TYPE: u64 = 69;
     const NAME: &'static str = "INTERRUPT";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Interrupt {
             request,
-            mode: one_of(&options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
+            mode: one_of(&mut options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
             reason: options.uri("reason", UriRule::LOOSE)?,
             forward_for: options.forward_for()?,
             correlation: Correlation::default(),

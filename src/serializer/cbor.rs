@@ -29,6 +29,7 @@
 
 use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -38,6 +39,8 @@ const FORMAT: &str = "cbor";
 
 /// Tag 55799, "self-described CBOR": a magic number with no meaning, skipped when read.
 const TAG_SELF_DESCRIBE: u64 = 55799;
+/// The head of tag 55799 in its shortest encoding, as writers put it before a value.
+const SELF_DESCRIBE_HEAD: [u8; 3] = [0xd9, 0xd9, 0xf7];
 /// Tag 2: an unsigned bignum (a byte string, big-endian).
 const TAG_POSITIVE_BIGNUM: u64 = 2;
 /// Tag 3: a negative bignum, `-1 - n`.
@@ -127,8 +130,31 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 }
 
 /// Deserializes one CBOR message: the bytes must be exactly one array, a valid WAMP message.
+///
+/// The array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    binary::message_from_value(decode_value(buf, limits)?)
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    // The self-describe tag means nothing; skip it as most writers encode it, so that the array
+    // after it takes the element-by-element path. (Other encodings of it take the path below,
+    // which skips them too.)
+    while r.skip_prefix(&SELF_DESCRIBE_HEAD) {}
+    if r.peek().map(|initial| initial >> 5) != Some(4) {
+        let value = read_value(&mut r)?;
+        r.finish()?;
+        return message_from_value(value);
+    }
+    let start = r.pos();
+    let info = r.u8()? & 0x1f;
+    let len = length(&mut r, info, start)?;
+    r.enter()?;
+    r.claim(len, 1, start)?;
+    let mut elements = Elements::new();
+    read_items(&mut r, len, |v| elements.push(v))?;
+    r.leave();
+    r.finish()?;
+    elements.parse()
 }
 
 /// Decodes `buf`, which must hold exactly one CBOR value, within `limits`.
@@ -269,21 +295,32 @@ fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, Decode
     let len = length(r, info, start)?;
     r.enter()?;
     let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
+    read_items(r, len, |v| items.push(v))?;
+    r.leave();
+    Ok(Value::List(items))
+}
+
+/// Reads the items of an array whose head was read and whose `len` items (`None`: up to a
+/// break, each accounted for here) were claimed, passing each to `push`.
+fn read_items(
+    r: &mut Reader<'_>,
+    len: Option<u64>,
+    mut push: impl FnMut(Value),
+) -> Result<(), DecodeError> {
     match len {
         Some(n) => {
             for _ in 0..n {
-                items.push(read_value(r)?);
+                push(read_value(r)?);
             }
         }
         None => {
             while !r.at_break(BREAK) {
                 r.claim(Some(1), 1, r.pos())?;
-                items.push(read_value(r)?);
+                push(read_value(r)?);
             }
         }
     }
-    r.leave();
-    Ok(Value::List(items))
+    Ok(())
 }
 
 fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
@@ -382,10 +419,9 @@ fn f16_to_f64(half: u16) -> f64 {
 pub(crate) mod binary {
     use core::fmt;
 
-    use crate::error::{DecodeError, EncodeError, ValidationError};
+    use crate::error::{DecodeError, EncodeError};
     use crate::messages::Message;
     use crate::serializer::Limits;
-    use crate::value::Value;
 
     /// A position in untrusted input, with the decoder's depth and item budgets.
     pub(crate) struct Reader<'a> {
@@ -482,6 +518,20 @@ pub(crate) mod binary {
                 .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
         }
 
+        /// The next byte, without consuming it.
+        pub(crate) fn peek(&self) -> Option<u8> {
+            self.buf.get(self.pos).copied()
+        }
+
+        /// Consumes `prefix` if the input continues with it.
+        pub(crate) fn skip_prefix(&mut self, prefix: &[u8]) -> bool {
+            let found = self.buf[self.pos..].starts_with(prefix);
+            if found {
+                self.pos += prefix.len();
+            }
+            found
+        }
+
         /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
         pub(crate) fn at_break(&mut self, stop: u8) -> bool {
             let found = self.buf.get(self.pos) == Some(&stop);
@@ -548,18 +598,6 @@ pub(crate) mod binary {
                 0 => Ok(()),
                 n => Err(self.error(self.pos, format_args!("{n} trailing bytes after the value"))),
             }
-        }
-    }
-
-    /// The message a decoded value holds: it must be a list, then pass [`Message::parse`].
-    pub(crate) fn message_from_value(v: Value) -> Result<Message, DecodeError> {
-        match v {
-            Value::List(items) => Ok(Message::parse(&items)?),
-            other => Err(ValidationError::protocol(format!(
-                "invalid type {} for WAMP message",
-                other.type_name()
-            ))
-            .into()),
         }
     }
 

@@ -20,8 +20,9 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::error::{DecodeError, EncodeError, ValidationError};
+use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -113,83 +114,148 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 }
 
 /// Deserializes one JSON message.
+///
+/// A message array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    let items = match value_from_slice(buf, limits)? {
-        Value::List(items) => items,
-        other => {
-            return Err(ValidationError::protocol(format!(
-                "invalid type {} for WAMP message",
-                other.type_name()
-            ))
-            .into())
-        }
+    let first_token = buf
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first_token != Some(&b'[') {
+        return message_from_value(value_from_slice(buf, limits)?);
+    }
+    let budget = Budget::new(buf, limits)?;
+    let mut elements = Elements::new();
+    let seed = ElementsSeed {
+        elements: &mut elements,
+        values: budget.top(),
     };
-    Ok(Message::parse(&items)?)
+    budget.run(buf, seed)?;
+    elements.parse()
 }
 
 /// Decodes any JSON value, with autobahn's binary convention.
 pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-    if buf.len() > limits.max_size {
-        return Err(DecodeError::Limit {
-            format: FORMAT,
-            limit: "size",
-            max: limits.max_size,
-        });
-    }
-    let exceeded = Cell::new(None);
-    let items = Cell::new(0);
-    let seed = ValueSeed {
-        depth: 0,
-        limits,
-        items: &items,
-        exceeded: &exceeded,
-    };
-    let mut de = serde_json::Deserializer::from_slice(buf);
-    let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (result, exceeded.get()) {
-        (Ok(v), _) => Ok(v),
-        (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
-            format: FORMAT,
-            limit,
-            max,
-        }),
-        (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
-    }
+    let budget = Budget::new(buf, limits)?;
+    budget.run(buf, budget.top())
 }
 
-/// Decodes one value, counting depth and items against the limits.
-struct ValueSeed<'l> {
-    depth: usize,
-    limits: &'l Limits,
-    items: &'l Cell<usize>,
-    exceeded: &'l Cell<Option<(&'static str, usize)>>,
+/// The limits of one decode, and what the decode has used of them.
+struct Budget {
+    limits: Limits,
+    items: Cell<usize>,
+    /// The limit that stopped the decode, if one did (serde's error cannot carry it).
+    exceeded: Cell<Option<(&'static str, usize)>>,
 }
 
-impl<'l> ValueSeed<'l> {
-    fn child<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
-        let items = self.items.get() + 1;
-        if items > self.limits.max_items {
-            return Err(self.exceed("items", self.limits.max_items));
+impl Budget {
+    /// The budget for decoding `buf`, which must not exceed the size limit.
+    fn new(buf: &[u8], limits: &Limits) -> Result<Budget, DecodeError> {
+        if buf.len() > limits.max_size {
+            return Err(DecodeError::Limit {
+                format: FORMAT,
+                limit: "size",
+                max: limits.max_size,
+            });
         }
-        self.items.set(items);
-        Ok(ValueSeed {
-            depth: self.depth,
-            ..*self
+        Ok(Budget {
+            limits: *limits,
+            items: Cell::new(0),
+            exceeded: Cell::new(None),
         })
     }
 
-    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
-        if self.depth >= self.limits.max_depth {
-            return Err(self.exceed("depth", self.limits.max_depth));
+    /// The seed of the top-level value.
+    fn top(&self) -> ValueSeed<'_> {
+        ValueSeed {
+            depth: 0,
+            budget: self,
+        }
+    }
+
+    /// Runs `seed` over the whole of `buf`.
+    fn run<'de, S: DeserializeSeed<'de>>(
+        &self,
+        buf: &'de [u8],
+        seed: S,
+    ) -> Result<S::Value, DecodeError> {
+        let mut de = serde_json::Deserializer::from_slice(buf);
+        let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+        match (result, self.exceeded.get()) {
+            (Ok(v), _) => Ok(v),
+            (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
+                format: FORMAT,
+                limit,
+                max,
+            }),
+            (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
+        }
+    }
+}
+
+/// Reads a message array into `elements`, each element as a [`Value`], within the limits of
+/// `values` (the seed the array itself would be read with).
+struct ElementsSeed<'e, 'b> {
+    elements: &'e mut Elements,
+    values: ValueSeed<'b>,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a WAMP message array")
+    }
+
+    /// As [`ValueSeed::visit_seq`], into `elements`.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let nested = self.values.nested()?;
+        while let Some(v) = seq.next_element_seed(nested.child()?)? {
+            self.elements.push(v);
+        }
+        Ok(())
+    }
+}
+
+/// Decodes one value, counting depth and items against the budget.
+#[derive(Clone, Copy)]
+struct ValueSeed<'b> {
+    depth: usize,
+    budget: &'b Budget,
+}
+
+impl<'b> ValueSeed<'b> {
+    fn child<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
+        let budget = self.budget;
+        let items = budget.items.get() + 1;
+        if items > budget.limits.max_items {
+            return Err(self.exceed("items", budget.limits.max_items));
+        }
+        budget.items.set(items);
+        Ok(*self)
+    }
+
+    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
+        if self.depth >= self.budget.limits.max_depth {
+            return Err(self.exceed("depth", self.budget.limits.max_depth));
         }
         Ok(ValueSeed {
             depth: self.depth + 1,
-            ..*self
+            budget: self.budget,
         })
     }
 
     fn exceed<E: de::Error>(&self, limit: &'static str, max: usize) -> E {
-        self.exceeded.set(Some((limit, max)));
+        self.budget.exceeded.set(Some((limit, max)));
         E::custom(format_args!("{limit} limit of {max} exceeded"))
     }
 }

@@ -24,6 +24,7 @@ use rmp::Marker;
 use super::cbor::binary::{self, Reader};
 use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -169,8 +170,31 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 
 /// Deserializes one MessagePack message: the bytes must be exactly one array, a valid WAMP
 /// message.
+///
+/// The array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    binary::message_from_value(decode_value(buf, limits)?)
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    let next = r.peek().map(Marker::from_u8);
+    if !matches!(
+        next,
+        Some(Marker::FixArray(_) | Marker::Array16 | Marker::Array32)
+    ) {
+        let value = read_value(&mut r)?;
+        r.finish()?;
+        return message_from_value(value);
+    }
+    let start = r.pos();
+    let marker = Marker::from_u8(r.u8()?);
+    let len = open_array(&mut r, marker, start)?;
+    let mut elements = Elements::new();
+    for _ in 0..len {
+        elements.push(read_value(&mut r)?);
+    }
+    r.leave();
+    r.finish()?;
+    elements.parse()
 }
 
 /// Decodes `buf`, which must hold exactly one MessagePack value, within `limits`.
@@ -222,9 +246,8 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
             Value::Bytes(r.take(len, start)?.to_vec())
         }
         Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-            let len = read_len(r, marker)?;
-            r.enter()?;
-            let mut items = Vec::with_capacity(r.claim(Some(len), 1, start)?);
+            let len = open_array(r, marker, start)?;
+            let mut items = Vec::with_capacity(len);
             for _ in 0..len {
                 items.push(read_value(r)?);
             }
@@ -261,6 +284,14 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
         | Marker::Ext32 => return Err(r.error(start, "unsupported extension type")),
         Marker::Reserved => return Err(r.error(start, "reserved byte 0xc1")),
     })
+}
+
+/// Enters the array whose head `marker` (at `start`) was just read: its length, accounted for
+/// against the limits.
+fn open_array(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<usize, DecodeError> {
+    let len = read_len(r, marker)?;
+    r.enter()?;
+    r.claim(Some(len), 1, start)
 }
 
 /// The length that follows `marker` (or is part of it).
