@@ -309,6 +309,7 @@ impl Extra {
 
     /// The list `key`, if present, after checking that `accepts` each item; the error names
     /// the first offending item.
+    #[inline]
     fn checked_list(
         &mut self,
         key: &'static str,
