@@ -217,27 +217,33 @@ impl Extra {
 
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.value(key)
+        self.dict.get(key)
     }
 
-    /// The value of `key`, looked up only in a non-empty dict (most are empty: a lookup would
-    /// cost more than the check).
-    #[inline]
-    fn value(&self, key: &str) -> Option<&Value> {
+    /// `convert` applied to the value of `key`, if present. Most options/details dicts are
+    /// empty, so that is checked first, inline: an absent key then costs one comparison, not a
+    /// lookup.
+    #[inline(always)]
+    fn read<T>(
+        &mut self,
+        key: &'static str,
+        convert: impl FnOnce(&mut Value, KeyLocation) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ValidationError> {
         if self.dict.is_empty() {
-            None
-        } else {
-            self.dict.get(key)
+            return Ok(None);
         }
+        self.read_present(key, convert)
     }
 
-    /// [`Extra::value`], to take it.
-    #[inline]
-    fn value_mut(&mut self, key: &str) -> Option<&mut Value> {
-        if self.dict.is_empty() {
-            None
-        } else {
-            self.dict.get_mut(key)
+    /// [`Extra::read`] in a non-empty dict.
+    fn read_present<T>(
+        &mut self,
+        key: &'static str,
+        convert: impl FnOnce(&mut Value, KeyLocation) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ValidationError> {
+        match self.dict.get_mut(key) {
+            None => Ok(None),
+            Some(v) => convert(v, self.at).map(Some),
         }
     }
 
@@ -248,118 +254,84 @@ impl Extra {
 
     /// A boolean key.
     #[inline]
-    pub fn bool(&self, key: &'static str) -> Result<Option<bool>, ValidationError> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(v) => Err(self.at.type_error(key, v)),
-        }
+    pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Bool(b) => Ok(*b),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
     /// An integer key (Python `int`, so not a bool), of any sign; `i64` range.
     #[inline]
-    pub fn int(&self, key: &'static str) -> Result<Option<i64>, ValidationError> {
-        match self.value(key) {
-            None => Ok(None),
-            Some(v @ (Value::Int(_) | Value::UInt(_))) => v
+    pub fn int(&mut self, key: &'static str) -> Result<Option<i64>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Int(_) | Value::UInt(_) => v
                 .as_i64()
-                .map(Some)
-                .ok_or_else(|| self.error(key, format!("integer {v} out of range"))),
-            Some(v) => Err(self.at.type_error(key, v)),
-        }
+                .ok_or_else(|| at.error(key, format!("integer {v} out of range"))),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
     /// A string key, taken.
     #[inline]
     pub fn string(&mut self, key: &'static str) -> Result<Option<String>, ValidationError> {
-        let at = self.at;
-        match self.value_mut(key) {
-            None => Ok(None),
-            Some(Value::Str(s)) => Ok(Some(mem::take(s))),
-            Some(v) => Err(at.type_error(key, v)),
-        }
+        self.read(key, |v, at| match v {
+            Value::Str(s) => Ok(mem::take(s)),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
     /// A URI key (`reason`), checked under `rule` (an invalid-URI error, as autobahn raises),
-    /// taken.
+    /// taken; `None` too for a `null` the rule allows.
     #[inline]
     pub fn uri(
         &mut self,
         key: &'static str,
         rule: UriRule,
     ) -> Result<Option<String>, ValidationError> {
-        let at = self.at;
-        let Some(v) = self.value_mut(key) else {
-            return Ok(None);
-        };
-        check_or_raise_uri(v, rule).map_err(|e| e.in_message(at.message).at(key, at.role))?;
-        Ok(into_string(mem::take(v)))
+        let uri = self.read(key, |v, at| {
+            check_or_raise_uri(v, rule).map_err(|e| e.in_message(at.message).at(key, at.role))?;
+            Ok(into_string(mem::take(v)))
+        })?;
+        Ok(uri.flatten())
     }
 
     /// A dict key, taken.
     #[inline]
     pub fn map(&mut self, key: &'static str) -> Result<Option<Dict>, ValidationError> {
-        let at = self.at;
-        match self.value_mut(key) {
-            None => Ok(None),
-            Some(Value::Map(m)) => Ok(Some(mem::take(m))),
-            Some(v) => Err(at.type_error(key, v)),
-        }
-    }
-
-    /// The list `key`, if present, after checking that `accepts` each item; the error names
-    /// the first offending item.
-    #[inline]
-    fn checked_list(
-        &mut self,
-        key: &'static str,
-        accepts: impl Fn(&Value) -> bool,
-    ) -> Result<Option<&mut Vec<Value>>, ValidationError> {
-        let at = self.at;
-        match self.value_mut(key) {
-            None => Ok(None),
-            Some(Value::List(items)) => match items.iter().find(|x| !accepts(x)) {
-                Some(bad) => {
-                    Err(at.error(key, format!("invalid type {} for value", bad.type_name())))
-                }
-                None => Ok(Some(items)),
-            },
-            Some(v) => Err(at.type_error(key, v)),
-        }
+        self.read(key, |v, at| match v {
+            Value::Map(m) => Ok(mem::take(m)),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
     /// A list of integers (`exclude`, `eligible`). A wrong type anywhere is reported before an
     /// integer out of the `i64` range, and of those the last one.
     #[inline]
     pub fn int_list(&mut self, key: &'static str) -> Result<Option<Vec<i64>>, ValidationError> {
-        let at = self.at;
-        let is_int = |v: &Value| matches!(v, Value::Int(_) | Value::UInt(_));
-        let Some(items) = self.checked_list(key, is_int)? else {
-            return Ok(None);
-        };
-        if let Some(big) = items.iter().rev().find(|v| matches!(v, Value::UInt(_))) {
-            return Err(at.error(key, format!("integer {big} out of range")));
-        }
-        let ints = items.iter().filter_map(|v| match v {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        });
-        Ok(Some(ints.collect()))
+        self.read(key, |v, at| {
+            let items = checked_list(v, key, at, |v| matches!(v, Value::Int(_) | Value::UInt(_)))?;
+            if let Some(big) = items.iter().rev().find(|v| matches!(v, Value::UInt(_))) {
+                return Err(at.error(key, format!("integer {big} out of range")));
+            }
+            let ints = items.iter().filter_map(|v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            });
+            Ok(ints.collect())
+        })
     }
 
     /// A list of strings (`exclude_authid`, `authmethods`, ...), taken.
     #[inline]
     pub fn str_list(&mut self, key: &'static str) -> Result<Option<Vec<String>>, ValidationError> {
-        let is_str = |v: &Value| matches!(v, Value::Str(_));
-        let Some(items) = self.checked_list(key, is_str)? else {
-            return Ok(None);
-        };
-        Ok(Some(
-            mem::take(items)
+        self.read(key, |v, at| {
+            let items = checked_list(v, key, at, |v| matches!(v, Value::Str(_)))?;
+            Ok(mem::take(items)
                 .into_iter()
                 .filter_map(into_string)
-                .collect(),
-        ))
+                .collect())
+        })
     }
 
     /// `forward_for`: a list of `{session: int, authid: str, authrole: str}`, taken.
@@ -369,20 +341,17 @@ impl Extra {
     #[inline]
     pub fn forward_for(&mut self) -> Result<Option<Vec<Principal>>, ValidationError> {
         const KEY: &str = "forward_for";
-        let at = self.at;
-        match self.value_mut(KEY) {
-            None => Ok(None),
-            Some(Value::List(items)) => items
+        self.read(KEY, |v, at| match v {
+            Value::List(items) => items
                 .iter_mut()
                 .map(|x| {
                     take_principal(x).ok_or_else(|| {
                         at.error(KEY, format!("invalid principal {x} (needs session: int, authid: str, authrole: str)"))
                     })
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Some(v) => Err(at.type_error(KEY, v)),
-        }
+                .collect(),
+            v => Err(at.type_error(KEY, v)),
+        })
     }
 
     /// The payload-transparency keys of a message that carries a payload, checked as autobahn's
@@ -391,16 +360,15 @@ impl Extra {
     /// an empty one, which is kept); and `enc_key`/`enc_serializer` need `enc_algo`.
     #[inline]
     pub fn enc_options(&mut self) -> Result<EncOptions, ValidationError> {
-        let at = self.at;
-        let enc_algo = self.identifier("enc_algo", is_valid_enc_algo)?;
-        let enc_key = match self.value_mut("enc_key") {
-            None | Some(Value::Null) => None,
-            Some(Value::Str(s)) => Some(mem::take(s)),
-            Some(v) => return Err(at.type_error("enc_key", v)),
-        };
         let enc = EncOptions {
-            enc_algo,
-            enc_key,
+            enc_algo: self.identifier("enc_algo", is_valid_enc_algo)?,
+            enc_key: self
+                .read("enc_key", |v, at| match v {
+                    Value::Null => Ok(None),
+                    Value::Str(s) => Ok(Some(mem::take(s))),
+                    v => Err(at.type_error("enc_key", v)),
+                })?
+                .flatten(),
             enc_serializer: self.identifier("enc_serializer", is_valid_enc_serializer)?,
         };
         if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some()) {
@@ -418,12 +386,29 @@ impl Extra {
         key: &'static str,
         valid: fn(&str) -> bool,
     ) -> Result<Option<String>, ValidationError> {
-        let at = self.at;
-        match self.value_mut(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Str(s)) if valid(s) => Ok(Some(mem::take(s))),
-            Some(v) => Err(at.error(key, format!("invalid value {v}"))),
-        }
+        let identifier = self.read(key, |v, at| match v {
+            Value::Null => Ok(None),
+            Value::Str(s) if valid(s) => Ok(Some(mem::take(s))),
+            v => Err(at.error(key, format!("invalid value {v}"))),
+        })?;
+        Ok(identifier.flatten())
+    }
+}
+
+/// The list `v`, after checking that it is one and that `accepts` each item; the error names
+/// the first offending item.
+fn checked_list<'v>(
+    v: &'v mut Value,
+    key: &'static str,
+    at: KeyLocation,
+    accepts: impl Fn(&Value) -> bool,
+) -> Result<&'v mut Vec<Value>, ValidationError> {
+    match v {
+        Value::List(items) => match items.iter().find(|x| !accepts(x)) {
+            Some(bad) => Err(at.error(key, format!("invalid type {} for value", bad.type_name()))),
+            None => Ok(items),
+        },
+        v => Err(at.type_error(key, v)),
     }
 }
 

@@ -103,31 +103,40 @@ impl WampMessage for Publish {
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
         let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
-        let mut msg = Publish {
+        let acknowledge = options.bool("acknowledge")?;
+        let exclude_me = options.bool("exclude_me")?;
+        let exclude = options.int_list("exclude")?;
+        let exclude_authid = options.str_list("exclude_authid")?;
+        let exclude_authrole = options.str_list("exclude_authrole")?;
+        let eligible = options.int_list("eligible")?;
+        let eligible_authid = options.str_list("eligible_authid")?;
+        let eligible_authrole = options.str_list("eligible_authrole")?;
+        let retain = options.bool("retain")?;
+        let transaction_hash = options.string("transaction_hash")?;
+        let forward_for = options.forward_for()?;
+        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        Ok(Publish {
             request,
             topic,
-            ..Publish::default()
-        };
-        msg.acknowledge = options.bool("acknowledge")?;
-        msg.exclude_me = options.bool("exclude_me")?;
-        msg.exclude = options.int_list("exclude")?;
-        msg.exclude_authid = options.str_list("exclude_authid")?;
-        msg.exclude_authrole = options.str_list("exclude_authrole")?;
-        msg.eligible = options.int_list("eligible")?;
-        msg.eligible_authid = options.str_list("eligible_authid")?;
-        msg.eligible_authrole = options.str_list("eligible_authrole")?;
-        msg.retain = options.bool("retain")?;
-        msg.transaction_hash = options.string("transaction_hash")?;
-        msg.forward_for = options.forward_for()?;
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            acknowledge,
+            exclude_me,
+            exclude,
+            exclude_authid,
+            exclude_authrole,
+            eligible,
+            eligible_authid,
+            eligible_authrole,
+            retain,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
@@ -576,28 +585,34 @@ impl WampMessage for Event {
         let publication = w.id(2, "publication")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
-        let mut msg = Event {
+        let publisher = details.int("publisher")?;
+        let publisher_authid = details.string("publisher_authid")?;
+        let publisher_authrole = details.string("publisher_authrole")?;
+        let topic = details.string("topic")?;
+        let retained = details.bool("retained")?;
+        let transaction_hash = details.string("transaction_hash")?;
+        let x_acknowledged_delivery = details.bool("x_acknowledged_delivery")?;
+        let forward_for = details.forward_for()?;
+        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        Ok(Event {
             subscription,
             publication,
-            publisher: details.int("publisher")?,
-            publisher_authid: details.string("publisher_authid")?,
-            publisher_authrole: details.string("publisher_authrole")?,
-            topic: details.string("topic")?,
-            retained: details.bool("retained")?,
-            transaction_hash: details.string("transaction_hash")?,
-            x_acknowledged_delivery: details.bool("x_acknowledged_delivery")?,
-            forward_for: details.forward_for()?,
-            ..Event::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            publisher,
+            publisher_authid,
+            publisher_authrole,
+            topic,
+            retained,
+            transaction_hash,
+            x_acknowledged_delivery,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {

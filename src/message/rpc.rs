@@ -43,7 +43,7 @@ fn enc_extra(
 
 /// An integer key that must be at least `min` (`timeout` >= 0, `concurrency` >= 1).
 fn int_at_least(
-    extra: &Extra,
+    extra: &mut Extra,
     key: &'static str,
     min: i64,
 ) -> Result<Option<i64>, ValidationError> {
@@ -151,27 +151,32 @@ impl WampMessage for Call {
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
         let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::StrOrBytes)?;
-        let mut msg = Call {
+        let timeout = int_at_least(&mut options, "timeout", 0)?;
+        let receive_progress = options.bool("receive_progress")?;
+        let transaction_hash = options.string("transaction_hash")?;
+        let caller = options.int("caller")?;
+        let caller_authid = options.string("caller_authid")?;
+        let caller_authrole = options.string("caller_authrole")?;
+        let forward_for = options.forward_for()?;
+        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        Ok(Call {
             request,
             procedure,
-            timeout: int_at_least(&options, "timeout", 0)?,
-            receive_progress: options.bool("receive_progress")?,
-            transaction_hash: options.string("transaction_hash")?,
-            caller: options.int("caller")?,
-            caller_authid: options.string("caller_authid")?,
-            caller_authrole: options.string("caller_authrole")?,
-            forward_for: options.forward_for()?,
-            ..Call::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            timeout,
+            receive_progress,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            caller,
+            caller_authid,
+            caller_authrole,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
@@ -328,24 +333,27 @@ macro_rules! call_outcome {
                 let request = w.id(1, "request")?;
                 let mut extra = w.extra(2, $extra, $role)?;
                 let app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
-                let mut msg = $ty {
+                let progress = extra.bool("progress")?;
+                let callee = extra.int("callee")?;
+                let callee_authid = extra.string("callee_authid")?;
+                let callee_authrole = extra.string("callee_authrole")?;
+                let forward_for = extra.forward_for()?;
+                let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+                Ok($ty {
                     request,
-                    progress: extra.bool("progress")?,
-                    callee: extra.int("callee")?,
-                    callee_authid: extra.string("callee_authid")?,
-                    callee_authrole: extra.string("callee_authrole")?,
-                    forward_for: extra.forward_for()?,
-                    ..$ty::default()
-                };
-                (
-                    msg.args,
-                    msg.kwargs,
-                    msg.payload,
-                    msg.enc_algo,
-                    msg.enc_key,
-                    msg.enc_serializer,
-                ) = app.finish(&w)?;
-                Ok(msg)
+                    args,
+                    kwargs,
+                    payload,
+                    progress,
+                    enc_algo,
+                    enc_key,
+                    enc_serializer,
+                    callee,
+                    callee_authid,
+                    callee_authrole,
+                    forward_for,
+                    correlation: Correlation::default(),
+                })
             }
 
             fn marshal(&self) -> Vec<Value> {
@@ -498,7 +506,7 @@ impl WampMessage for Register {
             r#match,
             invoke: one_of(&mut options, "invoke", &Self::INVOKES)?
                 .unwrap_or_else(|| Self::INVOKE_SINGLE.to_owned()),
-            concurrency: int_at_least(&options, "concurrency", 1)?,
+            concurrency: int_at_least(&mut options, "concurrency", 1)?,
             // Autobahn tests `in [True, False, None]`, so a `null` counts as absent.
             force_reregister: match options.get("force_reregister") {
                 None | Some(Value::Null) => None,
@@ -782,28 +790,34 @@ impl WampMessage for Invocation {
         let registration = w.id(2, "registration")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
-        let mut msg = Invocation {
+        let timeout = int_at_least(&mut details, "timeout", 0)?;
+        let receive_progress = details.bool("receive_progress")?;
+        let caller = details.int("caller")?;
+        let caller_authid = details.string("caller_authid")?;
+        let caller_authrole = details.string("caller_authrole")?;
+        let procedure = details.string("procedure")?;
+        let transaction_hash = details.string("transaction_hash")?;
+        let forward_for = details.forward_for()?;
+        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        Ok(Invocation {
             request,
             registration,
-            timeout: int_at_least(&details, "timeout", 0)?,
-            receive_progress: details.bool("receive_progress")?,
-            caller: details.int("caller")?,
-            caller_authid: details.string("caller_authid")?,
-            caller_authrole: details.string("caller_authrole")?,
-            procedure: details.string("procedure")?,
-            transaction_hash: details.string("transaction_hash")?,
-            forward_for: details.forward_for()?,
-            ..Invocation::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            timeout,
+            receive_progress,
+            caller,
+            caller_authid,
+            caller_authrole,
+            procedure,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {

@@ -560,7 +560,7 @@ impl WampMessage for Goodbye {
     const NAME: &'static str = "GOODBYE";
 
     fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
-        let (details, reason, message) = parse_closing(wmsg, Self::NAME)?;
+        let (mut details, reason, message) = parse_closing(wmsg, Self::NAME)?;
         Ok(Goodbye {
             reason,
             message,
@@ -796,23 +796,28 @@ impl WampMessage for ErrorReply {
         let request = w.id(2, "request")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
-        let mut msg = ErrorReply::new(request_type, request, error);
-
         let app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
-
-        msg.callee = details.int("callee")?;
-        msg.callee_authid = details.string("callee_authid")?;
-        msg.callee_authrole = details.string("callee_authrole")?;
-        msg.forward_for = details.forward_for()?;
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+        let callee = details.int("callee")?;
+        let callee_authid = details.string("callee_authid")?;
+        let callee_authrole = details.string("callee_authrole")?;
+        let forward_for = details.forward_for()?;
+        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        Ok(ErrorReply {
+            request_type,
+            request,
+            error,
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            callee,
+            callee_authid,
+            callee_authrole,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
