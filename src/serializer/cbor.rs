@@ -195,7 +195,7 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
                 let n = argument(r, info, start)?;
                 negative(r, n, start)
             }
-            2 => Ok(Value::Bytes(read_string(r, 2, info, start)?)),
+            2 => Ok(Value::Bytes(read_bytes(r, info, start)?)),
             3 => read_text(r, info, start).map(Value::Str),
             4 => read_list(r, info, start),
             5 => read_map(r, info, start),
@@ -217,6 +217,7 @@ fn argument(r: &mut Reader<'_>, info: u8, start: usize) -> Result<u64, DecodeErr
 }
 
 /// The argument of a head, `None` for an indefinite length.
+#[inline]
 fn length(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Option<u64>, DecodeError> {
     Ok(Some(match info {
         0..=23 => u64::from(info),
@@ -242,26 +243,33 @@ fn negative(r: &Reader<'_>, n: u64, start: usize) -> Result<Value, DecodeError> 
     }
 }
 
-/// The content of a byte or text string (major 2 or 3), joining the chunks of an
-/// indefinite-length one. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
-fn read_string(
-    r: &mut Reader<'_>,
-    major: u8,
-    info: u8,
-    start: usize,
-) -> Result<Vec<u8>, DecodeError> {
-    let check = |r: &Reader<'_>, chunk: &[u8], at: usize| {
-        if major == 3 {
-            r.utf8(chunk, at)?;
-        }
-        Ok::<_, DecodeError>(())
-    };
-    if let Some(n) = length(r, info, start)? {
-        let at = r.pos();
-        let bytes = r.take(n, start)?;
-        check(r, bytes, at)?;
-        return Ok(bytes.to_vec());
+/// The content of a byte string (major 2), joining the chunks of an indefinite-length one.
+fn read_bytes(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Vec<u8>, DecodeError> {
+    match length(r, info, start)? {
+        Some(n) => Ok(r.take(n, start)?.to_vec()),
+        None => read_chunks(r, 2),
     }
+}
+
+/// The content of a text string (major 3), joining the chunks of an indefinite-length one.
+fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
+    match length(r, info, start)? {
+        Some(n) => {
+            let at = r.pos();
+            let bytes = r.take(n, start)?;
+            Ok(r.utf8(bytes, at)?.to_owned())
+        }
+        None => {
+            let bytes = read_chunks(r, 3)?;
+            // Each chunk was checked, so the whole is valid too.
+            String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
+        }
+    }
+}
+
+/// The chunks of an indefinite-length byte or text string (major 2 or 3) up to its break,
+/// joined. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
+fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::new();
     loop {
         let chunk_start = r.pos();
@@ -280,15 +288,11 @@ fn read_string(
         };
         let at = r.pos();
         let chunk = r.take(n, chunk_start)?;
-        check(r, chunk, at)?;
+        if major == 3 {
+            r.utf8(chunk, at)?;
+        }
         out.extend_from_slice(chunk);
     }
-}
-
-fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
-    let bytes = read_string(r, 3, info, start)?;
-    // Each chunk was checked, so the whole is valid too.
-    String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
 }
 
 fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
@@ -357,7 +361,7 @@ fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Value, Deco
     if initial >> 5 != 2 {
         return Err(r.error(content_start, "bignum content is not a byte string"));
     }
-    let bytes = read_string(r, 2, initial & 0x1f, content_start)?;
+    let bytes = read_bytes(r, initial & 0x1f, content_start)?;
     let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
     if significant.len() > 8 {
         return Err(r.error(start, "bignum does not fit 64 bits"));

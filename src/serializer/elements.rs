@@ -23,6 +23,7 @@ pub(crate) struct Elements {
 
 impl Elements {
     /// No elements yet.
+    #[inline]
     pub(crate) fn new() -> Elements {
         Elements {
             inline: Default::default(),
@@ -32,6 +33,7 @@ impl Elements {
     }
 
     /// Appends the next element.
+    #[inline]
     pub(crate) fn push(&mut self, value: Value) {
         if self.len < MAX_ELEMENTS {
             self.inline[self.len] = value;

@@ -245,35 +245,8 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
             let len = read_len(r, marker)?;
             Value::Bytes(r.take(len, start)?.to_vec())
         }
-        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-            let len = open_array(r, marker, start)?;
-            let mut items = Vec::with_capacity(len);
-            for _ in 0..len {
-                items.push(read_value(r)?);
-            }
-            r.leave();
-            Value::List(items)
-        }
-        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
-            let len = read_len(r, marker)?;
-            r.enter()?;
-            let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
-            for _ in 0..len {
-                let key_start = r.pos();
-                let key_marker = Marker::from_u8(r.u8()?);
-                if !matches!(
-                    key_marker,
-                    Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
-                ) {
-                    return Err(r.error(key_start, "map key is not a string"));
-                }
-                let key = read_str_body(r, key_marker, key_start)?;
-                let value = read_value(r)?;
-                map.insert(key, value);
-            }
-            r.leave();
-            Value::Map(map)
-        }
+        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => read_list(r, marker, start)?,
+        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => read_map(r, marker, start)?,
         Marker::FixExt1
         | Marker::FixExt2
         | Marker::FixExt4
@@ -284,6 +257,44 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
         | Marker::Ext32 => return Err(r.error(start, "unsupported extension type")),
         Marker::Reserved => return Err(r.error(start, "reserved byte 0xc1")),
     })
+}
+
+// Lists and maps are read out of line: kept in `read_value`, their locals made every scalar
+// and string pay for a larger stack frame.
+
+/// The list whose head `marker` (at `start`) was just read.
+#[inline(never)]
+fn read_list(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
+    let len = open_array(r, marker, start)?;
+    let mut items = Vec::with_capacity(len);
+    for _ in 0..len {
+        items.push(read_value(r)?);
+    }
+    r.leave();
+    Ok(Value::List(items))
+}
+
+/// The map whose head `marker` (at `start`) was just read.
+#[inline(never)]
+fn read_map(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
+    let len = read_len(r, marker)?;
+    r.enter()?;
+    let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
+    for _ in 0..len {
+        let key_start = r.pos();
+        let key_marker = Marker::from_u8(r.u8()?);
+        if !matches!(
+            key_marker,
+            Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
+        ) {
+            return Err(r.error(key_start, "map key is not a string"));
+        }
+        let key = read_str_body(r, key_marker, key_start)?;
+        let value = read_value(r)?;
+        map.insert(key, value);
+    }
+    r.leave();
+    Ok(Value::Map(map))
 }
 
 /// Enters the array whose head `marker` (at `start`) was just read: its length, accounted for
