@@ -502,6 +502,7 @@ impl AppPayload {
     }
 
     /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
+    #[inline]
     pub fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
         if self.str_payload {
             return Err(w.error("payload", "invalid type str (must be bytes)"));

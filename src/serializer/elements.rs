@@ -5,6 +5,8 @@
 //! with [`Message::parse_taking`], which moves each string, list and dict into its field: no
 //! list of the whole message is built and nothing decoded is copied.
 
+use core::mem::{self, ManuallyDrop};
+
 use crate::error::{DecodeError, ValidationError};
 use crate::messages::Message;
 use crate::value::Value;
@@ -16,7 +18,9 @@ const MAX_ELEMENTS: usize = 7;
 /// longer array, which every message type rejects, moves to the heap so that its length error
 /// names its true length.
 pub(crate) struct Elements {
-    inline: [Value; MAX_ELEMENTS],
+    /// Dropped by `Elements`' own `Drop`, which skips the `null`s that parsing leaves (the
+    /// array's drop glue would call into `Value`'s for each of the seven).
+    inline: ManuallyDrop<[Value; MAX_ELEMENTS]>,
     len: usize,
     spilled: Vec<Value>,
 }
@@ -26,7 +30,7 @@ impl Elements {
     #[inline]
     pub(crate) fn new() -> Elements {
         Elements {
-            inline: Default::default(),
+            inline: ManuallyDrop::new(Default::default()),
             len: 0,
             spilled: Vec::new(),
         }
@@ -36,7 +40,11 @@ impl Elements {
     #[inline]
     pub(crate) fn push(&mut self, value: Value) {
         if self.len < MAX_ELEMENTS {
-            self.inline[self.len] = value;
+            // The slot was never written: it holds the initial `null`, which needs no drop (an
+            // assignment would call the drop glue on it).
+            let old = mem::replace(&mut self.inline[self.len], value);
+            debug_assert!(matches!(old, Value::Null));
+            mem::forget(old);
         } else {
             if self.spilled.is_empty() {
                 self.spilled
@@ -48,6 +56,7 @@ impl Elements {
     }
 
     /// The message the elements make, with autobahn's checks; the elements are moved into it.
+    #[inline]
     pub(crate) fn parse(mut self) -> Result<Message, DecodeError> {
         let items = if self.spilled.is_empty() {
             &mut self.inline[..self.len]
@@ -55,6 +64,18 @@ impl Elements {
             &mut self.spilled[..]
         };
         Ok(Message::parse_taking(items)?)
+    }
+}
+
+impl Drop for Elements {
+    fn drop(&mut self) {
+        // Only the slots below `len` were ever written; the others hold their initial `null`.
+        let written = self.len.min(MAX_ELEMENTS);
+        for value in &mut self.inline[..written] {
+            if !matches!(value, Value::Null) {
+                drop(mem::take(value));
+            }
+        }
     }
 }
 

@@ -306,6 +306,7 @@ fn open_array(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<usize,
 }
 
 /// The length that follows `marker` (or is part of it).
+#[inline]
 fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u64, DecodeError> {
     Ok(match marker {
         Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u64::from(n),
