@@ -443,23 +443,16 @@ pub(crate) enum PayloadStyle {
     Bytes,
 }
 
-/// The fields of an application payload: `args`, `kwargs`, `payload` and the `enc_*` keys.
-pub(crate) type PayloadFields = (
-    Option<Vec<Value>>,
-    Option<Dict>,
-    Option<Vec<u8>>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The application payload of a message, read before the other options/details as autobahn
-/// reads it; [`AppPayload::finish`] makes the check autobahn's constructor makes after them.
+/// The application payload of a message (`args`, `kwargs`, `payload` and the `enc_*` keys),
+/// read before the other options/details as autobahn reads it; [`AppPayload::check`] makes the
+/// check autobahn's constructor makes after them.
 pub(crate) struct AppPayload {
-    args: Option<Vec<Value>>,
-    kwargs: Option<Dict>,
-    payload: Option<Vec<u8>>,
-    enc: EncOptions,
+    pub args: Option<Vec<Value>>,
+    pub kwargs: Option<Dict>,
+    pub payload: Option<Vec<u8>>,
+    pub enc_algo: Option<String>,
+    pub enc_key: Option<String>,
+    pub enc_serializer: Option<String>,
     /// A string where the payload goes, which autobahn takes for a payload and then rejects.
     str_payload: bool,
 }
@@ -473,52 +466,49 @@ impl AppPayload {
         at: usize,
         style: PayloadStyle,
     ) -> Result<AppPayload, ValidationError> {
-        let mut app = AppPayload {
-            args: None,
-            kwargs: None,
-            payload: None,
-            enc: EncOptions::default(),
-            str_payload: false,
-        };
         let last = w.len() == at + 1;
-        match w.get(at) {
+        Ok(match w.get(at) {
             Some(Value::Bytes(_)) if last => {
-                app.enc = extra.enc_options()?;
-                app.payload = match w.take(at) {
+                let enc = extra.enc_options()?;
+                let payload = match w.take(at) {
                     Value::Bytes(p) => Some(p),
                     _ => None,
                 };
+                AppPayload::transparent(payload, enc, false)
             }
             Some(Value::Str(_)) if last && style != PayloadStyle::Bytes => {
-                app.enc = extra.enc_options()?;
-                app.str_payload = true;
+                AppPayload::transparent(None, extra.enc_options()?, true)
             }
-            _ => {
-                app.args = w.args(at, style != PayloadStyle::Publish)?;
-                app.kwargs = w.kwargs(at + 1, false)?;
-            }
+            _ => AppPayload {
+                args: w.args(at, style != PayloadStyle::Publish)?,
+                kwargs: w.kwargs(at + 1, false)?,
+                payload: None,
+                enc_algo: None,
+                enc_key: None,
+                enc_serializer: None,
+                str_payload: false,
+            },
+        })
+    }
+
+    /// A transparent payload (or the string autobahn takes for one) and its `enc_*` keys.
+    fn transparent(payload: Option<Vec<u8>>, enc: EncOptions, str_payload: bool) -> AppPayload {
+        AppPayload {
+            args: None,
+            kwargs: None,
+            payload,
+            enc_algo: enc.enc_algo,
+            enc_key: enc.enc_key,
+            enc_serializer: enc.enc_serializer,
+            str_payload,
         }
-        Ok(app)
     }
 
     /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
-    #[inline]
-    pub fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
+    pub fn check(&self, w: &Wmsg) -> Result<(), ValidationError> {
         if self.str_payload {
             return Err(w.error("payload", "invalid type str (must be bytes)"));
         }
-        let EncOptions {
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        } = self.enc;
-        Ok((
-            self.args,
-            self.kwargs,
-            self.payload,
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        ))
+        Ok(())
     }
 }

@@ -114,7 +114,16 @@ impl WampMessage for Publish {
         let retain = options.bool("retain")?;
         let transaction_hash = options.string("transaction_hash")?;
         let forward_for = options.forward_for()?;
-        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
         Ok(Publish {
             request,
             topic,
@@ -593,7 +602,16 @@ impl WampMessage for Event {
         let transaction_hash = details.string("transaction_hash")?;
         let x_acknowledged_delivery = details.bool("x_acknowledged_delivery")?;
         let forward_for = details.forward_for()?;
-        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
         Ok(Event {
             subscription,
             publication,

@@ -158,7 +158,16 @@ impl WampMessage for Call {
         let caller_authid = options.string("caller_authid")?;
         let caller_authrole = options.string("caller_authrole")?;
         let forward_for = options.forward_for()?;
-        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
         Ok(Call {
             request,
             procedure,
@@ -338,7 +347,8 @@ macro_rules! call_outcome {
                 let callee_authid = extra.string("callee_authid")?;
                 let callee_authrole = extra.string("callee_authrole")?;
                 let forward_for = extra.forward_for()?;
-                let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+                app.check(&w)?;
+                let AppPayload { args, kwargs, payload, enc_algo, enc_key, enc_serializer, .. } = app;
                 Ok($ty {
                     request,
                     args,
@@ -798,7 +808,16 @@ impl WampMessage for Invocation {
         let procedure = details.string("procedure")?;
         let transaction_hash = details.string("transaction_hash")?;
         let forward_for = details.forward_for()?;
-        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
         Ok(Invocation {
             request,
             registration,

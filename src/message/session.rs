@@ -801,7 +801,16 @@ impl WampMessage for ErrorReply {
         let callee_authid = details.string("callee_authid")?;
         let callee_authrole = details.string("callee_authrole")?;
         let forward_for = details.forward_for()?;
-        let (args, kwargs, payload, enc_algo, enc_key, enc_serializer) = app.finish(&w)?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
         Ok(ErrorReply {
             request_type,
             request,
