@@ -180,7 +180,16 @@ impl Budget {
         buf: &'de [u8],
         seed: S,
     ) -> Result<S::Value, DecodeError> {
-        let mut de = serde_json::Deserializer::from_slice(buf);
+        // One UTF-8 check of the whole input costs less than serde_json's check of each string
+        // it reads from bytes; invalid UTF-8 is a syntax error either way (no non-ASCII byte is
+        // valid outside a string).
+        let text = core::str::from_utf8(buf).map_err(|e| {
+            DecodeError::syntax(
+                FORMAT,
+                format!("invalid UTF-8 at offset {}", e.valid_up_to()),
+            )
+        })?;
+        let mut de = serde_json::Deserializer::from_str(text);
         let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
         match (result, self.exceeded.get()) {
             (Ok(v), _) => Ok(v),
@@ -388,6 +397,15 @@ mod tests {
     fn integers_across_the_range() {
         assert_eq!(roundtrip("18446744073709551615"), "18446744073709551615");
         assert_eq!(roundtrip("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_syntax_error() {
+        for bytes in [&b"[\"\xff\"]"[..], b"[1,\xc3]", b"\xef\xbb\xbf[]"] {
+            let err = value_from_slice(bytes, &Limits::DEFAULT).unwrap_err();
+            assert!(matches!(err, DecodeError::Syntax { .. }), "{err}");
+        }
+        assert!(value_from_slice("[\"é\"]".as_bytes(), &Limits::DEFAULT).is_ok());
     }
 
     #[test]
