@@ -217,10 +217,22 @@ fn argument(r: &mut Reader<'_>, info: u8, start: usize) -> Result<u64, DecodeErr
 }
 
 /// The argument of a head, `None` for an indefinite length.
-#[inline]
+#[inline(always)]
 fn length(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Option<u64>, DecodeError> {
+    // Most heads carry their argument in `info` itself: that case stays inline.
+    if info < 24 {
+        return Ok(Some(u64::from(info)));
+    }
+    following_length(r, info, start)
+}
+
+/// [`length`] when the argument follows the head (or is indefinite, or reserved).
+fn following_length(
+    r: &mut Reader<'_>,
+    info: u8,
+    start: usize,
+) -> Result<Option<u64>, DecodeError> {
     Ok(Some(match info {
-        0..=23 => u64::from(info),
         24 => u64::from(r.u8()?),
         25 => u64::from(u16::from_be_bytes(r.array()?)),
         26 => u64::from(u32::from_be_bytes(r.array()?)),
