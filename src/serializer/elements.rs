@@ -91,3 +91,105 @@ pub(crate) fn message_from_value(value: Value) -> Result<Message, DecodeError> {
         .into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+    use crate::serializer::{cbor, json, msgpack};
+
+    /// `raw` encoded by each serializer and decoded again: the element-by-element path.
+    fn decode_each(raw: &[Value]) -> Vec<Result<Message, String>> {
+        let list = Value::List(raw.to_vec());
+        let mut json_bytes = Vec::new();
+        json::write_value(&list, &mut json_bytes).unwrap();
+        let mut msgpack_bytes = Vec::new();
+        msgpack::encode_value(&list, &mut msgpack_bytes).unwrap();
+        let mut cbor_bytes = Vec::new();
+        cbor::encode_value(&list, &mut cbor_bytes);
+        [
+            json::from_slice(&json_bytes),
+            msgpack::from_slice(&msgpack_bytes),
+            cbor::from_slice(&cbor_bytes),
+        ]
+        .into_iter()
+        .map(|r| r.map_err(|e| e.to_string()))
+        .collect()
+    }
+
+    fn publish(rest: Vec<Value>) -> Vec<Value> {
+        let mut raw = vec![16.into(), 1.into(), dict! {}.into(), "com.t".into()];
+        raw.extend(rest);
+        raw
+    }
+
+    #[test]
+    fn decoders_agree_with_parse() {
+        let cases = [
+            publish(vec![]),
+            publish(vec![vec![Value::from("a")].into(), dict! {"k" => 1}.into()]),
+            publish(vec![Value::Bytes(vec![1])]),
+            publish(vec!["not bytes".into()]),
+            vec![
+                36.into(),
+                1.into(),
+                2.into(),
+                dict! {"publisher" => "x"}.into(),
+            ],
+            vec![16.into(), "1".into(), dict! {}.into(), "com.t".into()],
+            vec![
+                8.into(),
+                48.into(),
+                1.into(),
+                dict! {}.into(),
+                "a.b".into(),
+                Value::Null,
+            ],
+            vec![],
+            vec!["16".into()],
+        ];
+        for raw in cases {
+            let expected = Message::parse(&raw).map_err(|e| e.to_string());
+            for decoded in decode_each(&raw) {
+                assert_eq!(decoded, expected, "{raw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn more_elements_than_any_message_has_are_counted() {
+        let raw = publish(vec![
+            Value::List(vec![]),
+            dict! {}.into(),
+            7.into(),
+            8.into(),
+        ]);
+        for decoded in decode_each(&raw) {
+            assert_eq!(decoded.unwrap_err(), "invalid message length 8 for PUBLISH");
+        }
+    }
+
+    #[test]
+    fn arrays_in_other_encodings_take_the_same_path() {
+        // JSON with whitespace first; CBOR self-described, with an indefinite-length array.
+        let expected = Message::parse(&publish(vec![])).unwrap();
+        let json = b" \n\t[16, 1, {}, \"com.t\"] ";
+        assert_eq!(json::from_slice(json).unwrap(), expected);
+        let cbor = [
+            &[0xd9, 0xd9, 0xf7, 0x9f, 0x10, 0x01, 0xa0, 0x65][..],
+            b"com.t",
+            &[0xff],
+        ]
+        .concat();
+        assert_eq!(cbor::from_slice(&cbor).unwrap(), expected);
+    }
+
+    #[test]
+    fn parse_taking_moves_what_parse_copies() {
+        let mut raw = publish(vec![]);
+        let copied = Message::parse(&raw).unwrap();
+        assert_eq!(raw[3], Value::from("com.t"));
+        assert_eq!(Message::parse_taking(&mut raw).unwrap(), copied);
+        assert_eq!(raw[3], Value::Null);
+    }
+}
