@@ -7,7 +7,7 @@ use crate::error::ValidationError;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
-use crate::message::{Correlation, WampMessage};
+use crate::message::{Correlation, PayloadRef, WampMessage};
 use crate::value::Value;
 
 /// Calls `$callback!` with the table of the 25 messages:
@@ -145,6 +145,12 @@ macro_rules! define_messages {
             /// The raw message array, as autobahn's `marshal()` builds it.
             pub fn marshal(&self) -> Vec<Value> {
                 match self { $(Message::$variant(m) => m.marshal(),)* }
+            }
+
+            /// The raw message array with the application payload borrowed (see
+            /// [`WampMessage::marshal_parts`]).
+            pub fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
+                match self { $(Message::$variant(m) => m.marshal_parts(),)* }
             }
 
             /// The message's tracing metadata.

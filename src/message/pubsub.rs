@@ -4,7 +4,8 @@
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, PayloadStyle, Principal, WampMessage, Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, PayloadRef, PayloadStyle, Principal,
+    WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -149,10 +150,17 @@ impl WampMessage for Publish {
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let mut head = ids(Self::MESSAGE_TYPE, &[self.request]);
         head.push(Value::Map(self.options()));
         head.push(Value::Str(self.topic.clone()));
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -161,26 +169,6 @@ impl WampMessage for Publish {
 /// Whether a transparent payload is present, by autobahn's test (`if self.payload:`).
 pub(crate) fn has_payload(payload: &Option<Vec<u8>>) -> bool {
     payload.as_ref().is_some_and(|p| !p.is_empty())
-}
-
-/// Appends the application payload as autobahn's `marshal` methods do: the transparent payload
-/// if any; else `args` and `kwargs` when `kwargs` is non-empty (`args` may then be `null`);
-/// else `args` when non-empty; else nothing.
-pub(crate) fn with_payload(
-    mut head: Vec<Value>,
-    args: &Option<Vec<Value>>,
-    kwargs: &Option<Dict>,
-    payload: &Option<Vec<u8>>,
-) -> Vec<Value> {
-    if let Some(p) = payload.as_ref().filter(|p| !p.is_empty()) {
-        head.push(Value::Bytes(p.clone()));
-    } else if let Some(kw) = kwargs.as_ref().filter(|kw| !kw.is_empty()) {
-        head.push(args.clone().map_or(Value::Null, Value::List));
-        head.push(Value::Map(kw.clone()));
-    } else if let Some(a) = args.as_ref().filter(|a| !a.is_empty()) {
-        head.push(Value::List(a.clone()));
-    }
-    head
 }
 
 /// The `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not `None`.
@@ -634,9 +622,16 @@ impl WampMessage for Event {
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let mut head = ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
         head.push(Value::Map(self.details()));
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();

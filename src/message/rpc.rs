@@ -6,10 +6,10 @@
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
-use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
-    Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
+    Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -189,13 +189,20 @@ impl WampMessage for Call {
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             code::<Self>(),
             Value::from(self.request),
             Value::Map(self.options()),
             Value::Str(self.procedure.clone()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -367,12 +374,16 @@ macro_rules! call_outcome {
             }
 
             fn marshal(&self) -> Vec<Value> {
+                joined(self.marshal_parts())
+            }
+
+            fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
                 let head = vec![
                     code::<Self>(),
                     Value::from(self.request),
                     Value::Map(self.extra()),
                 ];
-                with_payload(head, &self.args, &self.kwargs, &self.payload)
+                (head, PayloadRef::of(&self.args, &self.kwargs, &self.payload))
             }
 
             correlation_accessors!();
@@ -840,13 +851,20 @@ impl WampMessage for Invocation {
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             code::<Self>(),
             Value::from(self.request),
             Value::from(self.registration),
             Value::Map(self.details()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();

@@ -6,10 +6,10 @@ use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
-use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
-    Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
+    Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
@@ -830,6 +830,10 @@ impl WampMessage for ErrorReply {
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
             Value::from(self.request_type.code()),
@@ -837,7 +841,10 @@ impl WampMessage for ErrorReply {
             Value::Map(self.details()),
             Value::Str(self.error.clone()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();

@@ -28,6 +28,7 @@
 //! integer.
 
 use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
@@ -57,7 +58,22 @@ pub fn to_vec(msg: &Message) -> Vec<u8> {
 
 /// Appends a message's CBOR to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
-    encode_value(&Value::List(msg.marshal()), out);
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    write_head(out, 4, (head.len() + payload.element_count()) as u64);
+    head.iter().for_each(|v| encode_value(v, out));
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => write_bytes(out, b),
+        PayloadRef::Args(args) => write_list(out, args),
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            match args {
+                Some(args) => write_list(out, args),
+                None => out.push(0xf6),
+            }
+            write_map(out, kwargs);
+        }
+    }
 }
 
 /// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
@@ -81,22 +97,28 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(0xfb);
             out.extend_from_slice(&f.to_be_bytes());
         }
-        Value::Bytes(b) => {
-            write_head(out, 2, b.len() as u64);
-            out.extend_from_slice(b);
-        }
+        Value::Bytes(b) => write_bytes(out, b),
         Value::Str(s) => write_str(out, s),
-        Value::List(items) => {
-            write_head(out, 4, items.len() as u64);
-            items.iter().for_each(|item| encode_value(item, out));
-        }
-        Value::Map(map) => {
-            write_head(out, 5, map.len() as u64);
-            for (k, v) in map {
-                write_str(out, k);
-                encode_value(v, out);
-            }
-        }
+        Value::List(items) => write_list(out, items),
+        Value::Map(map) => write_map(out, map),
+    }
+}
+
+fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    write_head(out, 2, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn write_list(out: &mut Vec<u8>, items: &[Value]) {
+    write_head(out, 4, items.len() as u64);
+    items.iter().for_each(|item| encode_value(item, out));
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Dict) {
+    write_head(out, 5, map.len() as u64);
+    for (k, v) in map {
+        write_str(out, k);
+        encode_value(v, out);
     }
 }
 

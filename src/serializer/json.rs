@@ -21,6 +21,7 @@ use base64::Engine;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
@@ -49,7 +50,37 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends a message's JSON to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    write_value(&Value::List(msg.marshal()), out)
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    out.push(b'[');
+    for (i, v) in head.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_value(v, out)?;
+    }
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => {
+            out.push(b',');
+            write_bytes(b, out);
+        }
+        PayloadRef::Args(args) => {
+            out.push(b',');
+            write_list(args, out)?;
+        }
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            out.push(b',');
+            match args {
+                Some(args) => write_list(args, out)?,
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b',');
+            write_map(kwargs, out)?;
+        }
+    }
+    out.push(b']');
+    Ok(())
 }
 
 /// Appends the JSON of `value` to `out`.
@@ -70,35 +101,44 @@ pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> 
             })
         }
         Value::Str(s) => write_str(s, out),
-        Value::Bytes(b) => {
-            let mut s = String::with_capacity(1 + b.len().div_ceil(3) * 4);
-            s.push('\0');
-            base64::engine::general_purpose::STANDARD.encode_string(b, &mut s);
-            write_str(&s, out);
-        }
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(item, out)?;
-            }
-            out.push(b']');
-        }
-        Value::Map(map) => {
-            out.push(b'{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(k, out);
-                out.push(b':');
-                write_value(v, out)?;
-            }
-            out.push(b'}');
-        }
+        Value::Bytes(b) => write_bytes(b, out),
+        Value::List(items) => write_list(items, out)?,
+        Value::Map(map) => write_map(map, out)?,
     }
+    Ok(())
+}
+
+/// Bytes as autobahn writes them: a string of U+0000 and the base64 of the bytes.
+fn write_bytes(b: &[u8], out: &mut Vec<u8>) {
+    let mut s = String::with_capacity(1 + b.len().div_ceil(3) * 4);
+    s.push('\0');
+    base64::engine::general_purpose::STANDARD.encode_string(b, &mut s);
+    write_str(&s, out);
+}
+
+fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_value(item, out)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
+fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    out.push(b'{');
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(k, out);
+        out.push(b':');
+        write_value(v, out)?;
+    }
+    out.push(b'}');
     Ok(())
 }
 

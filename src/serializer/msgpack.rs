@@ -23,6 +23,7 @@ use rmp::Marker;
 
 use super::cbor::binary::{self, Reader};
 use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
@@ -42,7 +43,25 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends a message's MessagePack to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    encode_value(&Value::List(msg.marshal()), out)
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    write_array_head(out, head.len() + payload.element_count())?;
+    for v in &head {
+        encode_value(v, out)?;
+    }
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => write_bin(out, b)?,
+        PayloadRef::Args(args) => write_array(out, args)?,
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            match args {
+                Some(args) => write_array(out, args)?,
+                None => out.push(Marker::Null.to_u8()),
+            }
+            write_map(out, kwargs)?;
+        }
+    }
+    Ok(())
 }
 
 /// Appends the MessagePack of `v` to `out`, byte for byte as `msgpack.packb(v,
@@ -62,38 +81,49 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
             out.extend_from_slice(&f.to_be_bytes());
         }
         Value::Str(s) => write_str(out, s)?,
-        Value::Bytes(b) => {
-            let len = len32(b.len(), "byte string")?;
-            match len {
-                0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
-                0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
-                _ => write_marker32(out, Marker::Bin32, len),
-            }
-            out.extend_from_slice(b);
-        }
-        Value::List(items) => {
-            let len = len32(items.len(), "list")?;
-            match len {
-                0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
-                16..=0xffff => write_marker16(out, Marker::Array16, len),
-                _ => write_marker32(out, Marker::Array32, len),
-            }
-            for item in items {
-                encode_value(item, out)?;
-            }
-        }
-        Value::Map(map) => {
-            let len = len32(map.len(), "map")?;
-            match len {
-                0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
-                16..=0xffff => write_marker16(out, Marker::Map16, len),
-                _ => write_marker32(out, Marker::Map32, len),
-            }
-            for (k, v) in map {
-                write_str(out, k)?;
-                encode_value(v, out)?;
-            }
-        }
+        Value::Bytes(b) => write_bin(out, b)?,
+        Value::List(items) => write_array(out, items)?,
+        Value::Map(map) => write_map(out, map)?,
+    }
+    Ok(())
+}
+
+fn write_bin(out: &mut Vec<u8>, b: &[u8]) -> Result<(), EncodeError> {
+    let len = len32(b.len(), "byte string")?;
+    match len {
+        0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
+        0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
+        _ => write_marker32(out, Marker::Bin32, len),
+    }
+    out.extend_from_slice(b);
+    Ok(())
+}
+
+fn write_array_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
+    let len = len32(len, "list")?;
+    match len {
+        0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
+        16..=0xffff => write_marker16(out, Marker::Array16, len),
+        _ => write_marker32(out, Marker::Array32, len),
+    }
+    Ok(())
+}
+
+fn write_array(out: &mut Vec<u8>, items: &[Value]) -> Result<(), EncodeError> {
+    write_array_head(out, items.len())?;
+    items.iter().try_for_each(|item| encode_value(item, out))
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
+    let len = len32(map.len(), "map")?;
+    match len {
+        0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
+        16..=0xffff => write_marker16(out, Marker::Map16, len),
+        _ => write_marker32(out, Marker::Map32, len),
+    }
+    for (k, v) in map {
+        write_str(out, k)?;
+        encode_value(v, out)?;
     }
     Ok(())
 }
