@@ -135,9 +135,21 @@ macro_rules! define_messages {
             /// As [`Message::parse`], but the strings, lists and dicts the message keeps are
             /// moved out of `wmsg` rather than copied (see [`WampMessage::parse_taking`]).
             pub fn parse_taking(wmsg: &mut [Value]) -> Result<Message, ValidationError> {
+                Message::parse_taking_into(wmsg)
+            }
+
+            /// [`Message::parse_taking`] with the error converted to `E` (the decoders'
+            /// `DecodeError`): converted here, the message goes straight into the result the
+            /// decoder returns rather than being copied into it.
+            pub(crate) fn parse_taking_into<E: From<ValidationError>>(
+                wmsg: &mut [Value],
+            ) -> Result<Message, E> {
                 let code = message_code(wmsg)?;
                 match code {
-                    $($code => $ty::parse_taking(wmsg).map(Message::$variant),)*
+                    $($code => match $ty::parse_taking(wmsg) {
+                        Ok(m) => Ok(Message::$variant(m)),
+                        Err(e) => Err(e.into()),
+                    },)*
                     _ => unreachable!("message_code returns known codes only"),
                 }
             }

@@ -63,7 +63,7 @@ impl Elements {
         } else {
             &mut self.spilled[..]
         };
-        Ok(Message::parse_taking(items)?)
+        Message::parse_taking_into(items)
     }
 }
 
@@ -83,7 +83,7 @@ impl Drop for Elements {
 /// check), whose elements are then moved into the message.
 pub(crate) fn message_from_value(value: Value) -> Result<Message, DecodeError> {
     match value {
-        Value::List(mut items) => Ok(Message::parse_taking(&mut items)?),
+        Value::List(mut items) => Message::parse_taking_into(&mut items),
         other => Err(ValidationError::protocol(format!(
             "invalid type {} for WAMP message",
             other.type_name()
