@@ -599,6 +599,7 @@ pub(crate) mod binary {
         /// of at least `min_size` bytes each, and returns the capacity to reserve for them:
         /// never more than the rest of the input could hold, so a length prefix cannot make the
         /// decoder allocate memory the input does not back.
+        #[inline]
         pub(crate) fn claim(
             &mut self,
             n: Option<u64>,
