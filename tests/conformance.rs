@@ -282,79 +282,6 @@ fn mixed_batches_round_trip() {
     }
 }
 
-/// Open defects of the FlatBuffers round trip (issue 3 is not done until this list is empty):
-/// each case still loses what it says, and a case that stops losing it must leave the list.
-const FLATBUFFERS_KNOWN_LOSSES: &[(&str, &str)] = &[
-    (
-        "4-m1-0",
-        "CHALLENGE method outside the AuthMethod enum is refused",
-    ),
-    (
-        "4-m1-2",
-        "CHALLENGE method outside the AuthMethod enum is refused",
-    ),
-    (
-        "4-m1-34",
-        "CHALLENGE method outside the AuthMethod enum is refused",
-    ),
-    (
-        "4-m1-37",
-        "CHALLENGE method outside the AuthMethod enum is refused",
-    ),
-    (
-        "49-t3",
-        "CANCEL mode skip is the elided default, read back as no mode",
-    ),
-    (
-        "49-m1-1",
-        "CANCEL mode skip is the elided default, read back as no mode",
-    ),
-    (
-        "49-m1-6",
-        "CANCEL mode skip is the elided default, read back as no mode",
-    ),
-    (
-        "69-t1",
-        "INTERRUPT mode kill is the elided default, read back as no mode",
-    ),
-    (
-        "69-m1-11",
-        "INTERRUPT mode kill is the elided default, read back as no mode",
-    ),
-    (
-        "50-t2",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "50-m1-5",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "50-m1-10",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "50-m1-27",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "70-t2",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "70-m1-10",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "70-m1-28",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-    (
-        "70-m1-36",
-        "empty args beside kwargs are not written, read back as null",
-    ),
-];
-
 /// FlatBuffers: the crate's own round trip (owned, build, cast, owned) loses nothing for every
 /// accepted corpus message, and autobahn's buffers decode through the registry.
 #[test]
@@ -367,21 +294,9 @@ fn flatbuffers_own_round_trip_is_lossless() {
             .encode(&msg)
             .map_err(|e| e.to_string())
             .and_then(|b| Format::Flatbuffers.decode(&b).map_err(|e| e.to_string()));
-        let known_loss = FLATBUFFERS_KNOWN_LOSSES
-            .iter()
-            .any(|(id, _)| *id == case.id);
-        let lossless = matches!(&back, Ok(b) if b.marshal() == msg.marshal());
-        if known_loss {
-            tally.check(!lossless, || {
-                format!(
-                    "{}: listed in FLATBUFFERS_KNOWN_LOSSES but now lossless",
-                    case.id
-                )
-            });
-            continue;
-        }
         match back {
-            // compared as marshalled: an empty `args` and an absent one are the same on every wire
+            // compared as marshalled, i.e. what every wire carries (an empty `args` without
+            // `kwargs` is no `args` on any wire)
             Ok(back) => tally.check(back.marshal() == msg.marshal(), || {
                 format!("{}: {msg}\n  came back as {back}", case.id)
             }),

@@ -51,15 +51,16 @@ fn allocations() -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Category {
     /// HELLO: `roles` (mandatory, so every HELLO), `authmethods`, `authextra` written per the
-    /// schema; autobahn writes none of them.
+    /// schema (or in the appended fields); autobahn writes none of them.
     HelloRoles,
-    /// WELCOME: `roles` (mandatory), `authmethod`, `authextra` written; autobahn omits them.
+    /// WELCOME: `roles` (mandatory), `authmethod`, `authextra`, custom `x_*` written; autobahn
+    /// omits them.
     WelcomeRoles,
     /// CHALLENGE: a non-empty `extra` written; autobahn omits it.
     ChallengeExtra,
-    /// CHALLENGE: a method outside the `AuthMethod` enum is refused; autobahn writes 0
-    /// (`anonymous`).
-    ChallengeMethodRefused,
+    /// CHALLENGE: a method outside the `AuthMethod` enum written by name in the appended
+    /// `method_name`; autobahn writes 0 (`anonymous`).
+    ChallengeMethodName,
     /// AUTHENTICATE: a non-empty `extra` written; autobahn omits it.
     AuthenticateExtra,
     /// ERROR: `callee`, `callee_authid`, `callee_authrole` in the appended fields; autobahn
@@ -69,6 +70,16 @@ enum Category {
     CancelKillnowait,
     /// INTERRUPT `killnowait` written as KILLNOWAIT (2); autobahn writes KILL (1, elided).
     InterruptKillnowait,
+    /// An option or detail given with the value autobahn elides (`false`, 0, `""`, `[]`, `{}`,
+    /// PUBLISH `exclude_me: true`, CANCEL `skip`, INTERRUPT `kill`) is written, so that the reader
+    /// tells it from "not given".
+    GivenDefault,
+    /// An empty `args` beside a non-empty `kwargs` is written; autobahn omits it (and then reads
+    /// `null`).
+    EmptyArgsBesideKwargs,
+    /// SUBSCRIBE, UNSUBSCRIBE, REGISTER, UNREGISTER: `forward_for` in the appended field;
+    /// autobahn drops it.
+    AppendedForwardFor,
 }
 
 impl Category {
@@ -78,11 +89,11 @@ impl Category {
                 "HELLO: roles/authmethods/authextra written (autobahn omits them)"
             }
             Category::WelcomeRoles => {
-                "WELCOME: roles/authmethod/authextra written (autobahn omits them)"
+                "WELCOME: roles/authmethod/authextra/custom written (autobahn omits them)"
             }
             Category::ChallengeExtra => "CHALLENGE: extra written (autobahn omits it)",
-            Category::ChallengeMethodRefused => {
-                "CHALLENGE: method outside AuthMethod refused (autobahn writes 0 = anonymous)"
+            Category::ChallengeMethodName => {
+                "CHALLENGE: method outside AuthMethod written by name (autobahn writes 0 = anonymous)"
             }
             Category::AuthenticateExtra => "AUTHENTICATE: extra written (autobahn omits it)",
             Category::ErrorCallee => {
@@ -92,16 +103,79 @@ impl Category {
             Category::InterruptKillnowait => {
                 "INTERRUPT: killnowait written as 2 (autobahn writes KILL)"
             }
+            Category::GivenDefault => {
+                "an option given as false/0/\"\"/[]/{}/the default enum written (autobahn elides it)"
+            }
+            Category::EmptyArgsBesideKwargs => {
+                "empty args beside kwargs written (autobahn omits it)"
+            }
+            Category::AppendedForwardFor => {
+                "SUBSCRIBE/UNSUBSCRIBE/REGISTER/UNREGISTER: forward_for appended (autobahn drops it)"
+            }
         }
     }
+}
 
-    /// The field an [`EncodeError::Unsupported`] names, for the categories that refuse.
-    fn refused_field(self) -> Option<&'static str> {
-        match self {
-            Category::ChallengeMethodRefused => Some("method"),
-            _ => None,
-        }
+/// Where the options or details dict is in the marshalled `msg`: the first dict, except in
+/// CHALLENGE and AUTHENTICATE, whose only dict is `extra`.
+fn options_index(marshalled: &[Value], msg: &Message) -> Option<usize> {
+    if matches!(msg, Message::Challenge(_) | Message::Authenticate(_)) {
+        return None;
     }
+    marshalled.iter().position(|v| matches!(v, Value::Map(_)))
+}
+
+/// The options/details keys `msg` gives with a value autobahn elides (its `if value:` and the
+/// schema defaults); the builder writes them.
+fn given_defaults(msg: &Message) -> Vec<String> {
+    let marshalled = msg.marshal();
+    let Some(Value::Map(options)) = options_index(&marshalled, msg).map(|i| &marshalled[i]) else {
+        return Vec::new();
+    };
+    let elided = |key: &str, v: &Value| match (msg, key, v) {
+        (Message::Publish(_), "exclude_me", Value::Bool(b)) => *b, // its default is true
+        (Message::Cancel(_), "mode", Value::Str(m)) => m == "skip",
+        (Message::Interrupt(_), "mode", Value::Str(m)) => m == "kill",
+        (_, _, Value::Bool(b)) => !b,
+        (_, _, Value::Int(0) | Value::UInt(0)) => true,
+        (_, _, Value::Str(s)) => s.is_empty(),
+        (_, _, Value::List(l)) => l.is_empty(),
+        (_, _, Value::Map(m)) => m.is_empty(),
+        _ => false,
+    };
+    options
+        .iter()
+        .filter(|(k, v)| elided(k, v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// `msg` without the options/details `keys`.
+fn without_options(msg: &Message, keys: &[String]) -> Option<Message> {
+    let mut marshalled = msg.marshal();
+    let i = options_index(&marshalled, msg)?;
+    if let Value::Map(options) = &mut marshalled[i] {
+        options.retain(|k, _| !keys.contains(k));
+    }
+    Message::parse(&marshalled).ok()
+}
+
+/// The `args` of a message with an application payload, beside a non-empty `kwargs`.
+fn args_beside_kwargs(msg: &mut Message) -> Option<&mut Option<Vec<Value>>> {
+    let (args, kwargs) = match msg {
+        Message::Error(m) => (&mut m.args, &m.kwargs),
+        Message::Publish(m) => (&mut m.args, &m.kwargs),
+        Message::Event(m) => (&mut m.args, &m.kwargs),
+        Message::Call(m) => (&mut m.args, &m.kwargs),
+        Message::Result(m) => (&mut m.args, &m.kwargs),
+        Message::Invocation(m) => (&mut m.args, &m.kwargs),
+        Message::Yield(m) => (&mut m.args, &m.kwargs),
+        _ => return None,
+    };
+    kwargs
+        .as_ref()
+        .is_some_and(|k| !k.is_empty())
+        .then_some(args)
 }
 
 const AUTH_METHODS: [&str; 5] = ["anonymous", "ticket", "wampcra", "wamp-scram", "cryptosign"];
@@ -111,23 +185,23 @@ fn categories(msg: &Message) -> Vec<Category> {
     let mut out = Vec::new();
     match msg {
         Message::Hello(m)
-            if !m.roles.is_empty()
-                || m.authmethods.as_ref().is_some_and(|a| !a.is_empty())
-                || m.authextra.as_ref().is_some_and(|a| !a.is_empty()) =>
+            if !m.roles.is_empty() || m.authmethods.is_some() || m.authextra.is_some() =>
         {
             out.push(Category::HelloRoles)
         }
         Message::Welcome(m)
             if !m.roles.is_empty()
                 || m.authmethod.is_some()
-                || m.authextra.as_ref().is_some_and(|a| !a.is_empty()) =>
+                || m.authextra.as_ref().is_some_and(|a| !a.is_empty())
+                || !m.custom.is_empty() =>
         {
             out.push(Category::WelcomeRoles)
         }
         Message::Challenge(m) => {
             if !AUTH_METHODS.contains(&m.method.as_str()) {
-                out.push(Category::ChallengeMethodRefused);
-            } else if !m.extra.is_empty() {
+                out.push(Category::ChallengeMethodName);
+            }
+            if !m.extra.is_empty() {
                 out.push(Category::ChallengeExtra);
             }
         }
@@ -145,7 +219,22 @@ fn categories(msg: &Message) -> Vec<Category> {
         Message::Interrupt(m) if m.mode.as_deref() == Some("killnowait") => {
             out.push(Category::InterruptKillnowait)
         }
+        Message::Subscribe(m) if m.forward_for.is_some() => out.push(Category::AppendedForwardFor),
+        Message::Register(m) if m.forward_for.is_some() => out.push(Category::AppendedForwardFor),
+        Message::Unsubscribe(m) if m.forward_for.as_ref().is_some_and(|f| !f.is_empty()) => {
+            out.push(Category::AppendedForwardFor)
+        }
+        Message::Unregister(m) if m.forward_for.as_ref().is_some_and(|f| !f.is_empty()) => {
+            out.push(Category::AppendedForwardFor)
+        }
         _ => {}
+    }
+    if !given_defaults(msg).is_empty() {
+        out.push(Category::GivenDefault);
+    }
+    let mut m = msg.clone();
+    if args_beside_kwargs(&mut m).is_some_and(|a| a.as_ref().is_some_and(Vec::is_empty)) {
+        out.push(Category::EmptyArgsBesideKwargs);
     }
     out
 }
@@ -164,15 +253,20 @@ fn undo(msg: &Message, category: Category) -> Option<Message> {
             w.roles.clear();
             w.authmethod = None;
             w.authextra = None;
+            w.custom.clear();
         }
-        (Message::Challenge(c), Category::ChallengeMethodRefused) => {
-            c.method = "anonymous".into();
-            c.extra.clear();
-        }
+        (Message::Challenge(c), Category::ChallengeMethodName) => c.method = "anonymous".into(),
         (Message::Challenge(c), Category::ChallengeExtra) => c.extra.clear(),
         (Message::Authenticate(a), Category::AuthenticateExtra) => a.extra.clear(),
-        (Message::Cancel(c), Category::CancelKillnowait) => c.mode = Some("skip".into()),
-        (Message::Interrupt(i), Category::InterruptKillnowait) => i.mode = Some("kill".into()),
+        // autobahn's SKIP (CANCEL) and KILL (INTERRUPT) are elided: no mode on its wire
+        (Message::Cancel(c), Category::CancelKillnowait) => c.mode = None,
+        (Message::Interrupt(i), Category::InterruptKillnowait) => i.mode = None,
+        (Message::Subscribe(s), Category::AppendedForwardFor) => s.forward_for = None,
+        (Message::Unsubscribe(s), Category::AppendedForwardFor) => s.forward_for = None,
+        (Message::Register(r), Category::AppendedForwardFor) => r.forward_for = None,
+        (Message::Unregister(r), Category::AppendedForwardFor) => r.forward_for = None,
+        (_, Category::GivenDefault) => return without_options(&m, &given_defaults(&m)),
+        (_, Category::EmptyArgsBesideKwargs) => *args_beside_kwargs(&mut m)? = None,
         _ => return None,
     }
     Some(m)
@@ -194,14 +288,12 @@ fn judge(msg: &Message, theirs: &[u8]) -> Result<Vec<Category>, String> {
             Err(e) => Err(format!("refused ({e}), no documented category")),
         };
     }
-    match (&ours, cats.iter().find_map(|c| c.refused_field())) {
-        (Err(EncodeError::Unsupported { field, .. }), Some(f)) if *field == f => {}
-        (Err(e), _) => return Err(format!("refused ({e}) but categories are {cats:?}")),
-        (Ok(_), Some(f)) => return Err(format!("built, but should refuse '{f}'")),
-        (Ok(b), None) if b == theirs => {
+    match &ours {
+        Err(e) => return Err(format!("refused ({e}) but categories are {cats:?}")),
+        Ok(b) if b == theirs => {
             return Err(format!("categories {cats:?} but the bytes are autobahn's"))
         }
-        (Ok(_), None) => {}
+        Ok(_) => {}
     }
     // every category undone: then the bytes must be autobahn's
     let mut undone = msg.clone();
@@ -423,25 +515,7 @@ fn reused_builder_allocates_nothing_after_warm_up() {
 
 #[test]
 fn unsupported_values_are_refused_not_dropped() {
-    use wamp_codec::{Principal, Subscribe, Welcome};
-    let ff = vec![Principal {
-        session: 1,
-        authid: "a".into(),
-        authrole: "r".into(),
-    }];
-    let sub = Message::Subscribe(Subscribe {
-        request: 1,
-        topic: "t".into(),
-        forward_for: Some(ff),
-        ..Subscribe::default()
-    });
-    assert!(matches!(
-        builder::to_vec(&sub),
-        Err(EncodeError::Unsupported {
-            field: "forward_for",
-            ..
-        })
-    ));
+    // custom `x_*` payload-transparency identifiers have no enum value and no appended field
     let Message::Publish(mut p) = typical_publish() else {
         unreachable!()
     };
@@ -462,18 +536,6 @@ fn unsupported_values_are_refused_not_dropped() {
         builder::to_vec(&Message::Publish(p)),
         Err(EncodeError::Unsupported {
             field: "enc_serializer",
-            ..
-        })
-    ));
-    let mut w = Welcome {
-        session: 1,
-        ..Welcome::default()
-    };
-    w.custom.insert("x_impl".into(), Value::Int(1));
-    assert!(matches!(
-        builder::to_vec(&Message::Welcome(w)),
-        Err(EncodeError::Unsupported {
-            field: "custom",
             ..
         })
     ));

@@ -14,9 +14,12 @@ use std::cell::Cell;
 
 use bytes::Bytes;
 use common::{Case, Tally};
+use flatbuffers::FlatBufferBuilder;
+use wamp_codec::fbs::forward::EventDetails;
 use wamp_codec::fbs::generated::proto;
 use wamp_codec::fbs::view::{MessageBuf, MessageRef, VerifierOptions};
-use wamp_codec::{DecodeError, Message, Publish, Value};
+use wamp_codec::serializer::Format;
+use wamp_codec::{DecodeError, Event, Message, MessageType, Publish, Value};
 
 // ---- a counting allocator (per thread, so parallel tests do not disturb each other) ----
 
@@ -231,6 +234,156 @@ fn publish_view_is_zero_copy() {
     // Another type's cast names both.
     let e = wamp_codec::Event::cast(&buf).unwrap_err().to_string();
     assert!(e.contains("EVENT") && e.contains("PUBLISH"), "{e}");
+}
+
+#[test]
+fn typed_owned_views_share_the_bytes() {
+    let buf = Bytes::from(publish_bytes());
+    let owned = Publish::cast_bytes(buf.clone()).unwrap();
+    let copy = owned.clone();
+    assert_eq!(
+        copy.bytes().as_ptr(),
+        buf.as_ptr(),
+        "a clone copies no bytes"
+    );
+    let topic = std::thread::spawn(move || copy.view().topic().to_owned())
+        .join()
+        .unwrap();
+    assert_eq!(topic, "com.example.topic");
+    assert_eq!(owned.view().request(), 1234);
+    assert!(buf.as_ptr_range().contains(&owned.view().topic().as_ptr()));
+
+    // The same bytes, typed after the fact; the wrong type gives the message back.
+    let any = MessageBuf::new(buf.clone()).unwrap();
+    let any = any.downcast::<Event>().unwrap_err();
+    let publish = any.downcast::<Publish>().unwrap();
+    assert_eq!(publish.view().args_bytes(), owned.view().args_bytes());
+    assert_eq!(
+        publish.into_message_buf().message_type(),
+        MessageType::Publish
+    );
+    let e = Event::cast_bytes(buf).unwrap_err().to_string();
+    assert!(
+        e.contains("expected EVENT, the buffer holds PUBLISH"),
+        "{e}"
+    );
+}
+
+// ---- the broker's fast path: PUBLISH view -> EVENT ----
+
+/// The EVENT a broker derives from `publish` with `details`, as an owned message.
+fn expected_event(publish: &Publish, d: &EventDetails<'_>) -> Event {
+    Event {
+        args: publish.args.clone(),
+        kwargs: publish.kwargs.clone(),
+        payload: publish.payload.clone(),
+        publisher: d.publisher.map(|p| p as i64),
+        publisher_authid: d.publisher_authid.map(str::to_owned),
+        publisher_authrole: d.publisher_authrole.map(str::to_owned),
+        topic: d.topic.map(str::to_owned),
+        retained: d.retained,
+        transaction_hash: publish.transaction_hash.clone(),
+        x_acknowledged_delivery: d.acknowledge,
+        enc_algo: publish.enc_algo.clone(),
+        enc_key: publish.enc_key.clone(),
+        enc_serializer: publish.enc_serializer.clone(),
+        forward_for: publish.forward_for.clone(),
+        ..Event::new(d.subscription, d.publication)
+    }
+}
+
+#[test]
+fn build_event_writes_the_owned_events_bytes() {
+    let details = [
+        EventDetails {
+            subscription: 5512315355,
+            publication: 4429313566,
+            ..EventDetails::default()
+        },
+        EventDetails {
+            subscription: 1,
+            publication: 2,
+            publisher: Some(3),
+            publisher_authid: Some("alice"),
+            publisher_authrole: Some(""),
+            topic: Some("com.myapp.topic"),
+            retained: Some(false),
+            acknowledge: Some(true),
+        },
+    ];
+    let mut fbb = FlatBufferBuilder::new();
+    let mut tally = Tally::default();
+    let mut publishes = 0;
+    for case in common::corpus() {
+        let Some(raw) = case.value("marshal") else {
+            continue;
+        };
+        let Ok(Message::Publish(owned)) = Message::parse(raw.as_list().unwrap_or(&[])) else {
+            continue;
+        };
+        publishes += 1;
+        // our bytes, and autobahn's where the case has them
+        let mut buffers = vec![Format::Flatbuffers.encode(&owned.clone().into()).unwrap()];
+        buffers.extend(case.hex("flatbuffers"));
+        for buf in &buffers {
+            let view = Publish::cast(buf).unwrap();
+            let publish = Publish::try_from(view).unwrap();
+            for d in &details {
+                view.build_event(d, &mut fbb);
+                let want = Format::Flatbuffers
+                    .encode(&expected_event(&publish, d).into())
+                    .unwrap();
+                tally.check(fbb.finished_data() == want.as_slice(), || {
+                    format!(
+                        "{}: build_event differs from the owned EVENT's bytes",
+                        case.id
+                    )
+                });
+                let event = Event::cast(fbb.finished_data()).unwrap();
+                tally.check(event.args_bytes() == view.args_bytes(), || {
+                    format!("{}: args not copied verbatim", case.id)
+                });
+            }
+        }
+    }
+    assert!(
+        publishes >= 10,
+        "only {publishes} PUBLISH cases in the corpus"
+    );
+    tally.finish("build_event");
+}
+
+#[test]
+fn build_event_into_a_reused_builder_does_not_allocate() {
+    let buf = publish_bytes();
+    let view = Publish::cast(&buf).unwrap();
+    let mut fbb = FlatBufferBuilder::with_capacity(1024);
+    let details = EventDetails {
+        subscription: 7,
+        publication: 8,
+        publisher: Some(9),
+        topic: Some("com.example.topic"),
+        ..EventDetails::default()
+    };
+    view.build_event(&details, &mut fbb); // warm-up: the builder grows once
+    let before = allocations();
+    for subscription in 0..100 {
+        let view = Publish::cast(&buf).unwrap();
+        view.build_event(
+            &EventDetails {
+                subscription,
+                ..details
+            },
+            &mut fbb,
+        );
+    }
+    assert_eq!(allocations() - before, 0, "cast + build_event allocated");
+    let event = Event::cast(fbb.finished_data()).unwrap();
+    assert_eq!(event.subscription(), 99);
+    assert_eq!(event.topic(), Some("com.example.topic"));
+    assert!(buf
+        .as_ptr_range()
+        .contains(&view.args_bytes().unwrap().as_ptr()));
 }
 
 // ---- (c) differential against flatc's verifier ----

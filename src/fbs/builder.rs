@@ -20,12 +20,17 @@
 //!
 //! * The out-of-line objects (byte vectors, strings, vectors, `Principal` tables) are created
 //!   first, in autobahn's order, then the table is started and its fields added in autobahn's
-//!   order, with the schema defaults so that default elision matches (`0`, `false`, the empty
-//!   string and the empty list are absent). Then the `Message` wrapper: `msg_type` (a `u8`: the
-//!   WAMP code, 37 for EVENT_RECEIVED) and `msg`, and `finish_minimal`.
-//! * `args` and `kwargs` are CBOR (cbor2's bytes), each written only when non-empty. `payload`
-//!   is copied verbatim; `enc_algo`/`enc_serializer` become `ppt_scheme`/`ppt_serializer`,
-//!   `enc_key` becomes `ppt_keyid`.
+//!   order. Then the `Message` wrapper: `msg_type` (a `u8`: the WAMP code, 37 for
+//!   EVENT_RECEIVED) and `msg`, and `finish_minimal`.
+//! * An option the message does not give is absent, as in autobahn. One it gives is written
+//!   even when it is the value autobahn elides (`false`, 0, `""`, `[]`, the default enum
+//!   member), because the reader must tell "given as the default" from "not given" for the round
+//!   trip to lose nothing (`given`, `given_string`); only where `marshal` itself drops a falsy
+//!   value (WELCOME's and GOODBYE's details, ...) is it left out, as autobahn does.
+//! * `args` and `kwargs` are CBOR (cbor2's bytes), each written when non-empty, and an empty
+//!   `args` also beside a non-empty `kwargs`. `payload` is copied verbatim;
+//!   `enc_algo`/`enc_serializer` become `ppt_scheme`/`ppt_serializer`, `enc_key` becomes
+//!   `ppt_keyid`.
 //! * Where autobahn drops or garbles a value the schema can hold, the schema is followed;
 //!   where the schema cannot hold it, trailing fields appended to the schema hold it
 //!   (`schema/README.md`, change 4), or the message is refused with
@@ -124,7 +129,7 @@ macro_rules! dispatch {
 crate::for_each_message!(dispatch);
 
 /// The `Message` wrapper (autobahn: `MessageStart`, `AddMsgType`, `AddMsg`, `End`, `Finish`).
-fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
+pub(super) fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
     let start = fbb.start_table();
     fbb.push_slot::<u8>(fb::Message::VT_MSG_TYPE, ty.flatbuffers_tag(), 0);
     fbb.push_slot_always(fb::Message::VT_MSG, table);
@@ -134,9 +139,17 @@ fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
 
 // ---- helpers: out-of-line objects ----
 
-/// A string, created only when non-empty (autobahn's `if x:`).
+/// A string, created only when non-empty (autobahn's `if x:`): for the mandatory strings (an
+/// empty one is no value) and the optional ones whose empty value `marshal` drops too.
 fn string<'f>(fbb: &mut FlatBufferBuilder<'f>, s: Option<&str>) -> Option<Str<'f>> {
     s.filter(|s| !s.is_empty()).map(|s| fbb.create_string(s))
+}
+
+/// An optional string, created whenever it is given, even empty: `""` given and no value are
+/// different messages (`marshal` keeps the key), so the reader must see the field present.
+/// Autobahn creates only non-empty strings.
+fn given_string<'f>(fbb: &mut FlatBufferBuilder<'f>, s: Option<&str>) -> Option<Str<'f>> {
+    s.map(|s| fbb.create_string(s))
 }
 
 /// A byte vector, created only when non-empty.
@@ -182,47 +195,58 @@ fn cbor_map(out: &mut Vec<u8>, map: &Dict) {
     }
 }
 
-/// `args` as CBOR bytes, when non-empty.
+/// `args` as CBOR bytes, when non-empty, and also when empty beside a non-empty `kwargs`: there
+/// `[]` and no `args` (`null`) are different messages, while without `kwargs` both are nothing
+/// (autobahn writes `args` only when non-empty).
 fn args<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     scratch: &mut Vec<u8>,
     args: Option<&[Value]>,
+    kwargs: Option<&Dict>,
 ) -> Option<Bytes<'f>> {
-    let args = args.filter(|a| !a.is_empty())?;
+    let beside_kwargs = kwargs.is_some_and(|k| !k.is_empty());
+    let args = args.filter(|a| !a.is_empty() || beside_kwargs)?;
     cbor_list(scratch, args);
     Some(fbb.create_vector(scratch.as_slice()))
 }
 
-/// `kwargs` (or an extra) as CBOR bytes, when non-empty.
+/// `kwargs` as CBOR bytes, when non-empty (an empty `kwargs` is no `kwargs` on every wire).
 fn kwargs<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     scratch: &mut Vec<u8>,
     kwargs: Option<&Dict>,
 ) -> Option<Bytes<'f>> {
-    let kwargs = kwargs.filter(|k| !k.is_empty())?;
-    cbor_map(scratch, kwargs);
-    Some(fbb.create_vector(scratch.as_slice()))
+    kwargs
+        .filter(|k| !k.is_empty())
+        .map(|k| cbor_dict(fbb, scratch, k))
 }
 
-/// A `[string]` vector (PUBLISH's exclude/eligible lists), when non-empty: the strings in list
-/// order, then the vector.
+/// A dict as CBOR bytes, even an empty one.
+fn cbor_dict<'f>(fbb: &mut FlatBufferBuilder<'f>, scratch: &mut Vec<u8>, dict: &Dict) -> Bytes<'f> {
+    cbor_map(scratch, dict);
+    fbb.create_vector(scratch.as_slice())
+}
+
+/// A `[string]` vector (PUBLISH's exclude/eligible lists, HELLO's `authmethods_names`),
+/// whenever given, even empty (`[]` given and no list are different messages; autobahn writes
+/// only non-empty lists): the strings in list order, then the vector.
 fn strings<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     list: Option<&[String]>,
 ) -> Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>> {
-    let list = list.filter(|l| !l.is_empty())?;
+    let list = list?;
     let offsets: Vec<Str<'f>> = list.iter().map(|s| fbb.create_string(s)).collect();
     Some(fbb.create_vector(&offsets))
 }
 
-/// A `[uint64]` vector of session IDs, when non-empty.
+/// A `[uint64]` vector of session IDs, whenever given, even empty (as [`strings`]).
 fn sessions<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     list: Option<&[i64]>,
     message: &'static str,
     field: &'static str,
 ) -> Result<Option<WIPOffset<Vector<'f, u64>>>, EncodeError> {
-    let Some(list) = list.filter(|l| !l.is_empty()) else {
+    let Some(list) = list else {
         return Ok(None);
     };
     for &v in list {
@@ -241,14 +265,15 @@ enum AuthroleAlways {
     Yes,
 }
 
-/// `forward_for` as a `[Principal]` vector, when non-empty (wire notes 2.1).
+/// `forward_for` as a `[Principal]` vector (wire notes 2.1), whenever given, even empty (as
+/// [`strings`]; autobahn writes only a non-empty one).
 fn forward_for<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     ff: Option<&[Principal]>,
     authrole_always: AuthroleAlways,
     message: &'static str,
 ) -> Result<Option<Principals<'f>>, EncodeError> {
-    let Some(ff) = ff.filter(|f| !f.is_empty()) else {
+    let Some(ff) = ff else {
         return Ok(None);
     };
     let mut offsets = Vec::with_capacity(ff.len());
@@ -270,23 +295,24 @@ fn forward_for<'f>(
     Ok(Some(fbb.create_vector(&offsets)))
 }
 
-/// `forward_for` in a message whose table has no slot for it: refused unless empty.
-fn no_forward_for(ff: Option<&[Principal]>, message: &'static str) -> Result<(), EncodeError> {
-    match ff {
-        Some(ff) if !ff.is_empty() => Err(EncodeError::Unsupported {
-            format: FORMAT,
-            message,
-            field: "forward_for",
-            reason: "the schema's table has no forward_for field",
-        }),
-        _ => Ok(()),
+/// An offset field, when present.
+pub(super) fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
+    if let Some(o) = o {
+        fbb.push_slot_always(slot, o);
     }
 }
 
-/// An offset field, when present.
-fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
-    if let Some(o) = o {
-        fbb.push_slot_always(slot, o);
+/// A scalar the message gives, written even when it is the schema default (`false`, 0, the
+/// default enum value): a present field holding the default is legal FlatBuffers and old readers
+/// read the same value, while the crate's reader can tell "given as the default" from "not
+/// given" (autobahn elides defaults, so its bytes cannot).
+pub(super) fn given<T: flatbuffers::Push + Copy>(
+    fbb: &mut FlatBufferBuilder<'_>,
+    slot: VOffsetT,
+    v: Option<T>,
+) {
+    if let Some(v) = v {
+        fbb.push_slot_always(slot, v);
     }
 }
 
@@ -304,14 +330,23 @@ fn unsigned(v: i64, message: &'static str, field: &'static str) -> Result<u64, E
     u64::try_from(v).map_err(|_| unrepresentable(message, field, v, "uint64"))
 }
 
-fn opt_u64(v: Option<i64>, message: &'static str, field: &'static str) -> Result<u64, EncodeError> {
-    v.map_or(Ok(0), |v| unsigned(v, message, field))
+/// An optional signed value of a `uint64` field.
+fn opt_u64(
+    v: Option<i64>,
+    message: &'static str,
+    field: &'static str,
+) -> Result<Option<u64>, EncodeError> {
+    v.map(|v| unsigned(v, message, field)).transpose()
 }
 
-fn opt_u32(v: Option<i64>, message: &'static str, field: &'static str) -> Result<u32, EncodeError> {
-    v.map_or(Ok(0), |v| {
-        u32::try_from(v).map_err(|_| unrepresentable(message, field, v, "uint32"))
-    })
+/// An optional signed value of a `uint32` field.
+fn opt_u32(
+    v: Option<i64>,
+    message: &'static str,
+    field: &'static str,
+) -> Result<Option<u32>, EncodeError> {
+    v.map(|v| u32::try_from(v).map_err(|_| unrepresentable(message, field, v, "uint32")))
+        .transpose()
 }
 
 /// The payload-transparency enums and key, written as autobahn does (wire notes 2.1); the
@@ -373,32 +408,22 @@ fn ppt<'f>(
     Ok(Ppt {
         scheme: ppt_scheme(enc_algo.as_deref(), message)?,
         serializer: ppt_serializer(enc_serializer.as_deref(), message)?,
-        keyid: string(fbb, enc_key.as_deref()),
+        keyid: given_string(fbb, enc_key.as_deref()),
     })
 }
 
-/// An auth method as the `AuthMethod` enum (`anonymous` is its `NULL = 0`, as autobahn's
-/// CHALLENGE writer has it); other names have no value.
-fn auth_method(
-    method: &str,
-    message: &'static str,
-    field: &'static str,
-) -> Result<u8, EncodeError> {
-    Ok(match method {
-        "anonymous" => 0,
-        "ticket" => 1,
-        "wampcra" => 2,
-        "wamp-scram" => 3,
-        "cryptosign" => 4,
-        _ => {
-            return Err(EncodeError::Unsupported {
-                format: FORMAT,
-                message,
-                field,
-                reason: "only anonymous, ticket, wampcra, wamp-scram and cryptosign have an AuthMethod value",
-            })
-        }
-    })
+/// An auth method's `AuthMethod` value (`anonymous` is its `NULL = 0`, as autobahn's CHALLENGE
+/// writer has it); `None` for another name, which is then written by name in the appended
+/// `*_name(s)` field (`schema/README.md`, change 4).
+fn auth_method(method: &str) -> Option<u8> {
+    match method {
+        "anonymous" => Some(0),
+        "ticket" => Some(1),
+        "wampcra" => Some(2),
+        "wamp-scram" => Some(3),
+        "cryptosign" => Some(4),
+        _ => None,
+    }
 }
 
 // ---- helpers: extras and roles ----
@@ -419,12 +444,15 @@ fn is_map_key(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// `dict` as written, when given: the one-pair `Map` when it fits, else CBOR, an empty dict
+/// included (HELLO's `authextra: {}` is not its absence); the caller passes `None` for an empty
+/// extra that `marshal` drops anyway.
 fn extra<'f>(
     fbb: &mut FlatBufferBuilder<'f>,
     scratch: &mut Vec<u8>,
     dict: Option<&Dict>,
 ) -> Option<ExtraOffset<'f>> {
-    let dict = dict.filter(|d| !d.is_empty())?;
+    let dict = dict?;
     if dict.len() == 1 {
         let (k, v) = dict.get_index(0).expect("one entry");
         if let (true, Value::Str(v)) = (is_map_key(k), v) {
@@ -436,7 +464,7 @@ fn extra<'f>(
             return Some(ExtraOffset::Map(fbb.end_table(start)));
         }
     }
-    kwargs(fbb, scratch, Some(dict)).map(ExtraOffset::Cbor)
+    Some(ExtraOffset::Cbor(cbor_dict(fbb, scratch, dict)))
 }
 
 fn push_extra(
@@ -587,7 +615,6 @@ trait FbsTable {
     ) -> Result<Table, EncodeError>;
 }
 
-/// Shorthand for the generated table type's voffset constants.
 /// A table of two IDs (the request and the subscription, registration or publication), added in
 /// that order as autobahn adds them; zeros elided.
 fn two_ids(
@@ -601,6 +628,7 @@ fn two_ids(
     fbb.end_table(start)
 }
 
+/// Shorthand for the generated table type's voffset constants.
 macro_rules! vt {
     ($table:ident :: $field:ident) => {
         fb::$table::$field
@@ -608,8 +636,8 @@ macro_rules! vt {
 }
 
 impl FbsTable for Hello {
-    /// autobahn message.py 1273 (`Hello.build`); roles, authmethods and authextra are this
-    /// crate's (autobahn writes none of them).
+    /// autobahn message.py 1273 (`Hello.build`); roles, authmethods (or the appended
+    /// `authmethods_names`) and authextra are this crate's (autobahn writes none of them).
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
@@ -617,32 +645,28 @@ impl FbsTable for Hello {
     ) -> Result<Table, EncodeError> {
         const N: &str = Hello::NAME;
         let realm = string(fbb, self.realm.as_deref());
-        let authid = string(fbb, self.authid.as_deref());
-        let authrole = string(fbb, self.authrole.as_deref());
-        let resume_token = string(fbb, self.resume_token.as_deref());
+        let authid = given_string(fbb, self.authid.as_deref());
+        let authrole = given_string(fbb, self.authrole.as_deref());
+        let resume_token = given_string(fbb, self.resume_token.as_deref());
         let resume_session = opt_u64(self.resume_session, N, "resume-session")?;
         let roles = roles(fbb, &self.roles, &Role::CLIENT, N)?;
-        let authmethods = match self.authmethods.as_deref().filter(|m| !m.is_empty()) {
-            None => None,
-            Some(methods) => {
+        // `[AuthMethod]` when every name has a value (an empty list too), else all by name
+        let methods = self.authmethods.as_deref();
+        let (authmethods, authmethods_names) = match methods {
+            Some(m) if m.iter().all(|m| auth_method(m).is_some()) => {
                 scratch.clear();
-                for m in methods {
-                    scratch.push(auth_method(m, N, "authmethods")?);
-                }
-                Some(fbb.create_vector(scratch.as_slice()))
+                scratch.extend(m.iter().filter_map(|m| auth_method(m)));
+                (Some(fbb.create_vector(scratch.as_slice())), None)
             }
+            names => (None, strings(fbb, names)),
         };
         let authextra = extra(fbb, scratch, self.authextra.as_ref());
         let start = fbb.start_table();
         push(fbb, vt!(Hello::VT_REALM), realm);
         push(fbb, vt!(Hello::VT_AUTHID), authid);
         push(fbb, vt!(Hello::VT_AUTHROLE), authrole);
-        fbb.push_slot(
-            vt!(Hello::VT_RESUMABLE),
-            self.resumable.unwrap_or(false),
-            false,
-        );
-        fbb.push_slot(vt!(Hello::VT_RESUME_SESSION), resume_session, 0);
+        given(fbb, vt!(Hello::VT_RESUMABLE), self.resumable);
+        given(fbb, vt!(Hello::VT_RESUME_SESSION), resume_session);
         push(fbb, vt!(Hello::VT_RESUME_TOKEN), resume_token);
         push(fbb, vt!(Hello::VT_ROLES), roles);
         push(fbb, vt!(Hello::VT_AUTHMETHODS), authmethods);
@@ -652,38 +676,40 @@ impl FbsTable for Hello {
             vt!(Hello::VT_AUTHEXTRA_CBOR),
             authextra,
         );
+        push(fbb, vt!(Hello::VT_AUTHMETHODS_NAMES), authmethods_names);
         Ok(fbb.end_table(start))
     }
 }
 
 impl FbsTable for Welcome {
-    /// autobahn message.py 1856; roles, authmethod and authextra are this crate's.
+    /// autobahn message.py 1856; roles, authmethod (or the appended `authmethod_name`),
+    /// authextra and the appended `custom_cbor` are this crate's.
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         scratch: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         const N: &str = Welcome::NAME;
-        if !self.custom.is_empty() {
-            return Err(EncodeError::Unsupported {
-                format: FORMAT,
-                message: N,
-                field: "custom",
-                reason: "the schema has no field for custom x_* attributes",
-            });
-        }
-        let authmethod = self
-            .authmethod
-            .as_deref()
-            .map(|m| auth_method(m, N, "authmethod"))
-            .transpose()?;
+        // `AuthMethod` when the name has a value, else by name in the appended field
+        let given_method = self.authmethod.as_deref();
+        let authmethod = given_method.and_then(auth_method);
+        let authmethod_name = match authmethod {
+            Some(_) => None,
+            None => given_string(fbb, given_method),
+        };
+        let custom = (!self.custom.is_empty()).then(|| cbor_dict(fbb, scratch, &self.custom));
         let realm = string(fbb, self.realm.as_deref());
         let authid = string(fbb, self.authid.as_deref());
         let authrole = string(fbb, self.authrole.as_deref());
         let authprovider = string(fbb, self.authprovider.as_deref());
         let resume_token = string(fbb, self.resume_token.as_deref());
         let roles = roles(fbb, &self.roles, &Role::ROUTER, N)?;
-        let authextra = extra(fbb, scratch, self.authextra.as_ref());
+        // `marshal` drops an empty `authextra` here (unlike HELLO's)
+        let authextra = extra(
+            fbb,
+            scratch,
+            self.authextra.as_ref().filter(|e| !e.is_empty()),
+        );
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Welcome::VT_SESSION), self.session, 0);
         push(fbb, vt!(Welcome::VT_REALM), realm);
@@ -702,16 +728,16 @@ impl FbsTable for Welcome {
         );
         push(fbb, vt!(Welcome::VT_RESUME_TOKEN), resume_token);
         push(fbb, vt!(Welcome::VT_ROLES), roles);
-        if let Some(m) = authmethod {
-            // always, so that `anonymous` (0, the default) is told apart from "not given"
-            fbb.push_slot_always::<u8>(vt!(Welcome::VT_AUTHMETHOD), m);
-        }
+        // `anonymous` (0, the default) is written too, to tell it from "not given"
+        given::<u8>(fbb, vt!(Welcome::VT_AUTHMETHOD), authmethod);
         push_extra(
             fbb,
             vt!(Welcome::VT_AUTHEXTRA),
             vt!(Welcome::VT_AUTHEXTRA_CBOR),
             authextra,
         );
+        push(fbb, vt!(Welcome::VT_AUTHMETHOD_NAME), authmethod_name);
+        push(fbb, vt!(Welcome::VT_CUSTOM_CBOR), custom);
         Ok(fbb.end_table(start))
     }
 }
@@ -733,22 +759,29 @@ impl FbsTable for Abort {
 }
 
 impl FbsTable for Challenge {
-    /// autobahn message.py 2376; `extra` is this crate's.
+    /// autobahn message.py 2376; `extra` and the appended `method_name` are this crate's.
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         scratch: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        let method = auth_method(&self.method, Challenge::NAME, "method")?;
-        let extra = extra(fbb, scratch, Some(&self.extra));
+        // a method without an `AuthMethod` value goes by name, and `method` is left absent (0,
+        // `anonymous`, which is what autobahn writes for it)
+        let method = auth_method(&self.method);
+        let extra = extra(fbb, scratch, Some(&self.extra).filter(|e| !e.is_empty()));
+        let method_name = match method {
+            Some(_) => None,
+            None => Some(fbb.create_string(&self.method)),
+        };
         let start = fbb.start_table();
-        fbb.push_slot::<u8>(vt!(Challenge::VT_METHOD), method, 0);
+        fbb.push_slot::<u8>(vt!(Challenge::VT_METHOD), method.unwrap_or(0), 0);
         push_extra(
             fbb,
             vt!(Challenge::VT_EXTRA),
             vt!(Challenge::VT_EXTRA_CBOR),
             extra,
         );
+        push(fbb, vt!(Challenge::VT_METHOD_NAME), method_name);
         Ok(fbb.end_table(start))
     }
 }
@@ -761,7 +794,7 @@ impl FbsTable for Authenticate {
         scratch: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         let signature = string(fbb, Some(&self.signature));
-        let extra = extra(fbb, scratch, Some(&self.extra));
+        let extra = extra(fbb, scratch, Some(&self.extra).filter(|e| !e.is_empty()));
         let start = fbb.start_table();
         push(fbb, vt!(Authenticate::VT_SIGNATURE), signature);
         push_extra(
@@ -807,13 +840,13 @@ impl FbsTable for ErrorReply {
         const N: &str = ErrorReply::NAME;
         let callee = opt_u64(self.callee, N, "callee")?;
         let request_type = u16::try_from(self.request_type.code()).expect("request codes fit u16");
-        let args = args(fbb, scratch, self.args.as_deref());
+        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let error = string(fbb, Some(&self.error));
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-        let callee_authid = string(fbb, self.callee_authid.as_deref());
-        let callee_authrole = string(fbb, self.callee_authrole.as_deref());
+        let callee_authid = given_string(fbb, self.callee_authid.as_deref());
+        let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
         fbb.push_slot::<u16>(vt!(Error::VT_REQUEST_TYPE), request_type, 0);
@@ -826,7 +859,7 @@ impl FbsTable for ErrorReply {
         fbb.push_slot::<u8>(vt!(Error::VT_PPT_SERIALIZER), ppt.serializer, 0);
         push(fbb, vt!(Error::VT_PPT_KEYID), ppt.keyid);
         push(fbb, vt!(Error::VT_FORWARD_FOR), ff);
-        fbb.push_slot::<u64>(vt!(Error::VT_CALLEE), callee, 0);
+        given(fbb, vt!(Error::VT_CALLEE), callee);
         push(fbb, vt!(Error::VT_CALLEE_AUTHID), callee_authid);
         push(fbb, vt!(Error::VT_CALLEE_AUTHROLE), callee_authrole);
         Ok(fbb.end_table(start))
@@ -842,11 +875,11 @@ impl FbsTable for Publish {
         scratch: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         const N: &str = Publish::NAME;
-        let args = args(fbb, scratch, self.args.as_deref());
+        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let topic = string(fbb, Some(&self.topic));
-        let transaction_hash = string(fbb, self.transaction_hash.as_deref());
+        let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let exclude = sessions(fbb, self.exclude.as_deref(), N, "exclude")?;
         let exclude_authid = strings(fbb, self.exclude_authid.as_deref());
@@ -864,21 +897,15 @@ impl FbsTable for Publish {
         fbb.push_slot::<u8>(vt!(Publish::VT_PPT_SCHEME), ppt.scheme, 0);
         fbb.push_slot::<u8>(vt!(Publish::VT_PPT_SERIALIZER), ppt.serializer, 0);
         push(fbb, vt!(Publish::VT_PPT_KEYID), ppt.keyid);
-        if let Some(a) = self.acknowledge {
-            fbb.push_slot(vt!(Publish::VT_ACKNOWLEDGE), a, false);
-        }
-        if let Some(e) = self.exclude_me {
-            fbb.push_slot(vt!(Publish::VT_EXCLUDE_ME), e, true);
-        }
+        given(fbb, vt!(Publish::VT_ACKNOWLEDGE), self.acknowledge);
+        given(fbb, vt!(Publish::VT_EXCLUDE_ME), self.exclude_me);
         push(fbb, vt!(Publish::VT_EXCLUDE), exclude);
         push(fbb, vt!(Publish::VT_EXCLUDE_AUTHID), exclude_authid);
         push(fbb, vt!(Publish::VT_EXCLUDE_AUTHROLE), exclude_authrole);
         push(fbb, vt!(Publish::VT_ELIGIBLE), eligible);
         push(fbb, vt!(Publish::VT_ELIGIBLE_AUTHID), eligible_authid);
         push(fbb, vt!(Publish::VT_ELIGIBLE_AUTHROLE), eligible_authrole);
-        if let Some(r) = self.retain {
-            fbb.push_slot(vt!(Publish::VT_RETAIN), r, false);
-        }
+        given(fbb, vt!(Publish::VT_RETAIN), self.retain);
         push(fbb, vt!(Publish::VT_TRANSACTION_HASH), transaction_hash);
         push(fbb, vt!(Publish::VT_FORWARD_FOR), ff);
         Ok(fbb.end_table(start))
@@ -918,26 +945,22 @@ fn match_value(m: &str, message: &'static str) -> Result<u8, EncodeError> {
 }
 
 impl FbsTable for Subscribe {
-    /// autobahn message.py 4794; `forward_for` has no slot (refused when non-empty; autobahn
-    /// drops it).
+    /// autobahn message.py 4794; `forward_for` in the appended field (autobahn drops it).
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         const N: &str = Subscribe::NAME;
-        no_forward_for(self.forward_for.as_deref(), N)?;
         let m = match_value(&self.r#match, N)?;
         let topic = string(fbb, Some(&self.topic));
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Subscribe::VT_REQUEST), self.request, 0);
         push(fbb, vt!(Subscribe::VT_TOPIC), topic);
         fbb.push_slot::<u8>(vt!(Subscribe::VT_MATCH_), m, 0);
-        fbb.push_slot(
-            vt!(Subscribe::VT_GET_RETAINED),
-            self.get_retained.unwrap_or(false),
-            false,
-        );
+        given(fbb, vt!(Subscribe::VT_GET_RETAINED), self.get_retained);
+        push(fbb, vt!(Subscribe::VT_FORWARD_FOR), ff);
         Ok(fbb.end_table(start))
     }
 }
@@ -958,18 +981,21 @@ impl FbsTable for Subscribed {
 }
 
 impl FbsTable for Unsubscribe {
-    /// autobahn message.py 5117; `forward_for` has no slot.
+    /// autobahn message.py 5117; `forward_for` in the appended field (autobahn drops it), only
+    /// when non-empty (`marshal` drops an empty one here).
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        no_forward_for(self.forward_for.as_deref(), Unsubscribe::NAME)?;
-        Ok(two_ids(
-            fbb,
-            (vt!(Unsubscribe::VT_REQUEST), self.request),
-            (vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription),
-        ))
+        const N: &str = Unsubscribe::NAME;
+        let ff = self.forward_for.as_deref().filter(|f| !f.is_empty());
+        let ff = forward_for(fbb, ff, AuthroleAlways::No, N)?;
+        let start = fbb.start_table();
+        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_REQUEST), self.request, 0);
+        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription, 0);
+        push(fbb, vt!(Unsubscribe::VT_FORWARD_FOR), ff);
+        Ok(fbb.end_table(start))
     }
 }
 
@@ -984,7 +1010,7 @@ impl FbsTable for Unsubscribed {
         let reason = string(fbb, self.reason.as_deref());
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Unsubscribed::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unsubscribed::VT_SUBSCRIPTION), subscription, 0);
+        given(fbb, vt!(Unsubscribed::VT_SUBSCRIPTION), subscription);
         push(fbb, vt!(Unsubscribed::VT_REASON), reason);
         Ok(fbb.end_table(start))
     }
@@ -999,13 +1025,13 @@ impl FbsTable for Event {
     ) -> Result<Table, EncodeError> {
         const N: &str = Event::NAME;
         let publisher = opt_u64(self.publisher, N, "publisher")?;
-        let args = args(fbb, scratch, self.args.as_deref());
+        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
-        let publisher_authid = string(fbb, self.publisher_authid.as_deref());
-        let publisher_authrole = string(fbb, self.publisher_authrole.as_deref());
-        let topic = string(fbb, self.topic.as_deref());
-        let transaction_hash = string(fbb, self.transaction_hash.as_deref());
+        let publisher_authid = given_string(fbb, self.publisher_authid.as_deref());
+        let publisher_authrole = given_string(fbb, self.publisher_authrole.as_deref());
+        let topic = given_string(fbb, self.topic.as_deref());
+        let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
@@ -1014,20 +1040,16 @@ impl FbsTable for Event {
         push(fbb, vt!(Event::VT_ARGS), args);
         push(fbb, vt!(Event::VT_KWARGS), kwargs);
         push(fbb, vt!(Event::VT_PAYLOAD), payload);
-        fbb.push_slot::<u64>(vt!(Event::VT_PUBLISHER), publisher, 0);
+        given(fbb, vt!(Event::VT_PUBLISHER), publisher);
         push(fbb, vt!(Event::VT_PUBLISHER_AUTHID), publisher_authid);
         push(fbb, vt!(Event::VT_PUBLISHER_AUTHROLE), publisher_authrole);
         push(fbb, vt!(Event::VT_TOPIC), topic);
-        fbb.push_slot(
-            vt!(Event::VT_RETAINED),
-            self.retained.unwrap_or(false),
-            false,
-        );
+        given(fbb, vt!(Event::VT_RETAINED), self.retained);
         push(fbb, vt!(Event::VT_TRANSACTION_HASH), transaction_hash);
-        fbb.push_slot(
+        given(
+            fbb,
             vt!(Event::VT_ACKNOWLEDGE),
-            self.x_acknowledged_delivery.unwrap_or(false),
-            false,
+            self.x_acknowledged_delivery,
         );
         fbb.push_slot::<u8>(vt!(Event::VT_PPT_SCHEME), ppt.scheme, 0);
         push(fbb, vt!(Event::VT_PPT_KEYID), ppt.keyid);
@@ -1060,13 +1082,13 @@ impl FbsTable for Call {
         const N: &str = Call::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
         let caller = opt_u64(self.caller, N, "caller")?;
-        let args = args(fbb, scratch, self.args.as_deref());
+        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let procedure = string(fbb, Some(&self.procedure));
-        let transaction_hash = string(fbb, self.transaction_hash.as_deref());
-        let caller_authid = string(fbb, self.caller_authid.as_deref());
-        let caller_authrole = string(fbb, self.caller_authrole.as_deref());
+        let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
+        let caller_authid = given_string(fbb, self.caller_authid.as_deref());
+        let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
@@ -1078,14 +1100,10 @@ impl FbsTable for Call {
         fbb.push_slot::<u8>(vt!(Call::VT_PPT_SCHEME), ppt.scheme, 0);
         fbb.push_slot::<u8>(vt!(Call::VT_PPT_SERIALIZER), ppt.serializer, 0);
         push(fbb, vt!(Call::VT_PPT_KEYID), ppt.keyid);
-        fbb.push_slot::<u32>(vt!(Call::VT_TIMEOUT), timeout, 0);
-        fbb.push_slot(
-            vt!(Call::VT_RECEIVE_PROGRESS),
-            self.receive_progress.unwrap_or(false),
-            false,
-        );
+        given(fbb, vt!(Call::VT_TIMEOUT), timeout);
+        given(fbb, vt!(Call::VT_RECEIVE_PROGRESS), self.receive_progress);
         push(fbb, vt!(Call::VT_TRANSACTION_HASH), transaction_hash);
-        fbb.push_slot::<u64>(vt!(Call::VT_CALLER), caller, 0);
+        given(fbb, vt!(Call::VT_CALLER), caller);
         push(fbb, vt!(Call::VT_CALLER_AUTHID), caller_authid);
         push(fbb, vt!(Call::VT_CALLER_AUTHROLE), caller_authrole);
         push(fbb, vt!(Call::VT_FORWARD_FOR), ff);
@@ -1106,9 +1124,8 @@ impl FbsTable for Cancel {
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Cancel::VT_REQUEST), self.request, 0);
-        if let Some(mode) = mode {
-            fbb.push_slot::<u8>(vt!(Cancel::VT_MODE), mode, 0); // SKIP is the default
-        }
+        // SKIP, the default, is written too when given (autobahn elides it)
+        given(fbb, vt!(Cancel::VT_MODE), mode);
         push(fbb, vt!(Cancel::VT_FORWARD_FOR), ff);
         Ok(fbb.end_table(start))
     }
@@ -1140,29 +1157,28 @@ macro_rules! result_like {
             fn fbs_table(&self, fbb: &mut FlatBufferBuilder<'_>, scratch: &mut Vec<u8>) -> Result<Table, EncodeError> {
                 const N: &str = $ty::NAME;
                 let callee = opt_u64(self.callee, N, "callee")?;
-                let args = args(fbb, scratch, self.args.as_deref());
+                let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
                 let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
                 let payload = bytes(fbb, self.payload.as_deref());
                 let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-                let callee_authid = string(fbb, self.callee_authid.as_deref());
-                let callee_authrole = string(fbb, self.callee_authrole.as_deref());
+                let callee_authid = given_string(fbb, self.callee_authid.as_deref());
+                let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
                 let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-                let progress = self.progress.unwrap_or(false);
                 let start = fbb.start_table();
                 fbb.push_slot::<u64>(vt!($table::VT_REQUEST), self.request, 0);
                 push(fbb, vt!($table::VT_ARGS), args);
                 push(fbb, vt!($table::VT_KWARGS), kwargs);
                 push(fbb, vt!($table::VT_PAYLOAD), payload);
                 if $progress_first {
-                    fbb.push_slot(vt!($table::VT_PROGRESS), progress, false);
+                    given(fbb, vt!($table::VT_PROGRESS), self.progress);
                 }
                 fbb.push_slot::<u8>(vt!($table::VT_PPT_SCHEME), ppt.scheme, 0);
                 fbb.push_slot::<u8>(vt!($table::VT_PPT_SERIALIZER), ppt.serializer, 0);
                 push(fbb, vt!($table::VT_PPT_KEYID), ppt.keyid);
                 if !$progress_first {
-                    fbb.push_slot(vt!($table::VT_PROGRESS), progress, false);
+                    given(fbb, vt!($table::VT_PROGRESS), self.progress);
                 }
-                fbb.push_slot::<u64>(vt!($table::VT_CALLEE), callee, 0);
+                given(fbb, vt!($table::VT_CALLEE), callee);
                 push(fbb, vt!($table::VT_CALLEE_AUTHID), callee_authid);
                 push(fbb, vt!($table::VT_CALLEE_AUTHROLE), callee_authrole);
                 push(fbb, vt!($table::VT_FORWARD_FOR), ff);
@@ -1195,14 +1211,13 @@ fn invoke_value(invoke: &str) -> Result<u8, EncodeError> {
 }
 
 impl FbsTable for Register {
-    /// autobahn message.py 8002; `forward_for` has no slot.
+    /// autobahn message.py 8002; `forward_for` in the appended field (autobahn drops it).
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
         const N: &str = Register::NAME;
-        no_forward_for(self.forward_for.as_deref(), N)?;
         let m = match_value(&self.r#match, N)?;
         let invoke = invoke_value(&self.invoke)?;
         let concurrency = match self.concurrency {
@@ -1212,17 +1227,19 @@ impl FbsTable for Register {
             _ => 0,
         };
         let procedure = string(fbb, Some(&self.procedure));
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Register::VT_REQUEST), self.request, 0);
         push(fbb, vt!(Register::VT_PROCEDURE), procedure);
         fbb.push_slot::<u8>(vt!(Register::VT_MATCH_), m, 0);
         fbb.push_slot::<u8>(vt!(Register::VT_INVOKE), invoke, 0);
         fbb.push_slot::<u16>(vt!(Register::VT_CONCURRENCY), concurrency, 0);
-        fbb.push_slot(
+        given(
+            fbb,
             vt!(Register::VT_FORCE_REREGISTER),
-            self.force_reregister.unwrap_or(false),
-            false,
+            self.force_reregister,
         );
+        push(fbb, vt!(Register::VT_FORWARD_FOR), ff);
         Ok(fbb.end_table(start))
     }
 }
@@ -1243,18 +1260,20 @@ impl FbsTable for Registered {
 }
 
 impl FbsTable for Unregister {
-    /// autobahn message.py 8342; `forward_for` has no slot.
+    /// autobahn message.py 8342; `forward_for` as in UNSUBSCRIBE.
     fn fbs_table(
         &self,
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        no_forward_for(self.forward_for.as_deref(), Unregister::NAME)?;
-        Ok(two_ids(
-            fbb,
-            (vt!(Unregister::VT_REQUEST), self.request),
-            (vt!(Unregister::VT_REGISTRATION), self.registration),
-        ))
+        const N: &str = Unregister::NAME;
+        let ff = self.forward_for.as_deref().filter(|f| !f.is_empty());
+        let ff = forward_for(fbb, ff, AuthroleAlways::No, N)?;
+        let start = fbb.start_table();
+        fbb.push_slot::<u64>(vt!(Unregister::VT_REQUEST), self.request, 0);
+        fbb.push_slot::<u64>(vt!(Unregister::VT_REGISTRATION), self.registration, 0);
+        push(fbb, vt!(Unregister::VT_FORWARD_FOR), ff);
+        Ok(fbb.end_table(start))
     }
 }
 
@@ -1269,7 +1288,7 @@ impl FbsTable for Unregistered {
         let reason = string(fbb, self.reason.as_deref());
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Unregistered::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unregistered::VT_REGISTRATION), registration, 0);
+        given(fbb, vt!(Unregistered::VT_REGISTRATION), registration);
         push(fbb, vt!(Unregistered::VT_REASON), reason);
         Ok(fbb.end_table(start))
     }
@@ -1285,13 +1304,13 @@ impl FbsTable for Invocation {
         const N: &str = Invocation::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
         let caller = opt_u64(self.caller, N, "caller")?;
-        let args = args(fbb, scratch, self.args.as_deref());
+        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
-        let procedure = string(fbb, self.procedure.as_deref());
-        let transaction_hash = string(fbb, self.transaction_hash.as_deref());
-        let caller_authid = string(fbb, self.caller_authid.as_deref());
-        let caller_authrole = string(fbb, self.caller_authrole.as_deref());
+        let procedure = given_string(fbb, self.procedure.as_deref());
+        let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
+        let caller_authid = given_string(fbb, self.caller_authid.as_deref());
+        let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
         let start = fbb.start_table();
@@ -1300,13 +1319,13 @@ impl FbsTable for Invocation {
         push(fbb, vt!(Invocation::VT_ARGS), args);
         push(fbb, vt!(Invocation::VT_KWARGS), kwargs);
         push(fbb, vt!(Invocation::VT_PAYLOAD), payload);
-        fbb.push_slot::<u32>(vt!(Invocation::VT_TIMEOUT), timeout, 0);
-        fbb.push_slot(
+        given(fbb, vt!(Invocation::VT_TIMEOUT), timeout);
+        given(
+            fbb,
             vt!(Invocation::VT_RECEIVE_PROGRESS),
-            self.receive_progress.unwrap_or(false),
-            false,
+            self.receive_progress,
         );
-        fbb.push_slot::<u64>(vt!(Invocation::VT_CALLER), caller, 0);
+        given(fbb, vt!(Invocation::VT_CALLER), caller);
         push(fbb, vt!(Invocation::VT_CALLER_AUTHID), caller_authid);
         push(fbb, vt!(Invocation::VT_CALLER_AUTHROLE), caller_authrole);
         push(fbb, vt!(Invocation::VT_PROCEDURE), procedure);
@@ -1333,9 +1352,8 @@ impl FbsTable for Interrupt {
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Interrupt::VT_REQUEST), self.request, 0);
-        if let Some(mode) = mode {
-            fbb.push_slot::<u8>(vt!(Interrupt::VT_MODE), mode, 1); // KILL is the default
-        }
+        // KILL, the default, is written too when given (autobahn elides it)
+        given(fbb, vt!(Interrupt::VT_MODE), mode);
         push(fbb, vt!(Interrupt::VT_REASON), reason);
         push(fbb, vt!(Interrupt::VT_FORWARD_FOR), ff);
         Ok(fbb.end_table(start))

@@ -4,8 +4,11 @@
 //!   that looks only at what the buffer holds.
 //! * [`builder`]: each message written into a caller's reusable `FlatBufferBuilder`, in
 //!   autobahn's order so the bytes match autobahn's.
+//! * [`forward`]: the broker's hot path, a PUBLISH view turned into each subscriber's EVENT with
+//!   the payload copied as bytes.
 //! * [`generated`]: the flatc output, included at this one site.
 
 pub mod builder;
+pub mod forward;
 pub mod generated;
 pub mod view;

@@ -3,16 +3,13 @@
 //! Each row is timed in samples of a calibrated number of iterations; the figure is the median
 //! nanoseconds per operation over the samples, and allocations are counted over one sample.
 
-use std::hint::black_box;
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
-
-use wamp_codec::serializer::{json, Format};
-use wamp_codec::{Message, Publish};
 
 use crate::alloc_counter::allocations;
 
-#[path = "cases.rs"]
-mod cases;
+#[path = "workload.rs"]
+mod workload;
 
 /// One measured row.
 struct Row {
@@ -65,7 +62,9 @@ impl Timer {
     }
 }
 
-pub fn run(as_json: bool, quick: bool) {
+/// Measures every operation and prints the rows; an error only when stdout is gone.
+pub fn run(as_json: bool, quick: bool) -> io::Result<()> {
+    let mut out = io::stdout().lock();
     let timer = if quick {
         Timer {
             samples: 5,
@@ -78,86 +77,51 @@ pub fn run(as_json: bool, quick: bool) {
         }
     };
     let mut rows = Vec::new();
-    for case in cases::all() {
-        let json_bytes =
-            json::to_vec(&case.message).expect("benchmark messages are JSON-encodable");
-        let mut row = |path, op, bytes: usize, f: &mut dyn FnMut()| {
-            let (ns, allocs_per_op) = timer.measure(f);
+    for case in workload::cases() {
+        for mut op in workload::ops(&case.message) {
+            let (ns, allocs_per_op) = timer.measure(&mut op.run);
             let row = Row {
                 case: case.name,
-                path,
-                op,
+                path: op.path,
+                op: op.op,
                 ns,
                 allocs_per_op,
-                bytes,
+                bytes: op.bytes,
             };
             if as_json {
-                print_json(&row);
+                print_json(&mut out, &row)?;
             }
             rows.push(row);
-        };
-        row("json", "decode-owned", json_bytes.len(), &mut || {
-            black_box(json::from_slice(black_box(&json_bytes)).unwrap());
-        });
-        let mut out = Vec::with_capacity(json_bytes.len() * 2);
-        row("json", "encode", json_bytes.len(), &mut || {
-            out.clear();
-            json::write_message(black_box(&case.message), &mut out).unwrap();
-            black_box(&out);
-        });
-        for format in [Format::Msgpack, Format::Cbor, Format::Flatbuffers] {
-            let bytes = format
-                .encode(&case.message)
-                .expect("benchmark messages encode");
-            row(format.name(), "decode-owned", bytes.len(), &mut || {
-                black_box(format.decode(black_box(&bytes)).unwrap());
-            });
-            row(format.name(), "encode", bytes.len(), &mut || {
-                black_box(format.encode(black_box(&case.message)).unwrap());
-            });
-            if format == Format::Flatbuffers && matches!(case.message, Message::Publish(_)) {
-                row("flatbuffers", "cast+verify+topic", bytes.len(), &mut || {
-                    let view = Publish::cast(black_box(&bytes)).unwrap();
-                    black_box(view.topic());
-                });
-                row(
-                    "flatbuffers",
-                    "cast+verify+topic+args-bytes",
-                    bytes.len(),
-                    &mut || {
-                        let view = Publish::cast(black_box(&bytes)).unwrap();
-                        black_box((view.topic(), view.args_bytes()));
-                    },
-                );
-            }
         }
-        row("serde_json-value", "decode", json_bytes.len(), &mut || {
-            black_box(serde_json::from_slice::<serde_json::Value>(black_box(&json_bytes)).unwrap());
-        });
     }
     if !as_json {
-        print_table(&rows);
+        print_table(&mut out, &rows)?;
     }
+    Ok(())
 }
 
-fn print_json(row: &Row) {
-    println!(
+fn print_json(out: &mut impl Write, row: &Row) -> io::Result<()> {
+    writeln!(
+        out,
         "{{\"case\":{:?},\"path\":{:?},\"op\":{:?},\"ns\":{:.1},\"allocs_per_op\":{},\"bytes\":{}}}",
         row.case, row.path, row.op, row.ns, row.allocs_per_op, row.bytes
-    );
+    )?;
+    out.flush()
 }
 
-fn print_table(rows: &[Row]) {
-    println!(
+fn print_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    writeln!(
+        out,
         "{:<18} {:<18} {:<30} {:>12} {:>10} {:>9} {:>12}",
         "case", "path", "op", "ns/op", "allocs/op", "bytes", "vs serde_json"
-    );
+    )?;
     for row in rows {
         let baseline = rows
             .iter()
             .find(|r| r.case == row.case && r.path == "serde_json-value")
             .map_or(f64::NAN, |b| b.ns);
-        println!(
+        writeln!(
+            out,
             "{:<18} {:<18} {:<30} {:>12.1} {:>10.2} {:>9} {:>11.2}x",
             row.case,
             row.path,
@@ -166,6 +130,7 @@ fn print_table(rows: &[Row]) {
             row.allocs_per_op,
             row.bytes,
             baseline / row.ns
-        );
+        )?;
     }
+    Ok(())
 }

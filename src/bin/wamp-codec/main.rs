@@ -52,10 +52,15 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Convert { from, to, lines } => convert(&from, &to, lines),
-        Command::Bench { json, quick } => {
-            bench::run(json, quick);
-            ExitCode::SUCCESS
-        }
+        Command::Bench { json, quick } => match bench::run(json, quick) {
+            Ok(()) => ExitCode::SUCCESS,
+            // the reader went away (`| head`): nothing left to say
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -19,13 +19,16 @@ use crate::value::{Dict, Value};
 pub trait FbsView {
     /// The view type.
     type Ref<'a>: Copy;
+    /// The message type viewed.
+    const MESSAGE_TYPE: MessageType;
 }
 
 /// Crate-private: the const field table of an owned type's FlatBuffers table, and how to wrap a
 /// verified table position in the view.
 pub(crate) trait ViewSpec: FbsView {
     const SPEC: &'static TableSpec;
-    fn wrap(t: Table<'_>) -> Self::Ref<'_>;
+    /// The view of verified table `t`, with its key string if `cast` saw it.
+    fn wrap<'a>(t: Table<'a>, key: Option<&'a str>) -> Self::Ref<'a>;
 }
 
 /// One accessor of a view, reading schema field `$field` of table spec `$spec`.
@@ -69,14 +72,14 @@ macro_rules! accessor {
         #[doc = concat!("`", $field, "` (`string`), borrowed from the buffer.")]
         pub fn $name(&self) -> Option<&'a str> {
             const S: usize = slot_of(&specs::$spec, $field);
-            self.t.str(S)
+            self.string(S)
         }
     };
     ($spec:ident, $name:ident, $field:literal, req_str) => {
         #[doc = concat!("`", $field, "` (`string`, required), borrowed from the buffer.")]
         pub fn $name(&self) -> &'a str {
             const S: usize = slot_of(&specs::$spec, $field);
-            self.t.str(S).unwrap_or("")
+            self.string(S).unwrap_or("")
         }
     };
     ($spec:ident, $name:ident, $field:literal, bytes) => {
@@ -142,26 +145,45 @@ macro_rules! view {
     ) => {
         $(#[$doc])*
         ///
-        /// A verified position in a borrowed buffer: `Copy`, three words, and every accessor
+        /// A verified position in a borrowed buffer: `Copy`, five words, and every accessor
         /// reads in place (strings and byte vectors are borrowed, nothing is decoded until asked).
         #[derive(Clone, Copy)]
         pub struct $ref<'a> {
             t: Table<'a>,
+            /// The message's URI as `cast` validated it (see `TableSpec::key`); `None` when
+            /// absent or not kept, and then read from the table.
+            key: Option<&'a str>,
         }
 
         impl FbsView for $owned {
             type Ref<'a> = $ref<'a>;
+            const MESSAGE_TYPE: MessageType = match MessageType::from_code(
+                <$owned as crate::message::WampMessage>::MESSAGE_TYPE,
+            ) {
+                Some(t) => t,
+                None => panic!("a view of a type with no message code"),
+            };
         }
 
         impl ViewSpec for $owned {
             const SPEC: &'static TableSpec = &specs::$spec;
-            fn wrap(t: Table<'_>) -> $ref<'_> {
-                $ref { t }
+            fn wrap<'a>(t: Table<'a>, key: Option<&'a str>) -> $ref<'a> {
+                $ref { t, key }
             }
         }
 
         impl<'a> $ref<'a> {
             $(accessor!($spec, $name, $field, $kind);)*
+
+            /// The string in `slot`: the key string `cast` kept, or read (and its UTF-8
+            /// checked again) from the table. (Unused by the views that have no string.)
+            #[allow(dead_code)]
+            fn string(&self, slot: usize) -> Option<&'a str> {
+                match self.key {
+                    Some(key) if slot == specs::$spec.key => Some(key),
+                    _ => self.t.str(slot),
+                }
+            }
         }
 
         impl fmt::Debug for $ref<'_> {
@@ -265,6 +287,10 @@ pub struct PrincipalRef<'a> {
 }
 
 impl<'a> PrincipalRef<'a> {
+    fn string(&self, slot: usize) -> Option<&'a str> {
+        self.t.str(slot)
+    }
+
     accessor!(PRINCIPAL, session, "session", u64);
     accessor!(PRINCIPAL, authid, "authid", str);
     accessor!(PRINCIPAL, authrole, "authrole", str);
@@ -330,6 +356,7 @@ view! {
         resume_session = "resume_session": u64,
         resume_token = "resume_token": str,
         authextra_cbor = "authextra_cbor": payload,
+        authmethods_names = "authmethods_names": strs,
     }
 }
 
@@ -346,6 +373,8 @@ view! {
         resumable = "resumable": bool,
         resume_token = "resume_token": str,
         authextra_cbor = "authextra_cbor": payload,
+        authmethod_name = "authmethod_name": str,
+        custom_cbor = "custom_cbor": payload,
     }
 }
 
@@ -362,6 +391,7 @@ view! {
     ChallengeRef for Challenge, CHALLENGE {
         method_raw = "method": u8,
         extra_cbor = "extra_cbor": payload,
+        method_name = "method_name": str,
     }
 }
 
@@ -411,7 +441,9 @@ view! {
         kwargs_bytes = "kwargs": payload,
         payload = "payload": bytes,
         ppt_scheme = "ppt_scheme": algo,
+        ppt_scheme_value = "ppt_scheme": u8,
         ppt_serializer = "ppt_serializer": ser,
+        ppt_serializer_value = "ppt_serializer": u8,
         ppt_cipher = "ppt_cipher": u8,
         ppt_keyid = "ppt_keyid": str,
         acknowledge = "acknowledge": bool,
@@ -443,6 +475,7 @@ view! {
         topic = "topic": str,
         match_raw = "match": u8,
         get_retained = "get_retained": bool,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -459,6 +492,7 @@ view! {
     UnsubscribeRef for Unsubscribe, UNSUBSCRIBE {
         request = "request": u64,
         subscription = "subscription": u64,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -561,6 +595,7 @@ view! {
         invoke_raw = "invoke": u8,
         concurrency = "concurrency": u16,
         force_reregister = "force_reregister": bool,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -577,6 +612,7 @@ view! {
     UnregisterRef for Unregister, UNREGISTER {
         request = "request": u64,
         registration = "registration": u64,
+        forward_for = "forward_for": principals,
     }
 }
 
@@ -677,18 +713,23 @@ impl<'a> HelloRef<'a> {
     }
 }
 
-impl WelcomeRef<'_> {
-    /// `authmethod` (`AuthMethod`) as its name; `None` when absent (autobahn never writes it).
-    pub fn authmethod(&self) -> Option<&'static str> {
+impl<'a> WelcomeRef<'a> {
+    /// The authentication method: `authmethod_name` when present (a method without an
+    /// `AuthMethod` value), else `authmethod` (`AuthMethod`) as its name; `None` when both are
+    /// absent (autobahn writes neither).
+    pub fn authmethod(&self) -> Option<&'a str> {
         const S: usize = slot_of(&specs::WELCOME, "authmethod");
-        self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v))
+        self.authmethod_name()
+            .or_else(|| self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v)))
     }
 }
 
-impl ChallengeRef<'_> {
-    /// `method` (`AuthMethod`) as its name (`anonymous` when absent or unknown).
-    pub fn method(&self) -> &'static str {
-        name_of(&AUTH_METHODS, self.method_raw()).unwrap_or("anonymous")
+impl<'a> ChallengeRef<'a> {
+    /// The challenge method: `method_name` when present (a method without an `AuthMethod`
+    /// value), else `method` (`AuthMethod`) as its name (`anonymous` when absent or unknown).
+    pub fn method(&self) -> &'a str {
+        self.method_name()
+            .unwrap_or_else(|| name_of(&AUTH_METHODS, self.method_raw()).unwrap_or("anonymous"))
     }
 }
 
@@ -713,8 +754,9 @@ impl RegisterRef<'_> {
 }
 
 impl CancelRef<'_> {
-    /// `mode` (`CancelMode`) as its name; `None` when absent (autobahn writes `skip` and
-    /// `killnowait` as the absent default 0, so absence cannot tell them apart).
+    /// `mode` (`CancelMode`) as its name; `None` when absent. The crate writes a given `skip`
+    /// (the default, 0) too; autobahn elides it and writes `killnowait` as 0 as well, so in its
+    /// bytes `skip`, `killnowait` and no mode all read as `None`.
     pub fn mode(&self) -> Option<&'static str> {
         const S: usize = slot_of(&specs::CANCEL, "mode");
         self.t.u8(S).and_then(|v| name_of(&CANCEL_MODES, v))
@@ -722,8 +764,9 @@ impl CancelRef<'_> {
 }
 
 impl InterruptRef<'_> {
-    /// `mode` (`CancelMode`) as its name; `None` when absent (the schema default `kill`, which
-    /// autobahn writes for both `kill` and `killnowait`, so it is never on the wire).
+    /// `mode` (`CancelMode`) as its name; `None` when absent. The crate writes a given `kill`
+    /// (the default, 1) too; autobahn writes 1 for both `kill` and `killnowait` and elides it, so
+    /// in its bytes the mode is never present.
     pub fn mode(&self) -> Option<&'static str> {
         const S: usize = slot_of(&specs::INTERRUPT, "mode");
         self.t.u8(S).and_then(|v| name_of(&CANCEL_MODES, v))
@@ -739,6 +782,16 @@ impl ErrorReplyRef<'_> {
 }
 
 // ---- conversions to the owned types ----
+
+/// An optional integer field as the owned types keep it: `None` when absent, the value (0
+/// too) when present, so that a given 0 survives the round trip (autobahn never writes 0, so
+/// its bytes read as before).
+macro_rules! given_int {
+    ($v:expr, $spec:ident, $field:literal, $ty:ident) => {{
+        const S: usize = slot_of(&specs::$spec, $field);
+        $v.t.$ty(S).map(|x| x as i64)
+    }};
+}
 
 fn own(s: Option<&str>) -> Option<String> {
     s.map(str::to_owned)
@@ -772,14 +825,42 @@ fn extra_field(
     message: &str,
 ) -> Result<Option<Dict>, DecodeError> {
     match cbor {
-        Some(bytes) => decode_kwargs(Some(bytes), message).map_err(|e| match e {
-            DecodeError::Syntax { format, reason } => DecodeError::Syntax {
-                format,
-                reason: reason.replacen("'kwargs'", &format!("'{field}'"), 1),
-            },
-            other => other,
-        }),
+        Some(bytes) => cbor_dict(bytes, field, message).map(Some),
         None => Ok(map_table(t, map_slot)),
+    }
+}
+
+/// One of the crate's CBOR map fields (`authextra_cbor`, `custom_cbor`, ...) as a dict; errors
+/// name `field`.
+fn cbor_dict(bytes: &[u8], field: &str, message: &str) -> Result<Dict, DecodeError> {
+    let rename = |e| match e {
+        DecodeError::Syntax { format, reason } => DecodeError::Syntax {
+            format,
+            reason: reason.replacen("'kwargs'", &format!("'{field}'"), 1),
+        },
+        other => other,
+    };
+    Ok(decode_kwargs(Some(bytes), message)
+        .map_err(rename)?
+        .unwrap_or_default())
+}
+
+/// WELCOME's custom attributes from `custom_cbor`: every key must be one (`x_` and more), or
+/// it would pass for a standard detail in `marshal`.
+fn welcome_custom(v: &WelcomeRef<'_>) -> Result<Dict, DecodeError> {
+    let Some(bytes) = v.custom_cbor() else {
+        return Ok(Dict::new());
+    };
+    let custom = cbor_dict(bytes, "custom", "WELCOME")?;
+    match custom
+        .keys()
+        .find(|k| !crate::validate::is_custom_attribute(k))
+    {
+        Some(k) => Err(DecodeError::syntax(
+            "flatbuffers",
+            format!("'custom' in WELCOME: {k:?} is not a custom attribute"),
+        )),
+        None => Ok(custom),
     }
 }
 
@@ -828,7 +909,8 @@ impl TryFrom<HelloRef<'_>> for Hello {
         Ok(Hello {
             realm: own(v.realm()),
             roles: roles(&v.t, slot_of(&specs::HELLO, "roles"), &specs::CLIENT_ROLES),
-            authmethods: v.authmethods().map(|it| it.map(str::to_owned).collect()),
+            authmethods: strings(v.authmethods_names())
+                .or_else(|| v.authmethods().map(|it| it.map(str::to_owned).collect())),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
             authextra: extra_field(
@@ -839,7 +921,7 @@ impl TryFrom<HelloRef<'_>> for Hello {
                 "HELLO",
             )?,
             resumable: v.resumable(),
-            resume_session: nonzero(v.resume_session()),
+            resume_session: given_int!(v, HELLO, "resume_session", u64),
             resume_token: own(v.resume_token()),
             correlation: Correlation::default(),
         })
@@ -871,7 +953,7 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
             resumed: v.resumed(),
             resumable: v.resumable(),
             resume_token: own(v.resume_token()),
-            custom: Dict::new(),
+            custom: welcome_custom(&v)?,
             correlation: Correlation::default(),
         })
     }
@@ -958,7 +1040,7 @@ impl TryFrom<ErrorReplyRef<'_>> for ErrorReply {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, ERROR, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1014,7 +1096,7 @@ impl TryFrom<SubscribeRef<'_>> for Subscribe {
             topic: v.topic().unwrap_or_default().to_owned(),
             r#match: v.r#match().to_owned(),
             get_retained: v.get_retained(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1037,7 +1119,7 @@ impl TryFrom<UnsubscribeRef<'_>> for Unsubscribe {
         Ok(Unsubscribe {
             request: v.request(),
             subscription: v.subscription(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1048,7 +1130,7 @@ impl TryFrom<UnsubscribedRef<'_>> for Unsubscribed {
     fn try_from(v: UnsubscribedRef<'_>) -> Result<Unsubscribed, DecodeError> {
         Ok(Unsubscribed {
             request: v.request(),
-            subscription: nonzero(v.subscription()),
+            subscription: given_int!(v, UNSUBSCRIBED, "subscription", u64),
             reason: own(v.reason()),
             correlation: Correlation::default(),
         })
@@ -1064,7 +1146,7 @@ impl TryFrom<EventRef<'_>> for Event {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            publisher: nonzero(v.publisher()),
+            publisher: given_int!(v, EVENT, "publisher", u64),
             publisher_authid: own(v.publisher_authid()),
             publisher_authrole: own(v.publisher_authrole()),
             topic: own(v.topic()),
@@ -1099,13 +1181,13 @@ impl TryFrom<CallRef<'_>> for Call {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            timeout: nonzero(u64::from(v.timeout())),
+            timeout: given_int!(v, CALL, "timeout", u32),
             receive_progress: v.receive_progress(),
             transaction_hash: own(v.transaction_hash()),
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            caller: nonzero(v.caller()),
+            caller: given_int!(v, CALL, "caller", u64),
             caller_authid: own(v.caller_authid()),
             caller_authrole: own(v.caller_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1138,7 +1220,7 @@ impl TryFrom<CallResultRef<'_>> for CallResult {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, RESULT, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),
@@ -1157,7 +1239,7 @@ impl TryFrom<RegisterRef<'_>> for Register {
             invoke: v.invoke().to_owned(),
             concurrency: nonzero(u64::from(v.concurrency())),
             force_reregister: v.force_reregister(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1180,7 +1262,7 @@ impl TryFrom<UnregisterRef<'_>> for Unregister {
         Ok(Unregister {
             request: v.request(),
             registration: v.registration(),
-            forward_for: None,
+            forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
         })
     }
@@ -1191,7 +1273,7 @@ impl TryFrom<UnregisteredRef<'_>> for Unregistered {
     fn try_from(v: UnregisteredRef<'_>) -> Result<Unregistered, DecodeError> {
         Ok(Unregistered {
             request: v.request(),
-            registration: nonzero(v.registration()),
+            registration: given_int!(v, UNREGISTERED, "registration", u64),
             reason: own(v.reason()),
             correlation: Correlation::default(),
         })
@@ -1207,9 +1289,9 @@ impl TryFrom<InvocationRef<'_>> for Invocation {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
-            timeout: nonzero(u64::from(v.timeout())),
+            timeout: given_int!(v, INVOCATION, "timeout", u32),
             receive_progress: v.receive_progress(),
-            caller: nonzero(v.caller()),
+            caller: given_int!(v, INVOCATION, "caller", u64),
             caller_authid: own(v.caller_authid()),
             caller_authrole: own(v.caller_authrole()),
             procedure: own(v.procedure()),
@@ -1248,7 +1330,7 @@ impl TryFrom<YieldRef<'_>> for Yield {
             enc_algo: v.ppt_scheme().map(str::to_owned),
             enc_key: own(v.ppt_keyid()),
             enc_serializer: v.ppt_serializer().map(str::to_owned),
-            callee: nonzero(v.callee()),
+            callee: given_int!(v, YIELD, "callee", u64),
             callee_authid: own(v.callee_authid()),
             callee_authrole: own(v.callee_authrole()),
             forward_for: principals(v.forward_for()),

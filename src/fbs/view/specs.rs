@@ -34,20 +34,17 @@ const fn r(name: &'static str, kind: super::verifier::Kind) -> Field {
     Field::req(name, kind)
 }
 
-pub(crate) static PRINCIPAL: TableSpec = TableSpec {
-    name: "Principal",
-    fields: &[o("session", U64), o("authid", Str), o("authrole", Str)],
-};
+pub(crate) static PRINCIPAL: TableSpec = TableSpec::new(
+    "Principal",
+    &[o("session", U64), o("authid", Str), o("authrole", Str)],
+);
 
 /// `wamp.Map` (used for `authextra` and `extra`; autobahn never writes it).
-pub(crate) static MAP: TableSpec = TableSpec {
-    name: "Map",
-    fields: &[r("key", Str), o("value", Str)],
-};
+pub(crate) static MAP: TableSpec = TableSpec::new("Map", &[r("key", Str), o("value", Str)]);
 
-pub(crate) static BROKER_FEATURES: TableSpec = TableSpec {
-    name: "BrokerFeatures",
-    fields: &[
+pub(crate) static BROKER_FEATURES: TableSpec = TableSpec::new(
+    "BrokerFeatures",
+    &[
         o("publisher_identification", Bool),
         o("publisher_exclusion", Bool),
         o("subscriber_blackwhite_listing", Bool),
@@ -63,11 +60,11 @@ pub(crate) static BROKER_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static PUBLISHER_FEATURES: TableSpec = TableSpec {
-    name: "PublisherFeatures",
-    fields: &[
+pub(crate) static PUBLISHER_FEATURES: TableSpec = TableSpec::new(
+    "PublisherFeatures",
+    &[
         o("publisher_identification", Bool),
         o("publisher_exclusion", Bool),
         o("subscriber_blackwhite_listing", Bool),
@@ -75,11 +72,11 @@ pub(crate) static PUBLISHER_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static SUBSCRIBER_FEATURES: TableSpec = TableSpec {
-    name: "SubscriberFeatures",
-    fields: &[
+pub(crate) static SUBSCRIBER_FEATURES: TableSpec = TableSpec::new(
+    "SubscriberFeatures",
+    &[
         o("publisher_identification", Bool),
         o("pattern_based_subscription", Bool),
         o("publication_trustlevels", Bool),
@@ -89,11 +86,11 @@ pub(crate) static SUBSCRIBER_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static DEALER_FEATURES: TableSpec = TableSpec {
-    name: "DealerFeatures",
-    fields: &[
+pub(crate) static DEALER_FEATURES: TableSpec = TableSpec::new(
+    "DealerFeatures",
+    &[
         o("caller_identification", Bool),
         o("call_trustlevels", Bool),
         o("call_timeout", Bool),
@@ -108,11 +105,11 @@ pub(crate) static DEALER_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static CALLER_FEATURES: TableSpec = TableSpec {
-    name: "CallerFeatures",
-    fields: &[
+pub(crate) static CALLER_FEATURES: TableSpec = TableSpec::new(
+    "CallerFeatures",
+    &[
         o("caller_identification", Bool),
         o("call_timeout", Bool),
         o("call_canceling", Bool),
@@ -120,11 +117,11 @@ pub(crate) static CALLER_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static CALLEE_FEATURES: TableSpec = TableSpec {
-    name: "CalleeFeatures",
-    fields: &[
+pub(crate) static CALLEE_FEATURES: TableSpec = TableSpec::new(
+    "CalleeFeatures",
+    &[
         o("caller_identification", Bool),
         o("call_trustlevels", Bool),
         o("call_timeout", Bool),
@@ -136,29 +133,29 @@ pub(crate) static CALLEE_FEATURES: TableSpec = TableSpec {
         o("payload_transparency", Bool),
         o("payload_encryption_cryptobox", Bool),
     ],
-};
+);
 
-pub(crate) static CLIENT_ROLES: TableSpec = TableSpec {
-    name: "ClientRoles",
-    fields: &[
+pub(crate) static CLIENT_ROLES: TableSpec = TableSpec::new(
+    "ClientRoles",
+    &[
         o("publisher", Table(&PUBLISHER_FEATURES)),
         o("subscriber", Table(&SUBSCRIBER_FEATURES)),
         o("caller", Table(&CALLER_FEATURES)),
         o("callee", Table(&CALLEE_FEATURES)),
     ],
-};
+);
 
-pub(crate) static ROUTER_ROLES: TableSpec = TableSpec {
-    name: "RouterRoles",
-    fields: &[
+pub(crate) static ROUTER_ROLES: TableSpec = TableSpec::new(
+    "RouterRoles",
+    &[
         o("broker", Table(&BROKER_FEATURES)),
         o("dealer", Table(&DEALER_FEATURES)),
     ],
-};
+);
 
-pub(crate) static HELLO: TableSpec = TableSpec {
-    name: "HELLO",
-    fields: &[
+pub(crate) static HELLO: TableSpec = TableSpec::new(
+    "HELLO",
+    &[
         o("session", U64),
         o("roles", Table(&CLIENT_ROLES)),
         o("realm", Str),
@@ -170,12 +167,13 @@ pub(crate) static HELLO: TableSpec = TableSpec {
         o("resume_session", U64),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition (schema/README.md, change 4)
+        o("authmethods_names", StrVec), // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static WELCOME: TableSpec = TableSpec {
-    name: "WELCOME",
-    fields: &[
+pub(crate) static WELCOME: TableSpec = TableSpec::new(
+    "WELCOME",
+    &[
         o("session", U64),
         o("roles", Table(&ROUTER_ROLES)),
         o("realm", Str),
@@ -188,47 +186,50 @@ pub(crate) static WELCOME: TableSpec = TableSpec {
         o("resumable", Bool),
         o("resume_token", Str),
         o("authextra_cbor", Bytes), // wamp-codec addition
+        o("authmethod_name", Str),  // wamp-codec addition
+        o("custom_cbor", Bytes),    // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static ABORT: TableSpec = TableSpec {
-    name: "ABORT",
-    fields: &[o("session", U64), r("reason", Str), o("message", Str)],
-};
+pub(crate) static ABORT: TableSpec = TableSpec::new(
+    "ABORT",
+    &[o("session", U64), r("reason", Str), o("message", Str)],
+);
 
-pub(crate) static CHALLENGE: TableSpec = TableSpec {
-    name: "CHALLENGE",
-    fields: &[
+pub(crate) static CHALLENGE: TableSpec = TableSpec::new(
+    "CHALLENGE",
+    &[
         o("session", U64),
         o("method", U8),
         o("extra", Table(&MAP)),
         o("extra_cbor", Bytes), // wamp-codec addition
+        o("method_name", Str),  // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static AUTHENTICATE: TableSpec = TableSpec {
-    name: "AUTHENTICATE",
-    fields: &[
+pub(crate) static AUTHENTICATE: TableSpec = TableSpec::new(
+    "AUTHENTICATE",
+    &[
         o("session", U64),
         o("signature", Str),
         o("extra", Table(&MAP)),
         o("extra_cbor", Bytes), // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static GOODBYE: TableSpec = TableSpec {
-    name: "GOODBYE",
-    fields: &[
+pub(crate) static GOODBYE: TableSpec = TableSpec::new(
+    "GOODBYE",
+    &[
         o("session", U64),
         r("reason", Str),
         o("message", Str),
         o("resumable", Bool),
     ],
-};
+);
 
-pub(crate) static ERROR: TableSpec = TableSpec {
-    name: "ERROR",
-    fields: &[
+pub(crate) static ERROR: TableSpec = TableSpec::new(
+    "ERROR",
+    &[
         o("session", U64),
         o("request_type", U16),
         o("request", U64),
@@ -245,11 +246,11 @@ pub(crate) static ERROR: TableSpec = TableSpec {
         o("callee_authid", Str),   // wamp-codec addition
         o("callee_authrole", Str), // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static PUBLISH: TableSpec = TableSpec {
-    name: "PUBLISH",
-    fields: &[
+pub(crate) static PUBLISH: TableSpec = TableSpec::new(
+    "PUBLISH",
+    &[
         o("session", U64),
         o("request", U64),
         r("topic", Str),
@@ -272,47 +273,53 @@ pub(crate) static PUBLISH: TableSpec = TableSpec {
         o("transaction_hash", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static PUBLISHED: TableSpec = TableSpec {
-    name: "PUBLISHED",
-    fields: &[o("session", U64), o("request", U64), o("publication", U64)],
-};
+pub(crate) static PUBLISHED: TableSpec = TableSpec::new(
+    "PUBLISHED",
+    &[o("session", U64), o("request", U64), o("publication", U64)],
+);
 
-pub(crate) static SUBSCRIBE: TableSpec = TableSpec {
-    name: "SUBSCRIBE",
-    fields: &[
+pub(crate) static SUBSCRIBE: TableSpec = TableSpec::new(
+    "SUBSCRIBE",
+    &[
         o("session", U64),
         o("request", U64),
         o("topic", Str),
         o("match", U8),
         o("get_retained", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static SUBSCRIBED: TableSpec = TableSpec {
-    name: "SUBSCRIBED",
-    fields: &[o("session", U64), o("request", U64), o("subscription", U64)],
-};
+pub(crate) static SUBSCRIBED: TableSpec = TableSpec::new(
+    "SUBSCRIBED",
+    &[o("session", U64), o("request", U64), o("subscription", U64)],
+);
 
-pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec {
-    name: "UNSUBSCRIBE",
-    fields: &[o("session", U64), o("request", U64), o("subscription", U64)],
-};
+pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec::new(
+    "UNSUBSCRIBE",
+    &[
+        o("session", U64),
+        o("request", U64),
+        o("subscription", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
+);
 
-pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec {
-    name: "UNSUBSCRIBED",
-    fields: &[
+pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec::new(
+    "UNSUBSCRIBED",
+    &[
         o("session", U64),
         o("request", U64),
         o("subscription", U64),
         o("reason", Str),
     ],
-};
+);
 
-pub(crate) static EVENT: TableSpec = TableSpec {
-    name: "EVENT",
-    fields: &[
+pub(crate) static EVENT: TableSpec = TableSpec::new(
+    "EVENT",
+    &[
         o("session", U64),
         o("subscription", U64),
         o("publication", U64),
@@ -332,20 +339,20 @@ pub(crate) static EVENT: TableSpec = TableSpec {
         o("acknowledge", Bool),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static EVENT_RECEIVED: TableSpec = TableSpec {
-    name: "EVENT_RECEIVED",
-    fields: &[
+pub(crate) static EVENT_RECEIVED: TableSpec = TableSpec::new(
+    "EVENT_RECEIVED",
+    &[
         o("session", U64),
         o("publication", U64),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static CALL: TableSpec = TableSpec {
-    name: "CALL",
-    fields: &[
+pub(crate) static CALL: TableSpec = TableSpec::new(
+    "CALL",
+    &[
         o("session", U64),
         o("request", U64),
         r("procedure", Str),
@@ -364,21 +371,21 @@ pub(crate) static CALL: TableSpec = TableSpec {
         o("caller_authrole", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static CANCEL: TableSpec = TableSpec {
-    name: "CANCEL",
-    fields: &[
+pub(crate) static CANCEL: TableSpec = TableSpec::new(
+    "CANCEL",
+    &[
         o("session", U64),
         o("request", U64),
         o("mode", U8),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static RESULT: TableSpec = TableSpec {
-    name: "RESULT",
-    fields: &[
+pub(crate) static RESULT: TableSpec = TableSpec::new(
+    "RESULT",
+    &[
         o("session", U64),
         o("request", U64),
         o("args", Bytes),
@@ -394,11 +401,11 @@ pub(crate) static RESULT: TableSpec = TableSpec {
         o("callee_authrole", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static REGISTER: TableSpec = TableSpec {
-    name: "REGISTER",
-    fields: &[
+pub(crate) static REGISTER: TableSpec = TableSpec::new(
+    "REGISTER",
+    &[
         o("session", U64),
         o("request", U64),
         o("procedure", Str),
@@ -406,32 +413,38 @@ pub(crate) static REGISTER: TableSpec = TableSpec {
         o("invoke", U8),
         o("concurrency", U16),
         o("force_reregister", Bool),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
-};
+);
 
-pub(crate) static REGISTERED: TableSpec = TableSpec {
-    name: "REGISTERED",
-    fields: &[o("session", U64), o("request", U64), o("registration", U64)],
-};
+pub(crate) static REGISTERED: TableSpec = TableSpec::new(
+    "REGISTERED",
+    &[o("session", U64), o("request", U64), o("registration", U64)],
+);
 
-pub(crate) static UNREGISTER: TableSpec = TableSpec {
-    name: "UNREGISTER",
-    fields: &[o("session", U64), o("request", U64), o("registration", U64)],
-};
+pub(crate) static UNREGISTER: TableSpec = TableSpec::new(
+    "UNREGISTER",
+    &[
+        o("session", U64),
+        o("request", U64),
+        o("registration", U64),
+        o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
+    ],
+);
 
-pub(crate) static UNREGISTERED: TableSpec = TableSpec {
-    name: "UNREGISTERED",
-    fields: &[
+pub(crate) static UNREGISTERED: TableSpec = TableSpec::new(
+    "UNREGISTERED",
+    &[
         o("session", U64),
         o("request", U64),
         o("registration", U64),
         o("reason", Str),
     ],
-};
+);
 
-pub(crate) static INVOCATION: TableSpec = TableSpec {
-    name: "INVOCATION",
-    fields: &[
+pub(crate) static INVOCATION: TableSpec = TableSpec::new(
+    "INVOCATION",
+    &[
         o("session", U64),
         o("request", U64),
         o("registration", U64),
@@ -451,22 +464,22 @@ pub(crate) static INVOCATION: TableSpec = TableSpec {
         o("caller_authrole", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static INTERRUPT: TableSpec = TableSpec {
-    name: "INTERRUPT",
-    fields: &[
+pub(crate) static INTERRUPT: TableSpec = TableSpec::new(
+    "INTERRUPT",
+    &[
         o("session", U64),
         o("request", U64),
         o("mode", U8),
         o("reason", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);
 
-pub(crate) static YIELD: TableSpec = TableSpec {
-    name: "YIELD",
-    fields: &[
+pub(crate) static YIELD: TableSpec = TableSpec::new(
+    "YIELD",
+    &[
         o("session", U64),
         o("request", U64),
         o("args", Bytes),
@@ -482,4 +495,4 @@ pub(crate) static YIELD: TableSpec = TableSpec {
         o("callee_authrole", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-};
+);

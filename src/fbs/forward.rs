@@ -1,0 +1,146 @@
+//! The broker's hot path: a verified PUBLISH turned into the EVENT for each subscriber, written
+//! into a reused builder with the application payload copied as bytes, never decoded.
+//!
+//! ```
+//! use flatbuffers::FlatBufferBuilder;
+//! use wamp_codec::fbs::forward::EventDetails;
+//! use wamp_codec::{Event, Message, Publish, Value, serializer::Format};
+//!
+//! let publish = Publish {
+//!     args: Some(vec![Value::from("Hello, world!")]),
+//!     ..Publish::new(1, "com.myapp.topic")
+//! };
+//! let wire = Format::Flatbuffers.encode(&publish.into()).unwrap();
+//!
+//! // per publication: verify once
+//! let view = Publish::cast(&wire).unwrap();
+//! // per subscriber: build into the same builder, no allocation once it has grown
+//! let mut fbb = FlatBufferBuilder::with_capacity(1024);
+//! for subscription in [11, 12] {
+//!     let details = EventDetails { subscription, publication: 99, ..EventDetails::default() };
+//!     view.build_event(&details, &mut fbb);
+//!     let event = Event::cast(fbb.finished_data()).unwrap();
+//!     assert_eq!(event.subscription(), subscription);
+//!     assert_eq!(event.args_bytes(), view.args_bytes());
+//! }
+//! ```
+
+use flatbuffers::{FlatBufferBuilder, WIPOffset};
+
+use super::builder::{finish, given, push};
+use super::generated::proto as fb;
+use super::view::{PrincipalRef, PublishRef};
+use crate::messages::MessageType;
+
+/// What the broker decides for one EVENT, beside what the PUBLISH carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventDetails<'a> {
+    /// The subscriber's subscription ID.
+    pub subscription: u64,
+    /// The publication ID the broker gave the PUBLISH.
+    pub publication: u64,
+    /// The publisher's session ID, when disclosed.
+    pub publisher: Option<u64>,
+    /// The publisher's authid, when disclosed.
+    pub publisher_authid: Option<&'a str>,
+    /// The publisher's authrole, when disclosed.
+    pub publisher_authrole: Option<&'a str>,
+    /// The PUBLISH's topic, for a subscription by pattern (prefix or wildcard).
+    pub topic: Option<&'a str>,
+    /// Whether this is a retained event.
+    pub retained: Option<bool>,
+    /// Whether the subscriber is to acknowledge the delivery (autobahn's
+    /// `x_acknowledged_delivery`).
+    pub acknowledge: Option<bool>,
+}
+
+/// `forward_for` chains longer than this are built with a heap buffer for their offsets.
+const INLINE_PRINCIPALS: usize = 16;
+
+impl PublishRef<'_> {
+    /// Builds into `fbb` (reset first) the EVENT that delivers this publication: `args`,
+    /// `kwargs` and `payload` are copied as the bytes they are, and so are the payload
+    /// transparency fields (`ppt_*`), `transaction_hash` and `forward_for`; `details` gives the
+    /// rest. The bytes are `fbb.finished_data()`.
+    ///
+    /// Nothing is decoded and, once `fbb` has grown to the message's size, nothing is
+    /// allocated (for a `forward_for` of at most 16 principals). The bytes are those
+    /// [`Event::build_flatbuffers`](crate::Event::build_flatbuffers) writes for the owned EVENT
+    /// with the same fields: the same creation order and field order.
+    pub fn build_event(&self, details: &EventDetails<'_>, fbb: &mut FlatBufferBuilder<'_>) {
+        fbb.reset();
+        // out-of-line objects first, in `Event`'s builder order
+        let args = self.args_bytes().map(|b| fbb.create_vector(b));
+        let kwargs = self.kwargs_bytes().map(|b| fbb.create_vector(b));
+        let payload = self
+            .payload()
+            .filter(|p| !p.is_empty())
+            .map(|b| fbb.create_vector(b));
+        let publisher_authid = details.publisher_authid.map(|s| fbb.create_string(s));
+        let publisher_authrole = details.publisher_authrole.map(|s| fbb.create_string(s));
+        let topic = details.topic.map(|s| fbb.create_string(s));
+        let transaction_hash = self.transaction_hash().map(|s| fbb.create_string(s));
+        let keyid = self.ppt_keyid().map(|s| fbb.create_string(s));
+        let forward_for = self.forward_for().map(|chain| copy_principals(fbb, chain));
+
+        let start = fbb.start_table();
+        fbb.push_slot::<u64>(fb::Event::VT_SUBSCRIPTION, details.subscription, 0);
+        fbb.push_slot::<u64>(fb::Event::VT_PUBLICATION, details.publication, 0);
+        push(fbb, fb::Event::VT_ARGS, args);
+        push(fbb, fb::Event::VT_KWARGS, kwargs);
+        push(fbb, fb::Event::VT_PAYLOAD, payload);
+        given(fbb, fb::Event::VT_PUBLISHER, details.publisher);
+        push(fbb, fb::Event::VT_PUBLISHER_AUTHID, publisher_authid);
+        push(fbb, fb::Event::VT_PUBLISHER_AUTHROLE, publisher_authrole);
+        push(fbb, fb::Event::VT_TOPIC, topic);
+        given(fbb, fb::Event::VT_RETAINED, details.retained);
+        push(fbb, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
+        given(fbb, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
+        fbb.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, self.ppt_scheme_value(), 0);
+        push(fbb, fb::Event::VT_PPT_KEYID, keyid);
+        fbb.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, self.ppt_serializer_value(), 0);
+        // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
+        fbb.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, self.ppt_cipher(), 0);
+        push(fbb, fb::Event::VT_FORWARD_FOR, forward_for);
+        let table = fbb.end_table(start);
+        finish(fbb, MessageType::Event, table);
+    }
+}
+
+type Principals<'f> = flatbuffers::Vector<'f, flatbuffers::ForwardsUOffset<fb::Principal<'f>>>;
+
+/// The `forward_for` chain rebuilt as `Principal` tables (written as `Event`'s builder writes
+/// them), with the offsets kept on the stack for chains up to [`INLINE_PRINCIPALS`] long.
+fn copy_principals<'f, 'a>(
+    fbb: &mut FlatBufferBuilder<'f>,
+    chain: impl ExactSizeIterator<Item = PrincipalRef<'a>>,
+) -> WIPOffset<Principals<'f>> {
+    let mut inline = [WIPOffset::new(0); INLINE_PRINCIPALS];
+    let mut heap = Vec::new();
+    let n = chain.len();
+    for (i, p) in chain.enumerate() {
+        let authid = p
+            .authid()
+            .filter(|s| !s.is_empty())
+            .map(|s| fbb.create_string(s));
+        let authrole = p
+            .authrole()
+            .filter(|s| !s.is_empty())
+            .map(|s| fbb.create_string(s));
+        let start = fbb.start_table();
+        fbb.push_slot::<u64>(fb::Principal::VT_SESSION, p.session(), 0);
+        push(fbb, fb::Principal::VT_AUTHID, authid);
+        push(fbb, fb::Principal::VT_AUTHROLE, authrole);
+        let offset = WIPOffset::<fb::Principal<'f>>::new(fbb.end_table(start).value());
+        if n <= INLINE_PRINCIPALS {
+            inline[i] = offset;
+        } else {
+            heap.push(offset);
+        }
+    }
+    if n <= INLINE_PRINCIPALS {
+        fbb.create_vector(&inline[..n])
+    } else {
+        fbb.create_vector(&heap)
+    }
+}

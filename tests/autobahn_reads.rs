@@ -1,0 +1,455 @@
+//! autobahn-python 26.10.2 itself reads the crate's bytes, and reads them as it reads its own.
+//!
+//! For every accepted corpus case, the case's `marshal` is parsed to an owned [`Message`] and
+//! encoded in each of the four formats; `tests/autobahn_reads.py`, run once with the venv's
+//! python (`.ci/install-autobahn.sh`), unserializes all of them with autobahn's own serializer
+//! classes and returns autobahn's `marshal()` of each. Required:
+//!
+//! * JSON, MessagePack, CBOR: autobahn's `marshal` of our bytes equals the case's `marshal`;
+//! * FlatBuffers: autobahn reads our bytes as it reads its own (the case's
+//!   `flatbuffers_marshal`), or better: where we write a value autobahn's writer drops, each field
+//!   it reads from ours is either what it reads from its own bytes or the message's true value.
+//!   Any other difference is listed in [`FLATBUFFERS_DIFFERENCES`] with its reason, and a listed
+//!   case that no longer differs fails, so the list stays exact.
+//!
+//! As a control, the same process reads autobahn's own bytes from the corpus (`json`, `msgpack`,
+//! `cbor`, `flatbuffers`) and must reproduce the corpus exactly: this proves the harness (the
+//! serializer classes, the JSON-safe form of `marshal`) is the one the corpus was made with, so
+//! a difference on our bytes is a difference in our bytes.
+//!
+//! Needs `WAMP_CODEC_AUTOBAHN_PYTHON` (`export WAMP_CODEC_AUTOBAHN_PYTHON=$(.ci/install-autobahn.sh)`);
+//! without it the test says so and passes, unless `WAMP_CODEC_REQUIRE_AUTOBAHN=1` (CI).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{corpus, Case};
+use serde_json::{json, Value as Json};
+use wamp_codec::error::EncodeError;
+use wamp_codec::serializer::Format;
+use wamp_codec::{Message, Value};
+
+const FORMATS: [Format; 4] = [
+    Format::Json,
+    Format::Msgpack,
+    Format::Cbor,
+    Format::Flatbuffers,
+];
+
+/// One way autobahn reads our FlatBuffers neither as it reads its own bytes nor better: in each
+/// case listed, the one option/detail `key` (in the message's dict, element 2) is read as `reads`
+/// (JSON), where autobahn reads something else from its own bytes, and everything else is as
+/// from its own bytes.
+struct Difference {
+    key: &'static str,
+    reads: &'static str,
+    why: &'static str,
+    cases: &'static [&'static str],
+}
+
+/// Every such difference. All three are autobahn reader bugs on values the crate writes as the
+/// schema says (DEVIATIONS.md); `message.py` lines are the reference copy's, as DEVIATIONS.md's.
+const FLATBUFFERS_DIFFERENCES: &[Difference] = &[
+    // "WELCOME `roles`, `authmethod`, ...": `ticket` is written as `AuthMethod.TICKET` (1).
+    // Autobahn's writer never writes `authmethod` (it reads `None` from its own bytes), and its
+    // reader turns a non-zero value into f"authmethod_{n}" instead of the method's name
+    // (message.py 1737-1743, "enum to string conversion deferred").
+    Difference {
+        key: "authmethod",
+        reads: r#""authmethod_1""#,
+        why: "autobahn's reader names AuthMethod 1 `authmethod_1`, not `ticket`",
+        cases: &["2-t1", "2-m1-2", "2-m1-9", "2-m1-29", "2-m1-31", "2-m1-34"],
+    },
+    // "CANCEL and INTERRUPT `killnowait`": written as the schema's `CancelMode.KILLNOWAIT` (2).
+    // Autobahn writes CANCEL `killnowait` as SKIP (0, read back as `skip`), and its reader maps
+    // 2 to `kill` (message.py 6920-6928), against its own generated enum (KILL = 1).
+    Difference {
+        key: "mode",
+        reads: r#""kill""#,
+        why: "autobahn's reader maps CancelMode 2 (KILLNOWAIT) to `kill`",
+        cases: &["49-t2", "49-m1-37", "49-m1-38"],
+    },
+    // The same for INTERRUPT: autobahn writes `killnowait` as KILL (1), which its reader does
+    // not map (read back as no mode), and maps 2 to `kill` (message.py 9333-9340).
+    Difference {
+        key: "mode",
+        reads: r#""kill""#,
+        why: "autobahn's reader maps CancelMode 2 (KILLNOWAIT) to `kill`",
+        cases: &["69-t2", "69-m1-0", "69-m1-3", "69-m1-32", "69-m1-35"],
+    },
+];
+
+const INSTALL_HINT: &str = "export WAMP_CODEC_AUTOBAHN_PYTHON=$(.ci/install-autobahn.sh)";
+
+/// The venv python with autobahn 26.10.2, or `None` (after saying why) when the check is not
+/// required.
+fn autobahn_python() -> Option<PathBuf> {
+    let python = std::env::var_os("WAMP_CODEC_AUTOBAHN_PYTHON")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let required = std::env::var_os("WAMP_CODEC_REQUIRE_AUTOBAHN").is_some_and(|v| v == "1");
+    match python {
+        Some(p) if p.is_file() => Some(p),
+        other => {
+            let why = match other {
+                Some(p) => format!("WAMP_CODEC_AUTOBAHN_PYTHON={} does not exist", p.display()),
+                None => "WAMP_CODEC_AUTOBAHN_PYTHON is not set".to_owned(),
+            };
+            assert!(
+                !required,
+                "WAMP_CODEC_REQUIRE_AUTOBAHN=1 but {why}: {INSTALL_HINT}"
+            );
+            eprintln!(
+                "NOT CHECKED autobahn_reads_the_crates_bytes: {why}; `{INSTALL_HINT}` to check"
+            );
+            None
+        }
+    }
+}
+
+/// The refusals DEVIATIONS.md documents: a non-finite float in JSON ("NaN and Infinity in
+/// JSON"), a custom `x_*` payload-transparency algorithm or serializer in FlatBuffers
+/// ("Payload transparency"). Any other encode error is a failure.
+fn documented_refusal(format: Format, err: &EncodeError) -> bool {
+    match (format, err) {
+        (Format::Json, EncodeError::Unrepresentable { what, .. }) => {
+            what.contains("NaN") || what.contains("inf")
+        }
+        (Format::Flatbuffers, EncodeError::Unsupported { field, .. }) => {
+            matches!(*field, "enc_algo" | "enc_serializer")
+        }
+        _ => false,
+    }
+}
+
+/// Whose bytes autobahn is asked to read.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Source {
+    /// The crate's encoding of the case's `marshal`.
+    Ours,
+    /// The corpus' bytes, made by autobahn (the control).
+    Autobahn,
+}
+
+struct Request<'a> {
+    source: Source,
+    case: &'a Case,
+    format: Format,
+    bytes: Vec<u8>,
+}
+
+/// What autobahn made of one payload: its `marshal()` as JSON, or its exception.
+type Reading = Result<Json, String>;
+
+/// Runs `tests/autobahn_reads.py` once over all requests; the readings in request order.
+fn autobahn_read(python: &Path, requests: &[Request<'_>]) -> Vec<Reading> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/autobahn_reads.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        // autobahn's defaults: stdlib json (ujson loses binary values), msgpack-python
+        .env_remove("AUTOBAHN_USE_UJSON")
+        .env_remove("AUTOBAHN_USE_UMSGPACK")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    let input: String = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let hex: String = r.bytes.iter().map(|b| format!("{b:02x}")).collect();
+            json!({"id": i, "format": r.format.name(), "hex": hex}).to_string() + "\n"
+        })
+        .collect();
+    // Written from another thread: the script answers line by line, and a full stdout pipe
+    // would otherwise block it while we block on a full stdin pipe.
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut readings = Vec::with_capacity(requests.len());
+    for line in stdout.lines() {
+        let line = line.expect("read the script's output");
+        let reply: Json = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("the script wrote a line that is not JSON ({e}): {line}"));
+        let i = readings.len();
+        assert_eq!(reply["id"], json!(i), "replies out of order: {line}");
+        assert_eq!(reply["format"], json!(requests[i].format.name()), "{line}");
+        readings.push(match (reply.get("marshal"), reply.get("error")) {
+            (Some(m), None) => Ok(m.clone()),
+            (None, Some(Json::String(e))) => Err(e.clone()),
+            _ => panic!("reply has neither marshal nor error: {line}"),
+        });
+    }
+    writer.join().unwrap().expect("write the requests");
+    let status = child.wait().expect("wait for the script");
+    assert!(status.success(), "tests/autobahn_reads.py failed: {status}");
+    assert_eq!(readings.len(), requests.len(), "one reply per request");
+    readings
+}
+
+/// Field by field, each value autobahn read from our bytes is the one it reads from its own
+/// (`own`) or the message's true one (`truth`, the case's `marshal`): it read ours at least as
+/// well. Options/details dicts are compared key by key, the rest element by element; a missing
+/// element or key is `null`, as autobahn's `marshal` leaves out what it reads as `None`.
+fn at_least_as_well(ours: &Json, own: &Json, truth: &Json) -> bool {
+    fn list(v: &Json) -> &[Json] {
+        v.as_array().map_or(&[], Vec::as_slice)
+    }
+    let (ours, own, truth) = (list(ours), list(own), list(truth));
+    let len = ours.len().max(own.len()).max(truth.len());
+    let at = |v: &[Json], i: usize| v.get(i).cloned().unwrap_or(Json::Null);
+    (0..len).all(|i| {
+        let (o, a, t) = (at(ours, i), at(own, i), at(truth, i));
+        match (&o, &a, &t) {
+            (Json::Object(o), Json::Object(a), Json::Object(t)) => {
+                let keys: BTreeSet<&String> = o.keys().chain(a.keys()).chain(t.keys()).collect();
+                keys.into_iter().all(|k| {
+                    let get = |m: &serde_json::Map<String, Json>| m.get(k).cloned();
+                    let ours = get(o).unwrap_or(Json::Null);
+                    ours == get(a).unwrap_or(Json::Null) || ours == get(t).unwrap_or(Json::Null)
+                })
+            }
+            _ => o == a || o == t,
+        }
+    })
+}
+
+/// `ours` is `own` except that the dict at element 2 has `key` = `reads` (JSON text).
+fn differs_only_in(ours: &Json, own: &Json, key: &str, reads: &str) -> bool {
+    let reads: Json = serde_json::from_str(reads).expect("listed value is JSON");
+    if ours.pointer(&format!("/2/{key}")) != Some(&reads) {
+        return false;
+    }
+    let mut undone = ours.clone();
+    let dict = undone[2].as_object_mut().expect("element 2 is a dict");
+    match own.pointer(&format!("/2/{key}")) {
+        Some(v) => dict.insert(key.to_owned(), v.clone()),
+        None => dict.remove(key),
+    };
+    undone == *own
+}
+
+/// `None` when autobahn's reading of our bytes differs from its own exactly as `d` says;
+/// otherwise what is wrong.
+fn explained(d: &Difference, case: &Case, reading: &Reading, what: &str) -> Option<String> {
+    let own = &case.raw["flatbuffers_marshal"];
+    match reading {
+        Ok(ours) if differs_only_in(ours, own, d.key, d.reads) => None,
+        _ => Some(format!(
+            "differs otherwise than listed ({} read as {}): {what}",
+            d.key, d.reads
+        )),
+    }
+}
+
+/// How autobahn's reading of our FlatBuffers compares with its reading of its own.
+#[derive(Debug, PartialEq, Eq)]
+enum FbsOutcome {
+    /// As it reads its own bytes (same `marshal`, or the same exception).
+    Same,
+    /// Differs, but each field is as from its own bytes or the true value.
+    Better,
+    /// Any other difference.
+    Other(String),
+}
+
+fn compare_flatbuffers(case: &Case, ours: &Reading) -> FbsOutcome {
+    let truth = &case.raw["marshal"];
+    match (case.raw.get("flatbuffers_marshal"), ours) {
+        (Some(own), Ok(ours)) if ours == own => FbsOutcome::Same,
+        (Some(own), Ok(ours)) if at_least_as_well(ours, own, truth) => FbsOutcome::Better,
+        (Some(own), Ok(ours)) => FbsOutcome::Other(format!("reads {ours}\n  from its own {own}")),
+        (Some(own), Err(e)) => FbsOutcome::Other(format!("fails: {e}\n  from its own {own}")),
+        // autobahn could not write or read this case itself (`flatbuffers_error`)
+        (None, Err(e)) if case.str("flatbuffers_error") == Some(e.as_str()) => FbsOutcome::Same,
+        (None, Ok(ours)) if ours == truth => FbsOutcome::Better,
+        (None, ours) => FbsOutcome::Other(format!(
+            "reads {ours:?}\n  itself: {}",
+            case.str("flatbuffers_error")
+                .unwrap_or("(no flatbuffers_error)")
+        )),
+    }
+}
+
+#[derive(Default)]
+struct Count {
+    passed: usize,
+    failed: usize,
+}
+
+#[test]
+fn autobahn_reads_the_crates_bytes() {
+    let Some(python) = autobahn_python() else {
+        return;
+    };
+    let cases: Vec<Case> = corpus().into_iter().filter(Case::accept).collect();
+    let mut failures = Vec::new();
+    let mut refused: BTreeMap<&str, usize> = BTreeMap::new();
+
+    let mut requests = Vec::new();
+    for case in &cases {
+        let marshal = case.value("marshal").expect("accepted case has marshal");
+        let Value::List(items) = marshal else {
+            panic!("{}: marshal is not a list", case.id)
+        };
+        let msg = match Message::parse(&items) {
+            Ok(msg) => msg,
+            Err(e) => {
+                failures.push(format!(
+                    "{}: the crate rejects autobahn's marshal: {e}",
+                    case.id
+                ));
+                continue;
+            }
+        };
+        for format in FORMATS {
+            match format.encode(&msg) {
+                Ok(bytes) => requests.push(Request {
+                    source: Source::Ours,
+                    case,
+                    format,
+                    bytes,
+                }),
+                Err(e) if documented_refusal(format, &e) => {
+                    *refused.entry(format.name()).or_default() += 1
+                }
+                Err(e) => {
+                    failures.push(format!("{} {}: encode failed: {e}", case.id, format.name()))
+                }
+            }
+        }
+        // the control: autobahn's own bytes
+        let own = [
+            (
+                Format::Json,
+                case.str("json").map(|s| s.as_bytes().to_vec()),
+            ),
+            (Format::Msgpack, case.hex("msgpack")),
+            (Format::Cbor, case.hex("cbor")),
+            (Format::Flatbuffers, case.hex("flatbuffers")),
+        ];
+        for (format, bytes) in own {
+            if let Some(bytes) = bytes {
+                requests.push(Request {
+                    source: Source::Autobahn,
+                    case,
+                    format,
+                    bytes,
+                });
+            }
+        }
+    }
+
+    let started = std::time::Instant::now();
+    let readings = autobahn_read(&python, &requests);
+    eprintln!(
+        "autobahn read {} payloads in {:.1?}",
+        requests.len(),
+        started.elapsed()
+    );
+
+    let listed: BTreeMap<&str, &Difference> = FLATBUFFERS_DIFFERENCES
+        .iter()
+        .flat_map(|d| d.cases.iter().map(move |id| (*id, d)))
+        .collect();
+    // keyed by source, then position in FORMATS (json, msgpack, cbor, flatbuffers)
+    let mut counts: BTreeMap<(Source, usize), Count> = BTreeMap::new();
+    let mut better = Vec::new();
+    let mut differing = BTreeSet::new();
+    for (req, reading) in requests.iter().zip(&readings) {
+        let id = req.case.id.as_str();
+        let name = req.format.name();
+        let problem = match (req.source, req.format) {
+            (Source::Autobahn, Format::Flatbuffers) => {
+                // the corpus has what autobahn read, or the exception it raised (8-m1-15)
+                let corpus = match req.case.raw.get("flatbuffers_marshal") {
+                    Some(own) => Ok(own.clone()),
+                    None => Err(req.case.str("flatbuffers_error").unwrap_or("").to_owned()),
+                };
+                (*reading != corpus).then(|| format!("reads {reading:?}, corpus {corpus:?}"))
+            }
+            (_, Format::Flatbuffers) => match compare_flatbuffers(req.case, reading) {
+                FbsOutcome::Same => None,
+                FbsOutcome::Better => {
+                    better.push(id);
+                    None
+                }
+                FbsOutcome::Other(what) => {
+                    differing.insert(id);
+                    match listed.get(id) {
+                        Some(d) => explained(d, req.case, reading, &what),
+                        None => Some(what),
+                    }
+                }
+            },
+            _ => {
+                let truth = &req.case.raw["marshal"];
+                (reading.as_ref() != Ok(truth))
+                    .then(|| format!("reads {reading:?}\n  marshal {truth}"))
+            }
+        };
+        let f = FORMATS
+            .iter()
+            .position(|f| *f == req.format)
+            .expect("one of FORMATS");
+        let count = counts.entry((req.source, f)).or_default();
+        match problem {
+            None => count.passed += 1,
+            Some(what) => {
+                count.failed += 1;
+                let whose = match req.source {
+                    Source::Ours => "our bytes",
+                    Source::Autobahn => "autobahn's own bytes (control)",
+                };
+                failures.push(format!("{id} {name}, {whose}: {what}"));
+            }
+        }
+    }
+    for (id, d) in &listed {
+        if !differing.contains(id) {
+            failures.push(format!(
+                "{id} flatbuffers: listed in FLATBUFFERS_DIFFERENCES ({}) but no longer differs",
+                d.why
+            ));
+        }
+    }
+
+    for ((source, f), c) in &counts {
+        let name = FORMATS[*f].name();
+        match source {
+            Source::Ours => println!(
+                "autobahn reads our bytes, {name}: {} passed, {} failed ({} encodes refused as DEVIATIONS.md documents)",
+                c.passed,
+                c.failed,
+                refused.get(name).unwrap_or(&0)
+            ),
+            Source::Autobahn => println!(
+                "autobahn reads its own bytes (control), {name}: {} passed, {} failed",
+                c.passed, c.failed
+            ),
+        }
+    }
+    println!(
+        "flatbuffers, our bytes: {} read better than autobahn's own ({}), {} listed differences (FLATBUFFERS_DIFFERENCES)",
+        better.len(),
+        better.join(", "),
+        listed.len()
+    );
+    for f in &failures {
+        eprintln!("FAIL {f}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures (listed above)",
+        failures.len()
+    );
+    assert!(
+        counts.values().map(|c| c.passed).sum::<usize>() > 3000,
+        "too few payloads checked"
+    );
+}
