@@ -108,12 +108,17 @@ pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> 
     Ok(())
 }
 
-/// Bytes as autobahn writes them: a string of U+0000 and the base64 of the bytes.
+/// Bytes as autobahn writes them: a string of U+0000 and the base64 of the bytes. Base64 has
+/// nothing to escape, so it is encoded straight into `out`.
 fn write_bytes(b: &[u8], out: &mut Vec<u8>) {
-    let mut s = String::with_capacity(1 + b.len().div_ceil(3) * 4);
-    s.push('\0');
-    base64::engine::general_purpose::STANDARD.encode_string(b, &mut s);
-    write_str(&s, out);
+    out.extend_from_slice(br#""\u0000"#);
+    let start = out.len();
+    out.resize(start + b.len().div_ceil(3) * 4, 0);
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(b, &mut out[start..])
+        .expect("sized for the padded encoding");
+    out.truncate(start + written);
+    out.push(b'"');
 }
 
 fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
