@@ -7,7 +7,7 @@ use crate::error::ValidationError;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
-use crate::message::{Correlation, WampMessage};
+use crate::message::{Correlation, PayloadRef, WampMessage};
 use crate::value::Value;
 
 /// Calls `$callback!` with the table of the 25 messages:
@@ -126,10 +126,30 @@ macro_rules! define_messages {
 
             /// Parses a raw message array, dispatching on its code (autobahn's
             /// `WampSerializer.unserialize` checks, then the type's `parse`).
+            ///
+            /// This copies what the message keeps; [`Message::parse_taking`] moves it instead.
             pub fn parse(wmsg: &[Value]) -> Result<Message, ValidationError> {
+                Message::parse_taking(&mut wmsg.to_vec())
+            }
+
+            /// As [`Message::parse`], but the strings, lists and dicts the message keeps are
+            /// moved out of `wmsg` rather than copied (see [`WampMessage::parse_taking`]).
+            pub fn parse_taking(wmsg: &mut [Value]) -> Result<Message, ValidationError> {
+                Message::parse_taking_into(wmsg)
+            }
+
+            /// [`Message::parse_taking`] with the error converted to `E` (the decoders'
+            /// `DecodeError`): converted here, the message goes straight into the result the
+            /// decoder returns rather than being copied into it.
+            pub(crate) fn parse_taking_into<E: From<ValidationError>>(
+                wmsg: &mut [Value],
+            ) -> Result<Message, E> {
                 let code = message_code(wmsg)?;
                 match code {
-                    $($code => $ty::parse(wmsg).map(Message::$variant),)*
+                    $($code => match $ty::parse_taking(wmsg) {
+                        Ok(m) => Ok(Message::$variant(m)),
+                        Err(e) => Err(e.into()),
+                    },)*
                     _ => unreachable!("message_code returns known codes only"),
                 }
             }
@@ -137,6 +157,12 @@ macro_rules! define_messages {
             /// The raw message array, as autobahn's `marshal()` builds it.
             pub fn marshal(&self) -> Vec<Value> {
                 match self { $(Message::$variant(m) => m.marshal(),)* }
+            }
+
+            /// The raw message array with the application payload borrowed (see
+            /// [`WampMessage::marshal_parts`]).
+            pub fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
+                match self { $(Message::$variant(m) => m.marshal_parts(),)* }
             }
 
             /// The message's tracing metadata.

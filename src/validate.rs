@@ -81,10 +81,12 @@ impl UriRule {
 }
 
 /// Python's `str.isspace()`, which is what `\s` means in autobahn's patterns.
+#[inline]
 fn is_python_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{1c}'..='\u{1f}')
 }
 
+#[inline]
 fn is_loose_component_char(c: char) -> bool {
     c != '.' && c != '#' && !is_python_space(c)
 }
@@ -93,22 +95,61 @@ fn is_strict_component_char(c: char) -> bool {
     matches!(c, '0'..='9' | 'a'..='z' | '_')
 }
 
+/// [`is_loose_component_char`] for an ASCII byte: Python's ASCII whitespace is `\t`..`\r`,
+/// U+001C..U+001F and the space.
+#[inline]
+fn is_loose_component_byte(b: u8) -> bool {
+    !matches!(b, b'.' | b'#' | 0x09..=0x0d | 0x1c..=0x20)
+}
+
+/// [`is_strict_component_char`] for an ASCII byte.
+#[inline]
+fn is_strict_component_byte(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'a'..=b'z' | b'_')
+}
+
 /// Whether `uri` matches the pattern `rule` selects (ignoring `allow_none`).
 pub fn is_valid_uri(uri: &str, rule: UriRule) -> bool {
-    let component_char = if rule.strict {
-        is_strict_component_char
-    } else {
-        is_loose_component_char
-    };
-    let mut components = uri.split('.');
-    let last = components.next_back().unwrap_or("");
-    let chars_ok = |c: &str| c.chars().all(component_char);
+    // One pass; an ASCII URI (almost every one) byte by byte, which spares the UTF-8 decoding
+    // and the Unicode whitespace table. Each combination is its own instance, so that the
+    // character check is inlined.
+    let bytes = uri.bytes();
+    match (uri.is_ascii(), rule.strict) {
+        (true, true) => components_ok(bytes, b'.', rule, is_strict_component_byte),
+        (true, false) => components_ok(bytes, b'.', rule, is_loose_component_byte),
+        (false, true) => components_ok(uri.chars(), '.', rule, is_strict_component_char),
+        (false, false) => components_ok(uri.chars(), '.', rule, is_loose_component_char),
+    }
+}
+
+/// [`is_valid_uri`] over the characters (or ASCII bytes) of the URI: `dot` separates the
+/// components, `allowed` says what may be in one.
+#[inline]
+fn components_ok<T: PartialEq>(
+    units: impl Iterator<Item = T>,
+    dot: T,
+    rule: UriRule,
+    allowed: impl Fn(T) -> bool,
+) -> bool {
+    let mut an_inner_component_is_empty = false;
+    let mut component_is_empty = true;
+    for unit in units {
+        if unit == dot {
+            an_inner_component_is_empty |= component_is_empty;
+            component_is_empty = true;
+        } else if allowed(unit) {
+            component_is_empty = false;
+        } else {
+            return false;
+        }
+    }
+    let last_is_empty = component_is_empty;
     if rule.allow_last_empty {
-        components.all(|c| !c.is_empty() && chars_ok(c)) && chars_ok(last)
+        !an_inner_component_is_empty
     } else if rule.allow_empty_components {
-        components.all(chars_ok) && chars_ok(last)
+        true
     } else {
-        components.all(|c| !c.is_empty() && chars_ok(c)) && !last.is_empty() && chars_ok(last)
+        !an_inner_component_is_empty && !last_is_empty
     }
 }
 
@@ -259,9 +300,12 @@ pub fn check_or_raise_id(value: &Value) -> Result<u64, ValidationError> {
 ///
 /// Every decoder here produces string keys only, so the key check is the type check.
 pub fn check_or_raise_extra(value: &Value) -> Result<&Dict, ValidationError> {
-    value.as_map().ok_or_else(|| {
-        ValidationError::protocol(format!("invalid type {} for WAMP extra", value.type_name()))
-    })
+    value.as_map().ok_or_else(|| not_an_extra(value))
+}
+
+/// The error of [`check_or_raise_extra`] for a value that is not a dict.
+pub(crate) fn not_an_extra(value: &Value) -> ValidationError {
+    ValidationError::protocol(format!("invalid type {} for WAMP extra", value.type_name()))
 }
 
 /// `^x_([a-z][\da-z_]+)?$`: a custom attribute or identifier (`x_`, or `x_` and at least two
@@ -362,6 +406,23 @@ mod tests {
         assert!(is_valid_uri("com..x", STRICT_EMPTY));
         assert!(is_valid_uri("com.x.", STRICT_LAST));
         assert!(!is_valid_uri("com..x", STRICT_LAST));
+    }
+
+    #[test]
+    fn byte_checks_agree_with_char_checks_on_ascii() {
+        for b in 0..0x80u8 {
+            let c = char::from(b);
+            assert_eq!(
+                is_loose_component_byte(b),
+                is_loose_component_char(c),
+                "{b:#x}"
+            );
+            assert_eq!(
+                is_strict_component_byte(b),
+                is_strict_component_char(c),
+                "{b:#x}"
+            );
+        }
     }
 
     #[test]

@@ -20,9 +20,10 @@ pub type Dict = IndexMap<String, Value>;
 /// Integers have two variants so that the whole `i64` and `u64` ranges are representable:
 /// decoders produce [`Value::Int`] for every integer that fits an `i64` and [`Value::UInt`] only
 /// above `i64::MAX`. Equality compares integers by numeric value, whichever variant holds them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum Value {
-    /// JSON `null`, Python `None`.
+    /// JSON `null`, Python `None`; the default value.
+    #[default]
     Null,
     /// A boolean (never equal to an integer, unlike in Python).
     Bool(bool),

@@ -1,25 +1,30 @@
 //! Reading the elements of a raw message and the keys of its options/details, with autobahn's
 //! checks and errors that name the message and field.
+//!
+//! Parsing consumes what it reads: each element (and each options/details value) that ends up in
+//! the message is taken out of the raw message, left `null`, and moved into its field, so a
+//! decoded string, list or dict is never copied. Every element and key is read at most once.
+
+use core::mem;
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::Principal;
 use crate::validate::{
-    check_or_raise_extra, check_or_raise_id, check_or_raise_uri, is_valid_enc_algo,
-    is_valid_enc_serializer, UriRule,
+    check_or_raise_id, check_or_raise_uri, is_valid_enc_algo, is_valid_enc_serializer,
+    not_an_extra, UriRule,
 };
 use crate::value::{Dict, Value};
 
-/// A raw message array being parsed as message `name`.
-#[derive(Clone, Copy)]
+/// A raw message array being parsed as message `name`; its elements are taken as they are read.
 pub(crate) struct Wmsg<'a> {
-    items: &'a [Value],
+    items: &'a mut [Value],
     name: &'static str,
 }
 
 impl<'a> Wmsg<'a> {
     /// Checks the arity: autobahn's `invalid message length N for NAME`.
     pub fn new(
-        items: &'a [Value],
+        items: &'a mut [Value],
         name: &'static str,
         lengths: &[usize],
     ) -> Result<Self, ValidationError> {
@@ -29,7 +34,7 @@ impl<'a> Wmsg<'a> {
     /// As [`Wmsg::new`], where autobahn's length error spells the message differently
     /// (`WAMP UNSUBSCRIBE`).
     pub fn with_length_name(
-        items: &'a [Value],
+        items: &'a mut [Value],
         name: &'static str,
         length_name: &'static str,
         lengths: &[usize],
@@ -50,8 +55,18 @@ impl<'a> Wmsg<'a> {
     }
 
     /// Element `i`, if present.
-    pub fn get(&self, i: usize) -> Option<&'a Value> {
+    pub fn get(&self, i: usize) -> Option<&Value> {
         self.items.get(i)
+    }
+
+    /// Element `i`, within the length checked by [`Wmsg::new`].
+    pub fn element(&self, i: usize) -> &Value {
+        &self.items[i]
+    }
+
+    /// Element `i`, taken out (`null` is left in its place); `null` if absent.
+    fn take(&mut self, i: usize) -> Value {
+        self.items.get_mut(i).map(mem::take).unwrap_or_default()
     }
 
     /// A protocol error about element `field`.
@@ -73,71 +88,117 @@ impl<'a> Wmsg<'a> {
 
     /// Element `i` as a WAMP ID.
     pub fn id(&self, i: usize, field: &'static str) -> Result<u64, ValidationError> {
-        check_or_raise_id(&self.items[i]).map_err(self.locate(field))
+        check_or_raise_id(self.element(i)).map_err(self.locate(field))
     }
 
-    /// Element `i` as an options or details dict.
+    /// Element `i` as an options or details dict, taken.
     pub fn extra(
-        &self,
+        &mut self,
         i: usize,
         field: &'static str,
         role: FieldRole,
-    ) -> Result<Extra<'a>, ValidationError> {
-        let dict = check_or_raise_extra(&self.items[i]).map_err(self.locate(field))?;
-        Ok(Extra {
-            dict,
-            name: self.name,
-            role,
-        })
+    ) -> Result<Extra, ValidationError> {
+        match self.take(i) {
+            Value::Map(dict) => Ok(Extra {
+                dict,
+                at: KeyLocation {
+                    message: self.name,
+                    role,
+                },
+            }),
+            other => Err(self.locate(field)(not_an_extra(&other))),
+        }
     }
 
-    /// Element `i` as a URI under `rule`; `None` only when the rule allows `null`.
+    /// Element `i` as a URI under `rule`, taken; `None` only when the rule allows `null`.
     pub fn uri(
-        &self,
+        &mut self,
         i: usize,
         field: &'static str,
         rule: UriRule,
     ) -> Result<Option<String>, ValidationError> {
-        check_or_raise_uri(&self.items[i], rule)
-            .map(|s| s.map(str::to_owned))
-            .map_err(self.locate(field))
+        let value = self.take(i);
+        check_or_raise_uri(&value, rule).map_err(self.locate(field))?;
+        Ok(into_string(value))
     }
 
-    /// Element `i` as a string.
-    pub fn string(&self, i: usize, field: &'static str) -> Result<String, ValidationError> {
-        match &self.items[i] {
-            Value::Str(s) => Ok(s.clone()),
-            other => Err(self.type_error(field, other)),
+    /// Element `i` as a string, taken.
+    pub fn string(&mut self, i: usize, field: &'static str) -> Result<String, ValidationError> {
+        match self.take(i) {
+            Value::Str(s) => Ok(s),
+            other => Err(self.type_error(field, &other)),
         }
     }
 
-    /// Element `i` as an `args` list; `null` too when `null_ok`.
-    pub fn args(&self, i: usize, null_ok: bool) -> Result<Option<Vec<Value>>, ValidationError> {
+    /// Element `i` as an `args` list, taken; `null` too when `null_ok`.
+    pub fn args(&mut self, i: usize, null_ok: bool) -> Result<Option<Vec<Value>>, ValidationError> {
         match self.get(i) {
             None => Ok(None),
-            Some(Value::List(l)) => Ok(Some(l.clone())),
+            Some(Value::List(_)) => Ok(into_list(self.take(i))),
             Some(Value::Null) if null_ok => Ok(None),
             Some(other) => Err(self.type_error("args", other)),
         }
     }
 
-    /// Element `i` as a `kwargs` dict; `null` too when `null_ok`.
-    pub fn kwargs(&self, i: usize, null_ok: bool) -> Result<Option<Dict>, ValidationError> {
+    /// Element `i` as a `kwargs` dict, taken; `null` too when `null_ok`.
+    pub fn kwargs(&mut self, i: usize, null_ok: bool) -> Result<Option<Dict>, ValidationError> {
         match self.get(i) {
             None => Ok(None),
-            Some(Value::Map(m)) => Ok(Some(m.clone())),
+            Some(Value::Map(_)) => Ok(into_map(self.take(i))),
             Some(Value::Null) if null_ok => Ok(None),
             Some(other) => Err(self.type_error("kwargs", other)),
         }
     }
 }
 
-/// An options or details dict of message `name`, read key by key.
+/// The string a value holds, if it is one.
+fn into_string(value: Value) -> Option<String> {
+    match value {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The list a value holds, if it is one.
+fn into_list(value: Value) -> Option<Vec<Value>> {
+    match value {
+        Value::List(l) => Some(l),
+        _ => None,
+    }
+}
+
+/// The dict a value holds, if it is one.
+fn into_map(value: Value) -> Option<Dict> {
+    match value {
+        Value::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Where an options/details key is, for its errors: the message, and options or details.
 #[derive(Clone, Copy)]
-pub(crate) struct Extra<'a> {
-    dict: &'a Dict,
-    name: &'static str,
+struct KeyLocation {
+    message: &'static str,
     role: FieldRole,
+}
+
+impl KeyLocation {
+    fn error(self, key: &'static str, reason: impl Into<String>) -> ValidationError {
+        ValidationError::protocol(reason)
+            .in_message(self.message)
+            .at(key, self.role)
+    }
+
+    fn type_error(self, key: &'static str, value: &Value) -> ValidationError {
+        self.error(key, format!("invalid type {}", value.type_name()))
+    }
+}
+
+/// An options or details dict of a message, read key by key; strings, lists and dicts are
+/// taken out of it as they are read.
+pub(crate) struct Extra {
+    dict: Dict,
+    at: KeyLocation,
 }
 
 /// The payload-transparency keys of an options/details dict.
@@ -148,177 +209,167 @@ pub(crate) struct EncOptions {
     pub enc_serializer: Option<String>,
 }
 
-impl<'a> Extra<'a> {
-    /// The whole dict.
-    pub fn dict(&self) -> &'a Dict {
+impl Extra {
+    /// The whole dict (what has not been taken out of it).
+    pub fn into_dict(self) -> Dict {
         self.dict
     }
 
     /// The raw value of `key`.
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub fn get(&self, key: &str) -> Option<&Value> {
         self.dict.get(key)
+    }
+
+    /// `convert` applied to the value of `key`, if present. Most options/details dicts are
+    /// empty, so that is checked first, inline: an absent key then costs one comparison, not a
+    /// lookup.
+    #[inline(always)]
+    fn read<T>(
+        &mut self,
+        key: &'static str,
+        convert: impl FnOnce(&mut Value, KeyLocation) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ValidationError> {
+        if self.dict.is_empty() {
+            return Ok(None);
+        }
+        self.read_present(key, convert)
+    }
+
+    /// [`Extra::read`] in a non-empty dict.
+    fn read_present<T>(
+        &mut self,
+        key: &'static str,
+        convert: impl FnOnce(&mut Value, KeyLocation) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ValidationError> {
+        match self.dict.get_mut(key) {
+            None => Ok(None),
+            Some(v) => convert(v, self.at).map(Some),
+        }
     }
 
     /// A protocol error about `key`.
     pub fn error(&self, key: &'static str, reason: impl Into<String>) -> ValidationError {
-        ValidationError::protocol(reason)
-            .in_message(self.name)
-            .at(key, self.role)
-    }
-
-    /// `invalid type T` for `key`.
-    pub fn type_error(&self, key: &'static str, value: &Value) -> ValidationError {
-        self.error(key, format!("invalid type {}", value.type_name()))
-    }
-
-    /// `key` read with `read`, which says whether the value has the right type.
-    fn typed<T>(
-        &self,
-        key: &'static str,
-        read: impl FnOnce(&'a Value) -> Option<T>,
-    ) -> Result<Option<T>, ValidationError> {
-        match self.dict.get(key) {
-            None => Ok(None),
-            Some(v) => read(v).map(Some).ok_or_else(|| self.type_error(key, v)),
-        }
+        self.at.error(key, reason)
     }
 
     /// A boolean key.
-    pub fn bool(&self, key: &'static str) -> Result<Option<bool>, ValidationError> {
-        self.typed(key, |v| match v {
-            Value::Bool(b) => Some(*b),
-            _ => None,
+    #[inline]
+    pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Bool(b) => Ok(*b),
+            v => Err(at.type_error(key, v)),
         })
     }
 
     /// An integer key (Python `int`, so not a bool), of any sign; `i64` range.
-    pub fn int(&self, key: &'static str) -> Result<Option<i64>, ValidationError> {
-        match self.dict.get(key) {
-            None => Ok(None),
-            Some(v @ (Value::Int(_) | Value::UInt(_))) => v
+    #[inline]
+    pub fn int(&mut self, key: &'static str) -> Result<Option<i64>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Int(_) | Value::UInt(_) => v
                 .as_i64()
-                .map(Some)
-                .ok_or_else(|| self.error(key, format!("integer {v} out of range"))),
-            Some(v) => Err(self.type_error(key, v)),
-        }
+                .ok_or_else(|| at.error(key, format!("integer {v} out of range"))),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
-    /// A string key.
-    pub fn string(&self, key: &'static str) -> Result<Option<String>, ValidationError> {
-        self.typed(key, |v| v.as_str().map(str::to_owned))
+    /// A string key, taken.
+    #[inline]
+    pub fn string(&mut self, key: &'static str) -> Result<Option<String>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Str(s) => Ok(mem::take(s)),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
-    /// A URI key (`reason`), checked under `rule` (an invalid-URI error, as autobahn raises).
-    pub fn uri(&self, key: &'static str, rule: UriRule) -> Result<Option<String>, ValidationError> {
-        match self.dict.get(key) {
-            None => Ok(None),
-            Some(v) => check_or_raise_uri(v, rule)
-                .map(|s| s.map(str::to_owned))
-                .map_err(|e| e.in_message(self.name).at(key, self.role)),
-        }
-    }
-
-    /// A dict key.
-    pub fn map(&self, key: &'static str) -> Result<Option<Dict>, ValidationError> {
-        self.typed(key, |v| v.as_map().cloned())
-    }
-
-    /// A list key whose items `item` accepts; the error names the offending item.
-    fn list<T>(
-        &self,
+    /// A URI key (`reason`), checked under `rule` (an invalid-URI error, as autobahn raises),
+    /// taken; `None` too for a `null` the rule allows.
+    #[inline]
+    pub fn uri(
+        &mut self,
         key: &'static str,
-        mut item: impl FnMut(&Value) -> Option<T>,
-    ) -> Result<Option<Vec<T>>, ValidationError> {
-        let Some(v) = self.dict.get(key) else {
-            return Ok(None);
-        };
-        let Value::List(items) = v else {
-            return Err(self.type_error(key, v));
-        };
-        items
-            .iter()
-            .map(|x| {
-                item(x).ok_or_else(|| {
-                    self.error(key, format!("invalid type {} for value", x.type_name()))
-                })
-            })
-            .collect::<Result<Vec<T>, _>>()
-            .map(Some)
-    }
-
-    /// A list of integers (`exclude`, `eligible`).
-    pub fn int_list(&self, key: &'static str) -> Result<Option<Vec<i64>>, ValidationError> {
-        let mut out_of_range = None;
-        let list = self.list(key, |v| match v {
-            Value::Int(i) => Some(*i),
-            Value::UInt(u) => {
-                out_of_range = Some(*u);
-                Some(0)
-            }
-            _ => None,
+        rule: UriRule,
+    ) -> Result<Option<String>, ValidationError> {
+        let uri = self.read(key, |v, at| {
+            check_or_raise_uri(v, rule).map_err(|e| e.in_message(at.message).at(key, at.role))?;
+            Ok(into_string(mem::take(v)))
         })?;
-        match out_of_range {
-            Some(u) => Err(self.error(key, format!("integer {u} out of range"))),
-            None => Ok(list),
-        }
+        Ok(uri.flatten())
     }
 
-    /// A list of strings (`exclude_authid`, `authmethods`, ...).
-    pub fn str_list(&self, key: &'static str) -> Result<Option<Vec<String>>, ValidationError> {
-        self.list(key, |v| v.as_str().map(str::to_owned))
+    /// A dict key, taken.
+    #[inline]
+    pub fn map(&mut self, key: &'static str) -> Result<Option<Dict>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Map(m) => Ok(mem::take(m)),
+            v => Err(at.type_error(key, v)),
+        })
     }
 
-    /// `forward_for`: a list of `{session: int, authid: str, authrole: str}`.
+    /// A list of integers (`exclude`, `eligible`). A wrong type anywhere is reported before an
+    /// integer out of the `i64` range, and of those the last one.
+    #[inline]
+    pub fn int_list(&mut self, key: &'static str) -> Result<Option<Vec<i64>>, ValidationError> {
+        self.read(key, |v, at| {
+            let items = checked_list(v, key, at, |v| matches!(v, Value::Int(_) | Value::UInt(_)))?;
+            if let Some(big) = items.iter().rev().find(|v| matches!(v, Value::UInt(_))) {
+                return Err(at.error(key, format!("integer {big} out of range")));
+            }
+            let ints = items.iter().filter_map(|v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            });
+            Ok(ints.collect())
+        })
+    }
+
+    /// A list of strings (`exclude_authid`, `authmethods`, ...), taken.
+    #[inline]
+    pub fn str_list(&mut self, key: &'static str) -> Result<Option<Vec<String>>, ValidationError> {
+        self.read(key, |v, at| {
+            let items = checked_list(v, key, at, |v| matches!(v, Value::Str(_)))?;
+            Ok(mem::take(items)
+                .into_iter()
+                .filter_map(into_string)
+                .collect())
+        })
+    }
+
+    /// `forward_for`: a list of `{session: int, authid: str, authrole: str}`, taken.
     ///
     /// Autobahn means to check exactly this but its loop accepts any list (see
     /// `DEVIATIONS.md`); here every item is checked.
-    pub fn forward_for(&self) -> Result<Option<Vec<Principal>>, ValidationError> {
+    #[inline]
+    pub fn forward_for(&mut self) -> Result<Option<Vec<Principal>>, ValidationError> {
         const KEY: &str = "forward_for";
-        let principal = |v: &Value| -> Option<Principal> {
-            let d = v.as_map()?;
-            Some(Principal {
-                session: d
-                    .get("session")
-                    .filter(|s| matches!(s, Value::Int(_)))
-                    .and_then(Value::as_i64)?,
-                authid: d.get("authid")?.as_str()?.to_owned(),
-                authrole: d.get("authrole")?.as_str()?.to_owned(),
-            })
-        };
-        match self.dict.get(KEY) {
-            None => Ok(None),
-            Some(Value::List(items)) => items
-                .iter()
+        self.read(KEY, |v, at| match v {
+            Value::List(items) => items
+                .iter_mut()
                 .map(|x| {
-                    principal(x).ok_or_else(|| {
-                        self.error(KEY, format!("invalid principal {x} (needs session: int, authid: str, authrole: str)"))
+                    take_principal(x).ok_or_else(|| {
+                        at.error(KEY, format!("invalid principal {x} (needs session: int, authid: str, authrole: str)"))
                     })
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
-            Some(v) => Err(self.type_error(KEY, v)),
-        }
+                .collect(),
+            v => Err(at.type_error(KEY, v)),
+        })
     }
 
     /// The payload-transparency keys of a message that carries a payload, checked as autobahn's
     /// `parse` and constructor check them together: a key set to `null` is absent; `enc_algo`
     /// and `enc_serializer` must be known identifiers or `x_*`; `enc_key` must be a string (even
     /// an empty one, which is kept); and `enc_key`/`enc_serializer` need `enc_algo`.
-    pub fn enc_options(&self) -> Result<EncOptions, ValidationError> {
-        let present = |key| self.get(key).filter(|v| !matches!(v, Value::Null));
-        let identifier = |key: &'static str, valid: fn(&str) -> bool| match present(key) {
-            None => Ok(None),
-            Some(Value::Str(s)) if valid(s) => Ok(Some(s.clone())),
-            Some(v) => Err(self.error(key, format!("invalid value {v}"))),
-        };
+    #[inline]
+    pub fn enc_options(&mut self) -> Result<EncOptions, ValidationError> {
         let enc = EncOptions {
-            enc_algo: identifier("enc_algo", is_valid_enc_algo)?,
-            enc_key: match present("enc_key") {
-                None => None,
-                Some(Value::Str(s)) => Some(s.clone()),
-                Some(v) => return Err(self.type_error("enc_key", v)),
-            },
-            enc_serializer: identifier("enc_serializer", is_valid_enc_serializer)?,
+            enc_algo: self.identifier("enc_algo", is_valid_enc_algo)?,
+            enc_key: self
+                .read("enc_key", |v, at| match v {
+                    Value::Null => Ok(None),
+                    Value::Str(s) => Ok(Some(mem::take(s))),
+                    v => Err(at.type_error("enc_key", v)),
+                })?
+                .flatten(),
+            enc_serializer: self.identifier("enc_serializer", is_valid_enc_serializer)?,
         };
         if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some()) {
             return Err(self.error(
@@ -328,6 +379,56 @@ impl<'a> Extra<'a> {
         }
         Ok(enc)
     }
+
+    /// A payload-transparency identifier key (`null` is absent), taken if `valid`.
+    fn identifier(
+        &mut self,
+        key: &'static str,
+        valid: fn(&str) -> bool,
+    ) -> Result<Option<String>, ValidationError> {
+        let identifier = self.read(key, |v, at| match v {
+            Value::Null => Ok(None),
+            Value::Str(s) if valid(s) => Ok(Some(mem::take(s))),
+            v => Err(at.error(key, format!("invalid value {v}"))),
+        })?;
+        Ok(identifier.flatten())
+    }
+}
+
+/// The list `v`, after checking that it is one and that `accepts` each item; the error names
+/// the first offending item.
+fn checked_list<'v>(
+    v: &'v mut Value,
+    key: &'static str,
+    at: KeyLocation,
+    accepts: impl Fn(&Value) -> bool,
+) -> Result<&'v mut Vec<Value>, ValidationError> {
+    match v {
+        Value::List(items) => match items.iter().find(|x| !accepts(x)) {
+            Some(bad) => Err(at.error(key, format!("invalid type {} for value", bad.type_name()))),
+            None => Ok(items),
+        },
+        v => Err(at.type_error(key, v)),
+    }
+}
+
+/// The principal `v` holds, its strings taken out of it; `None`, with `v` untouched, unless it
+/// is `{session: int, authid: str, authrole: str}`.
+fn take_principal(v: &mut Value) -> Option<Principal> {
+    let Value::Map(d) = v else { return None };
+    let Some(&Value::Int(session)) = d.get("session") else {
+        return None;
+    };
+    let is_str = |key| matches!(d.get(key), Some(Value::Str(_)));
+    if !(is_str("authid") && is_str("authrole")) {
+        return None;
+    }
+    let mut take = |key| d.get_mut(key).map(mem::take).and_then(into_string);
+    Some(Principal {
+        session,
+        authid: take("authid")?,
+        authrole: take("authrole")?,
+    })
 }
 
 /// Where a message recognises a transparent payload in the element after its options/details.
@@ -342,78 +443,72 @@ pub(crate) enum PayloadStyle {
     Bytes,
 }
 
-/// The fields of an application payload: `args`, `kwargs`, `payload` and the `enc_*` keys.
-pub(crate) type PayloadFields = (
-    Option<Vec<Value>>,
-    Option<Dict>,
-    Option<Vec<u8>>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The application payload of a message, read before the other options/details as autobahn
-/// reads it; [`AppPayload::finish`] makes the check autobahn's constructor makes after them.
+/// The application payload of a message (`args`, `kwargs`, `payload` and the `enc_*` keys),
+/// read before the other options/details as autobahn reads it; [`AppPayload::check`] makes the
+/// check autobahn's constructor makes after them.
 pub(crate) struct AppPayload {
-    args: Option<Vec<Value>>,
-    kwargs: Option<Dict>,
-    payload: Option<Vec<u8>>,
-    enc: EncOptions,
+    pub args: Option<Vec<Value>>,
+    pub kwargs: Option<Dict>,
+    pub payload: Option<Vec<u8>>,
+    pub enc_algo: Option<String>,
+    pub enc_key: Option<String>,
+    pub enc_serializer: Option<String>,
     /// A string where the payload goes, which autobahn takes for a payload and then rejects.
     str_payload: bool,
 }
 
 impl AppPayload {
-    /// Reads the elements from `at` on: a transparent payload when element `at` is the last and
+    /// Takes the elements from `at` on: a transparent payload when element `at` is the last and
     /// is bytes (or a string, for `Publish` and `StrOrBytes`); else `args` and `kwargs`.
     pub fn read(
-        w: &Wmsg,
-        extra: &Extra,
+        w: &mut Wmsg,
+        extra: &mut Extra,
         at: usize,
         style: PayloadStyle,
     ) -> Result<AppPayload, ValidationError> {
-        let mut app = AppPayload {
-            args: None,
-            kwargs: None,
-            payload: None,
-            enc: EncOptions::default(),
-            str_payload: false,
-        };
         let last = w.len() == at + 1;
-        match w.get(at) {
-            Some(Value::Bytes(p)) if last => {
-                app.enc = extra.enc_options()?;
-                app.payload = Some(p.clone());
+        Ok(match w.get(at) {
+            Some(Value::Bytes(_)) if last => {
+                let enc = extra.enc_options()?;
+                let payload = match w.take(at) {
+                    Value::Bytes(p) => Some(p),
+                    _ => None,
+                };
+                AppPayload::transparent(payload, enc, false)
             }
             Some(Value::Str(_)) if last && style != PayloadStyle::Bytes => {
-                app.enc = extra.enc_options()?;
-                app.str_payload = true;
+                AppPayload::transparent(None, extra.enc_options()?, true)
             }
-            _ => {
-                app.args = w.args(at, style != PayloadStyle::Publish)?;
-                app.kwargs = w.kwargs(at + 1, false)?;
-            }
+            _ => AppPayload {
+                args: w.args(at, style != PayloadStyle::Publish)?,
+                kwargs: w.kwargs(at + 1, false)?,
+                payload: None,
+                enc_algo: None,
+                enc_key: None,
+                enc_serializer: None,
+                str_payload: false,
+            },
+        })
+    }
+
+    /// A transparent payload (or the string autobahn takes for one) and its `enc_*` keys.
+    fn transparent(payload: Option<Vec<u8>>, enc: EncOptions, str_payload: bool) -> AppPayload {
+        AppPayload {
+            args: None,
+            kwargs: None,
+            payload,
+            enc_algo: enc.enc_algo,
+            enc_key: enc.enc_key,
+            enc_serializer: enc.enc_serializer,
+            str_payload,
         }
-        Ok(app)
     }
 
     /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
-    pub fn finish(self, w: &Wmsg) -> Result<PayloadFields, ValidationError> {
+    pub fn check(&self, w: &Wmsg) -> Result<(), ValidationError> {
         if self.str_payload {
             return Err(w.error("payload", "invalid type str (must be bytes)"));
         }
-        let EncOptions {
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        } = self.enc;
-        Ok((
-            self.args,
-            self.kwargs,
-            self.payload,
-            enc_algo,
-            enc_key,
-            enc_serializer,
-        ))
+        Ok(())
     }
 }

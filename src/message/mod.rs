@@ -23,16 +23,95 @@ pub trait WampMessage: Sized {
     const NAME: &'static str;
 
     /// Parses the raw message array (code first), with autobahn's validation.
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError>;
+    ///
+    /// This copies what the message keeps; [`WampMessage::parse_taking`] moves it instead.
+    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+        Self::parse_taking(&mut wmsg.to_vec())
+    }
+
+    /// As [`WampMessage::parse`], but the strings, lists and dicts the message keeps are moved
+    /// out of `wmsg` (and `null` left in their place) rather than copied: how the decoders
+    /// parse. What is left in `wmsg` afterwards, on success or error, is unspecified.
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError>;
 
     /// The raw message array, exactly as autobahn's `marshal()` builds it.
     fn marshal(&self) -> Vec<Value>;
+
+    /// [`WampMessage::marshal`] in two parts: the elements before the application payload, and
+    /// the payload elements, borrowed from the message rather than copied (how the serializers
+    /// write a message).
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
+        (self.marshal(), PayloadRef::None)
+    }
 
     /// The message's tracing metadata.
     fn correlation(&self) -> &Correlation;
 
     /// The message's tracing metadata, to set it.
     fn correlation_mut(&mut self) -> &mut Correlation;
+}
+
+/// The application payload elements that end a message's array, borrowed from the message (see
+/// [`WampMessage::marshal_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PayloadRef<'a> {
+    /// No payload elements.
+    None,
+    /// The transparent payload: one binary element.
+    Bytes(&'a [u8]),
+    /// `args` alone.
+    Args(&'a [Value]),
+    /// `args` (`null` when absent) and `kwargs`.
+    ArgsKwargs(Option<&'a [Value]>, &'a Dict),
+}
+
+impl<'a> PayloadRef<'a> {
+    /// What autobahn's `marshal` methods append: the transparent payload if non-empty; else
+    /// `args` and `kwargs` when `kwargs` is non-empty (`args` may then be `null`); else `args`
+    /// when non-empty; else nothing.
+    pub(crate) fn of(
+        args: &'a Option<Vec<Value>>,
+        kwargs: &'a Option<Dict>,
+        payload: &'a Option<Vec<u8>>,
+    ) -> PayloadRef<'a> {
+        if let Some(p) = payload.as_deref().filter(|p| !p.is_empty()) {
+            PayloadRef::Bytes(p)
+        } else if let Some(kw) = kwargs.as_ref().filter(|kw| !kw.is_empty()) {
+            PayloadRef::ArgsKwargs(args.as_deref(), kw)
+        } else if let Some(a) = args.as_deref().filter(|a| !a.is_empty()) {
+            PayloadRef::Args(a)
+        } else {
+            PayloadRef::None
+        }
+    }
+
+    /// The number of elements: 0, 1 or 2.
+    pub fn element_count(self) -> usize {
+        match self {
+            PayloadRef::None => 0,
+            PayloadRef::Bytes(_) | PayloadRef::Args(_) => 1,
+            PayloadRef::ArgsKwargs(..) => 2,
+        }
+    }
+
+    /// Appends the elements to `out`, copied.
+    pub fn append_to(self, out: &mut Vec<Value>) {
+        match self {
+            PayloadRef::None => {}
+            PayloadRef::Bytes(p) => out.push(Value::Bytes(p.to_vec())),
+            PayloadRef::Args(a) => out.push(Value::List(a.to_vec())),
+            PayloadRef::ArgsKwargs(a, kw) => {
+                out.push(a.map_or(Value::Null, |a| Value::List(a.to_vec())));
+                out.push(Value::Map(kw.clone()));
+            }
+        }
+    }
+}
+
+/// [`WampMessage::marshal`] of a message with a payload: its parts joined.
+pub(crate) fn joined((mut head, payload): (Vec<Value>, PayloadRef<'_>)) -> Vec<Value> {
+    payload.append_to(&mut head);
+    head
 }
 
 /// Message correlation: tracing metadata every message carries in memory (autobahn's

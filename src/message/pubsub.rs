@@ -4,9 +4,10 @@
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, PayloadStyle, Principal, WampMessage, Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, PayloadRef, PayloadStyle, Principal,
+    WampMessage, Wmsg,
 };
-use crate::validate::{check_or_raise_uri, UriRule};
+use crate::validate::UriRule;
 use crate::value::{Dict, Value};
 
 /// A publisher asks the broker to publish an event to a topic.
@@ -97,44 +98,69 @@ impl WampMessage for Publish {
     const MESSAGE_TYPE: u64 = 16;
     const NAME: &'static str = "PUBLISH";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&w, &options, 4, PayloadStyle::Publish)?;
-        let mut msg = Publish {
+        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
+        let acknowledge = options.bool("acknowledge")?;
+        let exclude_me = options.bool("exclude_me")?;
+        let exclude = options.int_list("exclude")?;
+        let exclude_authid = options.str_list("exclude_authid")?;
+        let exclude_authrole = options.str_list("exclude_authrole")?;
+        let eligible = options.int_list("eligible")?;
+        let eligible_authid = options.str_list("eligible_authid")?;
+        let eligible_authrole = options.str_list("eligible_authrole")?;
+        let retain = options.bool("retain")?;
+        let transaction_hash = options.string("transaction_hash")?;
+        let forward_for = options.forward_for()?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
+        Ok(Publish {
             request,
             topic,
-            ..Publish::default()
-        };
-        msg.acknowledge = options.bool("acknowledge")?;
-        msg.exclude_me = options.bool("exclude_me")?;
-        msg.exclude = options.int_list("exclude")?;
-        msg.exclude_authid = options.str_list("exclude_authid")?;
-        msg.exclude_authrole = options.str_list("exclude_authrole")?;
-        msg.eligible = options.int_list("eligible")?;
-        msg.eligible_authid = options.str_list("eligible_authid")?;
-        msg.eligible_authrole = options.str_list("eligible_authrole")?;
-        msg.retain = options.bool("retain")?;
-        msg.transaction_hash = options.string("transaction_hash")?;
-        msg.forward_for = options.forward_for()?;
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            acknowledge,
+            exclude_me,
+            exclude,
+            exclude_authid,
+            exclude_authrole,
+            eligible,
+            eligible_authid,
+            eligible_authrole,
+            retain,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let mut head = ids(Self::MESSAGE_TYPE, &[self.request]);
         head.push(Value::Map(self.options()));
         head.push(Value::Str(self.topic.clone()));
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -143,26 +169,6 @@ impl WampMessage for Publish {
 /// Whether a transparent payload is present, by autobahn's test (`if self.payload:`).
 pub(crate) fn has_payload(payload: &Option<Vec<u8>>) -> bool {
     payload.as_ref().is_some_and(|p| !p.is_empty())
-}
-
-/// Appends the application payload as autobahn's `marshal` methods do: the transparent payload
-/// if any; else `args` and `kwargs` when `kwargs` is non-empty (`args` may then be `null`);
-/// else `args` when non-empty; else nothing.
-pub(crate) fn with_payload(
-    mut head: Vec<Value>,
-    args: &Option<Vec<Value>>,
-    kwargs: &Option<Dict>,
-    payload: &Option<Vec<u8>>,
-) -> Vec<Value> {
-    if let Some(p) = payload.as_ref().filter(|p| !p.is_empty()) {
-        head.push(Value::Bytes(p.clone()));
-    } else if let Some(kw) = kwargs.as_ref().filter(|kw| !kw.is_empty()) {
-        head.push(args.clone().map_or(Value::Null, Value::List));
-        head.push(Value::Map(kw.clone()));
-    } else if let Some(a) = args.as_ref().filter(|a| !a.is_empty()) {
-        head.push(Value::List(a.clone()));
-    }
-    head
 }
 
 /// The `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not `None`.
@@ -188,7 +194,7 @@ fn ids(code: u64, values: &[u64]) -> Vec<Value> {
 
 /// Parses a message that is exactly its code and the IDs named `fields`.
 fn parse_ids<const N: usize>(
-    wmsg: &[Value],
+    wmsg: &mut [Value],
     name: &'static str,
     fields: [&'static str; N],
 ) -> Result<[u64; N], ValidationError> {
@@ -228,7 +234,7 @@ impl WampMessage for Published {
     const MESSAGE_TYPE: u64 = 17;
     const NAME: &'static str = "PUBLISHED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [request, publication] = parse_ids(wmsg, Self::NAME, ["request", "publication"])?;
         Ok(Published::new(request, publication))
     }
@@ -297,10 +303,10 @@ impl WampMessage for Subscribe {
     const MESSAGE_TYPE: u64 = 32;
     const NAME: &'static str = "SUBSCRIBE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::WILDCARD)?.unwrap_or_default();
         let mut msg = Subscribe::new(request, topic);
         if let Some(m) = options.string("match")? {
@@ -360,7 +366,7 @@ impl WampMessage for Subscribed {
     const MESSAGE_TYPE: u64 = 33;
     const NAME: &'static str = "SUBSCRIBED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [request, subscription] = parse_ids(wmsg, Self::NAME, ["request", "subscription"])?;
         Ok(Subscribed::new(request, subscription))
     }
@@ -403,8 +409,8 @@ impl WampMessage for Unsubscribe {
     const MESSAGE_TYPE: u64 = 34;
     const NAME: &'static str = "UNSUBSCRIBE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNSUBSCRIBE", &[3, 4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNSUBSCRIBE", &[3, 4])?;
         let mut msg = Unsubscribe::new(w.id(1, "request")?, w.id(2, "subscription")?);
         if w.len() > 3 {
             msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
@@ -456,17 +462,13 @@ impl WampMessage for Unsubscribed {
     const MESSAGE_TYPE: u64 = 35;
     const NAME: &'static str = "UNSUBSCRIBED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
         let mut msg = Unsubscribed::new(w.id(1, "request")?);
         if w.len() > 2 {
-            let details = w.extra(2, "details", FieldRole::Detail)?;
+            let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.subscription = details.int("subscription")?;
-            if let Some(reason) = details.get("reason") {
-                let reason = check_or_raise_uri(reason, UriRule::LOOSE)
-                    .map_err(|e| e.in_message(Self::NAME).at("reason", FieldRole::Detail))?;
-                msg.reason = reason.map(str::to_owned);
-            }
+            msg.reason = details.uri("reason", UriRule::LOOSE)?;
             // autobahn's constructor asserts this (an AssertionError there)
             if msg.subscription.is_some_and(|s| msg.request != 0 || s == 0) {
                 return Err(details.error(
@@ -574,40 +576,62 @@ impl WampMessage for Event {
     const MESSAGE_TYPE: u64 = 36;
     const NAME: &'static str = "EVENT";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let subscription = w.id(1, "subscription")?;
         let publication = w.id(2, "publication")?;
-        let details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
-        let mut msg = Event {
+        let mut details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
+        let publisher = details.int("publisher")?;
+        let publisher_authid = details.string("publisher_authid")?;
+        let publisher_authrole = details.string("publisher_authrole")?;
+        let topic = details.string("topic")?;
+        let retained = details.bool("retained")?;
+        let transaction_hash = details.string("transaction_hash")?;
+        let x_acknowledged_delivery = details.bool("x_acknowledged_delivery")?;
+        let forward_for = details.forward_for()?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
+        Ok(Event {
             subscription,
             publication,
-            publisher: details.int("publisher")?,
-            publisher_authid: details.string("publisher_authid")?,
-            publisher_authrole: details.string("publisher_authrole")?,
-            topic: details.string("topic")?,
-            retained: details.bool("retained")?,
-            transaction_hash: details.string("transaction_hash")?,
-            x_acknowledged_delivery: details.bool("x_acknowledged_delivery")?,
-            forward_for: details.forward_for()?,
-            ..Event::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            publisher,
+            publisher_authid,
+            publisher_authrole,
+            topic,
+            retained,
+            transaction_hash,
+            x_acknowledged_delivery,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let mut head = ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
         head.push(Value::Map(self.details()));
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -638,7 +662,7 @@ impl WampMessage for EventReceived {
     const MESSAGE_TYPE: u64 = 337;
     const NAME: &'static str = "EVENT_RECEIVED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let [publication] = parse_ids(wmsg, Self::NAME, ["publication"])?;
         Ok(EventReceived::new(publication))
     }

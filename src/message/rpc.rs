@@ -6,10 +6,10 @@
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
-use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
-    Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
+    Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -43,7 +43,7 @@ fn enc_extra(
 
 /// An integer key that must be at least `min` (`timeout` >= 0, `concurrency` >= 1).
 fn int_at_least(
-    extra: &Extra,
+    extra: &mut Extra,
     key: &'static str,
     min: i64,
 ) -> Result<Option<i64>, ValidationError> {
@@ -55,7 +55,7 @@ fn int_at_least(
 
 /// A string key that must be one of `allowed` (`mode`, `match`, `invoke`).
 fn one_of(
-    extra: &Extra,
+    extra: &mut Extra,
     key: &'static str,
     allowed: &[&str],
 ) -> Result<Option<String>, ValidationError> {
@@ -145,43 +145,64 @@ impl WampMessage for Call {
     const MESSAGE_TYPE: u64 = 48;
     const NAME: &'static str = "CALL";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&w, &options, 4, PayloadStyle::StrOrBytes)?;
-        let mut msg = Call {
+        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::StrOrBytes)?;
+        let timeout = int_at_least(&mut options, "timeout", 0)?;
+        let receive_progress = options.bool("receive_progress")?;
+        let transaction_hash = options.string("transaction_hash")?;
+        let caller = options.int("caller")?;
+        let caller_authid = options.string("caller_authid")?;
+        let caller_authrole = options.string("caller_authrole")?;
+        let forward_for = options.forward_for()?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
+        Ok(Call {
             request,
             procedure,
-            timeout: int_at_least(&options, "timeout", 0)?,
-            receive_progress: options.bool("receive_progress")?,
-            transaction_hash: options.string("transaction_hash")?,
-            caller: options.int("caller")?,
-            caller_authid: options.string("caller_authid")?,
-            caller_authrole: options.string("caller_authrole")?,
-            forward_for: options.forward_for()?,
-            ..Call::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            timeout,
+            receive_progress,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            caller,
+            caller_authid,
+            caller_authrole,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             code::<Self>(),
             Value::from(self.request),
             Value::Map(self.options()),
             Value::Str(self.procedure.clone()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -223,14 +244,14 @@ impl WampMessage for Cancel {
     const MESSAGE_TYPE: u64 = 49;
     const NAME: &'static str = "CANCEL";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Cancel {
             request,
             mode: one_of(
-                &options,
+                &mut options,
                 "mode",
                 &[Self::SKIP, Self::KILLNOWAIT, Self::KILL],
             )?,
@@ -323,38 +344,46 @@ macro_rules! call_outcome {
             const MESSAGE_TYPE: u64 = $code;
             const NAME: &'static str = $name;
 
-            fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-                let w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
+            fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+                let mut w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
                 let request = w.id(1, "request")?;
-                let extra = w.extra(2, $extra, $role)?;
-                let app = AppPayload::read(&w, &extra, 3, PayloadStyle::$style)?;
-                let mut msg = $ty {
+                let mut extra = w.extra(2, $extra, $role)?;
+                let app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
+                let progress = extra.bool("progress")?;
+                let callee = extra.int("callee")?;
+                let callee_authid = extra.string("callee_authid")?;
+                let callee_authrole = extra.string("callee_authrole")?;
+                let forward_for = extra.forward_for()?;
+                app.check(&w)?;
+                let AppPayload { args, kwargs, payload, enc_algo, enc_key, enc_serializer, .. } = app;
+                Ok($ty {
                     request,
-                    progress: extra.bool("progress")?,
-                    callee: extra.int("callee")?,
-                    callee_authid: extra.string("callee_authid")?,
-                    callee_authrole: extra.string("callee_authrole")?,
-                    forward_for: extra.forward_for()?,
-                    ..$ty::default()
-                };
-                (
-                    msg.args,
-                    msg.kwargs,
-                    msg.payload,
-                    msg.enc_algo,
-                    msg.enc_key,
-                    msg.enc_serializer,
-                ) = app.finish(&w)?;
-                Ok(msg)
+                    args,
+                    kwargs,
+                    payload,
+                    progress,
+                    enc_algo,
+                    enc_key,
+                    enc_serializer,
+                    callee,
+                    callee_authid,
+                    callee_authrole,
+                    forward_for,
+                    correlation: Correlation::default(),
+                })
             }
 
             fn marshal(&self) -> Vec<Value> {
+                joined(self.marshal_parts())
+            }
+
+            fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
                 let head = vec![
                     code::<Self>(),
                     Value::from(self.request),
                     Value::Map(self.extra()),
                 ];
-                with_payload(head, &self.args, &self.kwargs, &self.payload)
+                (head, PayloadRef::of(&self.args, &self.kwargs, &self.payload))
             }
 
             correlation_accessors!();
@@ -480,11 +509,11 @@ impl WampMessage for Register {
     const MESSAGE_TYPE: u64 = 64;
     const NAME: &'static str = "REGISTER";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
-        let r#match = one_of(&options, "match", &Self::MATCHES)?
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
+        let r#match = one_of(&mut options, "match", &Self::MATCHES)?
             .unwrap_or_else(|| Self::MATCH_EXACT.to_owned());
         let rule = match r#match.as_str() {
             Self::MATCH_PREFIX => UriRule::PREFIX,
@@ -496,9 +525,9 @@ impl WampMessage for Register {
             request,
             procedure,
             r#match,
-            invoke: one_of(&options, "invoke", &Self::INVOKES)?
+            invoke: one_of(&mut options, "invoke", &Self::INVOKES)?
                 .unwrap_or_else(|| Self::INVOKE_SINGLE.to_owned()),
-            concurrency: int_at_least(&options, "concurrency", 1)?,
+            concurrency: int_at_least(&mut options, "concurrency", 1)?,
             // Autobahn tests `in [True, False, None]`, so a `null` counts as absent.
             force_reregister: match options.get("force_reregister") {
                 None | Some(Value::Null) => None,
@@ -549,7 +578,7 @@ impl WampMessage for Registered {
     const MESSAGE_TYPE: u64 = 65;
     const NAME: &'static str = "REGISTERED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         Ok(Registered::new(
             w.id(1, "request")?,
@@ -599,8 +628,8 @@ impl WampMessage for Unregister {
     const MESSAGE_TYPE: u64 = 66;
     const NAME: &'static str = "UNREGISTER";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNREGISTER", &[3, 4])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::with_length_name(wmsg, Self::NAME, "WAMP UNREGISTER", &[3, 4])?;
         let mut msg = Unregister::new(w.id(1, "request")?, w.id(2, "registration")?);
         if w.len() > 3 {
             msg.forward_for = w.extra(3, "options", FieldRole::Option)?.forward_for()?;
@@ -657,11 +686,11 @@ impl WampMessage for Unregistered {
     const MESSAGE_TYPE: u64 = 67;
     const NAME: &'static str = "UNREGISTERED";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[2, 3])?;
         let mut msg = Unregistered::new(w.id(1, "request")?);
         if w.len() > 2 {
-            let details = w.extra(2, "details", FieldRole::Detail)?;
+            let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.registration = details.int("registration")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
             // Autobahn's constructor asserts this: a registration comes only with a revocation.
@@ -776,44 +805,66 @@ impl WampMessage for Invocation {
     const MESSAGE_TYPE: u64 = 68;
     const NAME: &'static str = "INVOCATION";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[4, 5, 6])?;
         let request = w.id(1, "request")?;
         let registration = w.id(2, "registration")?;
-        let details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&w, &details, 4, PayloadStyle::Bytes)?;
-        let mut msg = Invocation {
+        let mut details = w.extra(3, "details", FieldRole::Detail)?;
+        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
+        let timeout = int_at_least(&mut details, "timeout", 0)?;
+        let receive_progress = details.bool("receive_progress")?;
+        let caller = details.int("caller")?;
+        let caller_authid = details.string("caller_authid")?;
+        let caller_authrole = details.string("caller_authrole")?;
+        let procedure = details.string("procedure")?;
+        let transaction_hash = details.string("transaction_hash")?;
+        let forward_for = details.forward_for()?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
+        Ok(Invocation {
             request,
             registration,
-            timeout: int_at_least(&details, "timeout", 0)?,
-            receive_progress: details.bool("receive_progress")?,
-            caller: details.int("caller")?,
-            caller_authid: details.string("caller_authid")?,
-            caller_authrole: details.string("caller_authrole")?,
-            procedure: details.string("procedure")?,
-            transaction_hash: details.string("transaction_hash")?,
-            forward_for: details.forward_for()?,
-            ..Invocation::default()
-        };
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+            args,
+            kwargs,
+            payload,
+            timeout,
+            receive_progress,
+            caller,
+            caller_authid,
+            caller_authrole,
+            procedure,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             code::<Self>(),
             Value::from(self.request),
             Value::from(self.registration),
             Value::Map(self.details()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();
@@ -855,13 +906,13 @@ impl WampMessage for Interrupt {
     const MESSAGE_TYPE: u64 = 69;
     const NAME: &'static str = "INTERRUPT";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let request = w.id(1, "request")?;
-        let options = w.extra(2, "options", FieldRole::Option)?;
+        let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Interrupt {
             request,
-            mode: one_of(&options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
+            mode: one_of(&mut options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
             reason: options.uri("reason", UriRule::LOOSE)?,
             forward_for: options.forward_for()?,
             correlation: Correlation::default(),

@@ -6,10 +6,10 @@ use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
-use crate::message::pubsub::{has_payload, with_payload};
+use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, AppPayload, Correlation, Extra, PayloadStyle, Principal, WampMessage,
-    Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
+    Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
@@ -220,10 +220,10 @@ fn truthy<T: Clone + Into<Value>>(v: &Option<T>) -> Option<Value> {
 }
 
 /// A detail read with `read`, where `null` counts as absent (autobahn's `details.get(key)`).
-fn or_null<'a, T>(
-    details: &Extra<'a>,
+fn or_null<T>(
+    details: &mut Extra,
     key: &'static str,
-    read: impl FnOnce(&Extra<'a>, &'static str) -> Result<Option<T>, ValidationError>,
+    read: impl FnOnce(&mut Extra, &'static str) -> Result<Option<T>, ValidationError>,
 ) -> Result<Option<T>, ValidationError> {
     match details.get(key) {
         Some(Value::Null) => Ok(None),
@@ -290,10 +290,10 @@ impl WampMessage for Hello {
     const MESSAGE_TYPE: u64 = 1;
     const NAME: &'static str = "HELLO";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let realm = w.uri(1, "realm", UriRule::LOOSE.or_none())?;
-        let details = w.extra(2, "details", FieldRole::Detail)?;
+        let mut details = w.extra(2, "details", FieldRole::Detail)?;
         let roles = parse_roles(&details, &Role::CLIENT)?;
         let mut msg = Hello {
             realm,
@@ -406,10 +406,10 @@ impl WampMessage for Welcome {
     const MESSAGE_TYPE: u64 = 2;
     const NAME: &'static str = "WELCOME";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[3])?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[3])?;
         let session = w.id(1, "session")?;
-        let details = w.extra(2, "details", FieldRole::Detail)?;
+        let mut details = w.extra(2, "details", FieldRole::Detail)?;
         let resumed = details.bool("resumed")?;
         let resumable = details.bool("resumable")?;
         let resume_token = details.string("resume_token")?;
@@ -417,27 +417,28 @@ impl WampMessage for Welcome {
             return Err(details.error("resume_token", "required when resumable is given"));
         }
         let roles = parse_roles(&details, &Role::ROUTER)?;
-        let custom = details
-            .dict()
-            .iter()
-            .filter(|(k, _)| is_custom_attribute(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Ok(Welcome {
+        let mut msg = Welcome {
             session,
             roles,
-            realm: or_null(&details, "realm", Extra::string)?,
-            authid: or_null(&details, "authid", Extra::string)?,
-            authrole: or_null(&details, "authrole", Extra::string)?,
-            authmethod: or_null(&details, "authmethod", Extra::string)?,
-            authprovider: or_null(&details, "authprovider", Extra::string)?,
-            authextra: or_null(&details, "authextra", Extra::map)?,
+            realm: or_null(&mut details, "realm", Extra::string)?,
+            authid: or_null(&mut details, "authid", Extra::string)?,
+            authrole: or_null(&mut details, "authrole", Extra::string)?,
+            authmethod: or_null(&mut details, "authmethod", Extra::string)?,
+            authprovider: or_null(&mut details, "authprovider", Extra::string)?,
+            authextra: or_null(&mut details, "authextra", Extra::map)?,
             resumed,
             resumable,
             resume_token,
-            custom,
+            custom: Dict::new(),
             correlation: Correlation::default(),
-        })
+        };
+        // Last, as the keys read above are taken out of `details` (none of them is `x_*`).
+        msg.custom = details
+            .into_dict()
+            .into_iter()
+            .filter(|(k, _)| is_custom_attribute(k))
+            .collect();
+        Ok(msg)
     }
 
     fn marshal(&self) -> Vec<Value> {
@@ -455,12 +456,12 @@ impl WampMessage for Welcome {
 
 /// The shared shape of ABORT and GOODBYE: `[CODE, Details|dict, Reason|uri]` with an optional
 /// `message` detail. Returns the details, the reason and the message.
-fn parse_closing<'a>(
-    wmsg: &'a [Value],
+fn parse_closing(
+    wmsg: &mut [Value],
     name: &'static str,
-) -> Result<(Extra<'a>, String, Option<String>), ValidationError> {
-    let w = Wmsg::new(wmsg, name, &[3])?;
-    let details = w.extra(1, "details", FieldRole::Detail)?;
+) -> Result<(Extra, String, Option<String>), ValidationError> {
+    let mut w = Wmsg::new(wmsg, name, &[3])?;
+    let mut details = w.extra(1, "details", FieldRole::Detail)?;
     let reason = w.uri(2, "reason", UriRule::LOOSE)?.unwrap_or_default();
     let message = details.string("message")?;
     Ok((details, reason, message))
@@ -493,7 +494,7 @@ impl WampMessage for Abort {
     const MESSAGE_TYPE: u64 = 3;
     const NAME: &'static str = "ABORT";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let (_, reason, message) = parse_closing(wmsg, Self::NAME)?;
         Ok(Abort {
             reason,
@@ -558,8 +559,8 @@ impl WampMessage for Goodbye {
     const MESSAGE_TYPE: u64 = 6;
     const NAME: &'static str = "GOODBYE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let (details, reason, message) = parse_closing(wmsg, Self::NAME)?;
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let (mut details, reason, message) = parse_closing(wmsg, Self::NAME)?;
         Ok(Goodbye {
             reason,
             message,
@@ -587,14 +588,14 @@ impl WampMessage for Goodbye {
 
 /// The shared shape of CHALLENGE and AUTHENTICATE: `[CODE, field|string, Extra|dict]`.
 fn parse_auth(
-    wmsg: &[Value],
+    wmsg: &mut [Value],
     name: &'static str,
     field: &'static str,
 ) -> Result<(String, Dict), ValidationError> {
-    let w = Wmsg::new(wmsg, name, &[3])?;
+    let mut w = Wmsg::new(wmsg, name, &[3])?;
     let value = w.string(1, field)?;
     let extra = w.extra(2, "extra", FieldRole::Element)?;
-    Ok((value, extra.dict().clone()))
+    Ok((value, extra.into_dict()))
 }
 
 /// The router challenges the client to authenticate.
@@ -625,7 +626,7 @@ impl WampMessage for Challenge {
     const MESSAGE_TYPE: u64 = 4;
     const NAME: &'static str = "CHALLENGE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let (method, extra) = parse_auth(wmsg, Self::NAME, "method")?;
         Ok(Challenge::new(method, extra))
     }
@@ -669,7 +670,7 @@ impl WampMessage for Authenticate {
     const MESSAGE_TYPE: u64 = 5;
     const NAME: &'static str = "AUTHENTICATE";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
         let (signature, extra) = parse_auth(wmsg, Self::NAME, "signature")?;
         Ok(Authenticate::new(signature, extra))
     }
@@ -782,9 +783,9 @@ impl WampMessage for ErrorReply {
     const MESSAGE_TYPE: u64 = 8;
     const NAME: &'static str = "ERROR";
 
-    fn parse(wmsg: &[Value]) -> Result<Self, ValidationError> {
-        let w = Wmsg::new(wmsg, Self::NAME, &[5, 6, 7])?;
-        let request_type = match &wmsg[1] {
+    fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError> {
+        let mut w = Wmsg::new(wmsg, Self::NAME, &[5, 6, 7])?;
+        let request_type = match w.element(1) {
             v @ (Value::Int(_) | Value::UInt(_)) => v
                 .as_u64()
                 .and_then(MessageType::from_code)
@@ -793,28 +794,46 @@ impl WampMessage for ErrorReply {
             other => return Err(w.type_error("request_type", other)),
         };
         let request = w.id(2, "request")?;
-        let details = w.extra(3, "details", FieldRole::Detail)?;
+        let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
-        let mut msg = ErrorReply::new(request_type, request, error);
-
-        let app = AppPayload::read(&w, &details, 5, PayloadStyle::Bytes)?;
-
-        msg.callee = details.int("callee")?;
-        msg.callee_authid = details.string("callee_authid")?;
-        msg.callee_authrole = details.string("callee_authrole")?;
-        msg.forward_for = details.forward_for()?;
-        (
-            msg.args,
-            msg.kwargs,
-            msg.payload,
-            msg.enc_algo,
-            msg.enc_key,
-            msg.enc_serializer,
-        ) = app.finish(&w)?;
-        Ok(msg)
+        let app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
+        let callee = details.int("callee")?;
+        let callee_authid = details.string("callee_authid")?;
+        let callee_authrole = details.string("callee_authrole")?;
+        let forward_for = details.forward_for()?;
+        app.check(&w)?;
+        let AppPayload {
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..
+        } = app;
+        Ok(ErrorReply {
+            request_type,
+            request,
+            error,
+            args,
+            kwargs,
+            payload,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            callee,
+            callee_authid,
+            callee_authrole,
+            forward_for,
+            correlation: Correlation::default(),
+        })
     }
 
     fn marshal(&self) -> Vec<Value> {
+        joined(self.marshal_parts())
+    }
+
+    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
         let head = vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
             Value::from(self.request_type.code()),
@@ -822,7 +841,10 @@ impl WampMessage for ErrorReply {
             Value::Map(self.details()),
             Value::Str(self.error.clone()),
         ];
-        with_payload(head, &self.args, &self.kwargs, &self.payload)
+        (
+            head,
+            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        )
     }
 
     correlation_accessors!();

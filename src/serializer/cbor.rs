@@ -28,7 +28,9 @@
 //! integer.
 
 use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -38,6 +40,8 @@ const FORMAT: &str = "cbor";
 
 /// Tag 55799, "self-described CBOR": a magic number with no meaning, skipped when read.
 const TAG_SELF_DESCRIBE: u64 = 55799;
+/// The head of tag 55799 in its shortest encoding, as writers put it before a value.
+const SELF_DESCRIBE_HEAD: [u8; 3] = [0xd9, 0xd9, 0xf7];
 /// Tag 2: an unsigned bignum (a byte string, big-endian).
 const TAG_POSITIVE_BIGNUM: u64 = 2;
 /// Tag 3: a negative bignum, `-1 - n`.
@@ -54,7 +58,22 @@ pub fn to_vec(msg: &Message) -> Vec<u8> {
 
 /// Appends a message's CBOR to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
-    encode_value(&Value::List(msg.marshal()), out);
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    write_head(out, 4, (head.len() + payload.element_count()) as u64);
+    head.iter().for_each(|v| encode_value(v, out));
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => write_bytes(out, b),
+        PayloadRef::Args(args) => write_list(out, args),
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            match args {
+                Some(args) => write_list(out, args),
+                None => out.push(0xf6),
+            }
+            write_map(out, kwargs);
+        }
+    }
 }
 
 /// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
@@ -78,22 +97,28 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(0xfb);
             out.extend_from_slice(&f.to_be_bytes());
         }
-        Value::Bytes(b) => {
-            write_head(out, 2, b.len() as u64);
-            out.extend_from_slice(b);
-        }
+        Value::Bytes(b) => write_bytes(out, b),
         Value::Str(s) => write_str(out, s),
-        Value::List(items) => {
-            write_head(out, 4, items.len() as u64);
-            items.iter().for_each(|item| encode_value(item, out));
-        }
-        Value::Map(map) => {
-            write_head(out, 5, map.len() as u64);
-            for (k, v) in map {
-                write_str(out, k);
-                encode_value(v, out);
-            }
-        }
+        Value::List(items) => write_list(out, items),
+        Value::Map(map) => write_map(out, map),
+    }
+}
+
+fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    write_head(out, 2, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn write_list(out: &mut Vec<u8>, items: &[Value]) {
+    write_head(out, 4, items.len() as u64);
+    items.iter().for_each(|item| encode_value(item, out));
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Dict) {
+    write_head(out, 5, map.len() as u64);
+    for (k, v) in map {
+        write_str(out, k);
+        encode_value(v, out);
     }
 }
 
@@ -127,8 +152,31 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 }
 
 /// Deserializes one CBOR message: the bytes must be exactly one array, a valid WAMP message.
+///
+/// The array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    binary::message_from_value(decode_value(buf, limits)?)
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    // The self-describe tag means nothing; skip it as most writers encode it, so that the array
+    // after it takes the element-by-element path. (Other encodings of it take the path below,
+    // which skips them too.)
+    while r.skip_prefix(&SELF_DESCRIBE_HEAD) {}
+    if r.peek().map(|initial| initial >> 5) != Some(4) {
+        let value = read_value(&mut r)?;
+        r.finish()?;
+        return message_from_value(value);
+    }
+    let start = r.pos();
+    let info = r.u8()? & 0x1f;
+    let len = length(&mut r, info, start)?;
+    r.enter()?;
+    r.claim(len, 1, start)?;
+    let mut elements = Elements::new();
+    read_items(&mut r, len, |v| elements.push(v))?;
+    r.leave();
+    r.finish()?;
+    elements.parse()
 }
 
 /// Decodes `buf`, which must hold exactly one CBOR value, within `limits`.
@@ -169,7 +217,7 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
                 let n = argument(r, info, start)?;
                 negative(r, n, start)
             }
-            2 => Ok(Value::Bytes(read_string(r, 2, info, start)?)),
+            2 => Ok(Value::Bytes(read_bytes(r, info, start)?)),
             3 => read_text(r, info, start).map(Value::Str),
             4 => read_list(r, info, start),
             5 => read_map(r, info, start),
@@ -191,9 +239,22 @@ fn argument(r: &mut Reader<'_>, info: u8, start: usize) -> Result<u64, DecodeErr
 }
 
 /// The argument of a head, `None` for an indefinite length.
+#[inline(always)]
 fn length(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Option<u64>, DecodeError> {
+    // Most heads carry their argument in `info` itself: that case stays inline.
+    if info < 24 {
+        return Ok(Some(u64::from(info)));
+    }
+    following_length(r, info, start)
+}
+
+/// [`length`] when the argument follows the head (or is indefinite, or reserved).
+fn following_length(
+    r: &mut Reader<'_>,
+    info: u8,
+    start: usize,
+) -> Result<Option<u64>, DecodeError> {
     Ok(Some(match info {
-        0..=23 => u64::from(info),
         24 => u64::from(r.u8()?),
         25 => u64::from(u16::from_be_bytes(r.array()?)),
         26 => u64::from(u32::from_be_bytes(r.array()?)),
@@ -216,26 +277,33 @@ fn negative(r: &Reader<'_>, n: u64, start: usize) -> Result<Value, DecodeError> 
     }
 }
 
-/// The content of a byte or text string (major 2 or 3), joining the chunks of an
-/// indefinite-length one. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
-fn read_string(
-    r: &mut Reader<'_>,
-    major: u8,
-    info: u8,
-    start: usize,
-) -> Result<Vec<u8>, DecodeError> {
-    let check = |r: &Reader<'_>, chunk: &[u8], at: usize| {
-        if major == 3 {
-            r.utf8(chunk, at)?;
-        }
-        Ok::<_, DecodeError>(())
-    };
-    if let Some(n) = length(r, info, start)? {
-        let at = r.pos();
-        let bytes = r.take(n, start)?;
-        check(r, bytes, at)?;
-        return Ok(bytes.to_vec());
+/// The content of a byte string (major 2), joining the chunks of an indefinite-length one.
+fn read_bytes(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Vec<u8>, DecodeError> {
+    match length(r, info, start)? {
+        Some(n) => Ok(r.take(n, start)?.to_vec()),
+        None => read_chunks(r, 2),
     }
+}
+
+/// The content of a text string (major 3), joining the chunks of an indefinite-length one.
+fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
+    match length(r, info, start)? {
+        Some(n) => {
+            let at = r.pos();
+            let bytes = r.take(n, start)?;
+            Ok(r.utf8(bytes, at)?.to_owned())
+        }
+        None => {
+            let bytes = read_chunks(r, 3)?;
+            // Each chunk was checked, so the whole is valid too.
+            String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
+        }
+    }
+}
+
+/// The chunks of an indefinite-length byte or text string (major 2 or 3) up to its break,
+/// joined. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
+fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::new();
     loop {
         let chunk_start = r.pos();
@@ -254,36 +322,43 @@ fn read_string(
         };
         let at = r.pos();
         let chunk = r.take(n, chunk_start)?;
-        check(r, chunk, at)?;
+        if major == 3 {
+            r.utf8(chunk, at)?;
+        }
         out.extend_from_slice(chunk);
     }
-}
-
-fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
-    let bytes = read_string(r, 3, info, start)?;
-    // Each chunk was checked, so the whole is valid too.
-    String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
 }
 
 fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
     let len = length(r, info, start)?;
     r.enter()?;
     let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
+    read_items(r, len, |v| items.push(v))?;
+    r.leave();
+    Ok(Value::List(items))
+}
+
+/// Reads the items of an array whose head was read and whose `len` items (`None`: up to a
+/// break, each accounted for here) were claimed, passing each to `push`.
+fn read_items(
+    r: &mut Reader<'_>,
+    len: Option<u64>,
+    mut push: impl FnMut(Value),
+) -> Result<(), DecodeError> {
     match len {
         Some(n) => {
             for _ in 0..n {
-                items.push(read_value(r)?);
+                push(read_value(r)?);
             }
         }
         None => {
             while !r.at_break(BREAK) {
                 r.claim(Some(1), 1, r.pos())?;
-                items.push(read_value(r)?);
+                push(read_value(r)?);
             }
         }
     }
-    r.leave();
-    Ok(Value::List(items))
+    Ok(())
 }
 
 fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
@@ -320,7 +395,7 @@ fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Value, Deco
     if initial >> 5 != 2 {
         return Err(r.error(content_start, "bignum content is not a byte string"));
     }
-    let bytes = read_string(r, 2, initial & 0x1f, content_start)?;
+    let bytes = read_bytes(r, initial & 0x1f, content_start)?;
     let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
     if significant.len() > 8 {
         return Err(r.error(start, "bignum does not fit 64 bits"));
@@ -382,10 +457,9 @@ fn f16_to_f64(half: u16) -> f64 {
 pub(crate) mod binary {
     use core::fmt;
 
-    use crate::error::{DecodeError, EncodeError, ValidationError};
+    use crate::error::{DecodeError, EncodeError};
     use crate::messages::Message;
     use crate::serializer::Limits;
-    use crate::value::Value;
 
     /// A position in untrusted input, with the decoder's depth and item budgets.
     pub(crate) struct Reader<'a> {
@@ -482,6 +556,20 @@ pub(crate) mod binary {
                 .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
         }
 
+        /// The next byte, without consuming it.
+        pub(crate) fn peek(&self) -> Option<u8> {
+            self.buf.get(self.pos).copied()
+        }
+
+        /// Consumes `prefix` if the input continues with it.
+        pub(crate) fn skip_prefix(&mut self, prefix: &[u8]) -> bool {
+            let found = self.buf[self.pos..].starts_with(prefix);
+            if found {
+                self.pos += prefix.len();
+            }
+            found
+        }
+
         /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
         pub(crate) fn at_break(&mut self, stop: u8) -> bool {
             let found = self.buf.get(self.pos) == Some(&stop);
@@ -511,6 +599,7 @@ pub(crate) mod binary {
         /// of at least `min_size` bytes each, and returns the capacity to reserve for them:
         /// never more than the rest of the input could hold, so a length prefix cannot make the
         /// decoder allocate memory the input does not back.
+        #[inline]
         pub(crate) fn claim(
             &mut self,
             n: Option<u64>,
@@ -548,18 +637,6 @@ pub(crate) mod binary {
                 0 => Ok(()),
                 n => Err(self.error(self.pos, format_args!("{n} trailing bytes after the value"))),
             }
-        }
-    }
-
-    /// The message a decoded value holds: it must be a list, then pass [`Message::parse`].
-    pub(crate) fn message_from_value(v: Value) -> Result<Message, DecodeError> {
-        match v {
-            Value::List(items) => Ok(Message::parse(&items)?),
-            other => Err(ValidationError::protocol(format!(
-                "invalid type {} for WAMP message",
-                other.type_name()
-            ))
-            .into()),
         }
     }
 

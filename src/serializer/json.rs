@@ -20,8 +20,10 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::error::{DecodeError, EncodeError, ValidationError};
+use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -48,7 +50,37 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends a message's JSON to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    write_value(&Value::List(msg.marshal()), out)
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    out.push(b'[');
+    for (i, v) in head.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_value(v, out)?;
+    }
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => {
+            out.push(b',');
+            write_bytes(b, out);
+        }
+        PayloadRef::Args(args) => {
+            out.push(b',');
+            write_list(args, out)?;
+        }
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            out.push(b',');
+            match args {
+                Some(args) => write_list(args, out)?,
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b',');
+            write_map(kwargs, out)?;
+        }
+    }
+    out.push(b']');
+    Ok(())
 }
 
 /// Appends the JSON of `value` to `out`.
@@ -69,35 +101,49 @@ pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> 
             })
         }
         Value::Str(s) => write_str(s, out),
-        Value::Bytes(b) => {
-            let mut s = String::with_capacity(1 + b.len().div_ceil(3) * 4);
-            s.push('\0');
-            base64::engine::general_purpose::STANDARD.encode_string(b, &mut s);
-            write_str(&s, out);
-        }
-        Value::List(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(item, out)?;
-            }
-            out.push(b']');
-        }
-        Value::Map(map) => {
-            out.push(b'{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(k, out);
-                out.push(b':');
-                write_value(v, out)?;
-            }
-            out.push(b'}');
-        }
+        Value::Bytes(b) => write_bytes(b, out),
+        Value::List(items) => write_list(items, out)?,
+        Value::Map(map) => write_map(map, out)?,
     }
+    Ok(())
+}
+
+/// Bytes as autobahn writes them: a string of U+0000 and the base64 of the bytes. Base64 has
+/// nothing to escape, so it is encoded straight into `out`.
+fn write_bytes(b: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(br#""\u0000"#);
+    let start = out.len();
+    out.resize(start + b.len().div_ceil(3) * 4, 0);
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(b, &mut out[start..])
+        .expect("sized for the padded encoding");
+    out.truncate(start + written);
+    out.push(b'"');
+}
+
+fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_value(item, out)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
+fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    out.push(b'{');
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(k, out);
+        out.push(b':');
+        write_value(v, out)?;
+    }
+    out.push(b'}');
     Ok(())
 }
 
@@ -113,83 +159,157 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 }
 
 /// Deserializes one JSON message.
+///
+/// A message array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    let items = match value_from_slice(buf, limits)? {
-        Value::List(items) => items,
-        other => {
-            return Err(ValidationError::protocol(format!(
-                "invalid type {} for WAMP message",
-                other.type_name()
-            ))
-            .into())
-        }
+    let first_token = buf
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first_token != Some(&b'[') {
+        return message_from_value(value_from_slice(buf, limits)?);
+    }
+    let budget = Budget::new(buf, limits)?;
+    let mut elements = Elements::new();
+    let seed = ElementsSeed {
+        elements: &mut elements,
+        values: budget.top(),
     };
-    Ok(Message::parse(&items)?)
+    budget.run(buf, seed)?;
+    elements.parse()
 }
 
 /// Decodes any JSON value, with autobahn's binary convention.
 pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-    if buf.len() > limits.max_size {
-        return Err(DecodeError::Limit {
-            format: FORMAT,
-            limit: "size",
-            max: limits.max_size,
-        });
-    }
-    let exceeded = Cell::new(None);
-    let items = Cell::new(0);
-    let seed = ValueSeed {
-        depth: 0,
-        limits,
-        items: &items,
-        exceeded: &exceeded,
-    };
-    let mut de = serde_json::Deserializer::from_slice(buf);
-    let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (result, exceeded.get()) {
-        (Ok(v), _) => Ok(v),
-        (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
-            format: FORMAT,
-            limit,
-            max,
-        }),
-        (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
-    }
+    let budget = Budget::new(buf, limits)?;
+    budget.run(buf, budget.top())
 }
 
-/// Decodes one value, counting depth and items against the limits.
-struct ValueSeed<'l> {
-    depth: usize,
-    limits: &'l Limits,
-    items: &'l Cell<usize>,
-    exceeded: &'l Cell<Option<(&'static str, usize)>>,
+/// The limits of one decode, and what the decode has used of them.
+struct Budget {
+    limits: Limits,
+    items: Cell<usize>,
+    /// The limit that stopped the decode, if one did (serde's error cannot carry it).
+    exceeded: Cell<Option<(&'static str, usize)>>,
 }
 
-impl<'l> ValueSeed<'l> {
-    fn child<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
-        let items = self.items.get() + 1;
-        if items > self.limits.max_items {
-            return Err(self.exceed("items", self.limits.max_items));
+impl Budget {
+    /// The budget for decoding `buf`, which must not exceed the size limit.
+    fn new(buf: &[u8], limits: &Limits) -> Result<Budget, DecodeError> {
+        if buf.len() > limits.max_size {
+            return Err(DecodeError::Limit {
+                format: FORMAT,
+                limit: "size",
+                max: limits.max_size,
+            });
         }
-        self.items.set(items);
-        Ok(ValueSeed {
-            depth: self.depth,
-            ..*self
+        Ok(Budget {
+            limits: *limits,
+            items: Cell::new(0),
+            exceeded: Cell::new(None),
         })
     }
 
-    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'l>, E> {
-        if self.depth >= self.limits.max_depth {
-            return Err(self.exceed("depth", self.limits.max_depth));
+    /// The seed of the top-level value.
+    fn top(&self) -> ValueSeed<'_> {
+        ValueSeed {
+            depth: 0,
+            budget: self,
+        }
+    }
+
+    /// Runs `seed` over the whole of `buf`.
+    fn run<'de, S: DeserializeSeed<'de>>(
+        &self,
+        buf: &'de [u8],
+        seed: S,
+    ) -> Result<S::Value, DecodeError> {
+        // One UTF-8 check of the whole input costs less than serde_json's check of each string
+        // it reads from bytes; invalid UTF-8 is a syntax error either way (no non-ASCII byte is
+        // valid outside a string).
+        let text = core::str::from_utf8(buf).map_err(|e| {
+            DecodeError::syntax(
+                FORMAT,
+                format!("invalid UTF-8 at offset {}", e.valid_up_to()),
+            )
+        })?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+        match (result, self.exceeded.get()) {
+            (Ok(v), _) => Ok(v),
+            (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
+                format: FORMAT,
+                limit,
+                max,
+            }),
+            (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
+        }
+    }
+}
+
+/// Reads a message array into `elements`, each element as a [`Value`], within the limits of
+/// `values` (the seed the array itself would be read with).
+struct ElementsSeed<'e, 'b> {
+    elements: &'e mut Elements,
+    values: ValueSeed<'b>,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a WAMP message array")
+    }
+
+    /// As [`ValueSeed::visit_seq`], into `elements`.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let nested = self.values.nested()?;
+        while let Some(v) = seq.next_element_seed(nested.child()?)? {
+            self.elements.push(v);
+        }
+        Ok(())
+    }
+}
+
+/// Decodes one value, counting depth and items against the budget.
+#[derive(Clone, Copy)]
+struct ValueSeed<'b> {
+    depth: usize,
+    budget: &'b Budget,
+}
+
+impl<'b> ValueSeed<'b> {
+    fn child<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
+        let budget = self.budget;
+        let items = budget.items.get() + 1;
+        if items > budget.limits.max_items {
+            return Err(self.exceed("items", budget.limits.max_items));
+        }
+        budget.items.set(items);
+        Ok(*self)
+    }
+
+    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
+        if self.depth >= self.budget.limits.max_depth {
+            return Err(self.exceed("depth", self.budget.limits.max_depth));
         }
         Ok(ValueSeed {
             depth: self.depth + 1,
-            ..*self
+            budget: self.budget,
         })
     }
 
     fn exceed<E: de::Error>(&self, limit: &'static str, max: usize) -> E {
-        self.exceeded.set(Some((limit, max)));
+        self.budget.exceeded.set(Some((limit, max)));
         E::custom(format_args!("{limit} limit of {max} exceeded"))
     }
 }
@@ -269,14 +389,18 @@ fn string_value<E: de::Error>(s: &str) -> Result<Value, E> {
 }
 
 fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
-    let is_alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-    let result = if encoded.bytes().all(|b| is_alphabet(&b)) {
-        LENIENT_BASE64.decode(encoded)
-    } else {
-        let cleaned: Vec<u8> = encoded.bytes().filter(is_alphabet).collect();
-        LENIENT_BASE64.decode(cleaned)
-    };
-    result.map_err(|e| format!("invalid base64 in binary string: {e}"))
+    // Almost every payload is plain base64: decode it at once. The decoder rejects any
+    // character outside the alphabet, so only then are they dropped first, as Python's
+    // non-validating `b64decode` drops them (an input that fails with none to drop fails the
+    // same way again). Checking the alphabet up front cost as much as the decoding itself.
+    LENIENT_BASE64
+        .decode(encoded)
+        .or_else(|_| {
+            let is_alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+            let cleaned: Vec<u8> = encoded.bytes().filter(is_alphabet).collect();
+            LENIENT_BASE64.decode(cleaned)
+        })
+        .map_err(|e| format!("invalid base64 in binary string: {e}"))
 }
 
 #[cfg(test)]
@@ -316,12 +440,26 @@ mod tests {
             Value::Bytes(vec![1, 2])
         );
         assert!(value_from_slice(br#""\u0000A""#, &Limits::DEFAULT).is_err());
+        // and drops characters outside the alphabet
+        assert_eq!(
+            value_from_slice(br#""\u0000A Q\nI-D""#, &Limits::DEFAULT).unwrap(),
+            Value::Bytes(vec![1, 2, 3])
+        );
     }
 
     #[test]
     fn integers_across_the_range() {
         assert_eq!(roundtrip("18446744073709551615"), "18446744073709551615");
         assert_eq!(roundtrip("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_syntax_error() {
+        for bytes in [&b"[\"\xff\"]"[..], b"[1,\xc3]", b"\xef\xbb\xbf[]"] {
+            let err = value_from_slice(bytes, &Limits::DEFAULT).unwrap_err();
+            assert!(matches!(err, DecodeError::Syntax { .. }), "{err}");
+        }
+        assert!(value_from_slice("[\"é\"]".as_bytes(), &Limits::DEFAULT).is_ok());
     }
 
     #[test]

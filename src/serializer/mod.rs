@@ -1,9 +1,11 @@
 //! The WAMP serializers: JSON, MessagePack, CBOR (and FlatBuffers, in [`crate::fbs`]).
 //!
-//! Each text/binary serializer turns bytes into the raw message array and hands it to
-//! [`Message::parse`](crate::Message::parse), so every path applies the same validation.
+//! Each text/binary serializer reads the elements of the raw message array and hands them to
+//! [`Message::parse_taking`](crate::Message::parse_taking), so every path applies the same
+//! validation, and the decoded strings, lists and dicts move into the message uncopied.
 
 pub mod cbor;
+mod elements;
 pub mod json;
 pub mod msgpack;
 

@@ -23,7 +23,9 @@ use rmp::Marker;
 
 use super::cbor::binary::{self, Reader};
 use crate::error::{DecodeError, EncodeError};
+use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -41,7 +43,25 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends a message's MessagePack to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    encode_value(&Value::List(msg.marshal()), out)
+    // The payload is written from the message itself, not from a copy in the marshalled array.
+    let (head, payload) = msg.marshal_parts();
+    write_array_head(out, head.len() + payload.element_count())?;
+    for v in &head {
+        encode_value(v, out)?;
+    }
+    match payload {
+        PayloadRef::None => {}
+        PayloadRef::Bytes(b) => write_bin(out, b)?,
+        PayloadRef::Args(args) => write_array(out, args)?,
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            match args {
+                Some(args) => write_array(out, args)?,
+                None => out.push(Marker::Null.to_u8()),
+            }
+            write_map(out, kwargs)?;
+        }
+    }
+    Ok(())
 }
 
 /// Appends the MessagePack of `v` to `out`, byte for byte as `msgpack.packb(v,
@@ -61,38 +81,49 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
             out.extend_from_slice(&f.to_be_bytes());
         }
         Value::Str(s) => write_str(out, s)?,
-        Value::Bytes(b) => {
-            let len = len32(b.len(), "byte string")?;
-            match len {
-                0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
-                0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
-                _ => write_marker32(out, Marker::Bin32, len),
-            }
-            out.extend_from_slice(b);
-        }
-        Value::List(items) => {
-            let len = len32(items.len(), "list")?;
-            match len {
-                0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
-                16..=0xffff => write_marker16(out, Marker::Array16, len),
-                _ => write_marker32(out, Marker::Array32, len),
-            }
-            for item in items {
-                encode_value(item, out)?;
-            }
-        }
-        Value::Map(map) => {
-            let len = len32(map.len(), "map")?;
-            match len {
-                0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
-                16..=0xffff => write_marker16(out, Marker::Map16, len),
-                _ => write_marker32(out, Marker::Map32, len),
-            }
-            for (k, v) in map {
-                write_str(out, k)?;
-                encode_value(v, out)?;
-            }
-        }
+        Value::Bytes(b) => write_bin(out, b)?,
+        Value::List(items) => write_array(out, items)?,
+        Value::Map(map) => write_map(out, map)?,
+    }
+    Ok(())
+}
+
+fn write_bin(out: &mut Vec<u8>, b: &[u8]) -> Result<(), EncodeError> {
+    let len = len32(b.len(), "byte string")?;
+    match len {
+        0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
+        0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
+        _ => write_marker32(out, Marker::Bin32, len),
+    }
+    out.extend_from_slice(b);
+    Ok(())
+}
+
+fn write_array_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
+    let len = len32(len, "list")?;
+    match len {
+        0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
+        16..=0xffff => write_marker16(out, Marker::Array16, len),
+        _ => write_marker32(out, Marker::Array32, len),
+    }
+    Ok(())
+}
+
+fn write_array(out: &mut Vec<u8>, items: &[Value]) -> Result<(), EncodeError> {
+    write_array_head(out, items.len())?;
+    items.iter().try_for_each(|item| encode_value(item, out))
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
+    let len = len32(map.len(), "map")?;
+    match len {
+        0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
+        16..=0xffff => write_marker16(out, Marker::Map16, len),
+        _ => write_marker32(out, Marker::Map32, len),
+    }
+    for (k, v) in map {
+        write_str(out, k)?;
+        encode_value(v, out)?;
     }
     Ok(())
 }
@@ -169,8 +200,31 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 
 /// Deserializes one MessagePack message: the bytes must be exactly one array, a valid WAMP
 /// message.
+///
+/// The array is read element by element and each element moved into its field (see
+/// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
+/// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    binary::message_from_value(decode_value(buf, limits)?)
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    let next = r.peek().map(Marker::from_u8);
+    if !matches!(
+        next,
+        Some(Marker::FixArray(_) | Marker::Array16 | Marker::Array32)
+    ) {
+        let value = read_value(&mut r)?;
+        r.finish()?;
+        return message_from_value(value);
+    }
+    let start = r.pos();
+    let marker = Marker::from_u8(r.u8()?);
+    let len = open_array(&mut r, marker, start)?;
+    let mut elements = Elements::new();
+    for _ in 0..len {
+        elements.push(read_value(&mut r)?);
+    }
+    r.leave();
+    r.finish()?;
+    elements.parse()
 }
 
 /// Decodes `buf`, which must hold exactly one MessagePack value, within `limits`.
@@ -221,36 +275,8 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
             let len = read_len(r, marker)?;
             Value::Bytes(r.take(len, start)?.to_vec())
         }
-        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-            let len = read_len(r, marker)?;
-            r.enter()?;
-            let mut items = Vec::with_capacity(r.claim(Some(len), 1, start)?);
-            for _ in 0..len {
-                items.push(read_value(r)?);
-            }
-            r.leave();
-            Value::List(items)
-        }
-        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
-            let len = read_len(r, marker)?;
-            r.enter()?;
-            let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
-            for _ in 0..len {
-                let key_start = r.pos();
-                let key_marker = Marker::from_u8(r.u8()?);
-                if !matches!(
-                    key_marker,
-                    Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
-                ) {
-                    return Err(r.error(key_start, "map key is not a string"));
-                }
-                let key = read_str_body(r, key_marker, key_start)?;
-                let value = read_value(r)?;
-                map.insert(key, value);
-            }
-            r.leave();
-            Value::Map(map)
-        }
+        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => read_list(r, marker, start)?,
+        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => read_map(r, marker, start)?,
         Marker::FixExt1
         | Marker::FixExt2
         | Marker::FixExt4
@@ -263,7 +289,54 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
     })
 }
 
+// Lists and maps are read out of line: kept in `read_value`, their locals made every scalar
+// and string pay for a larger stack frame.
+
+/// The list whose head `marker` (at `start`) was just read.
+#[inline(never)]
+fn read_list(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
+    let len = open_array(r, marker, start)?;
+    let mut items = Vec::with_capacity(len);
+    for _ in 0..len {
+        items.push(read_value(r)?);
+    }
+    r.leave();
+    Ok(Value::List(items))
+}
+
+/// The map whose head `marker` (at `start`) was just read.
+#[inline(never)]
+fn read_map(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
+    let len = read_len(r, marker)?;
+    r.enter()?;
+    let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
+    for _ in 0..len {
+        let key_start = r.pos();
+        let key_marker = Marker::from_u8(r.u8()?);
+        if !matches!(
+            key_marker,
+            Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
+        ) {
+            return Err(r.error(key_start, "map key is not a string"));
+        }
+        let key = read_str_body(r, key_marker, key_start)?;
+        let value = read_value(r)?;
+        map.insert(key, value);
+    }
+    r.leave();
+    Ok(Value::Map(map))
+}
+
+/// Enters the array whose head `marker` (at `start`) was just read: its length, accounted for
+/// against the limits.
+fn open_array(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<usize, DecodeError> {
+    let len = read_len(r, marker)?;
+    r.enter()?;
+    r.claim(Some(len), 1, start)
+}
+
 /// The length that follows `marker` (or is part of it).
+#[inline]
 fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u64, DecodeError> {
     Ok(match marker {
         Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u64::from(n),
