@@ -721,28 +721,24 @@ fn flatbuffers_args_cbor_claiming_2_pow_64_elements() {
 
 #[test]
 fn every_decoder_honours_each_configured_limit() {
-    // One message with 3 levels of nesting (message, options, list), 9 items, 39 bytes of
-    // JSON: each limit set just below what it needs fails naming that limit, and set to
-    // exactly what it needs passes.
+    // One message with 3 levels of nesting (message, options, list) and 9 items (5 elements,
+    // 1 option, 2 excluded IDs, 1 argument): each limit set just below what it needs fails
+    // naming that limit, and set to exactly what it needs passes, in every format (FlatBuffers
+    // counts the decoded message as the others count their input).
     let json_text = br#"[16,1,{"exclude":[1,2]},"com.t",[3]]"#;
     let msg = json::from_slice(json_text).unwrap();
-    let inputs = [
-        (Format::Json, json_text.to_vec()),
-        (Format::Msgpack, msgpack::to_vec(&msg).unwrap()),
-        (Format::Cbor, cbor::to_vec(&msg)),
-    ];
-    for (format, bytes) in inputs {
-        let decode = |limits: &Limits| match format {
-            Format::Json => json::from_slice_with_limits(&bytes, limits),
-            Format::Msgpack => msgpack::from_slice_with_limits(&bytes, limits),
-            _ => cbor::from_slice_with_limits(&bytes, limits),
-        };
+    for format in FORMATS {
+        let bytes = format.encode(&msg).unwrap();
         let exact = Limits {
             max_size: bytes.len(),
             max_depth: 3,
             max_items: 9,
         };
-        assert_eq!(decode(&exact).unwrap(), msg, "{format:?}");
+        assert_eq!(
+            format.decode_with_limits(&bytes, &exact).unwrap(),
+            msg,
+            "{format:?}"
+        );
         for (limit, smaller) in [
             (
                 "size",
@@ -766,10 +762,42 @@ fn every_decoder_honours_each_configured_limit() {
                 },
             ),
         ] {
-            let err = decode(&smaller).unwrap_err();
+            let err = format.decode_with_limits(&bytes, &smaller).unwrap_err();
             assert_limit(&err, format.name(), limit);
         }
     }
+    // The per-format functions behind it are the same checks.
+    let bytes = msgpack::to_vec(&msg).unwrap();
+    let two = Limits {
+        max_depth: 2,
+        ..Limits::DEFAULT
+    };
+    assert_limit(
+        &msgpack::from_slice_with_limits(&bytes, &two).unwrap_err(),
+        "msgpack",
+        "depth",
+    );
+    let bytes = cbor::to_vec(&msg);
+    assert_limit(
+        &cbor::from_slice_with_limits(&bytes, &two).unwrap_err(),
+        "cbor",
+        "depth",
+    );
+    // And batches apply them to each message.
+    let batch = Serializer::CBOR_BATCHED
+        .encode_batch(&[msg.clone(), msg.clone()])
+        .unwrap();
+    assert_eq!(
+        Serializer::CBOR_BATCHED
+            .decode_with_limits(&batch, &Limits::DEFAULT)
+            .unwrap()
+            .len(),
+        2
+    );
+    let err = Serializer::CBOR_BATCHED
+        .decode_with_limits(&batch, &two)
+        .unwrap_err();
+    assert_limit(&err, "cbor", "depth");
 }
 
 #[test]
