@@ -866,3 +866,50 @@ fn regression_json_items_limit_counted_each_list_end() {
         "items",
     );
 }
+
+#[test]
+fn integers_past_64_bits_are_errors_in_cbor() {
+    // CBOR can write them (bignums, and major type 1 down to -2^64); a Value cannot hold them.
+    for (cbor, needle) in [
+        (
+            "85 10 01 a0 65 636f6d2e74 81 c2 49 010000000000000000",
+            "64 bits",
+        ),
+        (
+            "85 10 01 a0 65 636f6d2e74 81 3b ffffffffffffffff",
+            "below -2^63",
+        ),
+        (
+            "85 10 01 a0 65 636f6d2e74 81 c3 49 010000000000000000",
+            "64 bits",
+        ),
+    ] {
+        assert_syntax(
+            &decode_err(Format::Cbor, &hex(cbor)),
+            "cbor",
+            &[needle, "offset 11"],
+        );
+    }
+}
+
+#[test]
+fn ids_beyond_2_pow_53_name_the_field() {
+    // In range for a u64 but not a WAMP ID: a validation error naming message and field.
+    for input in [
+        &br#"[16,18446744073709551615,{},"com.t"]"#[..],
+        br#"[16,9007199254740993,{},"com.t"]"#,
+    ] {
+        let err = decode_err(Format::Json, input);
+        let v = err.as_validation().expect("a validation error");
+        assert_eq!(
+            (v.message(), v.field()),
+            (Some("PUBLISH"), Some("request")),
+            "{err}"
+        );
+    }
+    let err = decode_err(
+        Format::Msgpack,
+        &hex("94 10 cf ffffffffffffffff 80 a5 636f6d2e74"),
+    );
+    assert!(err.to_string().starts_with("'request' in PUBLISH"), "{err}");
+}

@@ -457,7 +457,7 @@ const FORMATS: [Format; 4] = [
 // ---- property 1: every message survives every serializer ----
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
     #[test]
     fn every_message_round_trips_through_every_format(msg in message()) {
@@ -555,7 +555,7 @@ fn mutate(bytes: &[u8], m: &Mutation) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8000, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_corpus_bytes_never_panic(pick in any::<prop::sample::Index>(), m in mutation()) {
