@@ -257,61 +257,13 @@ pub fn roundtrip(data: &[u8]) {
         let back = format
             .decode(&bytes)
             .unwrap_or_else(|e| panic!("{msg}: {format:?} does not decode its own bytes: {e}"));
-        let expected = match format {
-            Format::Flatbuffers => match flatbuffers_expected(&marshal) {
-                Some(expected) => expected,
-                None => continue,
-            },
-            _ => marshal.clone(),
-        };
+        // Every format, FlatBuffers included, gives back exactly what it was given.
         assert_eq!(
             back.marshal(),
-            expected,
+            marshal,
             "{format:?} round trip of {msg} changed it"
         );
     }
-}
-
-/// `marshal` without what the FlatBuffers round trip is known to lose, applied to both sides
-/// of the comparison; `None` where the loss cannot be normalized away.
-///
-/// The losses being fixed elsewhere (tests/conformance.rs, `FLATBUFFERS_KNOWN_LOSSES`): CANCEL
-/// mode `skip` and INTERRUPT mode `kill` are elided defaults read back as no mode; an empty
-/// `args` before a non-empty `kwargs` reads back as absent. Found by this target and the
-/// property tests, reported to the builder's owner (see fuzz/README.md): in options and
-/// details, a `caller`, `callee` or `publisher` of 0, a boolean at the schema's default (`false`;
-/// PUBLISH `exclude_me` `true`) and an empty list (`exclude`, `eligible`, ...) are not written
-/// and read back as absent; so is an empty `authextra` (DEVIATIONS.md). Remove a line here when its loss is fixed.
-pub fn flatbuffers_expected(marshal: &[Value]) -> Option<Vec<Value>> {
-    if let [.., Value::List(args), Value::Map(kwargs)] = marshal {
-        if args.is_empty() && !kwargs.is_empty() {
-            return None;
-        }
-    }
-    let code = marshal.first().and_then(Value::as_u64);
-    let mut expected = marshal.to_vec();
-    // CHALLENGE's and AUTHENTICATE's dict is the free-form `extra`, not options.
-    if matches!(code, Some(4 | 5)) {
-        return Some(expected);
-    }
-    // Options or details: the first dict of every other message.
-    if let Some(Value::Map(options)) = expected.iter_mut().find(|v| matches!(v, Value::Map(_))) {
-        options.retain(|key, value| {
-            let lost = match (key.as_str(), &*value) {
-                ("mode", Value::Str(mode)) => {
-                    (code == Some(49) && mode == "skip") || (code == Some(69) && mode == "kill")
-                }
-                ("callee" | "caller" | "publisher", v) => v.as_u64() == Some(0),
-                ("exclude_me", Value::Bool(b)) if code == Some(16) => *b,
-                (_, Value::Bool(b)) => !*b,
-                (_, Value::List(items)) => items.is_empty(),
-                (_, Value::Map(map)) => map.is_empty(),
-                _ => false,
-            };
-            !lost
-        });
-    }
-    Some(expected)
 }
 
 /// Whether any value in `values`, at any depth, satisfies `pred`.
