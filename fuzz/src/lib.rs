@@ -64,6 +64,9 @@ pub fn flatbuffers(data: &[u8]) {
         return;
     };
     touch(view);
+    if let MessageRef::Publish(publish) = view {
+        forward_event(publish);
+    }
     let owned = Message::try_from(view);
     let buf = MessageBuf::new(Bytes::copy_from_slice(data)).expect("cast accepted it");
     assert_eq!(buf.message_type(), view.message_type());
@@ -85,6 +88,29 @@ pub fn flatbuffers(data: &[u8]) {
             let _ = black_box(format.encode(&msg));
         }
     }
+}
+
+/// The router's fast path on a verified PUBLISH: the EVENT written from it must verify, and
+/// carry the PUBLISH's payload bytes unchanged.
+fn forward_event(publish: wamp_codec::fbs::view::PublishRef<'_>) {
+    let details = wamp_codec::fbs::forward::EventDetails {
+        subscription: 1,
+        publication: 2,
+        publisher: Some(3),
+        publisher_authid: Some("authid"),
+        publisher_authrole: Some("authrole"),
+        topic: Some(publish.topic()),
+        ..Default::default()
+    };
+    let mut fbb = flatbuffers::FlatBufferBuilder::new();
+    publish.build_event(&details, &mut fbb);
+    let event = match MessageRef::cast(fbb.finished_data()) {
+        Ok(MessageRef::Event(event)) => event,
+        other => panic!("build_event wrote {other:?}"),
+    };
+    assert_eq!(event.args_bytes(), publish.args_bytes());
+    assert_eq!(event.kwargs_bytes(), publish.kwargs_bytes());
+    assert_eq!(event.topic(), Some(publish.topic()));
 }
 
 /// Reads every accessor of a view: scalars formatted, iterators run to the end, `args()` and
@@ -112,13 +138,13 @@ pub fn touch(view: MessageRef<'_>) {
         MessageRef::Hello(r) => touch!(r;
             session, realm, authmethods_raw, authid, authrole, resumable, resume_session,
             resume_token, authextra_cbor, has_roles;
-            authmethods;),
+            authmethods, authmethods_names;),
         MessageRef::Welcome(r) => touch!(r;
             session, realm, authid, authrole, authmethod_raw, authprovider, resumed, resumable,
-            resume_token, authextra_cbor, authmethod;
+            resume_token, authextra_cbor, authmethod, authmethod_name, custom_cbor;
             ;),
         MessageRef::Abort(r) => touch!(r; reason, message; ;),
-        MessageRef::Challenge(r) => touch!(r; method_raw, extra_cbor, method; ;),
+        MessageRef::Challenge(r) => touch!(r; method_raw, extra_cbor, method, method_name; ;),
         MessageRef::Authenticate(r) => touch!(r; signature, extra_cbor; ;),
         MessageRef::Goodbye(r) => touch!(r; reason, message, resumable; ;),
         MessageRef::Error(r) => touch!(r;
@@ -128,13 +154,16 @@ pub fn touch(view: MessageRef<'_>) {
             forward_for; payload),
         MessageRef::Publish(r) => touch!(r;
             request, topic, args_bytes, kwargs_bytes, payload, ppt_scheme, ppt_serializer,
-            ppt_cipher, ppt_keyid, acknowledge, exclude_me, retain, transaction_hash;
+            ppt_cipher, ppt_keyid, acknowledge, exclude_me, retain, transaction_hash,
+            ppt_scheme_value, ppt_serializer_value;
             exclude, exclude_authid, exclude_authrole, eligible, eligible_authid,
             eligible_authrole, forward_for; payload),
         MessageRef::Published(r) => touch!(r; request, publication; ;),
-        MessageRef::Subscribe(r) => touch!(r; request, topic, match_raw, get_retained, r#match; ;),
+        MessageRef::Subscribe(r) => {
+            touch!(r; request, topic, match_raw, get_retained, r#match; forward_for;)
+        }
         MessageRef::Subscribed(r) => touch!(r; request, subscription; ;),
-        MessageRef::Unsubscribe(r) => touch!(r; request, subscription; ;),
+        MessageRef::Unsubscribe(r) => touch!(r; request, subscription; forward_for;),
         MessageRef::Unsubscribed(r) => touch!(r; request, subscription, reason; ;),
         MessageRef::Event(r) => touch!(r;
             subscription, publication, args_bytes, kwargs_bytes, payload, ppt_scheme,
@@ -155,9 +184,9 @@ pub fn touch(view: MessageRef<'_>) {
         MessageRef::Register(r) => touch!(r;
             request, procedure, match_raw, invoke_raw, concurrency, force_reregister, r#match,
             invoke;
-            ;),
+            forward_for;),
         MessageRef::Registered(r) => touch!(r; request, registration; ;),
-        MessageRef::Unregister(r) => touch!(r; request, registration; ;),
+        MessageRef::Unregister(r) => touch!(r; request, registration; forward_for;),
         MessageRef::Unregistered(r) => touch!(r; request, registration, reason; ;),
         MessageRef::Invocation(r) => touch!(r;
             request, registration, args_bytes, kwargs_bytes, payload, ppt_scheme,
