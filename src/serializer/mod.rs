@@ -15,7 +15,9 @@ pub mod msgpack;
 pub struct Limits {
     /// The largest message accepted, in bytes.
     pub max_size: usize,
-    /// The deepest nesting of lists and maps (the message array itself is depth 1).
+    /// The deepest nesting of lists and maps (the message array itself is depth 1). The
+    /// decoders recurse once per level, so keep it in the hundreds at most (JSON also stops at
+    /// serde_json's own 128 levels).
     pub max_depth: usize,
     /// The most items (list elements plus map entries) in one message.
     pub max_items: usize,
