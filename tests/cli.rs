@@ -133,6 +133,25 @@ fn hex_lines_hostile_and_valid_each_get_one_answer_in_order() {
 }
 
 #[test]
+fn a_line_beyond_the_size_limit_is_one_error_line() {
+    // 17 MiB of JSON on one line, past the 16 MiB default, between two good lines.
+    let huge = format!(r#"[16,1,{{}},"com.t",["{}"]]"#, "a".repeat(17 << 20));
+    let input = format!("{PUBLISH}\n{huge}\n{PUBLISH}\n");
+    let (out, code) = convert_lines("json", "cbor", input.as_bytes());
+    assert_eq!(code, Some(0));
+    assert_eq!(out.len(), 3);
+    assert!(
+        out[1].starts_with("error: ") && out[1].contains("size limit"),
+        "{}",
+        out[1]
+    );
+    assert!(
+        !out[0].starts_with("error") && !out[2].starts_with("error"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn regression_cli_sign_is_not_a_hex_digit() {
     // `u8::from_str_radix("+1", 16)` is Ok(1), so "+1" passed as the byte 01: a line that is
     // not hex was converted as if it were.
