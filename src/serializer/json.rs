@@ -192,6 +192,8 @@ struct Budget {
     items: Cell<usize>,
     /// The limit that stopped the decode, if one did (serde's error cannot carry it).
     exceeded: Cell<Option<(&'static str, usize)>>,
+    /// Set when a float that may be an integer beyond the 64-bit range was read.
+    big_float: Cell<bool>,
 }
 
 impl Budget {
@@ -208,6 +210,7 @@ impl Budget {
             limits: *limits,
             items: Cell::new(0),
             exceeded: Cell::new(None),
+            big_float: Cell::new(false),
         })
     }
 
@@ -237,13 +240,27 @@ impl Budget {
         let mut de = serde_json::Deserializer::from_str(text);
         let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
         match (result, self.exceeded.get()) {
+            (Ok(v), _) if self.big_float.get() => match integer_beyond_64_bits(buf) {
+                Some((at, digits)) => Err(DecodeError::syntax(
+                    FORMAT,
+                    format!("integer {digits} at offset {at} is beyond the 64-bit range"),
+                )),
+                None => Ok(v),
+            },
             (Ok(v), _) => Ok(v),
             (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
                 format: FORMAT,
                 limit,
                 max,
             }),
-            (Err(e), None) => Err(DecodeError::syntax(FORMAT, e.to_string())),
+            (Err(e), None) => {
+                let mut reason = e.to_string();
+                if reason.contains("hex escape") {
+                    // serde_json says "unexpected end of hex escape" for `"\ud800"`.
+                    reason.push_str(" (a lone UTF-16 surrogate is not a character)");
+                }
+                Err(DecodeError::syntax(FORMAT, reason))
+            }
         }
     }
 }
@@ -273,7 +290,9 @@ impl<'de> Visitor<'de> for ElementsSeed<'_, '_> {
     /// As [`ValueSeed::visit_seq`], into `elements`.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let nested = self.values.nested()?;
-        while let Some(v) = seq.next_element_seed(nested.child()?)? {
+        // Counted once received: counting before asking would count the end of the list too.
+        while let Some(v) = seq.next_element_seed(nested)? {
+            nested.count()?;
             self.elements.push(v);
         }
         Ok(())
@@ -289,13 +308,19 @@ struct ValueSeed<'b> {
 
 impl<'b> ValueSeed<'b> {
     fn child<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
+        self.count()?;
+        Ok(*self)
+    }
+
+    /// Counts one item against the limit.
+    fn count<E: de::Error>(&self) -> Result<(), E> {
         let budget = self.budget;
         let items = budget.items.get() + 1;
         if items > budget.limits.max_items {
             return Err(self.exceed("items", budget.limits.max_items));
         }
         budget.items.set(items);
-        Ok(*self)
+        Ok(())
     }
 
     fn nested<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
@@ -346,6 +371,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        // serde_json reads an integer beyond the u64/i64 range as a float, which is then
+        // integral and at least 2^63 in magnitude: only then is the text scanned for one.
+        if f.abs() >= 9_223_372_036_854_775_808.0 && f.fract() == 0.0 {
+            self.budget.big_float.set(true);
+        }
         Ok(Value::Float(f))
     }
 
@@ -363,7 +393,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let nested = self.nested()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(v) = seq.next_element_seed(nested.child()?)? {
+        // Counted once received: counting before asking would count the end of the list too.
+        while let Some(v) = seq.next_element_seed(nested)? {
+            nested.count()?;
             items.push(v);
         }
         Ok(Value::List(items))
@@ -378,6 +410,43 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         }
         Ok(Value::Map(dict))
     }
+}
+
+/// The offset and digits of the first integer literal (no fraction, no exponent) of valid
+/// JSON text `buf` that neither `u64` nor `i64` can hold.
+fn integer_beyond_64_bits(buf: &[u8]) -> Option<(usize, &str)> {
+    let mut i = 0;
+    while i < buf.len() {
+        match buf[i] {
+            b'"' => {
+                // Skip the string, escapes included.
+                i += 1;
+                while i < buf.len() && buf[i] != b'"' {
+                    i += if buf[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                i += 1;
+                while i < buf.len() && buf[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let is_float = matches!(buf.get(i), Some(b'.' | b'e' | b'E'));
+                while i < buf.len()
+                    && matches!(buf[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+                let digits = core::str::from_utf8(&buf[start..i]).unwrap_or_default();
+                if !is_float && digits.parse::<i64>().is_err() && digits.parse::<u64>().is_err() {
+                    return Some((start, digits));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A JSON string: bytes if it starts with U+0000 (autobahn's convention), else text.

@@ -17,7 +17,9 @@ pub mod msgpack;
 pub struct Limits {
     /// The largest message accepted, in bytes.
     pub max_size: usize,
-    /// The deepest nesting of lists and maps (the message array itself is depth 1).
+    /// The deepest nesting of lists and maps (the message array itself is depth 1). The
+    /// decoders recurse once per level, so keep it in the hundreds at most (JSON also stops at
+    /// serde_json's own 128 levels).
     pub max_depth: usize,
     /// The most items (list elements plus map entries) in one message.
     pub max_items: usize,
@@ -38,12 +40,45 @@ impl Default for Limits {
     }
 }
 
+/// Checks a decoded message array against `limits`' depth and item counts, as the decoders
+/// count them: the array is depth 1, and every list element and map entry is an item.
+fn within_limits(format: &'static str, msg: &[Value], limits: &Limits) -> Result<(), DecodeError> {
+    fn count<'v>(
+        children: impl Iterator<Item = &'v Value>,
+        depth: usize,
+        items: &mut usize,
+        limits: &Limits,
+    ) -> Result<(), (&'static str, usize)> {
+        if depth > limits.max_depth {
+            return Err(("depth", limits.max_depth));
+        }
+        for child in children {
+            *items += 1;
+            if *items > limits.max_items {
+                return Err(("items", limits.max_items));
+            }
+            match child {
+                Value::List(l) => count(l.iter(), depth + 1, items, limits)?,
+                Value::Map(m) => count(m.values(), depth + 1, items, limits)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    count(msg.iter(), 1, &mut 0, limits).map_err(|(limit, max)| DecodeError::Limit {
+        format,
+        limit,
+        max,
+    })
+}
+
 use std::sync::OnceLock;
 
 use bytes::Bytes;
 
 use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
+use crate::value::Value;
 
 /// A wire format, before the batched/unbatched choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,6 +150,32 @@ impl Format {
             // Structural checks only, as autobahn (which runs no `parse` rules on this path):
             // autobahn's HELLO/WELCOME carry no roles, which `parse` would reject.
             Format::Flatbuffers => Message::try_from(crate::fbs::view::MessageRef::cast(buf)?),
+        }
+    }
+
+    /// Decodes one message within `limits`.
+    ///
+    /// For FlatBuffers, `max_size` bounds the buffer ([`VerifierOptions::max_buffer_size`]) and
+    /// the other verifier limits keep their defaults; the CBOR of `args`, `kwargs` and the
+    /// extras is decoded within the default limits, and the decoded message is then held to
+    /// `max_depth` and `max_items`, counted as the other formats count them.
+    ///
+    /// [`VerifierOptions::max_buffer_size`]: crate::fbs::view::VerifierOptions::max_buffer_size
+    pub fn decode_with_limits(self, buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
+        match self {
+            Format::Json => json::from_slice_with_limits(buf, limits),
+            Format::Msgpack => msgpack::from_slice_with_limits(buf, limits),
+            Format::Cbor => cbor::from_slice_with_limits(buf, limits),
+            Format::Flatbuffers => {
+                use crate::fbs::view::{MessageRef, VerifierOptions};
+                let opts = VerifierOptions {
+                    max_buffer_size: limits.max_size,
+                    ..VerifierOptions::DEFAULT
+                };
+                let msg = Message::try_from(MessageRef::cast_with(buf, &opts)?)?;
+                within_limits(self.name(), &msg.marshal(), limits)?;
+                Ok(msg)
+            }
         }
     }
 
@@ -371,6 +432,18 @@ impl Serializer {
     pub fn decode(self, buf: &[u8]) -> Result<Vec<Message>, DecodeError> {
         self.frames(buf)
             .map(|frame| self.format.decode(frame?))
+            .collect()
+    }
+
+    /// Decodes every message of a transport payload, each within `limits`
+    /// ([`Format::decode_with_limits`]).
+    pub fn decode_with_limits(
+        self,
+        buf: &[u8],
+        limits: &Limits,
+    ) -> Result<Vec<Message>, DecodeError> {
+        self.frames(buf)
+            .map(|frame| self.format.decode_with_limits(frame?, limits))
             .collect()
     }
 }

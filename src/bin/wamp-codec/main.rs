@@ -152,12 +152,12 @@ fn from_hex(text: &[u8]) -> Result<Vec<u8>, String> {
     if text.len() % 2 != 0 {
         return Err("hex input has an odd number of digits".into());
     }
+    // Digit by digit: `u8::from_str_radix` would also take a sign ("+1").
+    let digit = |b: u8| char::from(b).to_digit(16);
     text.chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 16).ok())
-                .ok_or_else(|| "invalid hex input".to_string())
+        .map(|pair| match (digit(pair[0]), digit(pair[1])) {
+            (Some(hi), Some(lo)) => Ok((hi * 16 + lo) as u8),
+            _ => Err("invalid hex input".to_string()),
         })
         .collect()
 }

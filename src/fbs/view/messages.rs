@@ -201,14 +201,26 @@ macro_rules! view {
 macro_rules! payload_decoders {
     ($($ref:ident: $name:literal),* $(,)?) => {$(
         impl $ref<'_> {
-            /// The positional arguments, decoded from their CBOR (`args_bytes()`) now.
+            /// The positional arguments, decoded from their CBOR (`args_bytes()`) now, within
+            /// the default [`Limits`].
             pub fn args(&self) -> Result<Option<Vec<Value>>, DecodeError> {
-                decode_args(self.args_bytes(), $name)
+                decode_args(self.args_bytes(), $name, &Limits::DEFAULT)
             }
 
-            /// The keyword arguments, decoded from their CBOR (`kwargs_bytes()`) now.
+            /// The keyword arguments, decoded from their CBOR (`kwargs_bytes()`) now, within
+            /// the default [`Limits`].
             pub fn kwargs(&self) -> Result<Option<Dict>, DecodeError> {
-                decode_kwargs(self.kwargs_bytes(), $name)
+                decode_kwargs(self.kwargs_bytes(), $name, &Limits::DEFAULT)
+            }
+
+            /// [`args`](Self::args) within `limits`.
+            pub fn args_with(&self, limits: &Limits) -> Result<Option<Vec<Value>>, DecodeError> {
+                decode_args(self.args_bytes(), $name, limits)
+            }
+
+            /// [`kwargs`](Self::kwargs) within `limits`.
+            pub fn kwargs_with(&self, limits: &Limits) -> Result<Option<Dict>, DecodeError> {
+                decode_kwargs(self.kwargs_bytes(), $name, limits)
             }
         }
     )*};
@@ -236,8 +248,8 @@ fn enc_serializer(v: u8) -> Option<&'static str> {
     }
 }
 
-fn cbor(bytes: &[u8], field: &str, message: &str) -> Result<Value, DecodeError> {
-    crate::serializer::cbor::decode_value(bytes, &Limits::DEFAULT).map_err(|e| match e {
+fn cbor(bytes: &[u8], field: &str, message: &str, limits: &Limits) -> Result<Value, DecodeError> {
+    crate::serializer::cbor::decode_value(bytes, limits).map_err(|e| match e {
         DecodeError::Syntax { reason, .. } => DecodeError::syntax(
             "flatbuffers",
             format!("'{field}' in {message}: invalid CBOR: {reason}"),
@@ -246,10 +258,14 @@ fn cbor(bytes: &[u8], field: &str, message: &str) -> Result<Value, DecodeError> 
     })
 }
 
-fn decode_args(bytes: Option<&[u8]>, message: &str) -> Result<Option<Vec<Value>>, DecodeError> {
+fn decode_args(
+    bytes: Option<&[u8]>,
+    message: &str,
+    limits: &Limits,
+) -> Result<Option<Vec<Value>>, DecodeError> {
     match bytes {
         None => Ok(None),
-        Some(b) => match cbor(b, "args", message)? {
+        Some(b) => match cbor(b, "args", message, limits)? {
             Value::List(l) => Ok(Some(l)),
             other => Err(DecodeError::syntax(
                 "flatbuffers",
@@ -262,10 +278,14 @@ fn decode_args(bytes: Option<&[u8]>, message: &str) -> Result<Option<Vec<Value>>
     }
 }
 
-fn decode_kwargs(bytes: Option<&[u8]>, message: &str) -> Result<Option<Dict>, DecodeError> {
+fn decode_kwargs(
+    bytes: Option<&[u8]>,
+    message: &str,
+    limits: &Limits,
+) -> Result<Option<Dict>, DecodeError> {
     match bytes {
         None => Ok(None),
-        Some(b) => match cbor(b, "kwargs", message)? {
+        Some(b) => match cbor(b, "kwargs", message, limits)? {
             Value::Map(m) => Ok(Some(m)),
             other => Err(DecodeError::syntax(
                 "flatbuffers",
@@ -840,7 +860,7 @@ fn cbor_dict(bytes: &[u8], field: &str, message: &str) -> Result<Dict, DecodeErr
         },
         other => other,
     };
-    Ok(decode_kwargs(Some(bytes), message)
+    Ok(decode_kwargs(Some(bytes), message, &Limits::DEFAULT)
         .map_err(rename)?
         .unwrap_or_default())
 }
