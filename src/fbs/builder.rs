@@ -55,7 +55,7 @@ use crate::message::rpc::*;
 use crate::message::session::*;
 use crate::message::{Principal, WampMessage};
 use crate::messages::{Message, MessageType};
-use crate::serializer::cbor::encode_value;
+use crate::serializer::cbor::{encode_value, write_head, write_str};
 use crate::value::{Dict, Value};
 
 const FORMAT: &str = "flatbuffers";
@@ -157,40 +157,19 @@ fn bytes<'f>(fbb: &mut FlatBufferBuilder<'f>, b: Option<&[u8]>) -> Option<Bytes<
     b.filter(|b| !b.is_empty()).map(|b| fbb.create_vector(b))
 }
 
-/// A CBOR major type and argument, with the shortest head (cbor2's).
-fn cbor_head(out: &mut Vec<u8>, major: u8, n: usize) {
-    let major = major << 5;
-    let n = n as u64;
-    if n < 24 {
-        out.push(major | n as u8);
-    } else if let Ok(n) = u8::try_from(n) {
-        out.extend_from_slice(&[major | 24, n]);
-    } else if let Ok(n) = u16::try_from(n) {
-        out.push(major | 25);
-        out.extend_from_slice(&n.to_be_bytes());
-    } else if let Ok(n) = u32::try_from(n) {
-        out.push(major | 26);
-        out.extend_from_slice(&n.to_be_bytes());
-    } else {
-        out.push(major | 27);
-        out.extend_from_slice(&n.to_be_bytes());
-    }
-}
-
 /// `cbor2.dumps(args)`: the same bytes as `encode_value(&Value::List(args))`, without the copy.
 fn cbor_list(out: &mut Vec<u8>, items: &[Value]) {
     out.clear();
-    cbor_head(out, 4, items.len());
+    write_head(out, 4, items.len() as u64);
     items.iter().for_each(|v| encode_value(v, out));
 }
 
 /// `cbor2.dumps(kwargs)`: the same bytes as `encode_value(&Value::Map(kwargs))`.
 fn cbor_map(out: &mut Vec<u8>, map: &Dict) {
     out.clear();
-    cbor_head(out, 5, map.len());
+    write_head(out, 5, map.len() as u64);
     for (k, v) in map {
-        cbor_head(out, 3, k.len());
-        out.extend_from_slice(k.as_bytes());
+        write_str(out, k);
         encode_value(v, out);
     }
 }

@@ -122,13 +122,13 @@ fn write_map(out: &mut Vec<u8>, map: &Dict) {
     }
 }
 
-fn write_str(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
     write_head(out, 3, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
 }
 
 /// Writes an initial byte and argument with the shortest encoding.
-fn write_head(out: &mut Vec<u8>, major: u8, n: u64) {
+pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, n: u64) {
     let major = major << 5;
     if n < 24 {
         out.push(major | n as u8);
