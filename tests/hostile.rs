@@ -167,9 +167,8 @@ fn cbor_nesting_100k_deep_is_the_depth_limit() {
 
 #[test]
 fn json_depth_beyond_serde_recursion_limit_is_still_an_error() {
-    // A router may raise `max_depth`; the reader's own recursion guard (128 levels, as
-    // serde_json had it) then stops it,
-    // as an error and not a stack overflow.
+    // A router may raise `max_depth`; the reader's own recursion guard (the 128th level, as
+    // serde_json's) then stops it, as an error and not a stack overflow.
     let limits = Limits {
         max_depth: 100_000,
         ..Limits::DEFAULT

@@ -11,6 +11,9 @@
 //! Deliberately unlike Python: `NaN` and `Infinity` are neither written nor read (they are not
 //! JSON; Python's `json` emits them as bare tokens), and integers beyond the `u64`/`i64` range
 //! are rejected rather than kept as big integers.
+//!
+//! Decoding is the crate's own strict RFC 8259 reader (`reader.rs`), which accepts exactly what
+//! `serde_json` accepts, but for those integers, and builds [`Value`]s without serde's visitors.
 
 mod reader;
 

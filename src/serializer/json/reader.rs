@@ -17,7 +17,9 @@ use crate::serializer::elements::Elements;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
-use super::{decode_base64, FORMAT};
+use base64::Engine;
+
+use super::{decode_base64, FORMAT, LENIENT_BASE64};
 
 /// The deepest nesting read whatever `max_depth` says, as serde_json's own guard had it: the
 /// 128th level is refused.
@@ -328,6 +330,31 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Moves to the next `"` (or the end), eight bytes at a time while eight remain.
+    fn skip_to_quote(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut skipped = 0;
+        for chunk in rest.chunks_exact(8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let quote = u64::from_le_bytes(word) ^ (ONES * u64::from(b'"'));
+            if quote.wrapping_sub(ONES) & !quote & HIGH != 0 {
+                break;
+            }
+            skipped += 8;
+        }
+        self.pos += skipped;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
     /// The checked text from `start` to the current position (both just after or at ASCII
     /// bytes, so char boundaries).
     #[inline(always)]
@@ -350,14 +377,19 @@ impl<'a> Reader<'a> {
             return Ok(Value::Str(s.to_owned()));
         }
         if self.pos == start && self.bytes.get(start..start + 6) == Some(&b"\\u0000"[..]) {
-            // Bytes, almost always plain base64 after the `\u0000`: decoded from the input.
-            self.pos += 6;
-            let encoded = self.pos;
-            self.skip_plain();
-            if self.peek() == Some(b'"') {
-                let s = self.span(encoded)?;
+            // Bytes, almost always plain base64 after the `\u0000`, decoded from the input up
+            // to the next `"`: base64 that decodes has only alphabet characters, so no escape
+            // and no control character (anything else is read again, escapes and all).
+            let encoded = start + 6;
+            self.pos = encoded;
+            self.skip_to_quote();
+            let decoded = match self.span(encoded) {
+                Ok(s) if self.peek() == Some(b'"') => LENIENT_BASE64.decode(s).ok(),
+                _ => None,
+            };
+            if let Some(bytes) = decoded {
                 self.pos += 1;
-                return self.bytes_value(s, start);
+                return Ok(Value::Bytes(bytes));
             }
             self.pos = start;
         }
