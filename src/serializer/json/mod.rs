@@ -306,6 +306,64 @@ mod tests {
     }
 
     #[test]
+    fn syntax_errors_say_what_and_where() {
+        for (text, expected) in [
+            ("", "unexpected end of input at offset 0"),
+            ("[1,]", "expected value at offset 3"),
+            ("[1 2]", "expected `,` or `]` at offset 3"),
+            (r#"{"a":1,}"#, "expected a string key at offset 7"),
+            (r#"{"a" 1}"#, "expected `:` at offset 5"),
+            ("01", "leading zero in number at offset 1"),
+            ("+1", "expected value at offset 0"),
+            ("1.", "unexpected end of input at offset 2"),
+            ("1.x", "expected a digit after `.` at offset 2"),
+            ("1e+]", "expected a digit in the exponent at offset 3"),
+            ("-x", "invalid number at offset 1"),
+            ("1e400", "number out of range at offset 0"),
+            ("[1] x", "trailing characters at offset 4"),
+            ("nul", "expected value at offset 0"),
+            (
+                "\"a\tb\"",
+                "control character (below U+0020) in string at offset 2",
+            ),
+            (r#""\x""#, "invalid escape at offset 2"),
+            (r#""\u12g4""#, "invalid \\u escape at offset 5"),
+            (
+                r#" "\ud800""#,
+                "lone UTF-16 surrogate in \\u escape at offset 2",
+            ),
+            (r#"["\u0000A"]"#, "invalid base64 in binary string"),
+            (
+                "[18446744073709551616]",
+                "integer 18446744073709551616 at offset 1 is beyond the 64-bit range",
+            ),
+        ] {
+            let err = value_from_slice(text.as_bytes(), &Limits::DEFAULT).unwrap_err();
+            assert!(matches!(err, DecodeError::Syntax { .. }), "{text}: {err}");
+            assert!(err.to_string().contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_serde_json_reads_them() {
+        let value = |text: &str| value_from_slice(text.as_bytes(), &Limits::DEFAULT).unwrap();
+        assert!(matches!(value("-0"), Value::Float(f) if f == 0.0 && f.is_sign_negative()));
+        assert!(matches!(value("1.0"), Value::Float(f) if f == 1.0));
+        assert!(matches!(value("1e2"), Value::Float(f) if f == 100.0));
+        assert!(matches!(value("-5"), Value::Int(-5)));
+        assert!(matches!(value("9223372036854775808"), Value::UInt(_)));
+        assert!(matches!(value("1e-400"), Value::Float(f) if f == 0.0));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_position_and_the_last_value() {
+        let v = value_from_slice(br#"{"a":1,"b":2,"a":3}"#, &Limits::DEFAULT).unwrap();
+        let map = v.as_map().unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(map["a"], Value::Int(3));
+    }
+
+    #[test]
     fn non_list_message() {
         let err = from_slice(br#"{"a":1}"#).unwrap_err();
         assert_eq!(err.to_string(), "invalid type dict for WAMP message");

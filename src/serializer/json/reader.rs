@@ -174,7 +174,10 @@ impl<'a> Reader<'a> {
         self.limit("depth", self.max_depth)
     }
 
-    /// The value starting at the next token, inside `depth` open lists and maps.
+    /// The value starting at the next token, inside `depth` open lists and maps. Inlined into
+    /// each loop that reads values (it recurses only through the non-inlined `list` and `map`),
+    /// so that a scalar costs no call.
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Result<Value, Fail> {
         self.skip_whitespace();
         match self.peek() {
@@ -512,32 +515,35 @@ impl<'a> Reader<'a> {
     /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
     /// literal with a fraction or an exponent is a float.
     fn number(&mut self) -> Result<Value, Fail> {
+        // The digits are read with a local position and a wrapping accumulator (whose overflow
+        // is remembered), which keeps the loop in registers.
+        let bytes = self.bytes;
         let start = self.pos;
-        let negative = self.peek() == Some(b'-');
-        if negative {
-            self.pos += 1;
-        }
+        let negative = bytes.get(start) == Some(&b'-');
+        let first = start + usize::from(negative);
+        let mut pos = first;
         let mut n: u64 = 0;
         let mut overflow = false;
-        match self.peek() {
-            Some(b'0') => {
-                self.pos += 1;
-                if let Some(b'0'..=b'9') = self.peek() {
-                    return Err(self.error("leading zero in number"));
-                }
+        while let Some(&b) = bytes.get(pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
             }
-            Some(b'1'..=b'9') => {
-                while let Some(b @ b'0'..=b'9') = self.peek() {
-                    let digit = u64::from(b - b'0');
-                    match n.checked_mul(10).and_then(|n| n.checked_add(digit)) {
-                        Some(next) => n = next,
-                        None => overflow = true,
-                    }
-                    self.pos += 1;
-                }
-            }
-            _ => return Err(self.error("invalid number")),
+            let (times_ten, o1) = n.overflowing_mul(10);
+            let (next, o2) = times_ten.overflowing_add(u64::from(digit));
+            n = next;
+            overflow |= o1 | o2;
+            pos += 1;
         }
+        if pos == first {
+            self.pos = pos;
+            return Err(self.error("invalid number"));
+        }
+        if pos - first > 1 && bytes.get(first) == Some(&b'0') {
+            self.pos = first + 1;
+            return Err(self.error("leading zero in number"));
+        }
+        self.pos = pos;
         if let Some(b'.' | b'e' | b'E') = self.peek() {
             return self.float(start);
         }
