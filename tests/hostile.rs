@@ -167,8 +167,8 @@ fn cbor_nesting_100k_deep_is_the_depth_limit() {
 
 #[test]
 fn json_depth_beyond_serde_recursion_limit_is_still_an_error() {
-    // A router may raise `max_depth`; serde_json's own recursion guard (128) then stops it,
-    // as an error and not a stack overflow.
+    // A router may raise `max_depth`; the reader's own recursion guard (the 128th level, as
+    // serde_json's) then stops it, as an error and not a stack overflow.
     let limits = Limits {
         max_depth: 100_000,
         ..Limits::DEFAULT
@@ -258,7 +258,7 @@ fn json_nan_and_infinity_tokens_are_errors() {
     for token in ["NaN", "Infinity", "-Infinity", "nan", "inf"] {
         let msg = format!(r#"[16,1,{{}},"com.t",[{token}]]"#);
         let err = decode_err(Format::Json, msg.as_bytes());
-        assert_syntax(&err, "json", &["line 1"]);
+        assert_syntax(&err, "json", &["at offset 1"]);
     }
     // Overflowing exponents are not infinity either.
     let err = decode_err(Format::Json, br#"[16,1,{},"com.t",[1e400]]"#);

@@ -11,14 +11,15 @@
 //! Deliberately unlike Python: `NaN` and `Infinity` are neither written nor read (they are not
 //! JSON; Python's `json` emits them as bare tokens), and integers beyond the `u64`/`i64` range
 //! are rejected rather than kept as big integers.
+//!
+//! Decoding is the crate's own strict RFC 8259 reader (`reader.rs`), which accepts exactly what
+//! `serde_json` accepts, but for those integers, and builds [`Value`]s without serde's visitors.
 
-use core::cell::Cell;
-use core::fmt;
+mod reader;
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
@@ -170,291 +171,14 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
     if first_token != Some(&b'[') {
         return message_from_value(value_from_slice(buf, limits)?);
     }
-    let budget = Budget::new(buf, limits)?;
     let mut elements = Elements::new();
-    let seed = ElementsSeed {
-        elements: &mut elements,
-        values: budget.top(),
-    };
-    budget.run(buf, seed)?;
+    reader::read_elements(buf, limits, &mut elements)?;
     elements.parse()
 }
 
 /// Decodes any JSON value, with autobahn's binary convention.
 pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-    let budget = Budget::new(buf, limits)?;
-    budget.run(buf, budget.top())
-}
-
-/// The limits of one decode, and what the decode has used of them.
-struct Budget {
-    limits: Limits,
-    items: Cell<usize>,
-    /// The limit that stopped the decode, if one did (serde's error cannot carry it).
-    exceeded: Cell<Option<(&'static str, usize)>>,
-    /// Set when a float that may be an integer beyond the 64-bit range was read.
-    big_float: Cell<bool>,
-}
-
-impl Budget {
-    /// The budget for decoding `buf`, which must not exceed the size limit.
-    fn new(buf: &[u8], limits: &Limits) -> Result<Budget, DecodeError> {
-        if buf.len() > limits.max_size {
-            return Err(DecodeError::Limit {
-                format: FORMAT,
-                limit: "size",
-                max: limits.max_size,
-            });
-        }
-        Ok(Budget {
-            limits: *limits,
-            items: Cell::new(0),
-            exceeded: Cell::new(None),
-            big_float: Cell::new(false),
-        })
-    }
-
-    /// The seed of the top-level value.
-    fn top(&self) -> ValueSeed<'_> {
-        ValueSeed {
-            depth: 0,
-            budget: self,
-        }
-    }
-
-    /// Runs `seed` over the whole of `buf`.
-    fn run<'de, S: DeserializeSeed<'de>>(
-        &self,
-        buf: &'de [u8],
-        seed: S,
-    ) -> Result<S::Value, DecodeError> {
-        // One UTF-8 check of the whole input costs less than serde_json's check of each string
-        // it reads from bytes; invalid UTF-8 is a syntax error either way (no non-ASCII byte is
-        // valid outside a string).
-        let text = core::str::from_utf8(buf).map_err(|e| {
-            DecodeError::syntax(
-                FORMAT,
-                format!("invalid UTF-8 at offset {}", e.valid_up_to()),
-            )
-        })?;
-        let mut de = serde_json::Deserializer::from_str(text);
-        let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-        match (result, self.exceeded.get()) {
-            (Ok(v), _) if self.big_float.get() => match integer_beyond_64_bits(buf) {
-                Some((at, digits)) => Err(DecodeError::syntax(
-                    FORMAT,
-                    format!("integer {digits} at offset {at} is beyond the 64-bit range"),
-                )),
-                None => Ok(v),
-            },
-            (Ok(v), _) => Ok(v),
-            (Err(_), Some((limit, max))) => Err(DecodeError::Limit {
-                format: FORMAT,
-                limit,
-                max,
-            }),
-            (Err(e), None) => {
-                let mut reason = e.to_string();
-                if reason.contains("hex escape") {
-                    // serde_json says "unexpected end of hex escape" for `"\ud800"`.
-                    reason.push_str(" (a lone UTF-16 surrogate is not a character)");
-                }
-                Err(DecodeError::syntax(FORMAT, reason))
-            }
-        }
-    }
-}
-
-/// Reads a message array into `elements`, each element as a [`Value`], within the limits of
-/// `values` (the seed the array itself would be read with).
-struct ElementsSeed<'e, 'b> {
-    elements: &'e mut Elements,
-    values: ValueSeed<'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for ElementsSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ElementsSeed<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a WAMP message array")
-    }
-
-    /// As [`ValueSeed::visit_seq`], into `elements`.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let nested = self.values.nested()?;
-        // Counted once received: counting before asking would count the end of the list too.
-        while let Some(v) = seq.next_element_seed(nested)? {
-            nested.count()?;
-            self.elements.push(v);
-        }
-        Ok(())
-    }
-}
-
-/// Decodes one value, counting depth and items against the budget.
-#[derive(Clone, Copy)]
-struct ValueSeed<'b> {
-    depth: usize,
-    budget: &'b Budget,
-}
-
-impl<'b> ValueSeed<'b> {
-    fn child<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
-        self.count()?;
-        Ok(*self)
-    }
-
-    /// Counts one item against the limit.
-    fn count<E: de::Error>(&self) -> Result<(), E> {
-        let budget = self.budget;
-        let items = budget.items.get() + 1;
-        if items > budget.limits.max_items {
-            return Err(self.exceed("items", budget.limits.max_items));
-        }
-        budget.items.set(items);
-        Ok(())
-    }
-
-    fn nested<E: de::Error>(&self) -> Result<ValueSeed<'b>, E> {
-        if self.depth >= self.budget.limits.max_depth {
-            return Err(self.exceed("depth", self.budget.limits.max_depth));
-        }
-        Ok(ValueSeed {
-            depth: self.depth + 1,
-            budget: self.budget,
-        })
-    }
-
-    fn exceed<E: de::Error>(&self, limit: &'static str, max: usize) -> E {
-        self.budget.exceeded.set(Some((limit, max)));
-        E::custom(format_args!("{limit} limit of {max} exceeded"))
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-
-    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
-        Ok(Value::Int(i))
-    }
-
-    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
-        Ok(Value::from_u64(u))
-    }
-
-    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
-        // serde_json reads an integer beyond the u64/i64 range as a float, which is then
-        // integral and at least 2^63 in magnitude: only then is the text scanned for one.
-        if f.abs() >= 9_223_372_036_854_775_808.0 && f.fract() == 0.0 {
-            self.budget.big_float.set(true);
-        }
-        Ok(Value::Float(f))
-    }
-
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-        string_value(s)
-    }
-
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
-        match s.as_bytes().first() {
-            Some(0) => string_value(&s),
-            _ => Ok(Value::Str(s)),
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let nested = self.nested()?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        // Counted once received: counting before asking would count the end of the list too.
-        while let Some(v) = seq.next_element_seed(nested)? {
-            nested.count()?;
-            items.push(v);
-        }
-        Ok(Value::List(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let nested = self.nested()?;
-        let mut dict = Dict::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(nested.child()?)?;
-            dict.insert(key, value);
-        }
-        Ok(Value::Map(dict))
-    }
-}
-
-/// The offset and digits of the first integer literal (no fraction, no exponent) of valid
-/// JSON text `buf` that neither `u64` nor `i64` can hold.
-fn integer_beyond_64_bits(buf: &[u8]) -> Option<(usize, &str)> {
-    let mut i = 0;
-    while i < buf.len() {
-        match buf[i] {
-            b'"' => {
-                // Skip the string, escapes included.
-                i += 1;
-                while i < buf.len() && buf[i] != b'"' {
-                    i += if buf[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                i += 1;
-                while i < buf.len() && buf[i].is_ascii_digit() {
-                    i += 1;
-                }
-                let is_float = matches!(buf.get(i), Some(b'.' | b'e' | b'E'));
-                while i < buf.len()
-                    && matches!(buf[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-                {
-                    i += 1;
-                }
-                let digits = core::str::from_utf8(&buf[start..i]).unwrap_or_default();
-                if !is_float && digits.parse::<i64>().is_err() && digits.parse::<u64>().is_err() {
-                    return Some((start, digits));
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// A JSON string: bytes if it starts with U+0000 (autobahn's convention), else text.
-fn string_value<E: de::Error>(s: &str) -> Result<Value, E> {
-    match s.strip_prefix('\0') {
-        Some(encoded) => decode_base64(encoded).map(Value::Bytes).map_err(E::custom),
-        None => Ok(Value::Str(s.to_owned())),
-    }
+    reader::read_value(buf, limits)
 }
 
 fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
@@ -579,6 +303,64 @@ mod tests {
         assert_eq!(frames, [&json[..], &json[..]]);
         assert!(batched.frames(b"[1]").next().unwrap().is_err());
         assert_eq!(Publish::MESSAGE_TYPE, 16);
+    }
+
+    #[test]
+    fn syntax_errors_say_what_and_where() {
+        for (text, expected) in [
+            ("", "unexpected end of input at offset 0"),
+            ("[1,]", "expected value at offset 3"),
+            ("[1 2]", "expected `,` or `]` at offset 3"),
+            (r#"{"a":1,}"#, "expected a string key at offset 7"),
+            (r#"{"a" 1}"#, "expected `:` at offset 5"),
+            ("01", "leading zero in number at offset 1"),
+            ("+1", "expected value at offset 0"),
+            ("1.", "unexpected end of input at offset 2"),
+            ("1.x", "expected a digit after `.` at offset 2"),
+            ("1e+]", "expected a digit in the exponent at offset 3"),
+            ("-x", "invalid number at offset 1"),
+            ("1e400", "number out of range at offset 0"),
+            ("[1] x", "trailing characters at offset 4"),
+            ("nul", "expected value at offset 0"),
+            (
+                "\"a\tb\"",
+                "control character (below U+0020) in string at offset 2",
+            ),
+            (r#""\x""#, "invalid escape at offset 2"),
+            (r#""\u12g4""#, "invalid \\u escape at offset 5"),
+            (
+                r#" "\ud800""#,
+                "lone UTF-16 surrogate in \\u escape at offset 2",
+            ),
+            (r#"["\u0000A"]"#, "invalid base64 in binary string"),
+            (
+                "[18446744073709551616]",
+                "integer 18446744073709551616 at offset 1 is beyond the 64-bit range",
+            ),
+        ] {
+            let err = value_from_slice(text.as_bytes(), &Limits::DEFAULT).unwrap_err();
+            assert!(matches!(err, DecodeError::Syntax { .. }), "{text}: {err}");
+            assert!(err.to_string().contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_serde_json_reads_them() {
+        let value = |text: &str| value_from_slice(text.as_bytes(), &Limits::DEFAULT).unwrap();
+        assert!(matches!(value("-0"), Value::Float(f) if f == 0.0 && f.is_sign_negative()));
+        assert!(matches!(value("1.0"), Value::Float(f) if f == 1.0));
+        assert!(matches!(value("1e2"), Value::Float(f) if f == 100.0));
+        assert!(matches!(value("-5"), Value::Int(-5)));
+        assert!(matches!(value("9223372036854775808"), Value::UInt(_)));
+        assert!(matches!(value("1e-400"), Value::Float(f) if f == 0.0));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_position_and_the_last_value() {
+        let v = value_from_slice(br#"{"a":1,"b":2,"a":3}"#, &Limits::DEFAULT).unwrap();
+        let map = v.as_map().unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(map["a"], Value::Int(3));
     }
 
     #[test]

@@ -1,0 +1,605 @@
+//! A strict RFC 8259 reader over bytes, producing [`Value`]s directly.
+//!
+//! It accepts exactly what `serde_json::from_slice::<serde_json::Value>` accepts, but for two
+//! deliberate refusals (integers beyond the `u64`/`i64` range, which serde_json turns into
+//! floats, and nesting beyond [`Limits::max_depth`]), and gives the same values, with
+//! autobahn's binary convention on top: a string starting with U+0000 is base64 bytes. Map keys
+//! stay strings, and a repeated key keeps its first position with its last value (Python's
+//! `dict`).
+//!
+//! The whole input is checked as UTF-8 once, up front; after that every string is a slice of
+//! the checked text between two ASCII bytes, so it is copied without another check. Nesting
+//! recurses once per level, and the depth is checked before each level is entered, so the
+//! recursion is at most [`Limits::max_depth`] (and never beyond [`RECURSION_LIMIT`]) deep.
+
+use crate::error::DecodeError;
+use crate::serializer::elements::Elements;
+use crate::serializer::Limits;
+use crate::value::{Dict, Value};
+
+use base64::Engine;
+
+use super::{decode_base64, FORMAT, LENIENT_BASE64};
+
+/// The deepest nesting read whatever `max_depth` says, as serde_json's own guard had it: the
+/// 128th level is refused.
+const RECURSION_LIMIT: usize = 127;
+
+/// The error of a failed read, boxed so that results stay small on the fast path.
+type Fail = Box<DecodeError>;
+
+/// Reads one whole JSON value from `buf`.
+pub(super) fn read_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    let mut r = Reader::new(buf, limits)?;
+    let result = r.value(0).and_then(|v| r.end().map(|()| v));
+    result.map_err(|e| *e)
+}
+
+/// Reads a JSON array from `buf` (whose first token is `[`) into `elements`, each element a
+/// [`Value`] counted as a list element.
+pub(super) fn read_elements(
+    buf: &[u8],
+    limits: &Limits,
+    elements: &mut Elements,
+) -> Result<(), DecodeError> {
+    let mut r = Reader::new(buf, limits)?;
+    let result = r.elements(elements).and_then(|()| r.end());
+    result.map_err(|e| *e)
+}
+
+/// Bytes that end the fast scan of a string: `"`, `\` and the control characters.
+const STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+struct Reader<'a> {
+    /// The input, checked as UTF-8.
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    max_items: usize,
+    items: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(buf: &'a [u8], limits: &Limits) -> Result<Reader<'a>, DecodeError> {
+        if buf.len() > limits.max_size {
+            return Err(DecodeError::Limit {
+                format: FORMAT,
+                limit: "size",
+                max: limits.max_size,
+            });
+        }
+        // One UTF-8 check of the whole input; invalid UTF-8 is a syntax error wherever it is
+        // (no non-ASCII byte is valid outside a string).
+        let text = core::str::from_utf8(buf).map_err(|e| {
+            DecodeError::syntax(
+                FORMAT,
+                format!("invalid UTF-8 at offset {}", e.valid_up_to()),
+            )
+        })?;
+        Ok(Reader {
+            text,
+            bytes: buf,
+            pos: 0,
+            max_depth: limits.max_depth,
+            max_items: limits.max_items,
+            items: 0,
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn error_at(&self, what: &str, at: usize) -> Fail {
+        Box::new(DecodeError::syntax(
+            FORMAT,
+            format!("{what} at offset {at}"),
+        ))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn error(&self, what: &str) -> Fail {
+        if self.pos >= self.bytes.len() {
+            return self.error_at("unexpected end of input", self.pos);
+        }
+        self.error_at(what, self.pos)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn limit(&self, limit: &'static str, max: usize) -> Fail {
+        Box::new(DecodeError::Limit {
+            format: FORMAT,
+            limit,
+            max,
+        })
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// The end of the input, after optional whitespace.
+    fn end(&mut self) -> Result<(), Fail> {
+        self.skip_whitespace();
+        if self.pos < self.bytes.len() {
+            return Err(self.error_at("trailing characters", self.pos));
+        }
+        Ok(())
+    }
+
+    /// Counts one item (a list element or a map entry) against the limit.
+    #[inline(always)]
+    fn count(&mut self) -> Result<(), Fail> {
+        self.items += 1;
+        if self.items > self.max_items {
+            return Err(self.limit("items", self.max_items));
+        }
+        Ok(())
+    }
+
+    /// Enters a list or map at `depth` (the levels already open): the depth of its children.
+    #[inline(always)]
+    fn enter(&self, depth: usize) -> Result<usize, Fail> {
+        if depth >= self.max_depth || depth >= RECURSION_LIMIT {
+            return Err(self.too_deep(depth));
+        }
+        Ok(depth + 1)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self, depth: usize) -> Fail {
+        if depth >= RECURSION_LIMIT {
+            return self.error_at("recursion limit exceeded", self.pos);
+        }
+        self.limit("depth", self.max_depth)
+    }
+
+    /// The value starting at the next token, inside `depth` open lists and maps. Inlined into
+    /// each loop that reads values (it recurses only through the non-inlined `list` and `map`),
+    /// so that a scalar costs no call.
+    #[inline(always)]
+    fn value(&mut self, depth: usize) -> Result<Value, Fail> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.string_value()
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'[') => self.list(depth),
+            Some(b'{') => self.map(depth),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            _ => Err(self.error("expected value")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, Fail> {
+        match self.bytes.get(self.pos..self.pos + word.len()) {
+            Some(found) if found == word => {
+                self.pos += word.len();
+                Ok(value)
+            }
+            _ => Err(self.error("expected value")),
+        }
+    }
+
+    /// After a list element or map entry: `true` at the closing `close`, `false` after a
+    /// comma, an error otherwise.
+    #[inline(always)]
+    fn next_or_close(&mut self, close: u8, expected: &str) -> Result<bool, Fail> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.error(expected)),
+        }
+    }
+
+    /// The top-level array, at `[`, into `elements`.
+    fn elements(&mut self, elements: &mut Elements) -> Result<(), Fail> {
+        self.skip_whitespace();
+        let depth = self.enter(0)?;
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let v = self.value(depth)?;
+            self.count()?;
+            elements.push(v);
+            if self.next_or_close(b']', "expected `,` or `]`")? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A list, at `[`.
+    #[inline(never)]
+    fn list(&mut self, depth: usize) -> Result<Value, Fail> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::List(Vec::new()));
+        }
+        let mut items = Vec::with_capacity(4);
+        loop {
+            let v = self.value(depth)?;
+            self.count()?;
+            items.push(v);
+            if self.next_or_close(b']', "expected `,` or `]`")? {
+                return Ok(Value::List(items));
+            }
+        }
+    }
+
+    /// A map, at `{`.
+    #[inline(never)]
+    fn map(&mut self, depth: usize) -> Result<Value, Fail> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Map(Dict::new()));
+        }
+        let mut dict = Dict::with_capacity(4);
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a string key"));
+            }
+            self.pos += 1;
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected `:`"));
+            }
+            self.pos += 1;
+            self.count()?;
+            let v = self.value(depth)?;
+            dict.insert(key, v);
+            if self.next_or_close(b'}', "expected `,` or `}`")? {
+                return Ok(Value::Map(dict));
+            }
+        }
+    }
+
+    /// Moves past the bytes of a string that need no attention, eight at a time while eight
+    /// remain.
+    #[inline(always)]
+    fn skip_plain(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut skipped = 0;
+        for chunk in rest.chunks_exact(8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let w = u64::from_le_bytes(word);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
+            // (only ASCII bytes can, as `!w` keeps; a borrow may set a later byte's too, but the
+            // byte loop below finds the first one).
+            let found = (w.wrapping_sub(ONES * 0x20)
+                | quote.wrapping_sub(ONES)
+                | backslash.wrapping_sub(ONES))
+                & !w
+                & HIGH;
+            if found != 0 {
+                break;
+            }
+            skipped += 8;
+        }
+        self.pos += skipped;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if STRING_STOP[usize::from(b)] {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Moves to the next `"` (or the end), eight bytes at a time while eight remain.
+    fn skip_to_quote(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut skipped = 0;
+        for chunk in rest.chunks_exact(8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let quote = u64::from_le_bytes(word) ^ (ONES * u64::from(b'"'));
+            if quote.wrapping_sub(ONES) & !quote & HIGH != 0 {
+                break;
+            }
+            skipped += 8;
+        }
+        self.pos += skipped;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// The checked text from `start` to the current position (both just after or at ASCII
+    /// bytes, so char boundaries).
+    #[inline(always)]
+    fn span(&self, start: usize) -> Result<&'a str, Fail> {
+        match self.text.get(start..self.pos) {
+            Some(s) => Ok(s),
+            None => Err(self.error_at("invalid UTF-8", start)),
+        }
+    }
+
+    /// A string value, after its `"`: bytes if it starts with U+0000 (autobahn's binary
+    /// convention), text otherwise.
+    fn string_value(&mut self) -> Result<Value, Fail> {
+        let start = self.pos;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            // No escape, so no U+0000 (a raw control character is an error).
+            let s = self.span(start)?;
+            self.pos += 1;
+            return Ok(Value::Str(s.to_owned()));
+        }
+        if self.pos == start && self.bytes.get(start..start + 6) == Some(&b"\\u0000"[..]) {
+            // Bytes, almost always plain base64 after the `\u0000`, decoded from the input up
+            // to the next `"`: base64 that decodes has only alphabet characters, so no escape
+            // and no control character (anything else is read again, escapes and all).
+            let encoded = start + 6;
+            self.pos = encoded;
+            self.skip_to_quote();
+            let decoded = match self.span(encoded) {
+                Ok(s) if self.peek() == Some(b'"') => LENIENT_BASE64.decode(s).ok(),
+                _ => None,
+            };
+            if let Some(bytes) = decoded {
+                self.pos += 1;
+                return Ok(Value::Bytes(bytes));
+            }
+            self.pos = start;
+        }
+        let s = self.string_escaped(start)?;
+        if s.as_bytes().first() == Some(&0) {
+            return self.bytes_value(s.get(1..).unwrap_or_default(), start);
+        }
+        Ok(Value::Str(s))
+    }
+
+    /// The bytes of a binary string that began at `start`, from the base64 after its U+0000.
+    fn bytes_value(&self, encoded: &str, start: usize) -> Result<Value, Fail> {
+        match decode_base64(encoded) {
+            Ok(bytes) => Ok(Value::Bytes(bytes)),
+            Err(e) => Err(self.error_at(&e, start.saturating_sub(1))),
+        }
+    }
+
+    /// A string (a map key), after its `"`.
+    fn string(&mut self) -> Result<String, Fail> {
+        let start = self.pos;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            let s = self.span(start)?;
+            self.pos += 1;
+            return Ok(s.to_owned());
+        }
+        self.string_escaped(start)
+    }
+
+    /// The rest of a string that began at `start`, the scan stopped at something other than
+    /// its closing `"`.
+    #[inline(never)]
+    fn string_escaped(&mut self, start: usize) -> Result<String, Fail> {
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(self.span(start)?);
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => {
+                    return Err(self.error("control character (below U+0020) in string"));
+                }
+                None => return Err(self.error("unterminated string")),
+            }
+            let run = self.pos;
+            self.skip_plain();
+            out.push_str(self.span(run)?);
+        }
+    }
+
+    /// One escape, after its `\`, appended to `out`.
+    fn escape(&mut self, out: &mut String) -> Result<(), Fail> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let at = self.pos - 1;
+                self.pos += 1;
+                let unit = self.hex4()?;
+                let c = match unit {
+                    0xD800..=0xDBFF => {
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(&b"\\u"[..]) {
+                            return Err(self.error_at("lone UTF-16 surrogate in \\u escape", at));
+                        }
+                        self.pos += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.error_at("lone UTF-16 surrogate in \\u escape", at));
+                        }
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(self.error_at("lone UTF-16 surrogate in \\u escape", at));
+                    }
+                    _ => u32::from(unit),
+                };
+                match char::from_u32(c) {
+                    Some(c) => out.push(c),
+                    None => return Err(self.error_at("invalid \\u escape", at)),
+                }
+                return Ok(());
+            }
+            _ => return Err(self.error("invalid escape")),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    /// Four hex digits.
+    fn hex4(&mut self) -> Result<u16, Fail> {
+        let mut unit = 0u16;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(self.error("invalid \\u escape")),
+            };
+            unit = unit << 4 | u16::from(digit);
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    /// A number, at `-` or its first digit: an integer literal is [`Value::Int`] (negative) or
+    /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
+    /// literal with a fraction or an exponent is a float.
+    fn number(&mut self) -> Result<Value, Fail> {
+        // The digits are read with a local position and a wrapping accumulator (whose overflow
+        // is remembered), which keeps the loop in registers.
+        let bytes = self.bytes;
+        let start = self.pos;
+        let negative = bytes.get(start) == Some(&b'-');
+        let first = start + usize::from(negative);
+        let mut pos = first;
+        let mut n: u64 = 0;
+        let mut overflow = false;
+        while let Some(&b) = bytes.get(pos) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            let (times_ten, o1) = n.overflowing_mul(10);
+            let (next, o2) = times_ten.overflowing_add(u64::from(digit));
+            n = next;
+            overflow |= o1 | o2;
+            pos += 1;
+        }
+        if pos == first {
+            self.pos = pos;
+            return Err(self.error("invalid number"));
+        }
+        if pos - first > 1 && bytes.get(first) == Some(&b'0') {
+            self.pos = first + 1;
+            return Err(self.error("leading zero in number"));
+        }
+        self.pos = pos;
+        if let Some(b'.' | b'e' | b'E') = self.peek() {
+            return self.float(start);
+        }
+        if overflow {
+            return Err(self.beyond_64_bits(start));
+        }
+        if !negative {
+            return Ok(Value::from_u64(n));
+        }
+        if n == 0 {
+            return Ok(Value::Float(-0.0));
+        }
+        match 0i64.checked_sub_unsigned(n) {
+            Some(i) => Ok(Value::Int(i)),
+            None => Err(self.beyond_64_bits(start)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn beyond_64_bits(&self, start: usize) -> Fail {
+        let digits = self.text.get(start..self.pos).unwrap_or_default();
+        Box::new(DecodeError::syntax(
+            FORMAT,
+            format!("integer {digits} at offset {start} is beyond the 64-bit range"),
+        ))
+    }
+
+    /// The fraction and exponent of a float that began at `start`, then its value.
+    fn float(&mut self, start: usize) -> Result<Value, Fail> {
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("expected a digit after `.`"));
+            }
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("expected a digit in the exponent"));
+            }
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.pos += 1;
+            }
+        }
+        // The literal is JSON's number syntax, which Rust's float syntax includes; the parse
+        // is correctly rounded.
+        match self.span(start)?.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
+            _ => Err(self.error_at("number out of range", start)),
+        }
+    }
+}
