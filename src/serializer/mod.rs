@@ -19,7 +19,7 @@ pub struct Limits {
     pub max_size: usize,
     /// The deepest nesting of lists and maps (the message array itself is depth 1). The
     /// decoders recurse once per level, so keep it in the hundreds at most (JSON also stops at
-    /// serde_json's own 128 levels).
+    /// 128 levels whatever the limit, as serde_json does).
     pub max_depth: usize,
     /// The most items (list elements plus map entries) in one message.
     pub max_items: usize,
