@@ -607,6 +607,28 @@ fn two_ids(
     fbb.end_table(start)
 }
 
+/// [`two_ids`] and a `forward_for` in the appended field `ff_slot` (UNSUBSCRIBE, UNREGISTER;
+/// autobahn drops it), written only when non-empty, as `marshal` drops an empty one.
+fn two_ids_forwarded(
+    fbb: &mut FlatBufferBuilder<'_>,
+    (first_slot, first): (flatbuffers::VOffsetT, u64),
+    (second_slot, second): (flatbuffers::VOffsetT, u64),
+    (ff_slot, ff): (flatbuffers::VOffsetT, Option<&[Principal]>),
+    message: &'static str,
+) -> Result<Table, EncodeError> {
+    let ff = forward_for(
+        fbb,
+        ff.filter(|f| !f.is_empty()),
+        AuthroleAlways::No,
+        message,
+    )?;
+    let start = fbb.start_table();
+    fbb.push_slot::<u64>(first_slot, first, 0);
+    fbb.push_slot::<u64>(second_slot, second, 0);
+    push(fbb, ff_slot, ff);
+    Ok(fbb.end_table(start))
+}
+
 /// Shorthand for the generated table type's voffset constants.
 macro_rules! vt {
     ($table:ident :: $field:ident) => {
@@ -967,14 +989,16 @@ impl FbsTable for Unsubscribe {
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        const N: &str = Unsubscribe::NAME;
-        let ff = self.forward_for.as_deref().filter(|f| !f.is_empty());
-        let ff = forward_for(fbb, ff, AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription, 0);
-        push(fbb, vt!(Unsubscribe::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        two_ids_forwarded(
+            fbb,
+            (vt!(Unsubscribe::VT_REQUEST), self.request),
+            (vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription),
+            (
+                vt!(Unsubscribe::VT_FORWARD_FOR),
+                self.forward_for.as_deref(),
+            ),
+            Unsubscribe::NAME,
+        )
     }
 }
 
@@ -1245,14 +1269,13 @@ impl FbsTable for Unregister {
         fbb: &mut FlatBufferBuilder<'_>,
         _: &mut Vec<u8>,
     ) -> Result<Table, EncodeError> {
-        const N: &str = Unregister::NAME;
-        let ff = self.forward_for.as_deref().filter(|f| !f.is_empty());
-        let ff = forward_for(fbb, ff, AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unregister::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Unregister::VT_REGISTRATION), self.registration, 0);
-        push(fbb, vt!(Unregister::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        two_ids_forwarded(
+            fbb,
+            (vt!(Unregister::VT_REQUEST), self.request),
+            (vt!(Unregister::VT_REGISTRATION), self.registration),
+            (vt!(Unregister::VT_FORWARD_FOR), self.forward_for.as_deref()),
+            Unregister::NAME,
+        )
     }
 }
 
