@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{corpus, from_hex, testsuite_files, Tally};
 use flatbuffers::FlatBufferBuilder;
-use wamp_codec::fbs::builder;
+use wamp_codec::fbs::{builder, Sink, Writer};
 use wamp_codec::serializer::json;
 use wamp_codec::{EncodeError, Message, Publish, Value};
 
@@ -342,7 +342,8 @@ fn corpus_bytes_match_autobahn() {
     let mut identical = 0;
     let mut total = 0;
     let mut per_category: BTreeMap<Category, Vec<String>> = BTreeMap::new();
-    let mut reused = FlatBufferBuilder::with_capacity(64);
+    let mut reused_fbb = FlatBufferBuilder::with_capacity(64);
+    let mut reused_writer = Writer::with_capacity(64);
     for case in corpus() {
         let Some(theirs) = case.hex("flatbuffers") else {
             continue;
@@ -355,12 +356,16 @@ fn corpus_bytes_match_autobahn() {
                 continue;
             }
         };
-        // a builder reused across all messages gives the fresh builder's bytes
+        // `to_vec` builds in a fresh `Writer`; flatbuffers' `FlatBufferBuilder` and a `Writer`,
+        // each reused across all messages, give the same bytes
         let fresh = builder::to_vec(&msg);
-        let again = builder::build(&msg, &mut reused).map(|()| reused.finished_data().to_vec());
-        tally.check(fresh == again, || {
+        let by_fbb =
+            builder::build(&msg, &mut reused_fbb).map(|()| reused_fbb.finished_data().to_vec());
+        let by_writer = builder::build(&msg, &mut reused_writer)
+            .map(|()| reused_writer.finished_data().to_vec());
+        tally.check(fresh == by_fbb && fresh == by_writer, || {
             format!(
-                "{}: reused builder differs: {again:?} vs {fresh:?}",
+                "{}: sinks differ: FlatBufferBuilder {by_fbb:?}, reused Writer {by_writer:?}, fresh Writer {fresh:?}",
                 case.id
             )
         });
@@ -496,21 +501,39 @@ fn wire_notes_publish_is_byte_exact() {
     assert_eq!(fbb.finished_data(), &expected[..]);
 }
 
+/// 100 builds into a warm sink allocate nothing and give the same bytes each time.
+fn assert_warm_builds_allocate_nothing<'f>(
+    sink: &mut impl Sink<'f>,
+    msg: &Message,
+    name: &str,
+) -> Vec<u8> {
+    for _ in 0..3 {
+        builder::build(msg, sink).unwrap();
+    }
+    let expected = sink.finished_data().to_vec();
+    let before = allocations();
+    for _ in 0..100 {
+        builder::build(msg, sink).unwrap();
+    }
+    let after = allocations();
+    assert_eq!(sink.finished_data(), &expected[..], "{name}");
+    assert_eq!(
+        after - before,
+        0,
+        "allocations in 100 warm builds into a {name}"
+    );
+    expected
+}
+
 #[test]
 fn reused_builder_allocates_nothing_after_warm_up() {
     let msg = typical_publish();
     let mut fbb = FlatBufferBuilder::with_capacity(1024);
-    for _ in 0..3 {
-        builder::build(&msg, &mut fbb).unwrap();
-    }
-    let expected = fbb.finished_data().to_vec();
-    let before = allocations();
-    for _ in 0..100 {
-        builder::build(&msg, &mut fbb).unwrap();
-    }
-    let after = allocations();
-    assert_eq!(fbb.finished_data(), &expected[..]);
-    assert_eq!(after - before, 0, "allocations in 100 warm builds");
+    let by_fbb = assert_warm_builds_allocate_nothing(&mut fbb, &msg, "FlatBufferBuilder");
+    // a Writer that starts empty grows once, then never again
+    let mut writer = Writer::new();
+    let by_writer = assert_warm_builds_allocate_nothing(&mut writer, &msg, "Writer");
+    assert_eq!(by_fbb, by_writer);
 }
 
 #[test]

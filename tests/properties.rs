@@ -1,5 +1,6 @@
-//! Property tests: arbitrary messages of all 25 types survive every serializer, and mutated
-//! corpus bytes never make a decoder panic.
+//! Property tests: arbitrary messages of all 25 types survive every serializer, the crate's
+//! FlatBuffers `Writer` writes `FlatBufferBuilder`'s bytes for them, and mutated corpus bytes
+//! never make a decoder panic.
 //!
 //! Messages are generated as raw WAMP arrays (valid URIs, IDs in `0..=2^53`, options that
 //! autobahn accepts, arbitrary payload values) and turned into owned messages by
@@ -10,9 +11,11 @@ mod common;
 
 use std::sync::OnceLock;
 
+use flatbuffers::FlatBufferBuilder;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use wamp_codec::fbs::view::{MessageBuf, MessageRef};
+use wamp_codec::fbs::{builder, Writer};
 use wamp_codec::serializer::Format;
 use wamp_codec::{Dict, EncodeError, Message, Value};
 
@@ -448,7 +451,30 @@ proptest! {
     }
 }
 
-// ---- property 2: mutated corpus bytes never panic ----
+// ---- property 2: the crate's Writer writes FlatBufferBuilder's bytes ----
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// Both sinks reused across cases, as a router reuses them: stale bytes from a larger
+    /// earlier message must not leak into padding or vtables.
+    #[test]
+    fn writer_and_flatbufferbuilder_write_the_same_bytes(msg in message()) {
+        thread_local! {
+            static SINKS: std::cell::RefCell<(FlatBufferBuilder<'static>, Writer)> =
+                std::cell::RefCell::new((FlatBufferBuilder::new(), Writer::new()));
+        }
+        SINKS.with(|sinks| {
+            let (fbb, writer) = &mut *sinks.borrow_mut();
+            let by_fbb = builder::build(&msg, fbb).map(|()| fbb.finished_data().to_vec());
+            let by_writer = builder::build(&msg, writer).map(|()| writer.finished_data().to_vec());
+            prop_assert_eq!(by_writer, by_fbb, "{}", msg);
+            Ok(())
+        })?;
+    }
+}
+
+// ---- property 3: mutated corpus bytes never panic ----
 
 /// Every encoded message of the corpus: (format, bytes).
 fn corpus_inputs() -> &'static [(Format, Vec<u8>)] {

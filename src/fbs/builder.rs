@@ -41,12 +41,9 @@
 //! to the message's size, except for `forward_for` and the `[string]` vectors of PUBLISH, whose
 //! element offsets are collected in a temporary `Vec`.
 
-use std::cell::RefCell;
+use flatbuffers::{ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset};
 
-use flatbuffers::{
-    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset,
-};
-
+use super::writer::{Scalar, Sink, Writer};
 use crate::error::EncodeError;
 use crate::fbs::generated::proto as fb;
 use crate::fbs::generated::wamp as fbw;
@@ -65,43 +62,32 @@ type Bytes<'f> = WIPOffset<Vector<'f, u8>>;
 type Str<'f> = WIPOffset<&'f str>;
 type Principals<'f> = WIPOffset<Vector<'f, ForwardsUOffset<fb::Principal<'f>>>>;
 
-thread_local! {
-    /// The CBOR scratch buffer `args`, `kwargs` and extras are encoded into before they are
-    /// copied into the builder; kept per thread so that building allocates nothing after
-    /// warm-up.
-    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
-}
-
-/// Builds `msg` into `fbb`, which is reset first; the bytes are then `fbb.finished_data()`.
+/// Builds `msg` into `fbb` (a [`Writer`] or a `FlatBufferBuilder`; the bytes are the same),
+/// which is reset first; the bytes are then `fbb.finished_data()`.
 ///
 /// Errors: [`EncodeError::Unsupported`] for a value the schema has no place for (see
 /// `DEVIATIONS.md`), [`EncodeError::Unrepresentable`] for a number outside its field's type (a
 /// negative `publisher`, a `timeout` above `u32::MAX`, ...). On error `fbb` holds no finished
 /// message.
-pub fn build(msg: &Message, fbb: &mut FlatBufferBuilder<'_>) -> Result<(), EncodeError> {
+///
+/// [`Writer`]: super::Writer
+pub fn build<'f>(msg: &Message, fbb: &mut impl Sink<'f>) -> Result<(), EncodeError> {
     fbb.reset();
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => build_into(msg, fbb, &mut scratch),
-        Err(_) => build_into(msg, fbb, &mut Vec::new()),
-    })
+    build_into(msg, fbb)
 }
 
-/// Serializes `msg` to FlatBuffers bytes in a fresh builder.
+/// Serializes `msg` to FlatBuffers bytes in a fresh [`Writer`](super::Writer).
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
-    let mut fbb = FlatBufferBuilder::with_capacity(1024);
-    build(msg, &mut fbb)?;
-    Ok(fbb.finished_data().to_vec())
+    let mut writer = Writer::with_capacity(1024);
+    build(msg, &mut writer)?;
+    Ok(writer.finished_data().to_vec())
 }
 
 macro_rules! dispatch {
     ($(($variant:ident, $ty:ident, $code:literal, $tag:literal, $name:literal, $family:ident)),* $(,)?) => {
-        fn build_into(
-            msg: &Message,
-            fbb: &mut FlatBufferBuilder<'_>,
-            scratch: &mut Vec<u8>,
-        ) -> Result<(), EncodeError> {
+        fn build_into<'f>(msg: &Message, fbb: &mut impl Sink<'f>) -> Result<(), EncodeError> {
             let table = match msg {
-                $(Message::$variant(m) => m.fbs_table(fbb, scratch)?,)*
+                $(Message::$variant(m) => m.fbs_table(fbb)?,)*
             };
             finish(fbb, msg.message_type(), table);
             Ok(())
@@ -110,15 +96,12 @@ macro_rules! dispatch {
         $(
             impl $ty {
                 #[doc = concat!("Builds this `", $name, "` into `fbb` (reset first), as [`build`] does; the bytes are then `fbb.finished_data()`.")]
-                pub fn build_flatbuffers(
+                pub fn build_flatbuffers<'f>(
                     &self,
-                    fbb: &mut FlatBufferBuilder<'_>,
+                    fbb: &mut impl Sink<'f>,
                 ) -> Result<(), EncodeError> {
                     fbb.reset();
-                    let table = SCRATCH.with(|cell| match cell.try_borrow_mut() {
-                        Ok(mut scratch) => self.fbs_table(fbb, &mut scratch),
-                        Err(_) => self.fbs_table(fbb, &mut Vec::new()),
-                    })?;
+                    let table = self.fbs_table(fbb)?;
                     finish(fbb, MessageType::$variant, table);
                     Ok(())
                 }
@@ -129,10 +112,10 @@ macro_rules! dispatch {
 crate::for_each_message!(dispatch);
 
 /// The `Message` wrapper (autobahn: `MessageStart`, `AddMsgType`, `AddMsg`, `End`, `Finish`).
-pub(super) fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Table) {
+pub(super) fn finish<'f>(fbb: &mut impl Sink<'f>, ty: MessageType, table: Table) {
     let start = fbb.start_table();
     fbb.push_slot::<u8>(fb::Message::VT_MSG_TYPE, ty.flatbuffers_tag(), 0);
-    fbb.push_slot_always(fb::Message::VT_MSG, table);
+    fbb.push_offset(fb::Message::VT_MSG, table);
     let root = fbb.end_table(start);
     fbb.finish_minimal(root);
 }
@@ -141,20 +124,20 @@ pub(super) fn finish(fbb: &mut FlatBufferBuilder<'_>, ty: MessageType, table: Ta
 
 /// A string, created only when non-empty (autobahn's `if x:`): for the mandatory strings (an
 /// empty one is no value) and the optional ones whose empty value `marshal` drops too.
-fn string<'f>(fbb: &mut FlatBufferBuilder<'f>, s: Option<&str>) -> Option<Str<'f>> {
+fn string<'f>(fbb: &mut impl Sink<'f>, s: Option<&str>) -> Option<Str<'f>> {
     s.filter(|s| !s.is_empty()).map(|s| fbb.create_string(s))
 }
 
 /// An optional string, created whenever it is given, even empty: `""` given and no value are
 /// different messages (`marshal` keeps the key), so the reader must see the field present.
 /// Autobahn creates only non-empty strings.
-fn given_string<'f>(fbb: &mut FlatBufferBuilder<'f>, s: Option<&str>) -> Option<Str<'f>> {
+fn given_string<'f>(fbb: &mut impl Sink<'f>, s: Option<&str>) -> Option<Str<'f>> {
     s.map(|s| fbb.create_string(s))
 }
 
 /// A byte vector, created only when non-empty.
-fn bytes<'f>(fbb: &mut FlatBufferBuilder<'f>, b: Option<&[u8]>) -> Option<Bytes<'f>> {
-    b.filter(|b| !b.is_empty()).map(|b| fbb.create_vector(b))
+fn bytes<'f>(fbb: &mut impl Sink<'f>, b: Option<&[u8]>) -> Option<Bytes<'f>> {
+    b.filter(|b| !b.is_empty()).map(|b| fbb.create_bytes(b))
 }
 
 /// `cbor2.dumps(args)`: the same bytes as `encode_value(&Value::List(args))`, without the copy.
@@ -178,49 +161,40 @@ fn cbor_map(out: &mut Vec<u8>, map: &Dict) {
 /// `[]` and no `args` (`null`) are different messages, while without `kwargs` both are nothing
 /// (autobahn writes `args` only when non-empty).
 fn args<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
-    scratch: &mut Vec<u8>,
+    fbb: &mut impl Sink<'f>,
     args: Option<&[Value]>,
     kwargs: Option<&Dict>,
 ) -> Option<Bytes<'f>> {
     let beside_kwargs = kwargs.is_some_and(|k| !k.is_empty());
     let args = args.filter(|a| !a.is_empty() || beside_kwargs)?;
-    cbor_list(scratch, args);
-    Some(fbb.create_vector(scratch.as_slice()))
+    Some(fbb.create_encoded(|out| cbor_list(out, args)))
 }
 
 /// `kwargs` as CBOR bytes, when non-empty (an empty `kwargs` is no `kwargs` on every wire).
-fn kwargs<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
-    scratch: &mut Vec<u8>,
-    kwargs: Option<&Dict>,
-) -> Option<Bytes<'f>> {
-    kwargs
-        .filter(|k| !k.is_empty())
-        .map(|k| cbor_dict(fbb, scratch, k))
+fn kwargs<'f>(fbb: &mut impl Sink<'f>, kwargs: Option<&Dict>) -> Option<Bytes<'f>> {
+    kwargs.filter(|k| !k.is_empty()).map(|k| cbor_dict(fbb, k))
 }
 
 /// A dict as CBOR bytes, even an empty one.
-fn cbor_dict<'f>(fbb: &mut FlatBufferBuilder<'f>, scratch: &mut Vec<u8>, dict: &Dict) -> Bytes<'f> {
-    cbor_map(scratch, dict);
-    fbb.create_vector(scratch.as_slice())
+fn cbor_dict<'f>(fbb: &mut impl Sink<'f>, dict: &Dict) -> Bytes<'f> {
+    fbb.create_encoded(|out| cbor_map(out, dict))
 }
 
 /// A `[string]` vector (PUBLISH's exclude/eligible lists, HELLO's `authmethods_names`),
 /// whenever given, even empty (`[]` given and no list are different messages; autobahn writes
 /// only non-empty lists): the strings in list order, then the vector.
 fn strings<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
+    fbb: &mut impl Sink<'f>,
     list: Option<&[String]>,
 ) -> Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>> {
     let list = list?;
     let offsets: Vec<Str<'f>> = list.iter().map(|s| fbb.create_string(s)).collect();
-    Some(fbb.create_vector(&offsets))
+    Some(fbb.create_offsets(&offsets))
 }
 
 /// A `[uint64]` vector of session IDs, whenever given, even empty (as [`strings`]).
 fn sessions<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
+    fbb: &mut impl Sink<'f>,
     list: Option<&[i64]>,
     message: &'static str,
     field: &'static str,
@@ -231,9 +205,7 @@ fn sessions<'f>(
     for &v in list {
         unsigned(v, message, field)?;
     }
-    Ok(Some(
-        fbb.create_vector_from_iter(list.iter().map(|&v| v as u64)),
-    ))
+    Ok(Some(fbb.create_u64s(list.iter().map(|&v| v as u64))))
 }
 
 /// Which of autobahn's two `forward_for` writers: Cancel and Interrupt always create and add the
@@ -247,7 +219,7 @@ enum AuthroleAlways {
 /// `forward_for` as a `[Principal]` vector (wire notes 2.1), whenever given, even empty (as
 /// [`strings`]; autobahn writes only a non-empty one).
 fn forward_for<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
+    fbb: &mut impl Sink<'f>,
     ff: Option<&[Principal]>,
     authrole_always: AuthroleAlways,
     message: &'static str,
@@ -271,13 +243,13 @@ fn forward_for<'f>(
         let end = fbb.end_table(start);
         offsets.push(WIPOffset::<fb::Principal<'f>>::new(end.value()));
     }
-    Ok(Some(fbb.create_vector(&offsets)))
+    Ok(Some(fbb.create_offsets(&offsets)))
 }
 
 /// An offset field, when present.
-pub(super) fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
+pub(super) fn push<'f, T>(fbb: &mut impl Sink<'f>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
     if let Some(o) = o {
-        fbb.push_slot_always(slot, o);
+        fbb.push_offset(slot, o);
     }
 }
 
@@ -285,11 +257,7 @@ pub(super) fn push<T>(fbb: &mut FlatBufferBuilder<'_>, slot: VOffsetT, o: Option
 /// default enum value): a present field holding the default is legal FlatBuffers and old readers
 /// read the same value, while the crate's reader can tell "given as the default" from "not
 /// given" (autobahn elides defaults, so its bytes cannot).
-pub(super) fn given<T: flatbuffers::Push + Copy>(
-    fbb: &mut FlatBufferBuilder<'_>,
-    slot: VOffsetT,
-    v: Option<T>,
-) {
+pub(super) fn given<'f, T: Scalar>(fbb: &mut impl Sink<'f>, slot: VOffsetT, v: Option<T>) {
     if let Some(v) = v {
         fbb.push_slot_always(slot, v);
     }
@@ -378,7 +346,7 @@ fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result
 /// The enum values (checked before anything is written), and `enc_key`'s string, created at the
 /// point of autobahn's `CreateString(enc_key)`.
 fn ppt<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
+    fbb: &mut impl Sink<'f>,
     enc_algo: &Option<String>,
     enc_key: &Option<String>,
     enc_serializer: &Option<String>,
@@ -426,11 +394,7 @@ fn is_map_key(key: &str) -> bool {
 /// `dict` as written, when given: the one-pair `Map` when it fits, else CBOR, an empty dict
 /// included (HELLO's `authextra: {}` is not its absence); the caller passes `None` for an empty
 /// extra that `marshal` drops anyway.
-fn extra<'f>(
-    fbb: &mut FlatBufferBuilder<'f>,
-    scratch: &mut Vec<u8>,
-    dict: Option<&Dict>,
-) -> Option<ExtraOffset<'f>> {
+fn extra<'f>(fbb: &mut impl Sink<'f>, dict: Option<&Dict>) -> Option<ExtraOffset<'f>> {
     let dict = dict?;
     if dict.len() == 1 {
         let (k, v) = dict.get_index(0).expect("one entry");
@@ -438,23 +402,23 @@ fn extra<'f>(
             let key = fbb.create_string(k);
             let value = fbb.create_string(v);
             let start = fbb.start_table();
-            fbb.push_slot_always(fbw::Map::VT_KEY, key);
-            fbb.push_slot_always(fbw::Map::VT_VALUE, value);
+            fbb.push_offset(fbw::Map::VT_KEY, key);
+            fbb.push_offset(fbw::Map::VT_VALUE, value);
             return Some(ExtraOffset::Map(fbb.end_table(start)));
         }
     }
-    Some(ExtraOffset::Cbor(cbor_dict(fbb, scratch, dict)))
+    Some(ExtraOffset::Cbor(cbor_dict(fbb, dict)))
 }
 
-fn push_extra(
-    fbb: &mut FlatBufferBuilder<'_>,
+fn push_extra<'f>(
+    fbb: &mut impl Sink<'f>,
     map_slot: VOffsetT,
     cbor_slot: VOffsetT,
     e: Option<ExtraOffset<'_>>,
 ) {
     match e {
-        Some(ExtraOffset::Map(t)) => fbb.push_slot_always(map_slot, t),
-        Some(ExtraOffset::Cbor(b)) => fbb.push_slot_always(cbor_slot, b),
+        Some(ExtraOffset::Map(t)) => fbb.push_offset(map_slot, t),
+        Some(ExtraOffset::Cbor(b)) => fbb.push_offset(cbor_slot, b),
         None => {}
     }
 }
@@ -547,8 +511,8 @@ fn role_slot(role: Role) -> VOffsetT {
 /// A `ClientRoles`/`RouterRoles` table, when `roles` is non-empty: one features table per
 /// announced role (in the fixed order of `order`), each feature the message sets written even
 /// when `false` (so "announced false" and "not announced" stay apart), then the roles table.
-fn roles(
-    fbb: &mut FlatBufferBuilder<'_>,
+fn roles<'f>(
+    fbb: &mut impl Sink<'f>,
     roles: &Roles,
     order: &[Role],
     message: &'static str,
@@ -587,17 +551,13 @@ fn roles(
 /// Each message's table, built in autobahn's order; the `Message` wrapper is added by the
 /// caller.
 trait FbsTable {
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError>;
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError>;
 }
 
 /// A table of two IDs (the request and the subscription, registration or publication), added in
 /// that order as autobahn adds them; zeros elided.
-fn two_ids(
-    fbb: &mut FlatBufferBuilder<'_>,
+fn two_ids<'f>(
+    fbb: &mut impl Sink<'f>,
     (first_slot, first): (flatbuffers::VOffsetT, u64),
     (second_slot, second): (flatbuffers::VOffsetT, u64),
 ) -> Table {
@@ -609,8 +569,8 @@ fn two_ids(
 
 /// [`two_ids`] and a `forward_for` in the appended field `ff_slot` (UNSUBSCRIBE, UNREGISTER;
 /// autobahn drops it), written only when non-empty, as `marshal` drops an empty one.
-fn two_ids_forwarded(
-    fbb: &mut FlatBufferBuilder<'_>,
+fn two_ids_forwarded<'f>(
+    fbb: &mut impl Sink<'f>,
     (first_slot, first): (flatbuffers::VOffsetT, u64),
     (second_slot, second): (flatbuffers::VOffsetT, u64),
     (ff_slot, ff): (flatbuffers::VOffsetT, Option<&[Principal]>),
@@ -639,11 +599,7 @@ macro_rules! vt {
 impl FbsTable for Hello {
     /// autobahn message.py 1273 (`Hello.build`); roles, authmethods (or the appended
     /// `authmethods_names`) and authextra are this crate's (autobahn writes none of them).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Hello::NAME;
         let realm = string(fbb, self.realm.as_deref());
         let authid = given_string(fbb, self.authid.as_deref());
@@ -655,13 +611,13 @@ impl FbsTable for Hello {
         let methods = self.authmethods.as_deref();
         let (authmethods, authmethods_names) = match methods {
             Some(m) if m.iter().all(|m| auth_method(m).is_some()) => {
-                scratch.clear();
-                scratch.extend(m.iter().filter_map(|m| auth_method(m)));
-                (Some(fbb.create_vector(scratch.as_slice())), None)
+                let values =
+                    fbb.create_encoded(|out| out.extend(m.iter().filter_map(|m| auth_method(m))));
+                (Some(values), None)
             }
             names => (None, strings(fbb, names)),
         };
-        let authextra = extra(fbb, scratch, self.authextra.as_ref());
+        let authextra = extra(fbb, self.authextra.as_ref());
         let start = fbb.start_table();
         push(fbb, vt!(Hello::VT_REALM), realm);
         push(fbb, vt!(Hello::VT_AUTHID), authid);
@@ -685,11 +641,7 @@ impl FbsTable for Hello {
 impl FbsTable for Welcome {
     /// autobahn message.py 1856; roles, authmethod (or the appended `authmethod_name`),
     /// authextra and the appended `custom_cbor` are this crate's.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Welcome::NAME;
         // `AuthMethod` when the name has a value, else by name in the appended field
         let given_method = self.authmethod.as_deref();
@@ -698,7 +650,7 @@ impl FbsTable for Welcome {
             Some(_) => None,
             None => given_string(fbb, given_method),
         };
-        let custom = (!self.custom.is_empty()).then(|| cbor_dict(fbb, scratch, &self.custom));
+        let custom = (!self.custom.is_empty()).then(|| cbor_dict(fbb, &self.custom));
         let realm = string(fbb, self.realm.as_deref());
         let authid = string(fbb, self.authid.as_deref());
         let authrole = string(fbb, self.authrole.as_deref());
@@ -706,11 +658,7 @@ impl FbsTable for Welcome {
         let resume_token = string(fbb, self.resume_token.as_deref());
         let roles = roles(fbb, &self.roles, &Role::ROUTER, N)?;
         // `marshal` drops an empty `authextra` here (unlike HELLO's)
-        let authextra = extra(
-            fbb,
-            scratch,
-            self.authextra.as_ref().filter(|e| !e.is_empty()),
-        );
+        let authextra = extra(fbb, self.authextra.as_ref().filter(|e| !e.is_empty()));
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(Welcome::VT_SESSION), self.session, 0);
         push(fbb, vt!(Welcome::VT_REALM), realm);
@@ -745,11 +693,7 @@ impl FbsTable for Welcome {
 
 impl FbsTable for Abort {
     /// autobahn message.py 2188.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let reason = string(fbb, Some(&self.reason));
         let message = string(fbb, self.message.as_deref());
         let start = fbb.start_table();
@@ -761,15 +705,11 @@ impl FbsTable for Abort {
 
 impl FbsTable for Challenge {
     /// autobahn message.py 2376; `extra` and the appended `method_name` are this crate's.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         // a method without an `AuthMethod` value goes by name, and `method` is left absent (0,
         // `anonymous`, which is what autobahn writes for it)
         let method = auth_method(&self.method);
-        let extra = extra(fbb, scratch, Some(&self.extra).filter(|e| !e.is_empty()));
+        let extra = extra(fbb, Some(&self.extra).filter(|e| !e.is_empty()));
         let method_name = match method {
             Some(_) => None,
             None => Some(fbb.create_string(&self.method)),
@@ -789,13 +729,9 @@ impl FbsTable for Challenge {
 
 impl FbsTable for Authenticate {
     /// autobahn message.py 2559; `extra` is this crate's.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let signature = string(fbb, Some(&self.signature));
-        let extra = extra(fbb, scratch, Some(&self.extra).filter(|e| !e.is_empty()));
+        let extra = extra(fbb, Some(&self.extra).filter(|e| !e.is_empty()));
         let start = fbb.start_table();
         push(fbb, vt!(Authenticate::VT_SIGNATURE), signature);
         push_extra(
@@ -810,11 +746,7 @@ impl FbsTable for Authenticate {
 
 impl FbsTable for Goodbye {
     /// autobahn message.py 2760.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let reason = string(fbb, Some(&self.reason));
         let message = string(fbb, self.message.as_deref());
         let start = fbb.start_table();
@@ -833,16 +765,12 @@ impl FbsTable for ErrorReply {
     /// autobahn message.py 3091; `callee*` go in the appended fields (autobahn creates the two
     /// strings at this point but never references them), `forward_for` per the schema
     /// (autobahn crashes).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = ErrorReply::NAME;
         let callee = opt_u64(self.callee, N, "callee")?;
         let request_type = u16::try_from(self.request_type.code()).expect("request codes fit u16");
-        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-        let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+        let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+        let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let error = string(fbb, Some(&self.error));
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
@@ -870,14 +798,10 @@ impl FbsTable for ErrorReply {
 impl FbsTable for Publish {
     /// autobahn message.py 3882. `exclude_authrole` is written whenever it is non-empty
     /// (autobahn guards it by `exclude_authid` and crashes otherwise).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Publish::NAME;
-        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-        let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+        let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+        let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let topic = string(fbb, Some(&self.topic));
         let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
@@ -915,11 +839,7 @@ impl FbsTable for Publish {
 
 impl FbsTable for Published {
     /// autobahn message.py 4495.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         Ok(two_ids(
             fbb,
             (vt!(Published::VT_REQUEST), self.request),
@@ -947,11 +867,7 @@ fn match_value(m: &str, message: &'static str) -> Result<u8, EncodeError> {
 
 impl FbsTable for Subscribe {
     /// autobahn message.py 4794; `forward_for` in the appended field (autobahn drops it).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Subscribe::NAME;
         let m = match_value(&self.r#match, N)?;
         let topic = string(fbb, Some(&self.topic));
@@ -968,11 +884,7 @@ impl FbsTable for Subscribe {
 
 impl FbsTable for Subscribed {
     /// autobahn message.py 4920.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         Ok(two_ids(
             fbb,
             (vt!(Subscribed::VT_REQUEST), self.request),
@@ -984,11 +896,7 @@ impl FbsTable for Subscribed {
 impl FbsTable for Unsubscribe {
     /// autobahn message.py 5117; `forward_for` in the appended field (autobahn drops it), only
     /// when non-empty (`marshal` drops an empty one here).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         two_ids_forwarded(
             fbb,
             (vt!(Unsubscribe::VT_REQUEST), self.request),
@@ -1004,11 +912,7 @@ impl FbsTable for Unsubscribe {
 
 impl FbsTable for Unsubscribed {
     /// autobahn message.py 5309.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let subscription = opt_u64(self.subscription, Unsubscribed::NAME, "subscription")?;
         let reason = string(fbb, self.reason.as_deref());
         let start = fbb.start_table();
@@ -1021,15 +925,11 @@ impl FbsTable for Unsubscribed {
 
 impl FbsTable for Event {
     /// autobahn message.py 5680 (note the ppt order: scheme, keyid, serializer).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Event::NAME;
         let publisher = opt_u64(self.publisher, N, "publisher")?;
-        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-        let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+        let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+        let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let publisher_authid = given_string(fbb, self.publisher_authid.as_deref());
         let publisher_authrole = given_string(fbb, self.publisher_authrole.as_deref());
@@ -1064,11 +964,7 @@ impl FbsTable for Event {
 
 impl FbsTable for EventReceived {
     /// autobahn message.py 6153.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let start = fbb.start_table();
         fbb.push_slot::<u64>(vt!(EventReceived::VT_PUBLICATION), self.publication, 0);
         Ok(fbb.end_table(start))
@@ -1077,16 +973,12 @@ impl FbsTable for EventReceived {
 
 impl FbsTable for Call {
     /// autobahn message.py 6496; `forward_for` per the schema (autobahn crashes).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Call::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
         let caller = opt_u64(self.caller, N, "caller")?;
-        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-        let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+        let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+        let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let procedure = string(fbb, Some(&self.procedure));
         let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
@@ -1117,11 +1009,7 @@ impl FbsTable for Call {
 impl FbsTable for Cancel {
     /// autobahn message.py 7041; `killnowait` is the schema's KILLNOWAIT (2), which autobahn
     /// writes as SKIP (0).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Cancel::NAME;
         let mode = cancel_mode(self.mode.as_deref(), N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
@@ -1157,11 +1045,11 @@ macro_rules! result_like {
     ($ty:ident, $table:ident, $line:literal, progress_first: $progress_first:literal) => {
         impl FbsTable for $ty {
             #[doc = concat!("autobahn message.py ", $line, "; `forward_for` per the schema (autobahn crashes).")]
-            fn fbs_table(&self, fbb: &mut FlatBufferBuilder<'_>, scratch: &mut Vec<u8>) -> Result<Table, EncodeError> {
+            fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
                 const N: &str = $ty::NAME;
                 let callee = opt_u64(self.callee, N, "callee")?;
-                let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-                let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+                let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+                let kwargs = kwargs(fbb, self.kwargs.as_ref());
                 let payload = bytes(fbb, self.payload.as_deref());
                 let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
                 let callee_authid = given_string(fbb, self.callee_authid.as_deref());
@@ -1215,11 +1103,7 @@ fn invoke_value(invoke: &str) -> Result<u8, EncodeError> {
 
 impl FbsTable for Register {
     /// autobahn message.py 8002; `forward_for` in the appended field (autobahn drops it).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Register::NAME;
         let m = match_value(&self.r#match, N)?;
         let invoke = invoke_value(&self.invoke)?;
@@ -1249,11 +1133,7 @@ impl FbsTable for Register {
 
 impl FbsTable for Registered {
     /// autobahn message.py 8171.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         Ok(two_ids(
             fbb,
             (vt!(Registered::VT_REQUEST), self.request),
@@ -1264,11 +1144,7 @@ impl FbsTable for Registered {
 
 impl FbsTable for Unregister {
     /// autobahn message.py 8342; `forward_for` as in UNSUBSCRIBE.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         two_ids_forwarded(
             fbb,
             (vt!(Unregister::VT_REQUEST), self.request),
@@ -1281,11 +1157,7 @@ impl FbsTable for Unregister {
 
 impl FbsTable for Unregistered {
     /// autobahn message.py 8533.
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let registration = opt_u64(self.registration, Unregistered::NAME, "registration")?;
         let reason = string(fbb, self.reason.as_deref());
         let start = fbb.start_table();
@@ -1298,16 +1170,12 @@ impl FbsTable for Unregistered {
 
 impl FbsTable for Invocation {
     /// autobahn message.py 8863; `forward_for` per the schema (autobahn crashes).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        scratch: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Invocation::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
         let caller = opt_u64(self.caller, N, "caller")?;
-        let args = args(fbb, scratch, self.args.as_deref(), self.kwargs.as_ref());
-        let kwargs = kwargs(fbb, scratch, self.kwargs.as_ref());
+        let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
+        let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let procedure = given_string(fbb, self.procedure.as_deref());
         let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
@@ -1343,11 +1211,7 @@ impl FbsTable for Invocation {
 impl FbsTable for Interrupt {
     /// autobahn message.py 9474; `killnowait` is the schema's KILLNOWAIT (2), which autobahn
     /// writes as KILL (1, the default, so nothing).
-    fn fbs_table(
-        &self,
-        fbb: &mut FlatBufferBuilder<'_>,
-        _: &mut Vec<u8>,
-    ) -> Result<Table, EncodeError> {
+    fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Interrupt::NAME;
         let mode = cancel_mode(self.mode.as_deref(), N)?;
         let reason = string(fbb, self.reason.as_deref());

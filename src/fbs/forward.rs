@@ -25,11 +25,12 @@
 //! }
 //! ```
 
-use flatbuffers::{FlatBufferBuilder, WIPOffset};
+use flatbuffers::WIPOffset;
 
 use super::builder::{finish, given, push};
 use super::generated::proto as fb;
 use super::view::{PrincipalRef, PublishRef};
+use super::writer::Sink;
 use crate::messages::MessageType;
 
 /// What the broker decides for one EVENT, beside what the PUBLISH carries.
@@ -67,15 +68,15 @@ impl PublishRef<'_> {
     /// allocated (for a `forward_for` of at most 16 principals). The bytes are those
     /// [`Event::build_flatbuffers`](crate::Event::build_flatbuffers) writes for the owned EVENT
     /// with the same fields: the same creation order and field order.
-    pub fn build_event(&self, details: &EventDetails<'_>, fbb: &mut FlatBufferBuilder<'_>) {
+    pub fn build_event<'f>(&self, details: &EventDetails<'_>, fbb: &mut impl Sink<'f>) {
         fbb.reset();
         // out-of-line objects first, in `Event`'s builder order
-        let args = self.args_bytes().map(|b| fbb.create_vector(b));
-        let kwargs = self.kwargs_bytes().map(|b| fbb.create_vector(b));
+        let args = self.args_bytes().map(|b| fbb.create_bytes(b));
+        let kwargs = self.kwargs_bytes().map(|b| fbb.create_bytes(b));
         let payload = self
             .payload()
             .filter(|p| !p.is_empty())
-            .map(|b| fbb.create_vector(b));
+            .map(|b| fbb.create_bytes(b));
         let publisher_authid = details.publisher_authid.map(|s| fbb.create_string(s));
         let publisher_authrole = details.publisher_authrole.map(|s| fbb.create_string(s));
         let topic = details.topic.map(|s| fbb.create_string(s));
@@ -112,7 +113,7 @@ type Principals<'f> = flatbuffers::Vector<'f, flatbuffers::ForwardsUOffset<fb::P
 /// The `forward_for` chain rebuilt as `Principal` tables (written as `Event`'s builder writes
 /// them), with the offsets kept on the stack for chains up to [`INLINE_PRINCIPALS`] long.
 fn copy_principals<'f, 'a>(
-    fbb: &mut FlatBufferBuilder<'f>,
+    fbb: &mut impl Sink<'f>,
     chain: impl ExactSizeIterator<Item = PrincipalRef<'a>>,
 ) -> WIPOffset<Principals<'f>> {
     let mut inline = [WIPOffset::new(0); INLINE_PRINCIPALS];
@@ -139,8 +140,8 @@ fn copy_principals<'f, 'a>(
         }
     }
     if n <= INLINE_PRINCIPALS {
-        fbb.create_vector(&inline[..n])
+        fbb.create_offsets(&inline[..n])
     } else {
-        fbb.create_vector(&heap)
+        fbb.create_offsets(&heap)
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! * [`view`]: `Publish::cast(buf)` and friends, lazy views over `&[u8]` checked by a verifier
 //!   that looks only at what the buffer holds.
-//! * [`builder`]: each message written into a caller's reusable `FlatBufferBuilder`, in
-//!   autobahn's order so the bytes match autobahn's.
+//! * [`builder`]: each message written into a caller's reusable `FlatBufferBuilder` or
+//!   [`Writer`], in autobahn's order so the bytes match autobahn's.
+//! * [`writer`]: the [`Sink`] the builders write to, and [`Writer`], the crate's own writer of
+//!   `FlatBufferBuilder`'s exact bytes at less cost.
 //! * [`forward`]: the broker's hot path, a PUBLISH view turned into each subscriber's EVENT with
 //!   the payload copied as bytes.
 //! * [`generated`]: the flatc output, included at this one site.
@@ -12,3 +14,6 @@ pub mod builder;
 pub mod forward;
 pub mod generated;
 pub mod view;
+pub mod writer;
+
+pub use writer::{Sink, Writer};

@@ -128,18 +128,28 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Writes an initial byte and argument with the shortest encoding.
+///
+/// Inlined for the one-byte heads (lengths and integers below 24), which are most of a WAMP
+/// payload's; the longer forms are out of line.
+#[inline(always)]
 pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, n: u64) {
-    let major = major << 5;
     if n < 24 {
-        out.push(major | n as u8);
-    } else if let Ok(n) = u8::try_from(n) {
+        out.push((major << 5) | n as u8);
+    } else {
+        write_long_head(out, major << 5, n);
+    }
+}
+
+#[inline(never)]
+fn write_long_head(out: &mut Vec<u8>, major: u8, n: u64) {
+    if let Ok(n) = u8::try_from(n) {
         out.extend_from_slice(&[major | 24, n]);
     } else if let Ok(n) = u16::try_from(n) {
-        out.push(major | 25);
-        out.extend_from_slice(&n.to_be_bytes());
+        let [a, b] = n.to_be_bytes();
+        out.extend_from_slice(&[major | 25, a, b]);
     } else if let Ok(n) = u32::try_from(n) {
-        out.push(major | 26);
-        out.extend_from_slice(&n.to_be_bytes());
+        let [a, b, c, d] = n.to_be_bytes();
+        out.extend_from_slice(&[major | 26, a, b, c, d]);
     } else {
         out.push(major | 27);
         out.extend_from_slice(&n.to_be_bytes());

@@ -5,9 +5,9 @@
 use std::hint::black_box;
 
 use flatbuffers::FlatBufferBuilder;
-use wamp_codec::fbs::builder;
 use wamp_codec::fbs::forward::EventDetails;
 use wamp_codec::fbs::generated::proto;
+use wamp_codec::fbs::{builder, Writer};
 use wamp_codec::serializer::{json, Format};
 use wamp_codec::{dict, Dict, Event, Message, Publish, Value};
 
@@ -110,11 +110,22 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
     ops.push(Op::new("flatbuffers", "decode-owned", n, move || {
         black_box(Format::Flatbuffers.decode(black_box(&bytes)).unwrap());
     }));
-    let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
+    let mut writer = Writer::with_capacity(2 * n);
     ops.push(Op::new("flatbuffers", "encode", n, move || {
-        builder::build(black_box(message), &mut fbb).unwrap();
-        black_box(fbb.finished_data());
+        builder::build(black_box(message), &mut writer).unwrap();
+        black_box(writer.finished_data());
     }));
+    // the same bytes through flatbuffers' own builder, for comparison
+    let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
+    ops.push(Op::new(
+        "flatbuffers",
+        "encode-flatbufferbuilder",
+        n,
+        move || {
+            builder::build(black_box(message), &mut fbb).unwrap();
+            black_box(fbb.finished_data());
+        },
+    ));
     if matches!(message, Message::Publish(_)) {
         let bytes = fbs.clone();
         ops.push(Op::new("flatbuffers", "cast+verify+topic", n, move || {
@@ -130,18 +141,30 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
                 black_box((view.topic(), view.args_bytes()));
             },
         ));
-        let bytes = fbs.clone();
-        let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
         let details = EventDetails {
             subscription: 5512315355,
             publication: 4429313566,
             ..EventDetails::default()
         };
+        let bytes = fbs.clone();
+        let mut writer = Writer::with_capacity(2 * n);
         ops.push(Op::new("flatbuffers", "forward-event", n, move || {
             let view = Publish::cast(black_box(&bytes)).unwrap();
-            view.build_event(black_box(&details), &mut fbb);
-            black_box(fbb.finished_data());
+            view.build_event(black_box(&details), &mut writer);
+            black_box(writer.finished_data());
         }));
+        let bytes = fbs.clone();
+        let mut fbb = FlatBufferBuilder::with_capacity(2 * n);
+        ops.push(Op::new(
+            "flatbuffers",
+            "forward-event-flatbufferbuilder",
+            n,
+            move || {
+                let view = Publish::cast(black_box(&bytes)).unwrap();
+                view.build_event(black_box(&details), &mut fbb);
+                black_box(fbb.finished_data());
+            },
+        ));
         let bytes = fbs;
         ops.push(Op::new(
             "flatbuffers",

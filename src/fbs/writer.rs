@@ -1,0 +1,494 @@
+//! Where the builders write: flatbuffers' [`FlatBufferBuilder`], or the crate's own [`Writer`],
+//! which lays out the very same bytes with less bookkeeping.
+//!
+//! Both are [`Sink`]s, and every builder in [`builder`](super::builder) and
+//! [`forward`](super::forward) takes either:
+//!
+//! ```
+//! use flatbuffers::FlatBufferBuilder;
+//! use wamp_codec::fbs::{builder, Writer};
+//! use wamp_codec::{Message, Publish};
+//!
+//! let msg = Message::Publish(Publish::new(1234, "com.example.topic"));
+//! let mut fbb = FlatBufferBuilder::with_capacity(1024);
+//! let mut writer = Writer::with_capacity(1024);
+//! builder::build(&msg, &mut fbb).unwrap();
+//! builder::build(&msg, &mut writer).unwrap();
+//! assert_eq!(fbb.finished_data(), writer.finished_data());
+//! ```
+//!
+//! # Why a second writer
+//!
+//! `FlatBufferBuilder` is general: it tracks each field in a growable list, sizes each vtable by
+//! scanning that list, keeps its vtables in a sorted list searched by content, and zeroes the
+//! whole used buffer on every `reset` so that padding can be skipped. For a typical PUBLISH
+//! that bookkeeping is about 1,200 instructions, twice the rest of the encoding. [`Writer`]
+//! does the same layout with a fixed slot table and explicit padding, and owns the scratch
+//! buffer the CBOR payload is encoded into.
+//!
+//! # Same bytes
+//!
+//! [`Writer`] follows `FlatBufferBuilder`'s layout rules exactly (flatbuffers 25.12.19,
+//! `builder.rs`): objects are written back to front; a scalar is aligned to its size; a string
+//! or vector is aligned so that its length prefix lands on 4 bytes (8 for `[uint64]`), with the
+//! string's NUL; a table is its fields in push order, then the `soffset` to its vtable; a
+//! vtable is as long as the highest slot pushed and is shared with an identical earlier one;
+//! `finish_minimal` pads the root offset to the largest alignment used. `tests/fbs_build.rs`
+//! checks the two give the same bytes for every corpus message, and `tests/properties.rs` for
+//! generated ones.
+
+use std::cell::RefCell;
+
+use flatbuffers::{
+    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, TableUnfinishedWIPOffset, VOffsetT,
+    Vector, WIPOffset,
+};
+
+/// The most fields a table may have: the schema's largest (PUBLISH's) has 21.
+const MAX_SLOTS: usize = 48;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for flatbuffers::FlatBufferBuilder<'_> {}
+    impl Sealed for super::Writer {}
+    impl Sealed for bool {}
+    impl Sealed for u8 {}
+    impl Sealed for u16 {}
+    impl Sealed for u32 {}
+    impl Sealed for u64 {}
+}
+
+/// A scalar field type: `bool`, `u8`, `u16`, `u32` or `u64`.
+pub trait Scalar: flatbuffers::Push + Copy + PartialEq + sealed::Sealed {
+    /// Its size and alignment in bytes.
+    const SIZE: usize;
+    /// Writes its little-endian bytes into `out`, which is `SIZE` long.
+    fn write_le(self, out: &mut [u8]);
+}
+
+macro_rules! scalar {
+    ($($ty:ty),*) => {$(
+        impl Scalar for $ty {
+            const SIZE: usize = std::mem::size_of::<$ty>();
+            #[inline(always)]
+            fn write_le(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+scalar!(u8, u16, u32, u64);
+
+impl Scalar for bool {
+    const SIZE: usize = 1;
+    #[inline(always)]
+    fn write_le(self, out: &mut [u8]) {
+        out[0] = u8::from(self);
+    }
+}
+
+/// Where a FlatBuffers message is written: [`FlatBufferBuilder`] or [`Writer`], which give the
+/// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs.
+///
+/// Sealed: the builders rely on the two implementations laying out bytes identically.
+pub trait Sink<'f>: sealed::Sealed {
+    /// Forgets everything written, keeping the buffers' memory.
+    fn reset(&mut self);
+    /// A string: its length, its bytes and a NUL.
+    fn create_string(&mut self, s: &str) -> WIPOffset<&'f str>;
+    /// A `[uint8]` vector.
+    fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>>;
+    /// A `[uint8]` vector of what `encode` appends to an empty scratch buffer (the CBOR of
+    /// `args`, `kwargs` and extras).
+    fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>>;
+    /// A `[uint64]` vector.
+    fn create_u64s(
+        &mut self,
+        items: impl ExactSizeIterator<Item = u64> + DoubleEndedIterator,
+    ) -> WIPOffset<Vector<'f, u64>>;
+    /// A vector of offsets to objects already written (`[string]`, `[Principal]`).
+    fn create_offsets<T>(
+        &mut self,
+        items: &[WIPOffset<T>],
+    ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>>;
+    /// Starts a table; its fields are pushed next.
+    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset>;
+    /// A scalar field, unless it equals the schema `default`.
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X);
+    /// A scalar field, even when it is the schema default.
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X);
+    /// An offset field: a string, vector or table written before the table was started.
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>);
+    /// Ends the table: its vtable (or an identical earlier one) and the offset to it.
+    fn end_table(
+        &mut self,
+        start: WIPOffset<TableUnfinishedWIPOffset>,
+    ) -> WIPOffset<TableFinishedWIPOffset>;
+    /// Writes the root offset: the message is complete.
+    fn finish_minimal<T>(&mut self, root: WIPOffset<T>);
+    /// The finished message.
+    fn finished_data(&self) -> &[u8];
+}
+
+thread_local! {
+    /// The scratch buffer CBOR is encoded into before a `FlatBufferBuilder` copies it; kept
+    /// per thread so that building allocates nothing after warm-up.
+    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
+}
+
+impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
+    fn reset(&mut self) {
+        FlatBufferBuilder::reset(self);
+    }
+    fn create_string(&mut self, s: &str) -> WIPOffset<&'f str> {
+        FlatBufferBuilder::create_string(self, s)
+    }
+    fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>> {
+        self.create_vector(b)
+    }
+    fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                scratch.clear();
+                encode(&mut scratch);
+                self.create_vector(scratch.as_slice())
+            }
+            // only if `encode` itself builds a message on this thread
+            Err(_) => {
+                let mut scratch = Vec::new();
+                encode(&mut scratch);
+                self.create_vector(scratch.as_slice())
+            }
+        })
+    }
+    fn create_u64s(
+        &mut self,
+        items: impl ExactSizeIterator<Item = u64> + DoubleEndedIterator,
+    ) -> WIPOffset<Vector<'f, u64>> {
+        self.create_vector_from_iter(items)
+    }
+    fn create_offsets<T>(
+        &mut self,
+        items: &[WIPOffset<T>],
+    ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>> {
+        self.create_vector(items)
+    }
+    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
+        FlatBufferBuilder::start_table(self)
+    }
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        FlatBufferBuilder::push_slot(self, slot, x, default);
+    }
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        FlatBufferBuilder::push_slot_always(self, slot, x);
+    }
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        FlatBufferBuilder::push_slot_always(self, slot, o);
+    }
+    fn end_table(
+        &mut self,
+        start: WIPOffset<TableUnfinishedWIPOffset>,
+    ) -> WIPOffset<TableFinishedWIPOffset> {
+        FlatBufferBuilder::end_table(self, start)
+    }
+    fn finish_minimal<T>(&mut self, root: WIPOffset<T>) {
+        FlatBufferBuilder::finish_minimal(self, root);
+    }
+    fn finished_data(&self) -> &[u8] {
+        FlatBufferBuilder::finished_data(self)
+    }
+}
+
+/// A reusable FlatBuffers writer: the bytes `FlatBufferBuilder` writes, at less cost (see the
+/// [module docs](self)). Create one per thread or task and pass it to every build; it
+/// allocates only when a message is larger than any before it.
+#[derive(Debug, Clone, Default)]
+pub struct Writer {
+    out: Back,
+    /// Per slot of the table being built, its field's reverse position; 0 when not pushed.
+    slots: Slots,
+    /// How many slots the vtable of the table being built needs (highest pushed + 1).
+    slots_used: usize,
+    /// Reverse positions of the vtables written so far, to share identical ones.
+    vtables: Vec<u32>,
+    /// Where `create_encoded` encodes before the bytes are copied in.
+    scratch: Vec<u8>,
+    finished: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Slots([u32; MAX_SLOTS]);
+
+impl Default for Slots {
+    fn default() -> Slots {
+        Slots([0; MAX_SLOTS])
+    }
+}
+
+/// The buffer, written back to front. Positions are kept as distances from its end
+/// (flatbuffers' "reverse" offsets), which stay valid when it grows at the front.
+#[derive(Debug, Clone)]
+struct Back {
+    /// The message is `buf[head..]`; `buf[..head]` is free space.
+    buf: Vec<u8>,
+    head: usize,
+    /// The largest alignment used, which the root offset is padded to.
+    min_align: usize,
+}
+
+impl Default for Back {
+    fn default() -> Back {
+        Back {
+            buf: Vec::new(),
+            head: 0,
+            min_align: 1,
+        }
+    }
+}
+
+/// Free bytes always kept in front of `head`, so that padding can be zeroed with one store.
+const SLACK: usize = 8;
+
+impl Back {
+    /// Bytes written so far: the reverse position of `head`.
+    #[inline(always)]
+    fn used(&self) -> usize {
+        self.buf.len() - self.head
+    }
+
+    /// Claims `n` bytes in front, after zero padding chosen so that, once `len` bytes are
+    /// written, the used size is a multiple of `align` (a power of two): flatbuffers'
+    /// `align(len, align)` followed by `make_space(n)`. Returns where the `n` bytes start.
+    #[inline(always)]
+    fn claim(&mut self, len: usize, align: usize, n: usize) -> usize {
+        self.min_align = self.min_align.max(align);
+        let pad = (self.used() + len).wrapping_neg() & (align - 1);
+        if self.head < pad + n + SLACK {
+            self.grow(pad + n + SLACK);
+        }
+        // padding is at most 7 bytes: zero 8 of the free bytes in front of `head`
+        self.buf[self.head - SLACK..self.head].copy_from_slice(&[0; SLACK]);
+        self.head -= pad + n;
+        self.head
+    }
+
+    /// Reallocates so that at least `n` more bytes fit in front, keeping the message at the end.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) {
+        let used = self.used();
+        let len = (used + n).max(2 * self.buf.len()).max(256);
+        let mut buf = vec![0; len];
+        buf[len - used..].copy_from_slice(&self.buf[self.head..]);
+        self.buf = buf;
+        self.head = len - used;
+    }
+
+    /// Writes `bytes` in front, unaligned.
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        let at = self.claim(0, 1, bytes.len());
+        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+
+    /// Writes a scalar in front, aligned to its size; returns its reverse position.
+    #[inline(always)]
+    fn put_scalar<X: Scalar>(&mut self, x: X) -> u32 {
+        let at = self.claim(X::SIZE, X::SIZE, X::SIZE);
+        x.write_le(&mut self.buf[at..at + X::SIZE]);
+        self.used() as u32
+    }
+
+    /// Writes a uoffset in front pointing at the object at reverse position `target`; returns
+    /// its reverse position.
+    #[inline(always)]
+    fn put_uoffset(&mut self, target: u32) -> u32 {
+        let at = self.claim(4, 4, 4);
+        let rev = self.used() as u32;
+        self.buf[at..at + 4].copy_from_slice(&(rev - target).to_le_bytes());
+        rev
+    }
+
+    /// A `[uint8]` vector: padded so the length prefix is 4-aligned, the bytes, the length.
+    #[inline(always)]
+    fn put_byte_vector(&mut self, b: &[u8]) -> u32 {
+        let at = self.claim(b.len(), 4, b.len());
+        self.buf[at..at + b.len()].copy_from_slice(b);
+        self.put_scalar(b.len() as u32)
+    }
+
+    /// The reverse position of a vtable already written that equals the `len` bytes at `head`.
+    #[inline(always)]
+    fn shared_vtable(&self, vtables: &[u32], len: usize) -> Option<u32> {
+        let new = &self.buf[self.head..self.head + len];
+        vtables.iter().copied().find(|&rev| {
+            let at = self.buf.len() - rev as usize;
+            // the length first: most vtables differ in it
+            self.buf.get(at..at + 2) == Some(&new[..2]) && self.buf.get(at..at + len) == Some(new)
+        })
+    }
+}
+
+impl Writer {
+    /// An empty writer; it grows on the first message.
+    pub fn new() -> Writer {
+        Writer::default()
+    }
+
+    /// A writer with room for a message of `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Writer {
+        let capacity = capacity + SLACK;
+        Writer {
+            out: Back {
+                buf: vec![0; capacity],
+                head: capacity,
+                min_align: 1,
+            },
+            vtables: Vec::with_capacity(8),
+            scratch: Vec::with_capacity(256),
+            ..Writer::default()
+        }
+    }
+
+    /// The bytes written so far: the finished message after a build.
+    pub fn finished_data(&self) -> &[u8] {
+        debug_assert!(self.finished, "finished_data of an unfinished Writer");
+        &self.out.buf[self.out.head..]
+    }
+
+    /// Records the field at reverse position `rev` in `slot` of the table being built.
+    #[inline(always)]
+    fn track(&mut self, slot: VOffsetT, rev: u32) {
+        let i = usize::from(slot - 4) / 2;
+        self.slots.0[i] = rev;
+        self.slots_used = self.slots_used.max(i + 1);
+    }
+}
+
+impl<'f> Sink<'f> for Writer {
+    fn reset(&mut self) {
+        self.out.head = self.out.buf.len();
+        self.out.min_align = 1;
+        self.slots_used = 0;
+        self.vtables.clear();
+        self.finished = false;
+    }
+
+    #[inline]
+    fn create_string(&mut self, s: &str) -> WIPOffset<&'f str> {
+        // the bytes and their NUL, padded so that the length prefix is 4-aligned
+        let at = self.out.claim(s.len() + 1, 4, s.len() + 1);
+        let dst = &mut self.out.buf[at..at + s.len() + 1];
+        dst[..s.len()].copy_from_slice(s.as_bytes());
+        dst[s.len()] = 0;
+        WIPOffset::new(self.out.put_scalar(s.len() as u32))
+    }
+
+    #[inline]
+    fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>> {
+        WIPOffset::new(self.out.put_byte_vector(b))
+    }
+
+    #[inline]
+    fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>> {
+        self.scratch.clear();
+        encode(&mut self.scratch);
+        WIPOffset::new(self.out.put_byte_vector(&self.scratch))
+    }
+
+    fn create_u64s(
+        &mut self,
+        items: impl ExactSizeIterator<Item = u64> + DoubleEndedIterator,
+    ) -> WIPOffset<Vector<'f, u64>> {
+        self.out.claim(items.len() * 8, 8, 0);
+        let mut n = 0u32;
+        for v in items.rev() {
+            self.out.put(&v.to_le_bytes());
+            n += 1;
+        }
+        WIPOffset::new(self.out.put_scalar(n))
+    }
+
+    fn create_offsets<T>(
+        &mut self,
+        items: &[WIPOffset<T>],
+    ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>> {
+        self.out.claim(items.len() * 4, 4, 0);
+        for o in items.iter().rev() {
+            self.out.put_uoffset(o.value());
+        }
+        WIPOffset::new(self.out.put_scalar(items.len() as u32))
+    }
+
+    #[inline]
+    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
+        debug_assert_eq!(self.slots_used, 0, "start_table inside a table");
+        WIPOffset::new(self.out.used() as u32)
+    }
+
+    #[inline]
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        if x != default {
+            self.push_slot_always(slot, x);
+        }
+    }
+
+    #[inline]
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        let rev = self.out.put_scalar(x);
+        self.track(slot, rev);
+    }
+
+    #[inline]
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        let rev = self.out.put_uoffset(o.value());
+        self.track(slot, rev);
+    }
+
+    fn end_table(
+        &mut self,
+        start: WIPOffset<TableUnfinishedWIPOffset>,
+    ) -> WIPOffset<TableFinishedWIPOffset> {
+        // the soffset to the vtable, filled in below
+        let table = self.out.put_scalar(0u32);
+        let n = std::mem::take(&mut self.slots_used);
+        let len = 4 + 2 * n;
+        let at = self.out.claim(len, 1, len);
+        let vtable = &mut self.out.buf[at..at + len];
+        vtable[0..2].copy_from_slice(&(len as u16).to_le_bytes());
+        vtable[2..4].copy_from_slice(&((table - start.value()) as u16).to_le_bytes());
+        for (entry, rev) in vtable[4..].chunks_exact_mut(2).zip(&mut self.slots.0[..n]) {
+            // the field's distance from the table start; 0 for a field not pushed
+            let off = if *rev == 0 { 0 } else { table - *rev };
+            entry.copy_from_slice(&(off as u16).to_le_bytes());
+            *rev = 0;
+        }
+        let vtable_rev = match self.out.shared_vtable(&self.vtables, len) {
+            Some(rev) => {
+                self.out.head += len;
+                rev
+            }
+            None => {
+                let rev = self.out.used() as u32;
+                self.vtables.push(rev);
+                rev
+            }
+        };
+        let soffset = vtable_rev as i32 - table as i32;
+        let at = self.out.buf.len() - table as usize;
+        self.out.buf[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        WIPOffset::new(table)
+    }
+
+    fn finish_minimal<T>(&mut self, root: WIPOffset<T>) {
+        self.vtables.clear();
+        let align = self.out.min_align;
+        self.out.claim(4, align, 0);
+        self.out.put_uoffset(root.value());
+        self.finished = true;
+    }
+
+    fn finished_data(&self) -> &[u8] {
+        Writer::finished_data(self)
+    }
+}
