@@ -52,7 +52,7 @@ use crate::message::rpc::*;
 use crate::message::session::*;
 use crate::message::{Principal, WampMessage};
 use crate::messages::{Message, MessageType};
-use crate::serializer::cbor::{encode_value, write_head, write_str};
+use crate::serializer::cbor::{write_list, write_map};
 use crate::value::{Dict, Value};
 
 const FORMAT: &str = "flatbuffers";
@@ -140,23 +140,6 @@ fn bytes<'f>(fbb: &mut impl Sink<'f>, b: Option<&[u8]>) -> Option<Bytes<'f>> {
     b.filter(|b| !b.is_empty()).map(|b| fbb.create_bytes(b))
 }
 
-/// `cbor2.dumps(args)`: the same bytes as `encode_value(&Value::List(args))`, without the copy.
-fn cbor_list(out: &mut Vec<u8>, items: &[Value]) {
-    out.clear();
-    write_head(out, 4, items.len() as u64);
-    items.iter().for_each(|v| encode_value(v, out));
-}
-
-/// `cbor2.dumps(kwargs)`: the same bytes as `encode_value(&Value::Map(kwargs))`.
-fn cbor_map(out: &mut Vec<u8>, map: &Dict) {
-    out.clear();
-    write_head(out, 5, map.len() as u64);
-    for (k, v) in map {
-        write_str(out, k);
-        encode_value(v, out);
-    }
-}
-
 /// `args` as CBOR bytes, when non-empty, and also when empty beside a non-empty `kwargs`: there
 /// `[]` and no `args` (`null`) are different messages, while without `kwargs` both are nothing
 /// (autobahn writes `args` only when non-empty).
@@ -167,7 +150,7 @@ fn args<'f>(
 ) -> Option<Bytes<'f>> {
     let beside_kwargs = kwargs.is_some_and(|k| !k.is_empty());
     let args = args.filter(|a| !a.is_empty() || beside_kwargs)?;
-    Some(fbb.create_encoded(|out| cbor_list(out, args)))
+    Some(fbb.create_encoded(|out| write_list(out, args)))
 }
 
 /// `kwargs` as CBOR bytes, when non-empty (an empty `kwargs` is no `kwargs` on every wire).
@@ -177,7 +160,7 @@ fn kwargs<'f>(fbb: &mut impl Sink<'f>, kwargs: Option<&Dict>) -> Option<Bytes<'f
 
 /// A dict as CBOR bytes, even an empty one.
 fn cbor_dict<'f>(fbb: &mut impl Sink<'f>, dict: &Dict) -> Bytes<'f> {
-    fbb.create_encoded(|out| cbor_map(out, dict))
+    fbb.create_encoded(|out| write_map(out, dict))
 }
 
 /// A `[string]` vector (PUBLISH's exclude/eligible lists, HELLO's `authmethods_names`),

@@ -284,10 +284,21 @@ impl Back {
         self.head = len - used;
     }
 
+    /// Claims `n` bytes in front with no padding (a vtable: its 2-byte entries follow a 4-aligned
+    /// table). Returns where they start.
+    #[inline(always)]
+    fn claim_unaligned(&mut self, n: usize) -> usize {
+        if self.head < n + SLACK {
+            self.grow(n + SLACK);
+        }
+        self.head -= n;
+        self.head
+    }
+
     /// Writes `bytes` in front, unaligned.
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        let at = self.claim(0, 1, bytes.len());
+        let at = self.claim_unaligned(bytes.len());
         self.buf[at..at + bytes.len()].copy_from_slice(bytes);
     }
 
@@ -317,14 +328,15 @@ impl Back {
         self.put_scalar(b.len() as u32)
     }
 
-    /// The reverse position of a vtable already written that equals the `len` bytes at `head`.
+    /// The reverse position of a vtable already written that equals the `len` bytes at `head`,
+    /// whose first four bytes (its length and its table's size) are `header`.
     #[inline(always)]
-    fn shared_vtable(&self, vtables: &[u32], len: usize) -> Option<u32> {
+    fn shared_vtable(&self, vtables: &[u32], header: [u8; 4], len: usize) -> Option<u32> {
         let new = &self.buf[self.head..self.head + len];
         vtables.iter().copied().find(|&rev| {
             let at = self.buf.len() - rev as usize;
-            // the length first: most vtables differ in it
-            self.buf.get(at..at + 2) == Some(&new[..2]) && self.buf.get(at..at + len) == Some(new)
+            // the header first: most vtables differ in it
+            self.buf.get(at..at + 4) == Some(&header[..]) && self.buf.get(at..at + len) == Some(new)
         })
     }
 }
@@ -449,27 +461,28 @@ impl<'f> Sink<'f> for Writer {
         &mut self,
         start: WIPOffset<TableUnfinishedWIPOffset>,
     ) -> WIPOffset<TableFinishedWIPOffset> {
-        // the soffset to the vtable, filled in below
-        let table = self.out.put_scalar(0u32);
         let n = std::mem::take(&mut self.slots_used);
         let len = 4 + 2 * n;
-        let at = self.out.claim(len, 1, len);
+        // the vtable and the table's soffset to it, claimed at once: the soffset 4-aligned
+        let at = self.out.claim(4, 4, len + 4);
+        let table = (self.out.used() - len) as u32;
+        let header = (len as u32 | (table - start.value()) << 16).to_le_bytes();
         let vtable = &mut self.out.buf[at..at + len];
-        vtable[0..2].copy_from_slice(&(len as u16).to_le_bytes());
-        vtable[2..4].copy_from_slice(&((table - start.value()) as u16).to_le_bytes());
-        for (entry, rev) in vtable[4..].chunks_exact_mut(2).zip(&mut self.slots.0[..n]) {
+        vtable[..4].copy_from_slice(&header);
+        for (i, rev) in self.slots.0[..n].iter_mut().enumerate() {
             // the field's distance from the table start; 0 for a field not pushed
             let off = if *rev == 0 { 0 } else { table - *rev };
-            entry.copy_from_slice(&(off as u16).to_le_bytes());
+            vtable[4 + 2 * i..6 + 2 * i].copy_from_slice(&(off as u16).to_le_bytes());
             *rev = 0;
         }
-        let vtable_rev = match self.out.shared_vtable(&self.vtables, len) {
+        let vtable_rev = match self.out.shared_vtable(&self.vtables, header, len) {
             Some(rev) => {
+                // drop the copy just written
                 self.out.head += len;
                 rev
             }
             None => {
-                let rev = self.out.used() as u32;
+                let rev = table + len as u32;
                 self.vtables.push(rev);
                 rev
             }

@@ -109,12 +109,14 @@ fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-fn write_list(out: &mut Vec<u8>, items: &[Value]) {
+/// `cbor2.dumps(list)`.
+pub(crate) fn write_list(out: &mut Vec<u8>, items: &[Value]) {
     write_head(out, 4, items.len() as u64);
     items.iter().for_each(|item| encode_value(item, out));
 }
 
-fn write_map(out: &mut Vec<u8>, map: &Dict) {
+/// `cbor2.dumps(dict)`.
+pub(crate) fn write_map(out: &mut Vec<u8>, map: &Dict) {
     write_head(out, 5, map.len() as u64);
     for (k, v) in map {
         write_str(out, k);
