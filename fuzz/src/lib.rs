@@ -90,8 +90,8 @@ pub fn flatbuffers(data: &[u8]) {
     }
 }
 
-/// The router's fast path on a verified PUBLISH: the EVENT written from it must verify, and
-/// carry the PUBLISH's payload bytes unchanged.
+/// The router's fast path on a verified PUBLISH: the EVENT written from it must verify, carry
+/// the PUBLISH's payload bytes unchanged, and be the same bytes from either sink.
 fn forward_event(publish: wamp_codec::fbs::view::PublishRef<'_>) {
     let details = wamp_codec::fbs::forward::EventDetails {
         subscription: 1,
@@ -104,6 +104,10 @@ fn forward_event(publish: wamp_codec::fbs::view::PublishRef<'_>) {
     };
     let mut fbb = flatbuffers::FlatBufferBuilder::new();
     publish.build_event(&details, &mut fbb);
+    // the crate's Writer lays out flatbuffers' exact bytes
+    let mut writer = wamp_codec::fbs::Writer::new();
+    publish.build_event(&details, &mut writer);
+    assert_eq!(writer.finished_data(), fbb.finished_data());
     let event = match MessageRef::cast(fbb.finished_data()) {
         Ok(MessageRef::Event(event)) => event,
         other => panic!("build_event wrote {other:?}"),

@@ -1,19 +1,19 @@
 //! Building FlatBuffers messages: each of the 25 messages written into a caller's reusable
-//! [`FlatBufferBuilder`], in autobahn-python's exact call order so that the bytes are autobahn's
-//! wherever autobahn follows the schema.
+//! [`Sink`] (the crate's [`Writer`] or flatbuffers' `FlatBufferBuilder`, which give the same
+//! bytes), in autobahn-python's exact call order so that the bytes are autobahn's wherever
+//! autobahn follows the schema.
 //!
 //! ```
 //! use flatbuffers::FlatBufferBuilder;
-//! use wamp_codec::{fbs::builder, Message, Publish};
+//! use wamp_codec::fbs::{builder, Writer};
+//! use wamp_codec::{Message, Publish};
 //!
-//! let msg = Message::Publish(Publish {
-//!     request: 1234,
-//!     topic: "com.example.topic".into(),
-//!     ..Publish::default()
-//! });
+//! let msg = Message::Publish(Publish::new(1234, "com.example.topic"));
+//! let mut writer = Writer::with_capacity(1024);
+//! builder::build(&msg, &mut writer).unwrap(); // resets it first: reuse it for every message
 //! let mut fbb = FlatBufferBuilder::with_capacity(1024);
-//! builder::build(&msg, &mut fbb).unwrap(); // resets fbb first: reuse it for every message
-//! assert_eq!(fbb.finished_data(), &builder::to_vec(&msg).unwrap()[..]);
+//! builder::build(&msg, &mut fbb).unwrap();
+//! assert_eq!(writer.finished_data(), fbb.finished_data());
 //! ```
 //!
 //! # How a message is written (wire notes 2.1, 2.3)
@@ -37,8 +37,8 @@
 //!   [`EncodeError::Unsupported`]. Nothing is dropped silently. Every such difference is listed in
 //!   `DEVIATIONS.md` ("FlatBuffers").
 //!
-//! [`build`] allocates nothing once the builder and this thread's CBOR scratch buffer have grown
-//! to the message's size, except for `forward_for` and the `[string]` vectors of PUBLISH, whose
+//! [`build`] allocates nothing once the sink and its CBOR scratch buffer (the `Writer`'s own,
+//! or a per-thread one for a `FlatBufferBuilder`) have grown to the message's size, except for `forward_for` and the `[string]` vectors of PUBLISH, whose
 //! element offsets are collected in a temporary `Vec`.
 
 use flatbuffers::{ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset};

@@ -2,8 +2,7 @@
 //! into a reused builder with the application payload copied as bytes, never decoded.
 //!
 //! ```
-//! use flatbuffers::FlatBufferBuilder;
-//! use wamp_codec::fbs::forward::EventDetails;
+//! use wamp_codec::fbs::{forward::EventDetails, Writer};
 //! use wamp_codec::{Event, Message, Publish, Value, serializer::Format};
 //!
 //! let publish = Publish {
@@ -15,11 +14,11 @@
 //! // per publication: verify once
 //! let view = Publish::cast(&wire).unwrap();
 //! // per subscriber: build into the same builder, no allocation once it has grown
-//! let mut fbb = FlatBufferBuilder::with_capacity(1024);
+//! let mut writer = Writer::with_capacity(1024);
 //! for subscription in [11, 12] {
 //!     let details = EventDetails { subscription, publication: 99, ..EventDetails::default() };
-//!     view.build_event(&details, &mut fbb);
-//!     let event = Event::cast(fbb.finished_data()).unwrap();
+//!     view.build_event(&details, &mut writer);
+//!     let event = Event::cast(writer.finished_data()).unwrap();
 //!     assert_eq!(event.subscription(), subscription);
 //!     assert_eq!(event.args_bytes(), view.args_bytes());
 //! }
