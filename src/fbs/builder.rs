@@ -113,11 +113,7 @@ crate::for_each_message!(dispatch);
 
 /// The `Message` wrapper (autobahn: `MessageStart`, `AddMsgType`, `AddMsg`, `End`, `Finish`).
 pub(super) fn finish<'f>(fbb: &mut impl Sink<'f>, ty: MessageType, table: Table) {
-    let start = fbb.start_table();
-    fbb.push_slot::<u8>(fb::Message::VT_MSG_TYPE, ty.flatbuffers_tag(), 0);
-    fbb.push_offset(fb::Message::VT_MSG, table);
-    let root = fbb.end_table(start);
-    fbb.finish_minimal(root);
+    fbb.finish_message(ty.flatbuffers_tag(), table);
 }
 
 // ---- helpers: out-of-line objects ----
