@@ -491,6 +491,26 @@ const STRICTER: [&str; 5] = [
     "invalid CBOR",
 ];
 
+/// Whether `T::cast(buf)` accepts `buf`, for the `T` of message type `t`.
+fn typed_cast_ok(t: MessageType, buf: &[u8]) -> bool {
+    use wamp_codec::*;
+    macro_rules! typed {
+        ($($variant:ident => $ty:ty),* $(,)?) => {
+            match t { $(MessageType::$variant => <$ty>::cast(buf).is_ok(),)* }
+        };
+    }
+    typed!(
+        Hello => Hello, Welcome => Welcome, Abort => Abort, Challenge => Challenge,
+        Authenticate => Authenticate, Goodbye => Goodbye, Error => ErrorReply,
+        Publish => Publish, Published => Published, Subscribe => Subscribe,
+        Subscribed => Subscribed, Unsubscribe => Unsubscribe, Unsubscribed => Unsubscribed,
+        Event => Event, EventReceived => EventReceived, Call => Call, Cancel => Cancel,
+        Result => CallResult, Register => Register, Registered => Registered,
+        Unregister => Unregister, Unregistered => Unregistered, Invocation => Invocation,
+        Interrupt => Interrupt, Yield => Yield,
+    )
+}
+
 fn differential(count: usize) {
     let seeds: Vec<Vec<u8>> = fbs_cases()
         .into_iter()
@@ -506,6 +526,18 @@ fn differential(count: usize) {
         let m = mutate(&mut rng, seed);
         let ours = MessageRef::cast(&m);
         let theirs = flatbuffers::root::<proto::Message>(&m);
+        // The typed casts (`Publish::cast`) have their own copy of the verifier's walk: they
+        // accept exactly what `MessageRef::cast` accepts as their type.
+        let seed_type = MessageRef::cast(seed).map(|v| v.message_type());
+        let ours_type = ours.as_ref().ok().map(MessageRef::message_type);
+        for t in seed_type.ok().into_iter().chain(ours_type) {
+            assert_eq!(
+                typed_cast_ok(t, &m),
+                ours_type == Some(t),
+                "mutant {n}: {t:?}::cast disagrees with MessageRef::cast ({:?})",
+                ours.as_ref().err()
+            );
+        }
         flatc_ok += usize::from(theirs.is_ok());
         if let (Err(e), true) = (&ours, theirs.is_ok()) {
             // Where we are stricter than flatc, by the kind of check.
@@ -560,6 +592,62 @@ fn corpus_agrees_with_flatc_unmutated() {
             "{}: flatc rejects",
             case.id
         );
+    }
+}
+
+// ---- the topic's UTF-8, wherever it lies ----
+
+/// `cast` checks a string's UTF-8 from the 8-aligned address below it when that is its length
+/// (see `Verifier::utf8`): the `&str` and the errors must be those of checking the characters
+/// alone, at every alignment of the buffer, for ASCII and other topics, for lengths whose bytes
+/// are not ASCII (204 = 0xcc) or are a UTF-8 character themselves (0x80c3 = c3 80 00 00), and
+/// for invalid UTF-8 anywhere in the topic.
+#[test]
+fn topic_utf8_at_every_alignment() {
+    let topics = [
+        "com.myapp.mytopic1".to_owned(),
+        "com.myapp.mytopic12".to_owned(),
+        "a".to_owned(),
+        "com.myäpp.tópic".to_owned(),
+        "com.😀.x".to_owned(),
+        format!("com.{}", "a".repeat(200)),
+        format!("com.{}", "b".repeat(0x80c3 - 4)),
+    ];
+    for topic in &topics {
+        let buf = Format::Flatbuffers
+            .encode(&Publish::new(1, topic.as_str()).into())
+            .unwrap();
+        let chars = buf
+            .windows(topic.len())
+            .position(|w| w == topic.as_bytes())
+            .expect("the topic's characters");
+        let last = topic.len() - 1;
+        let mut backing = vec![0u8; buf.len() + 16];
+        let aligned = backing.as_ptr().align_offset(8);
+        for skew in 0..8 {
+            let start = aligned + skew;
+            let b = &mut backing[start..start + buf.len()];
+            b.copy_from_slice(&buf);
+            let p = Publish::cast(b).unwrap_or_else(|e| panic!("{topic:?} at {skew}: {e}"));
+            assert_eq!(p.topic(), topic, "at {skew}");
+            match MessageRef::cast(b).unwrap() {
+                MessageRef::Publish(p) => assert_eq!(p.topic(), topic, "at {skew}"),
+                other => panic!("{other:?}"),
+            }
+            // A stray continuation byte first, a 0xff, a truncated sequence last.
+            for (i, bad) in [(0, 0x80), (0, 0xff), (last / 2, 0xff), (last, 0xc3)] {
+                b[chars + i] = bad;
+                let e = Publish::cast(b).unwrap_err().to_string();
+                assert!(
+                    e.contains("'topic' in PUBLISH")
+                        && e.contains("not UTF-8")
+                        && e.contains(&format!("index {i}")),
+                    "{topic:?} at {skew}, {bad:#x} at {i}: {e}"
+                );
+                assert!(MessageRef::cast(b).is_err());
+                b[chars + i] = topic.as_bytes()[i];
+            }
+        }
     }
 }
 

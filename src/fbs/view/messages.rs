@@ -70,6 +70,7 @@ macro_rules! accessor {
     };
     ($spec:ident, $name:ident, $field:literal, str) => {
         #[doc = concat!("`", $field, "` (`string`), borrowed from the buffer.")]
+        #[inline]
         pub fn $name(&self) -> Option<&'a str> {
             const S: usize = slot_of(&specs::$spec, $field);
             self.string(S)
@@ -77,6 +78,7 @@ macro_rules! accessor {
     };
     ($spec:ident, $name:ident, $field:literal, req_str) => {
         #[doc = concat!("`", $field, "` (`string`, required), borrowed from the buffer.")]
+        #[inline]
         pub fn $name(&self) -> &'a str {
             const S: usize = slot_of(&specs::$spec, $field);
             self.string(S).unwrap_or("")
@@ -178,6 +180,7 @@ macro_rules! view {
             /// The string in `slot`: the key string `cast` kept, or read (and its UTF-8
             /// checked again) from the table. (Unused by the views that have no string.)
             #[allow(dead_code)]
+            #[inline]
             fn string(&self, slot: usize) -> Option<&'a str> {
                 match self.key {
                     Some(key) if slot == specs::$spec.key => Some(key),

@@ -5,7 +5,6 @@
 //! apparent size the same way, and some more (see [`TableSpec`] and the module docs of
 //! [`view`](super)).
 
-use super::reader::{i32_at, u16_at, u32_at, u8_at};
 use crate::error::DecodeError;
 use crate::messages::MessageType;
 
@@ -244,28 +243,43 @@ pub(crate) struct Verifier<'a> {
     apparent: u64,
 }
 
-/// An opened table: its position, its vtable (bounds-checked once, so entries read without
-/// further checks) and its object size (checked to lie in the buffer).
+/// An opened table: its position, the entries of its vtable (the voffsets, past the vtable's
+/// two header fields) and its object (`buf[pos..pos + object size]`). Both are slices that
+/// `open` checked, so that reading a voffset or an inline field is one comparison with a slice
+/// length, and that comparison is also the check that the entry or field is where it must be.
 #[derive(Clone, Copy)]
 struct Opened<'a> {
     pos: usize,
-    vtable: &'a [u8],
-    size: usize,
+    entries: &'a [u8],
+    object: &'a [u8],
 }
 
 impl Opened<'_> {
     /// How many slots the vtable has entries for.
     fn slots(&self) -> usize {
-        (self.vtable.len() - 4) / 2
+        self.entries.len() / 2
     }
 
-    /// The voffset of `slot`; 0 (absent) past the end of the vtable.
-    fn voffset(&self, slot: usize) -> usize {
-        let i = 4 + 2 * slot;
-        match self.vtable.get(i..i + 2) {
-            Some(&[lo, hi]) => usize::from(u16::from_le_bytes([lo, hi])),
-            _ => 0,
+    /// The voffset of `slot` (0: absent), or `None` past the end of the vtable.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn voffset(&self, slot: usize) -> Option<usize> {
+        let entry = self.entries.get(2 * slot..2 * slot + 2)?;
+        Some(usize::from(u16::from_le_bytes(entry.try_into().ok()?)))
+    }
+
+    /// The inline field at `voff` (non-zero), `N` bytes: it must lie inside the object, after
+    /// the soffset, and be `N`-aligned in the buffer. Returns its position and its bytes.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn field<const N: usize>(&self, voff: usize, what: &str) -> R<(usize, [u8; N])> {
+        let bytes = match self.object.get(voff..voff + N).map(<[u8; N]>::try_from) {
+            Some(Ok(bytes)) if voff >= 4 => bytes,
+            _ => return Err(field_outside(voff, self.object.len())),
+        };
+        let p = self.pos + voff;
+        if p % N != 0 {
+            return Err(misaligned(what, p, N));
         }
+        Ok((p, bytes))
     }
 }
 
@@ -284,8 +298,20 @@ fn out_of_bounds(what: &str, pos: usize, size: usize, len: usize) -> Fail {
 }
 
 #[cold]
-fn bad_table(pos: usize, reason: String) -> Fail {
-    Fail::syntax(format!("table at {pos}: {reason}"))
+fn bad_vtable_offset(pos: usize, so: i64) -> Fail {
+    Fail::syntax(format!(
+        "table at {pos}: vtable offset {so} points before the buffer"
+    ))
+}
+
+#[cold]
+fn bad_vtable_len(pos: usize, vt_len: usize) -> Fail {
+    Fail::syntax(format!("table at {pos}: invalid vtable length {vt_len}"))
+}
+
+#[cold]
+fn bad_object_size(pos: usize, size: usize) -> Fail {
+    Fail::syntax(format!("table at {pos}: object size {size} out of bounds"))
 }
 
 #[cold]
@@ -298,6 +324,16 @@ fn field_outside(off: usize, size: usize) -> Fail {
 #[cold]
 fn missing() -> Fail {
     Fail::syntax("missing required field".into())
+}
+
+#[cold]
+fn not_utf8(pos: usize, e: core::str::Utf8Error) -> Fail {
+    Fail::syntax(format!("string at {pos} is not UTF-8: {e}"))
+}
+
+#[cold]
+fn no_nul(pos: usize) -> Fail {
+    Fail::syntax(format!("string at {pos} lacks its NUL terminator"))
 }
 
 impl<'a> Verifier<'a> {
@@ -315,94 +351,132 @@ impl<'a> Verifier<'a> {
         Ok(())
     }
 
-    /// `pos..pos + size` lies in the buffer; counts towards the apparent size.
+    /// The buffer from `pos` on: its first `N` bytes, which must be there and `N`-aligned, and
+    /// the rest. (Not counted: the caller counts them with what it checks next.)
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn range(&mut self, pos: usize, size: usize, what: &str) -> R<()> {
-        let len = self.buf.len();
-        if pos > len || size > len - pos {
-            return Err(out_of_bounds(what, pos, size, len));
+    fn scalar<const N: usize>(&self, pos: usize, what: &str) -> R<(&'a [u8; N], &'a [u8])> {
+        if pos % N != 0 {
+            return Err(misaligned(what, pos, N));
         }
-        self.count(size);
-        Ok(())
-    }
-
-    /// An aligned scalar of `size` bytes at `pos`, in the buffer.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn in_buffer(&mut self, pos: usize, size: usize, what: &str) -> R<()> {
-        if pos % size != 0 {
-            return Err(misaligned(what, pos, size));
+        // One range check, `pos + N <= len`, which the optimizer then knows, so that neither
+        // the conversion nor the rest is checked again. `pos + N` wraps only when `pos` is far
+        // out of bounds, and then `pos..end` is reversed, which `get` rejects too.
+        let end = pos.wrapping_add(N);
+        match (
+            self.buf.get(pos..end).map(<&[u8; N]>::try_from),
+            self.buf.get(end..),
+        ) {
+            (Some(Ok(bytes)), Some(rest)) => Ok((bytes, rest)),
+            _ => Err(out_of_bounds(what, pos, N, self.buf.len())),
         }
-        self.range(pos, size, what)
-    }
-
-    /// The `u32` at `pos`, which the caller has checked to lie in the buffer.
-    #[inline]
-    fn u32_at(&self, pos: usize) -> usize {
-        u32_at(self.buf, pos).unwrap_or(0) as usize
     }
 
     /// Checks the uoffset at `pos` and returns where it points.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn uoffset(&mut self, pos: usize) -> R<usize> {
-        self.in_buffer(pos, 4, "offset")?;
-        Ok(pos + self.u32_at(pos))
+        let (off, _) = self.scalar::<4>(pos, "offset")?;
+        self.count(4);
+        Ok(pos + u32::from_le_bytes(*off) as usize)
     }
 
-    /// A vector header at `pos` and its elements: returns (first element, length).
+    /// A vector at `pos`: its length, then its elements of `elem` bytes, `elem`-aligned.
+    /// Returns the first element's position, the length, and the buffer from the first element
+    /// on (which holds the elements).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn vector(&mut self, pos: usize, elem: usize, what: &str) -> R<(usize, usize)> {
-        self.in_buffer(pos, 4, "vector length")?;
-        let len = self.u32_at(pos);
+    fn vector(&mut self, pos: usize, elem: usize, what: &str) -> R<(usize, usize, &'a [u8])> {
+        let (len, rest) = self.scalar::<4>(pos, "vector length")?;
+        let len = u32::from_le_bytes(*len) as usize;
         let start = pos + 4;
         if start % elem != 0 {
             return Err(misaligned(what, start, elem));
         }
-        self.range(start, len.saturating_mul(elem), what)?;
-        Ok((start, len))
+        let size = len.saturating_mul(elem);
+        if size > rest.len() {
+            return Err(out_of_bounds(what, start, size, self.buf.len()));
+        }
+        self.count(4 + size);
+        Ok((start, len, rest))
     }
 
+    /// A string at `pos`: a vector of bytes, UTF-8, followed by a NUL.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn string(&mut self, pos: usize) -> R<&'a str> {
-        let (start, len) = self.vector(pos, 1, "string")?;
-        let end = start + len;
-        let bytes = self.buf.get(start..end).unwrap_or_default();
-        let s = match core::str::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => return Err(Fail::syntax(format!("string at {pos} is not UTF-8: {e}"))),
-        };
-        if self.buf.get(end) != Some(&0) {
-            return Err(Fail::syntax(format!(
-                "string at {pos} lacks its NUL terminator"
-            )));
+        let (_, len, rest) = self.vector(pos, 1, "string")?;
+        // `vector` checked that `rest` holds the `len` bytes
+        let (bytes, after) = rest.split_at_checked(len).unwrap_or_default();
+        let s = self.utf8(pos, bytes)?;
+        if after.first() != Some(&0) {
+            return Err(no_nul(pos));
         }
         Ok(s)
+    }
+
+    /// `bytes`, the characters of the string at `pos` (`buf[pos + 4..]`, after the length), as
+    /// a `&str`: an error if they are not UTF-8.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn utf8(&self, pos: usize, bytes: &'a [u8]) -> R<&'a str> {
+        // `str::from_utf8` checks ASCII 16 bytes at a time, but only from an 8-aligned address:
+        // before it, and for the last 15 bytes or fewer, it goes byte by byte, at 5 to 12
+        // instructions a byte. A string's characters follow its 4-aligned length, so in an
+        // 8-aligned buffer about half of all strings start 4 bytes off, where an 18-byte topic
+        // costs 150 instructions rather than 55. For those, check the length's bytes and the
+        // characters together, from the aligned address, and cut the length off: if that is
+        // UTF-8 and the cut is at a char boundary (`str::get` checks; it is whenever the
+        // length's last byte is below 0x80, which it is in any buffer under 2 GiB), what follows
+        // the cut is UTF-8 too, and it is `bytes`. The length's bytes are ASCII for any length
+        // below 128 and most others; when they are not UTF-8, that check fails within them, and
+        // the characters are checked alone, as they are when one of them is not UTF-8, so that
+        // an error's index is the string's.
+        if bytes.as_ptr().addr() % 8 == 4 {
+            if let Some(Ok(with_len)) = self
+                .buf
+                .get(pos..pos + 4 + bytes.len())
+                .map(core::str::from_utf8)
+            {
+                if let Some(s) = with_len.get(4..) {
+                    return Ok(s);
+                }
+            }
+        }
+        core::str::from_utf8(bytes).map_err(|e| not_utf8(pos, e))
     }
 
     /// Opens the table at `pos`, checking its soffset, vtable and object size, and counts it
     /// towards the table and depth limits.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn open(&mut self, pos: usize) -> R<Opened<'a>> {
-        self.in_buffer(pos, 4, "table")?;
-        let so = i64::from(i32_at(self.buf, pos).unwrap_or(0));
-        let vt = usize::try_from(pos as i64 - so)
-            .ok()
-            .filter(|&vt| vt < self.buf.len())
-            .ok_or_else(|| bad_table(pos, format!("vtable offset {so} points out of bounds")))?;
-        self.in_buffer(vt, 2, "vtable")?;
-        let vt_len = usize::from(u16_at(self.buf, vt).unwrap_or(0));
+        let (so, _) = self.scalar::<4>(pos, "table")?;
+        let so = i64::from(i32::from_le_bytes(*so));
+        let Ok(vt) = usize::try_from(pos as i64 - so) else {
+            return Err(bad_vtable_offset(pos, so));
+        };
+        // (past the end of the buffer: `scalar` says so)
+        let (vt_len, _) = self.scalar::<2>(vt, "vtable")?;
+        let vt_len = usize::from(u16::from_le_bytes(*vt_len));
         if vt_len % 2 != 0 || vt_len < 4 {
-            return Err(bad_table(pos, format!("invalid vtable length {vt_len}")));
+            return Err(bad_vtable_len(pos, vt_len));
         }
-        self.range(vt, vt_len, "vtable")?;
-        let vtable = self.buf.get(vt..vt + vt_len).unwrap_or_default();
-        let size = usize::from(u16_at(vtable, 2).unwrap_or(0));
-        if size < 4 || size > self.buf.len() - pos {
-            return Err(bad_table(pos, format!("object size {size} out of bounds")));
-        }
-        // flatc also counts each vtable entry it reads (2 bytes per schema field the vtable
-        // covers) and each inline field: at most the vtable and the object again, counted here
-        // at once rather than field by field.
-        self.count(vt_len + size);
+        let vtable = match self.buf.get(vt..).and_then(|b| b.get(..vt_len)) {
+            Some(vtable) => vtable,
+            None => return Err(out_of_bounds("vtable", vt, vt_len, self.buf.len())),
+        };
+        // at least 4 bytes, checked above
+        let (header, entries) = vtable.split_at_checked(4).unwrap_or_default();
+        let size = match header {
+            &[_, _, lo, hi] => usize::from(u16::from_le_bytes([lo, hi])),
+            _ => 0,
+        };
+        let object = match self.buf.get(pos..) {
+            Some(b) if size >= 4 => b.get(..size),
+            _ => None,
+        };
+        let Some(object) = object else {
+            return Err(bad_object_size(pos, size));
+        };
+        // The soffset, the vtable's length, the vtable; and, as flatc also counts each vtable
+        // entry it reads (2 bytes per schema field the vtable covers) and each inline field, at
+        // most the vtable and the object again, counted here at once rather than field by field.
+        self.count(4 + 2 + vt_len + vt_len + size);
         self.tables += 1;
         if self.tables > self.opts.max_tables {
             return Err(Fail::limit("tables", self.opts.max_tables));
@@ -411,33 +485,23 @@ impl<'a> Verifier<'a> {
         if self.depth > self.opts.max_depth {
             return Err(Fail::limit("depth", self.opts.max_depth));
         }
-        Ok(Opened { pos, vtable, size })
-    }
-
-    /// The position of the field at `voff` (non-zero) of an opened table, checked to lie inside
-    /// the object, aligned, and counted.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn field_pos(&mut self, t: Opened<'_>, voff: usize, inline: usize, what: &str) -> R<usize> {
-        if voff < 4 || voff + inline > t.size {
-            return Err(field_outside(voff, t.size));
-        }
-        let p = t.pos + voff;
-        if p % inline != 0 {
-            return Err(misaligned(what, p, inline));
-        }
-        Ok(p)
+        Ok(Opened {
+            pos,
+            entries,
+            object,
+        })
     }
 
     /// Verifies the table at `pos` against `spec` (nested tables: `Principal`, the roles and
     /// features, `Map`). Returns the table's key string ([`TableSpec::key`]), if it has one.
     fn table(&mut self, pos: usize, spec: &'static TableSpec) -> R<Option<&'a str>> {
         let t = self.open(pos)?;
-        let covered = spec.fields.len().min(t.slots());
         let mut key = None;
-        for slot in 0..covered {
-            self.slot(t, spec, slot, &mut key)?;
+        for (slot, f) in spec.fields.iter().enumerate() {
+            let Some(voff) = t.voffset(slot) else { break };
+            self.slot(t, spec, f, slot, voff, &mut key)?;
         }
-        self.close(spec, covered)?;
+        self.close(spec, t)?;
         Ok(key)
     }
 
@@ -454,36 +518,35 @@ impl<'a> Verifier<'a> {
         spec: &'static TableSpec,
     ) -> R<Option<&'a str>> {
         let t = self.open(pos)?;
-        let covered = spec.fields.len().min(t.slots());
         let mut key = None;
         macro_rules! slots {
             ($($slot:literal)*) => {
                 'slots: {$(
-                    if $slot >= covered {
-                        break 'slots;
-                    }
-                    self.slot(t, spec, $slot, &mut key)?;
+                    // past the schema's fields (known at compile time) or the vtable's end
+                    let Some(f) = spec.fields.get($slot) else { break 'slots };
+                    let Some(voff) = t.voffset($slot) else { break 'slots };
+                    self.slot(t, spec, f, $slot, voff, &mut key)?;
                 )*}
             };
         }
         // as many as `MAX_FIELDS`
         slots!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
-        self.close(spec, covered)?;
+        self.close(spec, t)?;
         Ok(key)
     }
 
-    /// Slot `slot` of opened table `t`: absent (an error if required) or present and verified;
-    /// the key string is kept in `key`.
+    /// Field `f` in slot `slot` of opened table `t`, at `voff`: absent (an error if required)
+    /// or present and verified; the key string is kept in `key`.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn slot(
         &mut self,
         t: Opened<'a>,
         spec: &'static TableSpec,
+        f: &'static Field,
         slot: usize,
+        voff: usize,
         key: &mut Option<&'a str>,
     ) -> R<()> {
-        let f = &spec.fields[slot];
-        let voff = t.voffset(slot);
         if voff == 0 {
             if f.required {
                 return Err(missing().at(f.name, spec.name));
@@ -499,10 +562,11 @@ impl<'a> Verifier<'a> {
         Ok(())
     }
 
-    /// Ends a table whose vtable covers `covered` slots: the `(required)` fields past them are
-    /// missing; the apparent size is checked.
+    /// Ends table `t`: the `(required)` fields past the slots its vtable covers are missing;
+    /// the apparent size is checked.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn close(&mut self, spec: &'static TableSpec, covered: usize) -> R<()> {
+    fn close(&mut self, spec: &'static TableSpec, t: Opened<'_>) -> R<()> {
+        let covered = spec.fields.len().min(t.slots());
         if covered < spec.required_end {
             if let Some(f) = spec.fields[covered..].iter().find(|f| f.required) {
                 return Err(missing().at(f.name, spec.name));
@@ -513,23 +577,23 @@ impl<'a> Verifier<'a> {
         Ok(())
     }
 
-    /// Verifies one present field; a string field gives its `&str`.
+    /// Verifies one present field, at `voff` in `t`; a string field gives its `&str`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn field(&mut self, t: Opened<'_>, voff: usize, kind: Kind) -> R<Option<&'a str>> {
-        let p = match kind {
-            Kind::Bool | Kind::U8 => return self.field_pos(t, voff, 1, "u8").map(|_| None),
-            Kind::U16 => return self.field_pos(t, voff, 2, "u16").map(|_| None),
-            Kind::U32 => return self.field_pos(t, voff, 4, "u32").map(|_| None),
-            Kind::U64 => return self.field_pos(t, voff, 8, "u64").map(|_| None),
-            _ => self.field_pos(t, voff, 4, "offset")?,
+    fn field(&mut self, t: Opened<'a>, voff: usize, kind: Kind) -> R<Option<&'a str>> {
+        let (p, off) = match kind {
+            Kind::Bool | Kind::U8 => return t.field::<1>(voff, "u8").map(|_| None),
+            Kind::U16 => return t.field::<2>(voff, "u16").map(|_| None),
+            Kind::U32 => return t.field::<4>(voff, "u32").map(|_| None),
+            Kind::U64 => return t.field::<8>(voff, "u64").map(|_| None),
+            _ => t.field::<4>(voff, "offset")?,
         };
-        let target = p + self.u32_at(p);
+        let target = p + u32::from_le_bytes(off) as usize;
         match kind {
             Kind::Str => self.string(target).map(Some),
             Kind::Bytes => self.vector(target, 1, "[u8]").map(|_| None),
             Kind::U64Vec => self.vector(target, 8, "[u64]").map(|_| None),
             Kind::StrVec => {
-                let (start, len) = self.vector(target, 4, "[string]")?;
+                let (start, len, _) = self.vector(target, 4, "[string]")?;
                 for i in 0..len {
                     let s = self.uoffset(start + 4 * i)?;
                     self.string(s)
@@ -541,7 +605,7 @@ impl<'a> Verifier<'a> {
             }
             Kind::Table(spec) => self.table(target, spec).map(|_| None),
             Kind::TableVec(spec) => {
-                let (start, len) = self.vector(target, 4, "[table]")?;
+                let (start, len, _) = self.vector(target, 4, "[table]")?;
                 for i in 0..len {
                     let e = self.uoffset(start + 4 * i)?;
                     self.table(e, spec)
@@ -599,7 +663,7 @@ impl<'a> Verifier<'a> {
         let root = self.uoffset(0).map_err(|e| e.at("root", "Message"))?;
         let t = self.open(root).map_err(|e| e.at("root", "Message"))?;
         // flatc's `visit_union` looks at the value, then the tag.
-        let (tag_off, msg_off) = (t.voffset(0), t.voffset(1));
+        let (tag_off, msg_off) = (t.voffset(0).unwrap_or(0), t.voffset(1).unwrap_or(0));
         let (k, v) = match (tag_off, msg_off) {
             (0, 0) => return Err(missing().at("msg", "Message")),
             (0, _) | (_, 0) => {
@@ -610,13 +674,12 @@ impl<'a> Verifier<'a> {
             }
             (k, v) => (k, v),
         };
-        let v = self
-            .field_pos(t, v, 4, "offset")
+        let (v, off) = t
+            .field::<4>(v, "offset")
             .map_err(|e| e.at("msg", "Message"))?;
-        let k = self
-            .field_pos(t, k, 1, "u8")
+        let (_, [tag]) = t
+            .field::<1>(k, "u8")
             .map_err(|e| e.at("msg_type", "Message"))?;
-        let tag = u8_at(self.buf, k).unwrap_or(0);
         let mt = match expect {
             // the type the caller wants: one comparison
             Some(want) if tag == want.flatbuffers_tag() => want,
@@ -637,7 +700,7 @@ impl<'a> Verifier<'a> {
                 },
             },
         };
-        let target = v + self.u32_at(v);
+        let target = v + u32::from_le_bytes(off) as usize;
         let key = verify_message(self, mt, target).map_err(|e| e.in_message(mt.name()))?;
         self.depth -= 1;
         Ok(Verified {
