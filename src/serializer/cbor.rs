@@ -303,7 +303,7 @@ fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, Decod
         Some(n) => {
             let at = r.pos();
             let bytes = r.take(n, start)?;
-            Ok(r.utf8(bytes, at)?.to_owned())
+            r.owned_utf8(bytes, at)
         }
         None => {
             let bytes = read_chunks(r, 3)?;
@@ -566,6 +566,18 @@ pub(crate) mod binary {
         pub(crate) fn utf8<'b>(&self, bytes: &'b [u8], at: usize) -> Result<&'b str, DecodeError> {
             core::str::from_utf8(bytes)
                 .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
+        }
+
+        /// `bytes` as an owned string, checked to be UTF-8; `at` is their offset.
+        ///
+        /// Copied first and checked in the copy: the standard library's check goes a word at a
+        /// time only from an 8-aligned address, which an allocation is and a string inside a
+        /// message mostly is not, so this is about twice as fast on the short strings of a WAMP
+        /// message (URIs, keys) as checking and then copying.
+        pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<String, DecodeError> {
+            String::from_utf8(bytes.to_vec()).map_err(|e| {
+                self.error(at + e.utf8_error().valid_up_to(), "invalid UTF-8 in a string")
+            })
         }
 
         /// The next byte, without consuming it.

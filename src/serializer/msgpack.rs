@@ -352,7 +352,7 @@ fn read_str_body(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Str
     let len = read_len(r, marker)?;
     let at = r.pos();
     let bytes = r.take(len, start)?;
-    Ok(r.utf8(bytes, at)?.to_owned())
+    r.owned_utf8(bytes, at)
 }
 
 #[cfg(test)]

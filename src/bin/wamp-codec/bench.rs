@@ -1,7 +1,8 @@
 //! `wamp-codec bench`: every path's decode and encode of the benchmark messages, side by side.
 //!
-//! Each row is timed in samples of a calibrated number of iterations; the figure is the median
-//! nanoseconds per operation over the samples, and allocations are counted over one sample.
+//! Each row is timed in samples of a calibrated number of iterations, taken in rounds across
+//! the rows of a case; the figure is the median nanoseconds per operation over the samples, and
+//! allocations are counted over one sample.
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -26,10 +27,16 @@ struct Timer {
     sample_time: Duration,
 }
 
+/// One operation being measured: its iterations per sample and the samples taken so far.
+struct Measured<'m> {
+    op: workload::Op<'m>,
+    iters: u64,
+    per_op: Vec<f64>,
+}
+
 impl Timer {
-    /// Median ns per op and allocations per op of `op`.
-    fn measure(&self, mut op: impl FnMut()) -> (f64, f64) {
-        // calibrate: iterations per sample so that a sample takes about `sample_time`
+    /// Iterations of `op` that take about `sample_time`.
+    fn calibrate(&self, op: &mut dyn FnMut()) -> u64 {
         let mut iters: u64 = 1;
         loop {
             let start = Instant::now();
@@ -38,27 +45,56 @@ impl Timer {
             }
             if start.elapsed() >= self.sample_time / 4 || iters >= 1 << 30 {
                 let per_op = start.elapsed().as_secs_f64() / iters as f64;
-                iters = ((self.sample_time.as_secs_f64() / per_op.max(1e-10)) as u64).max(1);
-                break;
+                return ((self.sample_time.as_secs_f64() / per_op.max(1e-10)) as u64).max(1);
             }
             iters *= 4;
         }
-        let allocs_before = allocations();
-        for _ in 0..iters {
-            op();
-        }
-        let allocs = (allocations() - allocs_before) as f64 / iters as f64;
-        let mut per_op: Vec<f64> = (0..self.samples)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    op();
-                }
-                start.elapsed().as_nanos() as f64 / iters as f64
+    }
+
+    /// Median ns per op and allocations per op of every operation of one case.
+    ///
+    /// The samples are taken in rounds, one sample of each operation per round, so that a burst
+    /// of load from a neighbour on a shared machine slows every row of the case alike rather
+    /// than the few rows measured while it lasted: the ratios between rows, which the targets
+    /// are about, stay put even when the absolute figures move.
+    fn measure_case<'m>(&self, ops: Vec<workload::Op<'m>>) -> Vec<(workload::Op<'m>, f64, f64)> {
+        let mut measured: Vec<Measured<'m>> = ops
+            .into_iter()
+            .map(|mut op| Measured {
+                iters: self.calibrate(&mut op.run),
+                op,
+                per_op: Vec::with_capacity(self.samples),
             })
             .collect();
-        per_op.sort_by(f64::total_cmp);
-        (per_op[per_op.len() / 2], allocs)
+        let allocs: Vec<f64> = measured
+            .iter_mut()
+            .map(|m| {
+                let before = allocations();
+                for _ in 0..m.iters {
+                    (m.op.run)();
+                }
+                (allocations() - before) as f64 / m.iters as f64
+            })
+            .collect();
+        for _ in 0..self.samples {
+            for m in &mut measured {
+                let start = Instant::now();
+                for _ in 0..m.iters {
+                    (m.op.run)();
+                }
+                m.per_op
+                    .push(start.elapsed().as_nanos() as f64 / m.iters as f64);
+            }
+        }
+        measured
+            .into_iter()
+            .zip(allocs)
+            .map(|(mut m, allocs)| {
+                m.per_op.sort_by(f64::total_cmp);
+                let median = m.per_op[m.per_op.len() / 2];
+                (m.op, median, allocs)
+            })
+            .collect()
     }
 }
 
@@ -79,9 +115,8 @@ pub fn run(as_json: bool, quick: bool) -> io::Result<()> {
     let cases = workload::cases();
     warm_up(&cases[0].message);
     let mut rows = Vec::new();
-    for case in cases {
-        for mut op in workload::ops(&case.message) {
-            let (ns, allocs_per_op) = timer.measure(&mut op.run);
+    for case in &cases {
+        for (op, ns, allocs_per_op) in timer.measure_case(workload::ops(&case.message)) {
             let row = Row {
                 case: case.name,
                 path: op.path,
