@@ -576,7 +576,10 @@ pub(crate) mod binary {
         /// message (URIs, keys) as checking and then copying.
         pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<String, DecodeError> {
             String::from_utf8(bytes.to_vec()).map_err(|e| {
-                self.error(at + e.utf8_error().valid_up_to(), "invalid UTF-8 in a string")
+                self.error(
+                    at + e.utf8_error().valid_up_to(),
+                    "invalid UTF-8 in a string",
+                )
             })
         }
 

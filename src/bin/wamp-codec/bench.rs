@@ -56,7 +56,9 @@ impl Timer {
     /// The samples are taken in rounds, one sample of each operation per round, so that a burst
     /// of load from a neighbour on a shared machine slows every row of the case alike rather
     /// than the few rows measured while it lasted: the ratios between rows, which the targets
-    /// are about, stay put even when the absolute figures move.
+    /// are about, stay put even when the absolute figures move. (Not across cases: mixing
+    /// 64 KiB messages with small ones makes glibc return and re-fault heap pages on every
+    /// large allocation, which would time the allocator rather than the codecs.)
     fn measure_case<'m>(&self, ops: Vec<workload::Op<'m>>) -> Vec<(workload::Op<'m>, f64, f64)> {
         let mut measured: Vec<Measured<'m>> = ops
             .into_iter()
@@ -142,7 +144,7 @@ pub fn run(as_json: bool, quick: bool) -> io::Result<()> {
 fn warm_up(message: &wamp_codec::Message) {
     let mut ops = workload::ops(message);
     let start = Instant::now();
-    while start.elapsed() < Duration::from_millis(300) {
+    while start.elapsed() < Duration::from_secs(1) {
         (ops[0].run)();
     }
 }
