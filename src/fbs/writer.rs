@@ -283,10 +283,17 @@ impl Back {
     }
 
     /// Reallocates so that at least `n` more bytes fit in front, keeping the message at the end.
+    ///
+    /// Panics past 2 GiB, FlatBuffers' limit (its offsets are 32-bit), as `FlatBufferBuilder`
+    /// does.
     #[cold]
     #[inline(never)]
     fn grow(&mut self, n: usize) {
         let used = self.used();
+        assert!(
+            used + n <= flatbuffers::FLATBUFFERS_MAX_BUFFER_SIZE,
+            "a FlatBuffers message cannot exceed 2 GiB"
+        );
         let len = (used + n).max(2 * self.buf.len()).max(256);
         let mut buf = vec![0; len];
         buf[len - used..].copy_from_slice(&self.buf[self.head..]);
@@ -559,5 +566,23 @@ impl<'f> Sink<'f> for Writer {
 
     fn finished_data(&self) -> &[u8] {
         Writer::finished_data(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MAX_SLOTS;
+
+    /// `Writer` keeps a fixed table of slots: every field of the schema must have one.
+    #[test]
+    fn every_schema_field_has_a_slot() {
+        let generated = include_str!(concat!(env!("OUT_DIR"), "/wamp_generated.rs"));
+        let highest = generated
+            .lines()
+            .filter_map(|l| l.split("VOffsetT = ").nth(1))
+            .filter_map(|v| v.trim_end_matches(';').parse::<usize>().ok())
+            .max()
+            .expect("the generated code has vtable offsets");
+        assert!((highest - 4) / 2 < MAX_SLOTS, "voffset {highest}");
     }
 }
