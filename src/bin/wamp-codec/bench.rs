@@ -27,10 +27,12 @@ struct Timer {
     sample_time: Duration,
 }
 
-/// One operation being measured: its iterations per sample and the samples taken so far.
+/// One operation being measured: its iterations per sample, its allocations per op and the
+/// samples taken so far.
 struct Measured<'m> {
     op: workload::Op<'m>,
     iters: u64,
+    allocs_per_op: f64,
     per_op: Vec<f64>,
 }
 
@@ -62,20 +64,19 @@ impl Timer {
     fn measure_case<'m>(&self, ops: Vec<workload::Op<'m>>) -> Vec<(workload::Op<'m>, f64, f64)> {
         let mut measured: Vec<Measured<'m>> = ops
             .into_iter()
-            .map(|mut op| Measured {
-                iters: self.calibrate(&mut op.run),
-                op,
-                per_op: Vec::with_capacity(self.samples),
-            })
-            .collect();
-        let allocs: Vec<f64> = measured
-            .iter_mut()
-            .map(|m| {
+            .map(|mut op| {
+                let iters = self.calibrate(&mut op.run);
                 let before = allocations();
-                for _ in 0..m.iters {
-                    (m.op.run)();
+                for _ in 0..iters {
+                    (op.run)();
                 }
-                (allocations() - before) as f64 / m.iters as f64
+                let allocs_per_op = (allocations() - before) as f64 / iters as f64;
+                Measured {
+                    op,
+                    iters,
+                    allocs_per_op,
+                    per_op: Vec::with_capacity(self.samples),
+                }
             })
             .collect();
         for _ in 0..self.samples {
@@ -90,11 +91,10 @@ impl Timer {
         }
         measured
             .into_iter()
-            .zip(allocs)
-            .map(|(mut m, allocs)| {
+            .map(|mut m| {
                 m.per_op.sort_by(f64::total_cmp);
                 let median = m.per_op[m.per_op.len() / 2];
-                (m.op, median, allocs)
+                (m.op, median, m.allocs_per_op)
             })
             .collect()
     }
