@@ -52,7 +52,6 @@ use crate::message::rpc::*;
 use crate::message::session::*;
 use crate::message::{Principal, WampMessage};
 use crate::messages::{Message, MessageType};
-use crate::serializer::cbor::{write_list, write_map};
 use crate::value::{Dict, Value};
 
 const FORMAT: &str = "flatbuffers";
@@ -146,7 +145,7 @@ fn args<'f>(
 ) -> Option<Bytes<'f>> {
     let beside_kwargs = kwargs.is_some_and(|k| !k.is_empty());
     let args = args.filter(|a| !a.is_empty() || beside_kwargs)?;
-    Some(fbb.create_encoded(|out| write_list(out, args)))
+    Some(fbb.create_cbor_list(args))
 }
 
 /// `kwargs` as CBOR bytes, when non-empty (an empty `kwargs` is no `kwargs` on every wire).
@@ -156,35 +155,55 @@ fn kwargs<'f>(fbb: &mut impl Sink<'f>, kwargs: Option<&Dict>) -> Option<Bytes<'f
 
 /// A dict as CBOR bytes, even an empty one.
 fn cbor_dict<'f>(fbb: &mut impl Sink<'f>, dict: &Dict) -> Bytes<'f> {
-    fbb.create_encoded(|out| write_map(out, dict))
+    fbb.create_cbor_map(dict)
 }
 
 /// A `[string]` vector (PUBLISH's exclude/eligible lists, HELLO's `authmethods_names`),
 /// whenever given, even empty (`[]` given and no list are different messages; autobahn writes
 /// only non-empty lists): the strings in list order, then the vector.
+///
+/// Inlined, as the other optional writers below are, so that an absent value costs a test; the
+/// work is out of line.
+#[inline(always)]
 fn strings<'f>(
     fbb: &mut impl Sink<'f>,
     list: Option<&[String]>,
 ) -> Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>> {
-    let list = list?;
+    list.map(|list| string_vector(fbb, list))
+}
+
+#[inline(never)]
+fn string_vector<'f>(
+    fbb: &mut impl Sink<'f>,
+    list: &[String],
+) -> WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>> {
     let offsets: Vec<Str<'f>> = list.iter().map(|s| fbb.create_string(s)).collect();
-    Some(fbb.create_offsets(&offsets))
+    fbb.create_offsets(&offsets)
 }
 
 /// A `[uint64]` vector of session IDs, whenever given, even empty (as [`strings`]).
+#[inline(always)]
 fn sessions<'f>(
     fbb: &mut impl Sink<'f>,
     list: Option<&[i64]>,
     message: &'static str,
     field: &'static str,
 ) -> Result<Option<WIPOffset<Vector<'f, u64>>>, EncodeError> {
-    let Some(list) = list else {
-        return Ok(None);
-    };
+    list.map(|list| session_vector(fbb, list, message, field))
+        .transpose()
+}
+
+#[inline(never)]
+fn session_vector<'f>(
+    fbb: &mut impl Sink<'f>,
+    list: &[i64],
+    message: &'static str,
+    field: &'static str,
+) -> Result<WIPOffset<Vector<'f, u64>>, EncodeError> {
     for &v in list {
         unsigned(v, message, field)?;
     }
-    Ok(Some(fbb.create_u64s(list.iter().map(|&v| v as u64))))
+    Ok(fbb.create_u64s(list.iter().map(|&v| v as u64)))
 }
 
 /// Which of autobahn's two `forward_for` writers: Cancel and Interrupt always create and add the
@@ -197,15 +216,24 @@ enum AuthroleAlways {
 
 /// `forward_for` as a `[Principal]` vector (wire notes 2.1), whenever given, even empty (as
 /// [`strings`]; autobahn writes only a non-empty one).
+#[inline(always)]
 fn forward_for<'f>(
     fbb: &mut impl Sink<'f>,
     ff: Option<&[Principal]>,
     authrole_always: AuthroleAlways,
     message: &'static str,
 ) -> Result<Option<Principals<'f>>, EncodeError> {
-    let Some(ff) = ff else {
-        return Ok(None);
-    };
+    ff.map(|ff| principal_vector(fbb, ff, authrole_always, message))
+        .transpose()
+}
+
+#[inline(never)]
+fn principal_vector<'f>(
+    fbb: &mut impl Sink<'f>,
+    ff: &[Principal],
+    authrole_always: AuthroleAlways,
+    message: &'static str,
+) -> Result<Principals<'f>, EncodeError> {
     let mut offsets = Vec::with_capacity(ff.len());
     for p in ff {
         let session = unsigned(p.session, message, "forward_for")?;
@@ -222,7 +250,7 @@ fn forward_for<'f>(
         let end = fbb.end_table(start);
         offsets.push(WIPOffset::<fb::Principal<'f>>::new(end.value()));
     }
-    Ok(Some(fbb.create_offsets(&offsets)))
+    Ok(fbb.create_offsets(&offsets))
 }
 
 /// An offset field, when present.
@@ -283,6 +311,7 @@ struct Ppt<'f> {
     keyid: Option<Str<'f>>,
 }
 
+#[inline(always)]
 fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
     Ok(match enc_algo {
         None | Some("") => 0,
@@ -301,6 +330,7 @@ fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Result<u8, Encod
     })
 }
 
+#[inline(always)]
 fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
     Ok(match enc_serializer {
         None | Some("") => 0,

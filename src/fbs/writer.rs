@@ -40,6 +40,8 @@
 use std::cell::RefCell;
 
 use super::generated::proto;
+use crate::serializer::{cbor, copy_small};
+use crate::value::{Dict, Value};
 use flatbuffers::{
     FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, TableUnfinishedWIPOffset, VOffsetT,
     Vector, WIPOffset,
@@ -99,9 +101,12 @@ pub trait Sink<'f>: sealed::Sealed {
     fn create_string(&mut self, s: &str) -> WIPOffset<&'f str>;
     /// A `[uint8]` vector.
     fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>>;
-    /// A `[uint8]` vector of what `encode` appends to an empty scratch buffer (the CBOR of
-    /// `args`, `kwargs` and extras).
+    /// A `[uint8]` vector of what `encode` appends to an empty scratch buffer.
     fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>>;
+    /// A `[uint8]` vector of a list's CBOR (`args`).
+    fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>>;
+    /// A `[uint8]` vector of a dict's CBOR (`kwargs`, extras).
+    fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>>;
     /// A `[uint64]` vector.
     fn create_u64s(
         &mut self,
@@ -147,6 +152,12 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
     }
     fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>> {
         self.create_vector(b)
+    }
+    fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
+        Sink::create_encoded(self, |out| cbor::write_list(out, items))
+    }
+    fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
+        Sink::create_encoded(self, |out| cbor::write_map(out, map))
     }
     fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -219,6 +230,8 @@ pub struct Writer {
     vtables: Vec<u32>,
     /// Where `create_encoded` encodes before the bytes are copied in.
     scratch: Vec<u8>,
+    /// Where `create_cbor_list` and `create_cbor_map` encode before the bytes are copied in.
+    cbor: cbor::Scratch,
     finished: bool,
 }
 
@@ -333,12 +346,16 @@ impl Back {
         rev
     }
 
-    /// A `[uint8]` vector: padded so the length prefix is 4-aligned, the bytes, the length.
+    /// A `[uint8]` vector: padded so the length prefix is 4-aligned, then the bytes and their
+    /// length, claimed at once. Returns its reverse position.
     #[inline(always)]
     fn put_byte_vector(&mut self, b: &[u8]) -> u32 {
-        let at = self.claim(b.len(), 4, b.len());
-        self.buf[at..at + b.len()].copy_from_slice(b);
-        self.put_scalar(b.len() as u32)
+        let n = b.len();
+        let at = self.claim(n + 4, 4, n + 4);
+        let dst = &mut self.buf[at..at + n + 4];
+        dst[..4].copy_from_slice(&(n as u32).to_le_bytes());
+        copy_small(&mut dst[4..], b);
+        self.used() as u32
     }
 
     /// The reverse position of a vtable already written that equals the `len` bytes at `head`,
@@ -401,17 +418,31 @@ impl<'f> Sink<'f> for Writer {
 
     #[inline]
     fn create_string(&mut self, s: &str) -> WIPOffset<&'f str> {
-        // the bytes and their NUL, padded so that the length prefix is 4-aligned
-        let at = self.out.claim(s.len() + 1, 4, s.len() + 1);
-        let dst = &mut self.out.buf[at..at + s.len() + 1];
-        dst[..s.len()].copy_from_slice(s.as_bytes());
-        dst[s.len()] = 0;
-        WIPOffset::new(self.out.put_scalar(s.len() as u32))
+        // the length, the bytes and their NUL, padded so that the length is 4-aligned
+        let n = s.len();
+        let at = self.out.claim(n + 5, 4, n + 5);
+        let dst = &mut self.out.buf[at..at + n + 5];
+        dst[..4].copy_from_slice(&(n as u32).to_le_bytes());
+        copy_small(&mut dst[4..4 + n], s.as_bytes());
+        dst[4 + n] = 0;
+        WIPOffset::new(self.out.used() as u32)
     }
 
     #[inline]
     fn create_bytes(&mut self, b: &[u8]) -> WIPOffset<Vector<'f, u8>> {
         WIPOffset::new(self.out.put_byte_vector(b))
+    }
+
+    fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
+        self.cbor.clear();
+        cbor::write_list(&mut self.cbor, items);
+        WIPOffset::new(self.out.put_byte_vector(self.cbor.written()))
+    }
+
+    fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
+        self.cbor.clear();
+        cbor::write_map(&mut self.cbor, map);
+        WIPOffset::new(self.out.put_byte_vector(self.cbor.written()))
     }
 
     #[inline]
@@ -531,7 +562,13 @@ impl<'f> Sink<'f> for Writer {
         };
         buf[..8].copy_from_slice(&vtable);
         buf[12..16].copy_from_slice(&(uoffset_rev as u32 - table.value()).to_le_bytes());
-        buf[16..16 + pad].fill(0);
+        // at most 3 bytes: fixed-size stores, not a call to `memset`
+        if pad & 2 != 0 {
+            buf[16..18].copy_from_slice(&[0; 2]);
+        }
+        if pad & 1 != 0 {
+            buf[16 + (pad & 2)] = 0;
+        }
         if tag != 0 {
             buf[16 + pad] = tag;
         }

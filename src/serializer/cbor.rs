@@ -31,7 +31,7 @@ use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
-use crate::serializer::Limits;
+use crate::serializer::{copy_small, Limits};
 use crate::value::{Dict, Value};
 
 use self::binary::Reader;
@@ -61,7 +61,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.marshal_parts();
     write_head(out, 4, (head.len() + payload.element_count()) as u64);
-    head.iter().for_each(|v| encode_value(v, out));
+    head.iter().for_each(|v| write_value(out, v));
     match payload {
         PayloadRef::None => {}
         PayloadRef::Bytes(b) => write_bytes(out, b),
@@ -69,7 +69,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
         PayloadRef::ArgsKwargs(args, kwargs) => {
             match args {
                 Some(args) => write_list(out, args),
-                None => out.push(0xf6),
+                None => out.put(0xf6),
             }
             write_map(out, kwargs);
         }
@@ -80,23 +80,93 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
 ///
 /// Every [`Value`] has a CBOR form, so this cannot fail.
 pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
+    write_value(out, v);
+}
+
+/// Where CBOR is written: a growable `Vec`, or an [`Exact`] slice.
+pub(crate) trait Out {
+    fn put(&mut self, byte: u8);
+    fn put_slice(&mut self, bytes: &[u8]);
+}
+
+impl Out for Vec<u8> {
+    #[inline(always)]
+    fn put(&mut self, byte: u8) {
+        self.push(byte);
+    }
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A reusable buffer written through a cursor, for the FlatBuffers [`Writer`](crate::fbs::Writer)
+/// to encode `args` and `kwargs` in before copying them into its message. The buffer is kept
+/// initialized to its whole length, so that short strings are copied inline ([`copy_small`])
+/// rather than by `extend_from_slice`'s call to `memcpy`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Scratch {
+    /// Empties it, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.pos = 0;
+    }
+
+    /// What was written since [`clear`](Self::clear).
+    pub(crate) fn written(&self) -> &[u8] {
+        &self.buf[..self.pos]
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) {
+        let len = (self.pos + n).max(2 * self.buf.len()).max(256);
+        self.buf.resize(len, 0);
+    }
+}
+
+impl Out for Scratch {
+    #[inline(always)]
+    fn put(&mut self, byte: u8) {
+        if self.pos == self.buf.len() {
+            self.grow(1);
+        }
+        self.buf[self.pos] = byte;
+        self.pos += 1;
+    }
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        let end = self.pos + bytes.len();
+        if end > self.buf.len() {
+            self.grow(bytes.len());
+        }
+        copy_small(&mut self.buf[self.pos..end], bytes);
+        self.pos = end;
+    }
+}
+
+/// Inlined into the list and map loops, so that only a nested list or map costs a call.
+#[inline(always)]
+fn write_value(out: &mut impl Out, v: &Value) {
     match v {
-        Value::Null => out.push(0xf6),
-        Value::Bool(false) => out.push(0xf4),
-        Value::Bool(true) => out.push(0xf5),
+        Value::Null => out.put(0xf6),
+        Value::Bool(false) => out.put(0xf4),
+        Value::Bool(true) => out.put(0xf5),
         Value::Int(i) if *i >= 0 => write_head(out, 0, i.unsigned_abs()),
         // -1 - i, which is the bitwise complement in two's complement.
         Value::Int(i) => write_head(out, 1, !(*i as u64)),
         Value::UInt(u) => write_head(out, 0, *u),
-        Value::Float(f) if f.is_nan() => out.extend_from_slice(&[0xf9, 0x7e, 0x00]),
-        Value::Float(f) if f.is_infinite() && *f > 0.0 => {
-            out.extend_from_slice(&[0xf9, 0x7c, 0x00])
-        }
-        Value::Float(f) if f.is_infinite() => out.extend_from_slice(&[0xf9, 0xfc, 0x00]),
-        Value::Float(f) => {
-            out.push(0xfb);
-            out.extend_from_slice(&f.to_be_bytes());
-        }
+        Value::Float(f) => match float_special(*f) {
+            Some(half) => out.put_slice(&half),
+            None => {
+                out.put(0xfb);
+                out.put_slice(&f.to_be_bytes());
+            }
+        },
         Value::Bytes(b) => write_bytes(out, b),
         Value::Str(s) => write_str(out, s),
         Value::List(items) => write_list(out, items),
@@ -104,57 +174,75 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
-fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    write_head(out, 2, b.len() as u64);
-    out.extend_from_slice(b);
-}
-
-/// `cbor2.dumps(list)`.
-pub(crate) fn write_list(out: &mut Vec<u8>, items: &[Value]) {
-    write_head(out, 4, items.len() as u64);
-    items.iter().for_each(|item| encode_value(item, out));
-}
-
-/// `cbor2.dumps(dict)`.
-pub(crate) fn write_map(out: &mut Vec<u8>, map: &Dict) {
-    write_head(out, 5, map.len() as u64);
-    for (k, v) in map {
-        write_str(out, k);
-        encode_value(v, out);
+/// cbor2 writes NaN and the infinities as half floats; every other float as a float64.
+fn float_special(f: f64) -> Option<[u8; 3]> {
+    if f.is_nan() {
+        Some([0xf9, 0x7e, 0x00])
+    } else if f == f64::INFINITY {
+        Some([0xf9, 0x7c, 0x00])
+    } else if f == f64::NEG_INFINITY {
+        Some([0xf9, 0xfc, 0x00])
+    } else {
+        None
     }
 }
 
-pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
+fn write_bytes(out: &mut impl Out, b: &[u8]) {
+    write_head(out, 2, b.len() as u64);
+    out.put_slice(b);
+}
+
+/// `cbor2.dumps(list)`.
+#[inline(never)]
+pub(crate) fn write_list(out: &mut impl Out, items: &[Value]) {
+    write_head(out, 4, items.len() as u64);
+    items.iter().for_each(|item| write_value(out, item));
+}
+
+/// `cbor2.dumps(dict)`.
+#[inline(never)]
+pub(crate) fn write_map(out: &mut impl Out, map: &Dict) {
+    write_head(out, 5, map.len() as u64);
+    for (k, v) in map {
+        write_str(out, k);
+        write_value(out, v);
+    }
+}
+
+#[inline(always)]
+pub(crate) fn write_str(out: &mut impl Out, s: &str) {
     write_head(out, 3, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
+    out.put_slice(s.as_bytes());
 }
 
 /// Writes an initial byte and argument with the shortest encoding.
 ///
-/// Inlined for the one-byte heads (lengths and integers below 24), which are most of a WAMP
-/// payload's; the longer forms are out of line.
+/// Inlined for the heads of one and two bytes (lengths and integers below 256), which are most
+/// of a WAMP payload's; the longer forms are out of line.
 #[inline(always)]
-pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, n: u64) {
+pub(crate) fn write_head(out: &mut impl Out, major: u8, n: u64) {
     if n < 24 {
-        out.push((major << 5) | n as u8);
+        out.put((major << 5) | n as u8);
+    } else if n < 256 {
+        out.put_slice(&[(major << 5) | 24, n as u8]);
     } else {
         write_long_head(out, major << 5, n);
     }
 }
 
 #[inline(never)]
-fn write_long_head(out: &mut Vec<u8>, major: u8, n: u64) {
+fn write_long_head(out: &mut impl Out, major: u8, n: u64) {
     if let Ok(n) = u8::try_from(n) {
-        out.extend_from_slice(&[major | 24, n]);
+        out.put_slice(&[major | 24, n]);
     } else if let Ok(n) = u16::try_from(n) {
         let [a, b] = n.to_be_bytes();
-        out.extend_from_slice(&[major | 25, a, b]);
+        out.put_slice(&[major | 25, a, b]);
     } else if let Ok(n) = u32::try_from(n) {
         let [a, b, c, d] = n.to_be_bytes();
-        out.extend_from_slice(&[major | 26, a, b, c, d]);
+        out.put_slice(&[major | 26, a, b, c, d]);
     } else {
-        out.push(major | 27);
-        out.extend_from_slice(&n.to_be_bytes());
+        out.put(major | 27);
+        out.put_slice(&n.to_be_bytes());
     }
 }
 
@@ -751,9 +839,42 @@ mod tests {
             .collect()
     }
 
+    /// Every length, each branch of its overlapping copies included.
+    #[test]
+    fn copy_small_copies_every_length() {
+        let src: Vec<u8> = (1..=70).collect();
+        for n in 0..=70 {
+            let mut dst = vec![0xee; n];
+            copy_small(&mut dst, &src[..n]);
+            assert_eq!(dst, &src[..n], "length {n}");
+        }
+    }
+
+    /// A `Scratch` grows from empty and from full, keeping what was written.
+    #[test]
+    fn scratch_grows() {
+        let long: String = "x".repeat(1000);
+        let v = Value::List(vec![Value::from(long.as_str()); 3]);
+        let mut expected = Vec::new();
+        encode_value(&v, &mut expected);
+        let mut scratch = Scratch::default();
+        write_value(&mut scratch, &Value::Int(1));
+        scratch.clear();
+        write_value(&mut scratch, &v);
+        assert_eq!(scratch.written(), expected);
+    }
+
+    /// Encodes through both outputs, which must agree.
     fn enc(v: &Value) -> Vec<u8> {
         let mut out = Vec::new();
         encode_value(v, &mut out);
+        let mut scratch = Scratch::default();
+        // twice: the second time over the first's bytes, as a reused buffer is
+        for _ in 0..2 {
+            scratch.clear();
+            write_value(&mut scratch, v);
+            assert_eq!(scratch.written(), out, "Scratch and Vec differ on {v:?}");
+        }
         out
     }
 
