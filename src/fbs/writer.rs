@@ -251,7 +251,9 @@ struct Back {
     /// The message is `buf[head..]`; `buf[..head]` is free space.
     buf: Vec<u8>,
     head: usize,
-    /// The largest alignment used, which the root offset is padded to.
+    /// The largest alignment used, which the root offset is padded to: 4 or 8. It starts at 4
+    /// rather than `FlatBufferBuilder`'s 1 because every message has a table, whose soffset is
+    /// 4-aligned, so only an 8-byte field or vector changes it.
     min_align: usize,
 }
 
@@ -260,7 +262,7 @@ impl Default for Back {
         Back {
             buf: Vec::new(),
             head: 0,
-            min_align: 1,
+            min_align: 4,
         }
     }
 }
@@ -280,7 +282,9 @@ impl Back {
     /// `align(len, align)` followed by `make_space(n)`. Returns where the `n` bytes start.
     #[inline(always)]
     fn claim(&mut self, len: usize, align: usize, n: usize) -> usize {
-        self.min_align = self.min_align.max(align);
+        if align > 4 {
+            self.min_align = self.min_align.max(align);
+        }
         let pad = (self.used() + len).wrapping_neg() & (align - 1);
         if self.head < pad + n + SLACK {
             self.grow(pad + n + SLACK);
@@ -384,7 +388,7 @@ impl Writer {
             out: Back {
                 buf: vec![0; capacity],
                 head: capacity,
-                min_align: 1,
+                min_align: 4,
             },
             vtables: Vec::with_capacity(8),
             scratch: Vec::with_capacity(256),
@@ -410,7 +414,7 @@ impl Writer {
 impl<'f> Sink<'f> for Writer {
     fn reset(&mut self) {
         self.out.head = self.out.buf.len();
-        self.out.min_align = 1;
+        self.out.min_align = 4;
         self.slots_used = 0;
         self.vtables.clear();
         self.finished = false;
@@ -547,7 +551,6 @@ impl<'f> Sink<'f> for Writer {
         // from the end: the tag byte, padding, the uoffset to `table` (4-aligned), the soffset
         // to the vtable, the vtable (8 bytes, maybe shared); then the root offset
         let pad = (start + tag_len + 4).wrapping_neg() & 3;
-        self.out.min_align = self.out.min_align.max(4);
         let at = self.out.claim_unaligned(8 + 4 + 4 + pad + tag_len);
         let uoffset_rev = start + tag_len + pad + 4;
         let table_rev = uoffset_rev + 4;
