@@ -523,6 +523,10 @@ impl<'a> Reader<'a> {
     /// A number, at `-` or its first digit: an integer literal is [`Value::Int`] (negative) or
     /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
     /// literal with a fraction or an exponent is a float.
+    ///
+    /// Inlined into [`Reader::value`]: a call per integer cost more than reading its digits
+    /// (floats are read out of line).
+    #[inline(always)]
     fn number(&mut self) -> Result<Value, Fail> {
         // The digits are read with a local position and a wrapping accumulator, which keeps
         // the loop in registers. Nineteen digits always fit a `u64`; only a longer literal is
@@ -580,6 +584,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The fraction and exponent of a float that began at `start`, then its value.
+    #[inline(never)]
     fn float(&mut self, start: usize) -> Result<Value, Fail> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
