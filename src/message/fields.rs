@@ -117,9 +117,10 @@ impl<'a> Wmsg<'a> {
         field: &'static str,
         rule: UriRule,
     ) -> Result<Option<String>, ValidationError> {
-        let value = self.take(i);
-        check_or_raise_uri(&value, rule).map_err(self.locate(field))?;
-        Ok(into_string(value))
+        // Checked where it is, then taken: only a valid URI is moved.
+        let value = self.get(i).unwrap_or(&Value::Null);
+        check_or_raise_uri(value, rule).map_err(self.locate(field))?;
+        Ok(into_string(self.take(i)))
     }
 
     /// Element `i` as a string, taken.

@@ -429,6 +429,10 @@ fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
     }
 }
 
+// Lists, maps and bignums are read out of line, as MessagePack's are: inlined into
+// `read_value`, their locals made every scalar and string pay for a larger stack frame.
+
+#[inline(never)]
 fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
     let len = length(r, info, start)?;
     r.enter()?;
@@ -461,6 +465,7 @@ fn read_items(
     Ok(())
 }
 
+#[inline(never)]
 fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
     let len = length(r, info, start)?;
     r.enter()?;
@@ -489,6 +494,7 @@ fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeE
     Ok(Value::Map(map))
 }
 
+#[inline(never)]
 fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Value, DecodeError> {
     let content_start = r.pos();
     let initial = r.u8()?;

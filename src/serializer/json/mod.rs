@@ -244,6 +244,18 @@ mod tests {
     fn integers_across_the_range() {
         assert_eq!(roundtrip("18446744073709551615"), "18446744073709551615");
         assert_eq!(roundtrip("-9223372036854775808"), "-9223372036854775808");
+        // Nineteen digits are read unchecked, longer literals checked.
+        assert_eq!(roundtrip("9999999999999999999"), "9999999999999999999");
+        for beyond in [
+            "18446744073709551616",
+            "99999999999999999999",
+            "100000000000000000000",
+            "-9223372036854775809",
+            "-18446744073709551616",
+        ] {
+            let err = value_from_slice(beyond.as_bytes(), &Limits::DEFAULT).unwrap_err();
+            assert!(err.to_string().contains("beyond the 64-bit range"), "{err}");
+        }
     }
 
     #[test]

@@ -60,6 +60,15 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
+/// The value of a run of ASCII digits, `None` if it does not fit a `u64`.
+#[cold]
+#[inline(never)]
+fn checked_digits(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |n, &d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
 struct Reader<'a> {
     /// The input, checked as UTF-8.
     text: &'a str,
@@ -514,27 +523,29 @@ impl<'a> Reader<'a> {
     /// A number, at `-` or its first digit: an integer literal is [`Value::Int`] (negative) or
     /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
     /// literal with a fraction or an exponent is a float.
+    ///
+    /// Inlined into [`Reader::value`]: a call per integer cost more than reading its digits
+    /// (floats are read out of line).
+    #[inline(always)]
     fn number(&mut self) -> Result<Value, Fail> {
-        // The digits are read with a local position and a wrapping accumulator (whose overflow
-        // is remembered), which keeps the loop in registers.
+        // The digits are read with a local position and a wrapping accumulator, which keeps
+        // the loop in registers. Nineteen digits always fit a `u64`; only a longer literal is
+        // read again, checked.
         let bytes = self.bytes;
         let start = self.pos;
         let negative = bytes.get(start) == Some(&b'-');
         let first = start + usize::from(negative);
         let mut pos = first;
         let mut n: u64 = 0;
-        let mut overflow = false;
         while let Some(&b) = bytes.get(pos) {
             let digit = b.wrapping_sub(b'0');
             if digit > 9 {
                 break;
             }
-            let (times_ten, o1) = n.overflowing_mul(10);
-            let (next, o2) = times_ten.overflowing_add(u64::from(digit));
-            n = next;
-            overflow |= o1 | o2;
+            n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
             pos += 1;
         }
+        let overflow = pos - first > 19 && checked_digits(&bytes[first..pos]).is_none();
         if pos == first {
             self.pos = pos;
             return Err(self.error("invalid number"));
@@ -573,6 +584,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The fraction and exponent of a float that began at `start`, then its value.
+    #[inline(never)]
     fn float(&mut self, start: usize) -> Result<Value, Fail> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
