@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bytewise;
 pub mod error;
 pub mod fbs;
 pub mod message;

@@ -13,6 +13,7 @@
 //! Loose mode keeps Python's notion of whitespace (`str.isspace`), which includes the ASCII
 //! separators U+001C..U+001F that Rust's `char::is_whitespace` does not.
 
+use crate::bytewise;
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};
 
@@ -224,29 +225,18 @@ impl Components {
     /// only dots and bytes the loose rule allows in a component, other than control
     /// characters and non-ASCII ones (those are left to the table); the rest is returned.
     fn loose_words<'b>(&mut self, bytes: &'b [u8]) -> &'b [u8] {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = ONES * 0x80;
-        const LOW: u64 = ONES * 0x7f;
-        // The high bit of each byte that equals `b`; no carry crosses a byte, so it is exact.
-        let bytes_equal = |w: u64, b: u8| {
-            let x = w ^ (ONES * u64::from(b));
-            !(((x & LOW) + LOW) | x) & HIGH
-        };
         let mut scanned = 0;
-        for chunk in bytes.chunks_exact(8) {
-            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-                break;
-            };
-            let w = u64::from_le_bytes(word);
-            // The high bit of each byte below 0x21 (space and control characters) or above
-            // 0x7f, or that is `#`.
-            let below_0x21 = !(((w & LOW) + ONES * (0x80 - 0x21)) | w) & HIGH;
-            if below_0x21 | (w & HIGH) | bytes_equal(w, b'#') != 0 {
+        for w in bytewise::words(bytes) {
+            // space, control characters, non-ASCII bytes and `#`
+            let stop = bytewise::bytes_below(w, 0x21)
+                | (w & bytewise::HIGH)
+                | bytewise::equal_bytes(w, b'#');
+            if stop != 0 {
                 break;
             }
             // A dot ends an empty component when the byte before it is a dot too (for the
             // first byte: when the component carried in is empty).
-            let dots = bytes_equal(w, b'.');
+            let dots = bytewise::equal_bytes(w, b'.');
             let before = (dots << 8) | (u64::from(self.the_current_one_is_empty) << 7);
             self.an_inner_one_is_empty |= dots & before != 0;
             self.the_current_one_is_empty = dots >> 63 != 0;

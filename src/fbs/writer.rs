@@ -41,7 +41,8 @@
 use std::cell::RefCell;
 
 use super::generated::proto;
-use crate::serializer::{cbor, copy_small};
+use crate::bytewise::copy_small;
+use crate::serializer::cbor;
 use crate::value::{Dict, Value};
 use flatbuffers::{
     FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, TableUnfinishedWIPOffset, VOffsetT,

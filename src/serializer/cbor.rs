@@ -27,11 +27,12 @@
 //! Batched mode (`cbor.batched`) prefixes every message with its length as a 4-byte big-endian
 //! integer.
 
+use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
-use crate::serializer::{copy_small, Limits};
+use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
 use self::binary::Reader;
@@ -843,17 +844,6 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
             .collect()
-    }
-
-    /// Every length, each branch of its overlapping copies included.
-    #[test]
-    fn copy_small_copies_every_length() {
-        let src: Vec<u8> = (1..=70).collect();
-        for n in 0..=70 {
-            let mut dst = vec![0xee; n];
-            copy_small(&mut dst, &src[..n]);
-            assert_eq!(dst, &src[..n], "length {n}");
-        }
     }
 
     /// A `Scratch` grows from empty and from full, keeping what was written.

@@ -541,38 +541,6 @@ impl Message {
     }
 }
 
-/// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
-/// call to `memcpy` costs more than the copy itself below 32 bytes.
-#[inline(always)]
-pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    debug_assert_eq!(dst.len(), n);
-    // one bounds check here lets the compiler drop those of the copies below
-    let dst = &mut dst[..n];
-    // two overlapping fixed-size copies cover every length from `k` to `2k`
-    match n {
-        0 => {}
-        1..=3 => {
-            dst[0] = src[0];
-            dst[n / 2] = src[n / 2];
-            dst[n - 1] = src[n - 1];
-        }
-        4..=7 => {
-            dst[..4].copy_from_slice(&src[..4]);
-            dst[n - 4..].copy_from_slice(&src[n - 4..]);
-        }
-        8..=16 => {
-            dst[..8].copy_from_slice(&src[..8]);
-            dst[n - 8..].copy_from_slice(&src[n - 8..]);
-        }
-        17..=32 => {
-            dst[..16].copy_from_slice(&src[..16]);
-            dst[n - 16..].copy_from_slice(&src[n - 16..]);
-        }
-        _ => dst.copy_from_slice(src),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

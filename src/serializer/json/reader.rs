@@ -12,6 +12,7 @@
 //! recurses once per level, and the depth is checked before each level is entered, so the
 //! recursion is at most [`Limits::max_depth`] (and never beyond [`RECURSION_LIMIT`]) deep.
 
+use crate::bytewise::{words, HIGH, ONES};
 use crate::error::DecodeError;
 use crate::serializer::elements::Elements;
 use crate::serializer::Limits;
@@ -309,15 +310,9 @@ impl<'a> Reader<'a> {
     /// remain.
     #[inline(always)]
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let mut skipped = 0;
-        for chunk in rest.chunks_exact(8) {
-            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-                break;
-            };
-            let w = u64::from_le_bytes(word);
+        for w in words(rest) {
             let quote = w ^ (ONES * u64::from(b'"'));
             let backslash = w ^ (ONES * u64::from(b'\\'));
             // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
@@ -344,15 +339,10 @@ impl<'a> Reader<'a> {
 
     /// Moves to the next `"` (or the end), eight bytes at a time while eight remain.
     fn skip_to_quote(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let mut skipped = 0;
-        for chunk in rest.chunks_exact(8) {
-            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-                break;
-            };
-            let quote = u64::from_le_bytes(word) ^ (ONES * u64::from(b'"'));
+        for w in words(rest) {
+            let quote = w ^ (ONES * u64::from(b'"'));
             if quote.wrapping_sub(ONES) & !quote & HIGH != 0 {
                 break;
             }

@@ -1,0 +1,107 @@
+//! Byte-level helpers of the hot paths: short copies done inline, and tests on eight bytes at
+//! once (a `u64` word, "SWAR") for the scans of JSON strings and URIs.
+
+/// `0x01` in every byte of a word.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+pub(crate) const HIGH: u64 = ONES * 0x80;
+/// All but the high bit of every byte of a word.
+const LOW: u64 = ONES * 0x7f;
+
+/// The whole eight-byte words at the start of `bytes`, little-endian (the first byte is the
+/// lowest); the last `bytes.len() % 8` bytes are left to the caller.
+#[inline(always)]
+pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes
+        .chunks_exact(8)
+        .map(|chunk| u64::from_le_bytes(chunk.try_into().expect("chunks of eight")))
+}
+
+/// The high bit of each byte of `w` that equals `b`. Exact: no carry crosses a byte.
+#[inline(always)]
+pub(crate) fn equal_bytes(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(b));
+    !(((x & LOW) + LOW) | x) & HIGH
+}
+
+/// The high bit of each byte of `w` below `n` (at most 0x80). Exact, as [`equal_bytes`].
+#[inline(always)]
+pub(crate) fn bytes_below(w: u64, n: u8) -> u64 {
+    debug_assert!(n <= 0x80);
+    !(((w & LOW) + ONES * u64::from(0x80 - n)) | w) & HIGH
+}
+
+/// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
+/// call to `memcpy` costs more than the copy itself below 32 bytes.
+#[inline(always)]
+pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    debug_assert_eq!(dst.len(), n);
+    // one bounds check here lets the compiler drop those of the copies below
+    let dst = &mut dst[..n];
+    // two overlapping fixed-size copies cover every length from `k` to `2k`
+    match n {
+        0 => {}
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        4..=7 => {
+            dst[..4].copy_from_slice(&src[..4]);
+            dst[n - 4..].copy_from_slice(&src[n - 4..]);
+        }
+        8..=16 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        17..=32 => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..].copy_from_slice(&src[n - 16..]);
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every length, each branch of its overlapping copies included.
+    #[test]
+    fn copy_small_copies_every_length() {
+        let src: Vec<u8> = (1..=70).collect();
+        for n in 0..=70 {
+            let mut dst = vec![0xee; n];
+            copy_small(&mut dst, &src[..n]);
+            assert_eq!(dst, &src[..n], "length {n}");
+        }
+    }
+
+    /// Each byte value at each position of a word, against the byte-by-byte answer.
+    #[test]
+    fn word_tests_are_exact() {
+        for pos in 0..8 {
+            for b in 0..=0xffu8 {
+                // the other bytes just around the tested ones, to catch a carry
+                let mut bytes = [b'.'.wrapping_add(1), 0x20, 0x21, 0x7f, 0x80, 0xff, 0, b'.'];
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let expect = |f: &dyn Fn(u8) -> bool| {
+                    bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &x)| f(x))
+                        .fold(0, |m, (i, _)| m | 0x80 << (8 * i))
+                };
+                assert_eq!(equal_bytes(w, b'.'), expect(&|x| x == b'.'), "{bytes:?}");
+                assert_eq!(equal_bytes(w, b'#'), expect(&|x| x == b'#'), "{bytes:?}");
+                assert_eq!(bytes_below(w, 0x21), expect(&|x| x < 0x21), "{bytes:?}");
+                assert_eq!(bytes_below(w, 0x20), expect(&|x| x < 0x20), "{bytes:?}");
+            }
+        }
+        let bytes: Vec<u8> = (0..19).collect();
+        let w: Vec<u64> = words(&bytes).collect();
+        assert_eq!(w, [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]);
+    }
+}
