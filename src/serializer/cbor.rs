@@ -84,7 +84,7 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
     write_value(out, v);
 }
 
-/// Where CBOR is written: a growable `Vec`, or an [`Exact`] slice.
+/// Where CBOR is written: a growable `Vec`, or a [`Scratch`] buffer.
 pub(crate) trait Out {
     fn put(&mut self, byte: u8);
     fn put_slice(&mut self, bytes: &[u8]);
