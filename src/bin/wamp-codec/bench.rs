@@ -27,6 +27,8 @@ struct Row {
 struct Timer {
     samples: usize,
     sample_time: Duration,
+    /// How many times each case is measured; its quietest pass is reported.
+    passes: usize,
 }
 
 /// One operation being measured: its iterations per sample, its allocations per op and the
@@ -114,24 +116,24 @@ const BASELINE: &str = "serde_json-value";
 /// that pass's baseline fast by luck, the ratios to it would only come out lower.)
 pub fn run(as_json: bool, quick: bool) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    let (timer, passes) = if quick {
-        let timer = Timer {
+    let timer = if quick {
+        Timer {
             samples: 5,
             sample_time: Duration::from_millis(2),
-        };
-        (timer, 1)
+            passes: 1,
+        }
     } else {
-        let timer = Timer {
+        Timer {
             samples: 31,
             sample_time: Duration::from_millis(5),
-        };
-        (timer, 3)
+            passes: 3,
+        }
     };
     let cases = workload::cases();
     warm_up(&cases[0].message);
     // per case, the rows of its quietest pass so far and that pass's baseline
     let mut quietest: Vec<Option<(f64, Vec<Row>)>> = cases.iter().map(|_| None).collect();
-    for _ in 0..passes {
+    for _ in 0..timer.passes {
         for (case, quietest) in cases.iter().zip(&mut quietest) {
             let rows: Vec<Row> = timer
                 .measure_case(workload::ops(&case.message))
