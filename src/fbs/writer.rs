@@ -299,21 +299,14 @@ impl Back {
 
     /// Reallocates so that at least `n` more bytes fit in front, keeping the message at the end.
     ///
-    /// Panics past 2 GiB, FlatBuffers' limit (its offsets are 32-bit), as `FlatBufferBuilder`
-    /// does.
-    #[cold]
-    #[inline(never)]
+    /// The buffer goes out and comes back by value: a call given `&mut self` would let the
+    /// compiler assume any later store into the buffer may change `head` or the buffer's
+    /// length, and reload them after every store of every push.
+    #[inline(always)]
     fn grow(&mut self, n: usize) {
         let used = self.used();
-        assert!(
-            used + n <= flatbuffers::FLATBUFFERS_MAX_BUFFER_SIZE,
-            "a FlatBuffers message cannot exceed 2 GiB"
-        );
-        let len = (used + n).max(2 * self.buf.len()).max(256);
-        let mut buf = vec![0; len];
-        buf[len - used..].copy_from_slice(&self.buf[self.head..]);
-        self.buf = buf;
-        self.head = len - used;
+        self.buf = grown(std::mem::take(&mut self.buf), used, n);
+        self.head = self.buf.len() - used;
     }
 
     /// Claims `n` bytes in front with no padding (a vtable: its 2-byte entries follow a 4-aligned
@@ -375,6 +368,23 @@ impl Back {
             self.buf.get(at..at + 4) == Some(&header[..]) && self.buf.get(at..at + len) == Some(new)
         })
     }
+}
+
+/// `buf` with its last `used` bytes moved to the end of a new buffer with at least `n` more bytes
+/// in front of them.
+///
+/// Panics past 2 GiB, FlatBuffers' limit (its offsets are 32-bit), as `FlatBufferBuilder` does.
+#[cold]
+#[inline(never)]
+fn grown(buf: Vec<u8>, used: usize, n: usize) -> Vec<u8> {
+    assert!(
+        used + n <= flatbuffers::FLATBUFFERS_MAX_BUFFER_SIZE,
+        "a FlatBuffers message cannot exceed 2 GiB"
+    );
+    let len = (used + n).max(2 * buf.len()).max(256);
+    let mut new = vec![0; len];
+    new[len - used..].copy_from_slice(&buf[buf.len() - used..]);
+    new
 }
 
 impl Writer {
