@@ -368,6 +368,16 @@ impl Back {
             self.buf.get(at..at + 4) == Some(&header[..]) && self.buf.get(at..at + len) == Some(new)
         })
     }
+
+    /// The reverse position of a vtable already written that equals `vtable`, one of two
+    /// fields.
+    #[inline(always)]
+    fn find_vtable(&self, vtables: &[u32], vtable: &[u8; 8]) -> Option<usize> {
+        vtables.iter().map(|&rev| rev as usize).find(|&rev| {
+            let at = self.buf.len() - rev;
+            self.buf.get(at..at + 8) == Some(&vtable[..])
+        })
+    }
 }
 
 /// `buf` with its last `used` bytes moved to the end of a new buffer with at least `n` more bytes
@@ -561,19 +571,19 @@ impl<'f> Sink<'f> for Writer {
     }
 
     /// [`Sink::finish_message`] with the layout worked out here rather than through the
-    /// general table machinery (`FlatBufferBuilder`'s sequence, above): the same bytes at a
-    /// fraction of the cost.
+    /// general table machinery (`FlatBufferBuilder`'s sequence, above): the same bytes, sized
+    /// first and written in one claim.
     fn finish_message(&mut self, tag: u8, table: WIPOffset<TableFinishedWIPOffset>) {
         debug_assert_eq!(self.slots_used, 0, "finish_message inside a table");
         let start = self.out.used();
         let tag_len = usize::from(tag != 0);
-        // from the end: the tag byte, padding, the uoffset to `table` (4-aligned), the soffset
-        // to the vtable, the vtable (8 bytes, maybe shared); then the root offset
+        // From the end: the tag byte (absent when 0, the default), padding so that the uoffset
+        // to `table` is 4-aligned, the uoffset, the soffset to the vtable; then the vtable
+        // (unless an identical one is shared), padding to the largest alignment used and the
+        // root offset. All reverse positions, as flatbuffers counts them.
         let pad = (start + tag_len + 4).wrapping_neg() & 3;
-        let at = self.out.claim_unaligned(8 + 4 + 4 + pad + tag_len);
         let uoffset_rev = start + tag_len + pad + 4;
         let table_rev = uoffset_rev + 4;
-        let buf = &mut self.out.buf[at..at + 16 + pad + tag_len];
         let tag_entry = if tag == 0 { 0 } else { table_rev - start - 1 };
         let vtable: [u8; 8] = {
             let [a, b] = 8u16.to_le_bytes();
@@ -582,33 +592,30 @@ impl<'f> Sink<'f> for Writer {
             let [g, h] = 4u16.to_le_bytes();
             [a, b, c, d, e, f, g, h]
         };
-        buf[..8].copy_from_slice(&vtable);
-        buf[12..16].copy_from_slice(&(uoffset_rev as u32 - table.value()).to_le_bytes());
-        // at most 3 bytes: fixed-size stores, not a call to `memset`
-        if pad & 2 != 0 {
-            buf[16..18].copy_from_slice(&[0; 2]);
-        }
-        if pad & 1 != 0 {
-            buf[16 + (pad & 2)] = 0;
-        }
-        if tag != 0 {
-            buf[16 + pad] = tag;
-        }
-        let header = [vtable[0], vtable[1], vtable[2], vtable[3]];
-        let vtable_rev = match self.out.shared_vtable(&self.vtables, header, 8) {
-            Some(rev) => {
-                self.out.head += 8;
-                rev
-            }
-            None => (table_rev + 8) as u32,
-        };
+        let shared = self.out.find_vtable(&self.vtables, &vtable);
+        let vtable_len = if shared.is_some() { 0 } else { 8 };
+        let vtable_rev = shared.unwrap_or(table_rev + 8);
+        let root_pad = (table_rev + vtable_len + 4).wrapping_neg() & (self.out.min_align - 1);
+        let used = table_rev + vtable_len + root_pad + 4;
+        let at = self.out.claim_unaligned(used - start);
+        let dst = &mut self.out.buf[at..at + used - start];
+        // `dst` runs from the root offset (reverse position `used`) to `start`. The padding is
+        // written by fixed-size stores that later stores partly overwrite: eight zeros at the
+        // front for the root offset's (at most 7 bytes), and the tag after up to three bytes
+        // of padding as the last four bytes.
+        let n = dst.len();
+        dst[..8].copy_from_slice(&[0; 8]);
+        dst[n - 4..].copy_from_slice(&[0, 0, 0, tag]);
+        let at = |rev: usize| used - rev;
+        let uoffset = (uoffset_rev as u32 - table.value()).to_le_bytes();
+        dst[at(uoffset_rev)..at(uoffset_rev - 4)].copy_from_slice(&uoffset);
         let soffset = vtable_rev as i32 - table_rev as i32;
-        let at = self.out.buf.len() - table_rev;
-        self.out.buf[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        dst[at(table_rev)..at(uoffset_rev)].copy_from_slice(&soffset.to_le_bytes());
+        if shared.is_none() {
+            dst[at(table_rev + 8)..at(table_rev)].copy_from_slice(&vtable);
+        }
+        dst[..4].copy_from_slice(&((used - table_rev) as u32).to_le_bytes());
         self.vtables.clear();
-        let align = self.out.min_align;
-        self.out.claim(4, align, 0);
-        self.out.put_uoffset(table_rev as u32);
         self.finished = true;
     }
 
