@@ -130,9 +130,16 @@ fn given_string<'f>(fbb: &mut impl Sink<'f>, s: Option<&str>) -> Option<Str<'f>>
     s.map(|s| fbb.create_string(s))
 }
 
-/// A byte vector, created only when non-empty.
+/// A byte vector, created only when non-empty. Inlined, as the optional writers below are, so
+/// that an absent value costs a test.
+#[inline(always)]
 fn bytes<'f>(fbb: &mut impl Sink<'f>, b: Option<&[u8]>) -> Option<Bytes<'f>> {
-    b.filter(|b| !b.is_empty()).map(|b| fbb.create_bytes(b))
+    b.filter(|b| !b.is_empty()).map(|b| byte_vector(fbb, b))
+}
+
+#[inline(never)]
+fn byte_vector<'f>(fbb: &mut impl Sink<'f>, b: &[u8]) -> Bytes<'f> {
+    fbb.create_bytes(b)
 }
 
 /// `args` as CBOR bytes, when non-empty, and also when empty beside a non-empty `kwargs`: there
@@ -353,8 +360,28 @@ fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result
 }
 
 /// The enum values (checked before anything is written), and `enc_key`'s string, created at the
-/// point of autobahn's `CreateString(enc_key)`.
+/// point of autobahn's `CreateString(enc_key)`. Inlined for the common case of no payload
+/// encryption, where there is nothing to write.
+#[inline(always)]
 fn ppt<'f>(
+    fbb: &mut impl Sink<'f>,
+    enc_algo: &Option<String>,
+    enc_key: &Option<String>,
+    enc_serializer: &Option<String>,
+    message: &'static str,
+) -> Result<Ppt<'f>, EncodeError> {
+    if enc_algo.is_none() && enc_key.is_none() && enc_serializer.is_none() {
+        return Ok(Ppt {
+            scheme: 0,
+            serializer: 0,
+            keyid: None,
+        });
+    }
+    ppt_given(fbb, enc_algo, enc_key, enc_serializer, message)
+}
+
+#[inline(never)]
+fn ppt_given<'f>(
     fbb: &mut impl Sink<'f>,
     enc_algo: &Option<String>,
     enc_key: &Option<String>,
