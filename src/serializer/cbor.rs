@@ -88,6 +88,12 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
 pub(crate) trait Out {
     fn put(&mut self, byte: u8);
     fn put_slice(&mut self, bytes: &[u8]);
+    /// `initial`, then `bytes`.
+    #[inline(always)]
+    fn put_prefixed(&mut self, initial: u8, bytes: &[u8]) {
+        self.put(initial);
+        self.put_slice(bytes);
+    }
 }
 
 impl Out for Vec<u8> {
@@ -148,6 +154,18 @@ impl Out for Scratch {
         copy_small(&mut self.buf[self.pos..end], bytes);
         self.pos = end;
     }
+    /// One room check and one cursor update for both.
+    #[inline(always)]
+    fn put_prefixed(&mut self, initial: u8, bytes: &[u8]) {
+        let end = self.pos + 1 + bytes.len();
+        if end > self.buf.len() {
+            self.grow(1 + bytes.len());
+        }
+        let dst = &mut self.buf[self.pos..end];
+        dst[0] = initial;
+        copy_small(&mut dst[1..], bytes);
+        self.pos = end;
+    }
 }
 
 /// Inlined into the list and map loops, so that only a nested list or map costs a call.
@@ -189,8 +207,7 @@ fn float_special(f: f64) -> Option<[u8; 3]> {
 }
 
 fn write_bytes(out: &mut impl Out, b: &[u8]) {
-    write_head(out, 2, b.len() as u64);
-    out.put_slice(b);
+    write_text(out, 2, b);
 }
 
 /// `cbor2.dumps(list)`.
@@ -212,8 +229,19 @@ pub(crate) fn write_map(out: &mut impl Out, map: &Dict) {
 
 #[inline(always)]
 pub(crate) fn write_str(out: &mut impl Out, s: &str) {
-    write_head(out, 3, s.len() as u64);
-    out.put_slice(s.as_bytes());
+    write_text(out, 3, s.as_bytes());
+}
+
+/// A string (`major` 3) or byte string (2): its head, then its bytes. Below 24 bytes (most keys
+/// and short strings) the head is one byte, put together with the bytes.
+#[inline(always)]
+fn write_text(out: &mut impl Out, major: u8, bytes: &[u8]) {
+    if bytes.len() < 24 {
+        out.put_prefixed((major << 5) | bytes.len() as u8, bytes);
+    } else {
+        write_head(out, major, bytes.len() as u64);
+        out.put_slice(bytes);
+    }
 }
 
 /// Writes an initial byte and argument with the shortest encoding.
