@@ -45,17 +45,22 @@ use crate::bytewise::copy_small;
 use crate::serializer::cbor;
 use crate::value::{Dict, Value};
 use flatbuffers::{
-    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, TableUnfinishedWIPOffset, VOffsetT,
-    Vector, WIPOffset,
+    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset,
 };
 
 /// The most fields a table may have: the schema's largest (PUBLISH's) has 21.
 const MAX_SLOTS: usize = 48;
 
+/// The bytes a table can take, reserved in front of [`Writer`]'s head when it starts: each field
+/// at most 8 bytes and 7 of padding, then at most 3 bytes of padding, the `soffset` and a
+/// vtable of `MAX_SLOTS` entries, and the [`SLACK`] zeroed in front of a field.
+const TABLE_ROOM: usize = MAX_SLOTS * 15 + 3 + 4 + (4 + 2 * MAX_SLOTS) + SLACK;
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for flatbuffers::FlatBufferBuilder<'_> {}
     impl Sealed for super::Writer {}
+    impl Sealed for super::TableFields<'_> {}
     impl Sealed for bool {}
     impl Sealed for u8 {}
     impl Sealed for u16 {}
@@ -92,11 +97,27 @@ impl Scalar for bool {
     }
 }
 
+/// The fields of a table being built: the argument of the closure given to [`Sink::table`].
+///
+/// Sealed, as [`Sink`] is.
+pub trait Fields: sealed::Sealed {
+    /// A scalar field, unless it equals the schema `default`.
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X);
+    /// A scalar field, even when it is the schema default.
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X);
+    /// An offset field: a string, vector or table written before the table was started.
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>);
+}
+
 /// Where a FlatBuffers message is written: [`FlatBufferBuilder`] or [`Writer`], which give the
 /// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs.
 ///
 /// Sealed: the builders rely on the two implementations laying out bytes identically.
 pub trait Sink<'f>: sealed::Sealed {
+    /// What a table's fields are pushed into (see [`table`](Sink::table)).
+    type Fields<'a>: Fields
+    where
+        Self: 'a;
     /// Forgets everything written, keeping the buffers' memory.
     fn reset(&mut self);
     /// A string: its length, its bytes and a NUL.
@@ -119,18 +140,15 @@ pub trait Sink<'f>: sealed::Sealed {
         &mut self,
         items: &[WIPOffset<T>],
     ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>>;
-    /// Starts a table; its fields are pushed next.
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset>;
-    /// A scalar field, unless it equals the schema `default`.
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X);
-    /// A scalar field, even when it is the schema default.
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X);
-    /// An offset field: a string, vector or table written before the table was started.
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>);
-    /// Ends the table: its vtable (or an identical earlier one) and the offset to it.
-    fn end_table(
+    /// A table: `fields` pushes its fields (each at most once, in the order they are to be
+    /// written), then its vtable (or an identical earlier one) and the offset to it are written.
+    /// Its strings, vectors and tables are created before.
+    ///
+    /// A closure rather than `start_table`/`end_table` so that [`Writer`] can keep the table's
+    /// state in locals for its duration (see [`TableFields`]).
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut Self::Fields<'_>),
     ) -> WIPOffset<TableFinishedWIPOffset>;
     /// The root `Message` table around a message's `table` (its union tag, then the offset to
     /// it), and the root offset (`finish_minimal`): the message is complete.
@@ -145,7 +163,23 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
 }
 
+impl Fields for FlatBufferBuilder<'_> {
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        FlatBufferBuilder::push_slot(self, slot, x, default);
+    }
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        FlatBufferBuilder::push_slot_always(self, slot, x);
+    }
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        FlatBufferBuilder::push_slot_always(self, slot, o);
+    }
+}
+
 impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
+    type Fields<'a>
+        = FlatBufferBuilder<'f>
+    where
+        Self: 'a;
     fn reset(&mut self) {
         FlatBufferBuilder::reset(self);
     }
@@ -188,23 +222,13 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
     ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>> {
         self.create_vector(items)
     }
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
-        FlatBufferBuilder::start_table(self)
-    }
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
-        FlatBufferBuilder::push_slot(self, slot, x, default);
-    }
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
-        FlatBufferBuilder::push_slot_always(self, slot, x);
-    }
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
-        FlatBufferBuilder::push_slot_always(self, slot, o);
-    }
-    fn end_table(
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut FlatBufferBuilder<'f>),
     ) -> WIPOffset<TableFinishedWIPOffset> {
-        FlatBufferBuilder::end_table(self, start)
+        let start = self.start_table();
+        fields(self);
+        self.end_table(start)
     }
     fn finish_message(&mut self, tag: u8, table: WIPOffset<TableFinishedWIPOffset>) {
         let start = self.start_table();
@@ -224,10 +248,9 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
 #[derive(Debug, Clone, Default)]
 pub struct Writer {
     out: Back,
-    /// Per slot of the table being built, its field's reverse position; 0 when not pushed.
+    /// Per slot of the table being built, its field's reverse position; 0 when not pushed (all
+    /// 0 between tables).
     slots: Slots,
-    /// How many slots the vtable of the table being built needs (highest pushed + 1).
-    slots_used: usize,
     /// Reverse positions of the vtables written so far, to share identical ones.
     vtables: Vec<u32>,
     /// Where `create_encoded` encodes before the bytes are copied in.
@@ -356,18 +379,17 @@ impl Back {
         copy_small(&mut dst[4..], b);
         self.used() as u32
     }
+}
 
-    /// The reverse position of a vtable already written that equals the `len` bytes at `head`,
-    /// whose first four bytes (its length and its table's size) are `header`.
-    #[inline(always)]
-    fn shared_vtable(&self, vtables: &[u32], header: [u8; 4], len: usize) -> Option<u32> {
-        let new = &self.buf[self.head..self.head + len];
-        vtables.iter().copied().find(|&rev| {
-            let at = self.buf.len() - rev as usize;
-            // the header first: most vtables differ in it
-            self.buf.get(at..at + 4) == Some(&header[..]) && self.buf.get(at..at + len) == Some(new)
-        })
-    }
+/// The reverse position of a vtable among `vtables` (reverse positions in `written`, the end of
+/// the buffer) that equals `new`.
+#[inline(always)]
+fn shared_vtable(written: &[u8], vtables: &[u32], new: &[u8]) -> Option<u32> {
+    vtables.iter().copied().find(|&rev| {
+        let at = written.len() - rev as usize;
+        // the header first (the vtable's length and its table's size): most vtables differ in it
+        written.get(at..at + 4) == Some(&new[..4]) && written.get(at..at + new.len()) == Some(new)
+    })
 }
 
 /// `buf` with its last `used` bytes moved to the end of a new buffer with at least `n` more bytes
@@ -395,7 +417,7 @@ impl Writer {
 
     /// A writer with room for a message of `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Writer {
-        let capacity = capacity + SLACK;
+        let capacity = capacity + SLACK + TABLE_ROOM;
         Writer {
             out: Back {
                 buf: vec![0; capacity],
@@ -424,21 +446,88 @@ impl Writer {
         write(&mut self.cbor);
         WIPOffset::new(self.out.put_byte_vector(self.cbor.written()))
     }
+}
 
-    /// Records the field at reverse position `rev` in `slot` of the table being built.
+/// The fields of a table being built in a [`Writer`] (see [`Sink::table`]).
+///
+/// Everything a push reads or changes is a field of this struct, a local of the `Writer`'s
+/// [`Sink::table`] whose methods are all inlined: the compiler keeps it in registers. On the
+/// `Writer` itself, every store into the buffer could, for all the compiler knows, change the
+/// writer's fields, and each push reloaded them after the previous one's stores.
+#[derive(Debug)]
+pub struct TableFields<'a> {
+    /// The [`TABLE_ROOM`] bytes in front of the writer's head, filled from the end.
+    room: &'a mut [u8; TABLE_ROOM],
+    /// Bytes written at the end of `room`.
+    len: usize,
+    /// The message's size when the table was started: `room`'s end as a reverse position.
+    start: usize,
+    /// The writer's slot table.
+    slots: &'a mut [u32; MAX_SLOTS],
+    /// How many slots the vtable needs (highest pushed + 1).
+    slots_used: usize,
+    /// The largest alignment used in the message so far (see [`Back::min_align`]).
+    min_align: usize,
+}
+
+impl TableFields<'_> {
+    /// Claims `n` bytes in front after zero padding that aligns them to `align` (1, 2, 4 or 8),
+    /// as [`Back::claim`] does; returns where they start in `room`.
     #[inline(always)]
-    fn track(&mut self, slot: VOffsetT, rev: u32) {
+    fn claim(&mut self, align: usize, n: usize) -> usize {
+        if align > 4 {
+            self.min_align = self.min_align.max(align);
+        }
+        let pad = (self.start + self.len + n).wrapping_neg() & (align - 1);
+        if align > 1 {
+            // padding is at most 7 bytes: zero the 8 in front of what is written
+            let end = TABLE_ROOM - self.len;
+            self.room[end - SLACK..end].copy_from_slice(&[0; SLACK]);
+        }
+        self.len += pad + n;
+        TABLE_ROOM - self.len
+    }
+
+    /// Records that the field just written is `slot`'s; returns its reverse position.
+    #[inline(always)]
+    fn track(&mut self, slot: VOffsetT) -> u32 {
+        let rev = (self.start + self.len) as u32;
         let i = usize::from(slot - 4) / 2;
-        self.slots.0[i] = rev;
+        self.slots[i] = rev;
         self.slots_used = self.slots_used.max(i + 1);
+        rev
+    }
+}
+
+impl Fields for TableFields<'_> {
+    #[inline(always)]
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        if x != default {
+            self.push_slot_always(slot, x);
+        }
+    }
+
+    #[inline(always)]
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        let at = self.claim(X::SIZE, X::SIZE);
+        x.write_le(&mut self.room[at..at + X::SIZE]);
+        self.track(slot);
+    }
+
+    #[inline(always)]
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        let at = self.claim(4, 4);
+        let rev = self.track(slot);
+        self.room[at..at + 4].copy_from_slice(&(rev - o.value()).to_le_bytes());
     }
 }
 
 impl<'f> Sink<'f> for Writer {
+    type Fields<'a> = TableFields<'a>;
+
     fn reset(&mut self) {
         self.out.head = self.out.buf.len();
         self.out.min_align = 4;
-        self.slots_used = 0;
         self.vtables.clear();
         self.finished = false;
     }
@@ -499,64 +588,68 @@ impl<'f> Sink<'f> for Writer {
         WIPOffset::new(self.out.put_scalar(items.len() as u32))
     }
 
-    #[inline]
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
-        debug_assert_eq!(self.slots_used, 0, "start_table inside a table");
-        WIPOffset::new(self.out.used() as u32)
-    }
-
-    #[inline]
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
-        if x != default {
-            self.push_slot_always(slot, x);
-        }
-    }
-
-    #[inline]
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
-        let rev = self.out.put_scalar(x);
-        self.track(slot, rev);
-    }
-
-    #[inline]
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
-        let rev = self.out.put_uoffset(o.value());
-        self.track(slot, rev);
-    }
-
-    fn end_table(
+    /// [`Sink::table`] with the pushes into a [`TableFields`] over room reserved for the
+    /// largest table, so that they have no capacity to check and no state to reload.
+    #[inline(always)]
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut TableFields<'_>),
     ) -> WIPOffset<TableFinishedWIPOffset> {
-        let n = std::mem::take(&mut self.slots_used);
-        let len = 4 + 2 * n;
-        // the vtable and the table's soffset to it, claimed at once: the soffset 4-aligned
-        let at = self.out.claim(4, 4, len + 4);
-        let table = (self.out.used() - len) as u32;
-        let header = (len as u32 | (table - start.value()) << 16).to_le_bytes();
-        let vtable = &mut self.out.buf[at..at + len];
-        vtable[..4].copy_from_slice(&header);
-        for (i, rev) in self.slots.0[..n].iter_mut().enumerate() {
+        if self.out.head < TABLE_ROOM {
+            self.out.grow(TABLE_ROOM);
+        }
+        let head = self.out.head;
+        // the room in front of `head`, and the message so far, which the vtable may share one of
+        let (front, written) = self.out.buf.split_at_mut(head);
+        let room = front.last_chunk_mut().expect("room reserved");
+        let start = written.len();
+        let mut t = TableFields {
+            room,
+            len: 0,
+            start,
+            slots: &mut self.slots.0,
+            slots_used: 0,
+            min_align: self.out.min_align,
+        };
+        fields(&mut t);
+        let TableFields {
+            room,
+            len,
+            slots,
+            slots_used: n,
+            min_align,
+            ..
+        } = t;
+        // the soffset, 4-aligned, then the vtable in front of it
+        let pad = (start + len + 4).wrapping_neg() & 3;
+        room[TABLE_ROOM - len - SLACK..TABLE_ROOM - len].copy_from_slice(&[0; SLACK]);
+        let len = len + pad + 4;
+        let table = (start + len) as u32;
+        let at = TABLE_ROOM - len;
+        let vtable_len = 4 + 2 * n;
+        let header = (vtable_len as u32 | (len as u32) << 16).to_le_bytes();
+        let vtable = &mut room[at - vtable_len..at];
+        let (vtable_header, entries) = vtable.split_at_mut(4);
+        vtable_header.copy_from_slice(&header);
+        for (entry, rev) in entries.chunks_exact_mut(2).zip(&mut slots[..n]) {
             // the field's distance from the table start; 0 for a field not pushed
             let off = if *rev == 0 { 0 } else { table - *rev };
-            vtable[4 + 2 * i..6 + 2 * i].copy_from_slice(&(off as u16).to_le_bytes());
+            entry.copy_from_slice(&(off as u16).to_le_bytes());
             *rev = 0;
         }
-        let vtable_rev = match self.out.shared_vtable(&self.vtables, header, len) {
-            Some(rev) => {
-                // drop the copy just written
-                self.out.head += len;
-                rev
-            }
+        let (vtable_rev, used) = match shared_vtable(written, &self.vtables, vtable) {
+            // the copy just written is dropped
+            Some(rev) => (rev, len),
             None => {
-                let rev = table + len as u32;
+                let rev = table + vtable_len as u32;
                 self.vtables.push(rev);
-                rev
+                (rev, len + vtable_len)
             }
         };
         let soffset = vtable_rev as i32 - table as i32;
-        let at = self.out.buf.len() - table as usize;
-        self.out.buf[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        room[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        self.out.head = head - used;
+        self.out.min_align = min_align;
         WIPOffset::new(table)
     }
 
@@ -564,7 +657,6 @@ impl<'f> Sink<'f> for Writer {
     /// general table machinery (`FlatBufferBuilder`'s sequence, above): the same bytes at a
     /// fraction of the cost.
     fn finish_message(&mut self, tag: u8, table: WIPOffset<TableFinishedWIPOffset>) {
-        debug_assert_eq!(self.slots_used, 0, "finish_message inside a table");
         let start = self.out.used();
         let tag_len = usize::from(tag != 0);
         // from the end: the tag byte, padding, the uoffset to `table` (4-aligned), the soffset
@@ -594,8 +686,7 @@ impl<'f> Sink<'f> for Writer {
         if tag != 0 {
             buf[16 + pad] = tag;
         }
-        let header = [vtable[0], vtable[1], vtable[2], vtable[3]];
-        let vtable_rev = match self.out.shared_vtable(&self.vtables, header, 8) {
+        let vtable_rev = match shared_vtable(&self.out.buf[at + 8..], &self.vtables, &vtable) {
             Some(rev) => {
                 self.out.head += 8;
                 rev
