@@ -53,8 +53,12 @@ const MAX_SLOTS: usize = 48;
 
 /// The bytes a table can take, reserved in front of [`Writer`]'s head when it starts: each field
 /// at most 8 bytes and 7 of padding, then at most 3 bytes of padding, the `soffset` and a
-/// vtable of `MAX_SLOTS` entries, and the [`SLACK`] zeroed in front of a field.
-const TABLE_ROOM: usize = MAX_SLOTS * 15 + 3 + 4 + (4 + 2 * MAX_SLOTS) + SLACK;
+/// vtable of `MAX_SLOTS` entries, and the 16 bytes in front of it that its entries, written
+/// eight at a time, may spill into.
+const TABLE_ROOM: usize = MAX_SLOTS * 15 + 3 + 4 + (4 + 2 * MAX_SLOTS) + 16;
+
+/// Vtable entries are worked out and written this many at a time.
+const CHUNK: usize = 8;
 
 mod sealed {
     pub trait Sealed {}
@@ -222,6 +226,7 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
     ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>> {
         self.create_vector(items)
     }
+    #[inline(always)]
     fn table(
         &mut self,
         fields: impl FnOnce(&mut FlatBufferBuilder<'f>),
@@ -248,8 +253,9 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
 #[derive(Debug, Clone, Default)]
 pub struct Writer {
     out: Back,
-    /// Per slot of the table being built, its field's reverse position; 0 when not pushed (all
-    /// 0 between tables).
+    /// Per slot of the table being built, from [`CHUNK`] on, the distance from the table's end
+    /// to its field (see [`TableFields`]); 0 for a slot not pushed, and everywhere between
+    /// tables.
     slots: Slots,
     /// Reverse positions of the vtables written so far, to share identical ones.
     vtables: Vec<u32>,
@@ -261,11 +267,11 @@ pub struct Writer {
 }
 
 #[derive(Debug, Clone)]
-struct Slots([u32; MAX_SLOTS]);
+struct Slots([u16; CHUNK + MAX_SLOTS]);
 
 impl Default for Slots {
     fn default() -> Slots {
-        Slots([0; MAX_SLOTS])
+        Slots([0; CHUNK + MAX_SLOTS])
     }
 }
 
@@ -462,8 +468,9 @@ pub struct TableFields<'a> {
     len: usize,
     /// The message's size when the table was started: `room`'s end as a reverse position.
     start: usize,
-    /// The writer's slot table.
-    slots: &'a mut [u32; MAX_SLOTS],
+    /// The writer's slot table: per slot, from [`CHUNK`] on, the `len` its field was written
+    /// at, so that the vtable entry is the table's size less it.
+    slots: &'a mut [u16; CHUNK + MAX_SLOTS],
     /// How many slots the vtable needs (highest pushed + 1).
     slots_used: usize,
     /// The largest alignment used in the message so far (see [`Back::min_align`]).
@@ -491,11 +498,10 @@ impl TableFields<'_> {
     /// Records that the field just written is `slot`'s; returns its reverse position.
     #[inline(always)]
     fn track(&mut self, slot: VOffsetT) -> u32 {
-        let rev = (self.start + self.len) as u32;
         let i = usize::from(slot - 4) / 2;
-        self.slots[i] = rev;
+        self.slots[CHUNK + i] = self.len as u16;
         self.slots_used = self.slots_used.max(i + 1);
-        rev
+        (self.start + self.len) as u32
     }
 }
 
@@ -627,16 +633,28 @@ impl<'f> Sink<'f> for Writer {
         let table = (start + len) as u32;
         let at = TABLE_ROOM - len;
         let vtable_len = 4 + 2 * n;
-        let header = (vtable_len as u32 | (len as u32) << 16).to_le_bytes();
-        let vtable = &mut room[at - vtable_len..at];
-        let (vtable_header, entries) = vtable.split_at_mut(4);
-        vtable_header.copy_from_slice(&header);
-        for (entry, rev) in entries.chunks_exact_mut(2).zip(&mut slots[..n]) {
-            // the field's distance from the table start; 0 for a field not pushed
-            let off = if *rev == 0 { 0 } else { table - *rev };
-            entry.copy_from_slice(&(off as u16).to_le_bytes());
-            *rev = 0;
+        // the entries, each the field's distance from the table start or 0 for a field not
+        // pushed, eight at a time from the last: a chunk is one vector operation, and the
+        // entries it has before the first (slots below `CHUNK`, all 0) land on the header and
+        // the free space in front, which later writes zero where they need
+        let size = len as u16;
+        let mut k = n;
+        let mut end = at;
+        while k > 0 {
+            let src: &mut [u16; CHUNK] = (&mut slots[k..k + CHUNK]).try_into().expect("a chunk");
+            let mut entries = [0; 2 * CHUNK];
+            for (entry, &x) in entries.chunks_exact_mut(2).zip(src.iter()) {
+                let off = if x == 0 { 0 } else { size - x };
+                entry.copy_from_slice(&off.to_le_bytes());
+            }
+            room[end - 2 * CHUNK..end].copy_from_slice(&entries);
+            *src = [0; CHUNK];
+            k = k.saturating_sub(CHUNK);
+            end -= 2 * CHUNK;
         }
+        let header = (vtable_len as u32 | (len as u32) << 16).to_le_bytes();
+        room[at - vtable_len..at - vtable_len + 4].copy_from_slice(&header);
+        let vtable = &room[at - vtable_len..at];
         let (vtable_rev, used) = match shared_vtable(written, &self.vtables, vtable) {
             // the copy just written is dropped
             Some(rev) => (rev, len),
@@ -710,7 +728,53 @@ impl<'f> Sink<'f> for Writer {
 
 #[cfg(test)]
 mod tests {
-    use super::MAX_SLOTS;
+    use super::{Fields, Sink, Writer, MAX_SLOTS};
+    use flatbuffers::{FlatBufferBuilder, VOffsetT};
+
+    /// Two tables with the slots below `n` (every fifth left out, and a `u8` default elided),
+    /// pushed in slot order or the reverse, each kind of field in turn; the second table shares
+    /// the first's vtable. Then the `Message` wrapper around the second.
+    fn tables<'f>(sink: &mut impl Sink<'f>, n: usize, reversed: bool) -> Vec<u8> {
+        sink.reset();
+        let s = sink.create_string("x");
+        let mut table = None;
+        for _ in 0..2 {
+            table = Some(sink.table(|t| {
+                for k in 0..n {
+                    let i = if reversed { n - 1 - k } else { k };
+                    let slot = (4 + 2 * i) as VOffsetT;
+                    match i % 5 {
+                        0 => t.push_slot::<u64>(slot, i as u64 + 1, 0),
+                        1 => t.push_offset(slot, s),
+                        2 => t.push_slot::<u8>(slot, (i % 3) as u8, 0),
+                        3 => t.push_slot_always::<u16>(slot, i as u16),
+                        _ => {}
+                    }
+                }
+                t.push_slot_always::<bool>(4 + 2 * n as VOffsetT, true);
+                t.push_slot::<u32>(6 + 2 * n as VOffsetT, 7, 0);
+            }));
+        }
+        sink.finish_message(1, table.expect("two tables"));
+        sink.finished_data().to_vec()
+    }
+
+    /// `Writer` works a vtable's entries out eight at a time: every length, through sinks
+    /// reused with stale bytes, gives `FlatBufferBuilder`'s bytes.
+    #[test]
+    fn vtables_of_every_length_are_flatbuffer_builders() {
+        let mut fbb = FlatBufferBuilder::new();
+        let mut writer = Writer::new();
+        for n in (0..=MAX_SLOTS - 2).chain((0..=MAX_SLOTS - 2).rev()) {
+            for reversed in [false, true] {
+                assert_eq!(
+                    tables(&mut writer, n, reversed),
+                    tables(&mut fbb, n, reversed),
+                    "{n} slots, reversed: {reversed}"
+                );
+            }
+        }
+    }
 
     /// `Writer` keeps a fixed table of slots: every field of the schema must have one.
     #[test]
