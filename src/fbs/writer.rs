@@ -22,10 +22,12 @@
 //! `FlatBufferBuilder` is general: it tracks each field in a growable list, sizes each vtable by
 //! scanning that list, keeps its vtables in a sorted list searched by content, and zeroes the
 //! whole used buffer on every `reset` so that padding can be skipped. [`Writer`] does the same
-//! layout with a fixed slot table and explicit padding, writes the root `Message` table in one
-//! step, claims each string and byte vector with its length prefix at once, and owns the
-//! buffer the CBOR payload is encoded into: for a typical PUBLISH, 1,467 instructions against
-//! 1,975 (callgrind; README, "Performance").
+//! layout with a fixed slot table and explicit padding, pushes a table's fields into room
+//! reserved for the whole table with their state in registers ([`TableFields`]) and works out
+//! its vtable eight entries at a time, writes the root `Message` table in one step, claims each
+//! string and byte vector with its length prefix at once, and owns the buffer the CBOR payload
+//! is encoded into: for a typical PUBLISH, 1,297 instructions against 1,943 (callgrind;
+//! README, "Performance").
 //!
 //! # Same bytes
 //!
@@ -114,7 +116,8 @@ pub trait Fields: sealed::Sealed {
 }
 
 /// Where a FlatBuffers message is written: [`FlatBufferBuilder`] or [`Writer`], which give the
-/// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs.
+/// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs,
+/// with a table's start, fields and end as one call, [`table`](Sink::table).
 ///
 /// Sealed: the builders rely on the two implementations laying out bytes identically.
 pub trait Sink<'f>: sealed::Sealed {
