@@ -43,7 +43,7 @@
 
 use flatbuffers::{ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset};
 
-use super::writer::{Scalar, Sink, Writer};
+use super::writer::{Fields, Scalar, Sink, Writer};
 use crate::error::EncodeError;
 use crate::fbs::generated::proto as fb;
 use crate::fbs::generated::wamp as fbw;
@@ -250,20 +250,21 @@ fn principal_vector<'f>(
         } else {
             string(fbb, Some(&p.authrole))
         };
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(fb::Principal::VT_SESSION, session, 0);
-        push(fbb, fb::Principal::VT_AUTHID, authid);
-        push(fbb, fb::Principal::VT_AUTHROLE, authrole);
-        let end = fbb.end_table(start);
+        let end = fbb.table(|t| {
+            t.push_slot::<u64>(fb::Principal::VT_SESSION, session, 0);
+            push(t, fb::Principal::VT_AUTHID, authid);
+            push(t, fb::Principal::VT_AUTHROLE, authrole);
+        });
         offsets.push(WIPOffset::<fb::Principal<'f>>::new(end.value()));
     }
     Ok(fbb.create_offsets(&offsets))
 }
 
 /// An offset field, when present.
-pub(super) fn push<'f, T>(fbb: &mut impl Sink<'f>, slot: VOffsetT, o: Option<WIPOffset<T>>) {
+#[inline(always)]
+pub(super) fn push<T>(t: &mut impl Fields, slot: VOffsetT, o: Option<WIPOffset<T>>) {
     if let Some(o) = o {
-        fbb.push_offset(slot, o);
+        t.push_offset(slot, o);
     }
 }
 
@@ -271,9 +272,10 @@ pub(super) fn push<'f, T>(fbb: &mut impl Sink<'f>, slot: VOffsetT, o: Option<WIP
 /// default enum value): a present field holding the default is legal FlatBuffers and old readers
 /// read the same value, while the crate's reader can tell "given as the default" from "not
 /// given" (autobahn elides defaults, so its bytes cannot).
-pub(super) fn given<'f, T: Scalar>(fbb: &mut impl Sink<'f>, slot: VOffsetT, v: Option<T>) {
+#[inline(always)]
+pub(super) fn given<T: Scalar>(t: &mut impl Fields, slot: VOffsetT, v: Option<T>) {
     if let Some(v) = v {
-        fbb.push_slot_always(slot, v);
+        t.push_slot_always(slot, v);
     }
 }
 
@@ -437,24 +439,25 @@ fn extra<'f>(fbb: &mut impl Sink<'f>, dict: Option<&Dict>) -> Option<ExtraOffset
         if let (true, Value::Str(v)) = (is_map_key(k), v) {
             let key = fbb.create_string(k);
             let value = fbb.create_string(v);
-            let start = fbb.start_table();
-            fbb.push_offset(fbw::Map::VT_KEY, key);
-            fbb.push_offset(fbw::Map::VT_VALUE, value);
-            return Some(ExtraOffset::Map(fbb.end_table(start)));
+            return Some(ExtraOffset::Map(fbb.table(|t| {
+                t.push_offset(fbw::Map::VT_KEY, key);
+                t.push_offset(fbw::Map::VT_VALUE, value);
+            })));
         }
     }
     Some(ExtraOffset::Cbor(cbor_dict(fbb, dict)))
 }
 
-fn push_extra<'f>(
-    fbb: &mut impl Sink<'f>,
+#[inline(always)]
+fn push_extra(
+    t: &mut impl Fields,
     map_slot: VOffsetT,
     cbor_slot: VOffsetT,
     e: Option<ExtraOffset<'_>>,
 ) {
     match e {
-        Some(ExtraOffset::Map(t)) => fbb.push_offset(map_slot, t),
-        Some(ExtraOffset::Cbor(b)) => fbb.push_offset(cbor_slot, b),
+        Some(ExtraOffset::Map(map)) => t.push_offset(map_slot, map),
+        Some(ExtraOffset::Cbor(b)) => t.push_offset(cbor_slot, b),
         None => {}
     }
 }
@@ -561,7 +564,9 @@ fn roles<'f>(
         let Some(features) = roles.get(&role) else {
             continue;
         };
-        let start = fbb.start_table();
+        // the slots first, so that nothing fails inside the table (the longest list has 13)
+        let mut set = [(0, false); 16];
+        let mut n = 0;
         for &name in role.features() {
             if let Some(&on) = features.get(name) {
                 let slot = feature_slot(role, name).ok_or(EncodeError::Unsupported {
@@ -570,16 +575,21 @@ fn roles<'f>(
                     field: "roles",
                     reason: "a role feature has no field in the schema's features table",
                 })?;
-                fbb.push_slot_always::<bool>(slot, on);
+                set[n] = (slot, on);
+                n += 1;
             }
         }
-        tables[i] = Some(fbb.end_table(start));
+        tables[i] = Some(fbb.table(|t| {
+            for &(slot, on) in &set[..n] {
+                t.push_slot_always::<bool>(slot, on);
+            }
+        }));
     }
-    let start = fbb.start_table();
-    for (i, &role) in order.iter().enumerate() {
-        push(fbb, role_slot(role), tables[i]);
-    }
-    Ok(Some(fbb.end_table(start)))
+    Ok(Some(fbb.table(|t| {
+        for (i, &role) in order.iter().enumerate() {
+            push(t, role_slot(role), tables[i]);
+        }
+    })))
 }
 
 // ---- the 25 tables ----
@@ -597,10 +607,10 @@ fn two_ids<'f>(
     (first_slot, first): (flatbuffers::VOffsetT, u64),
     (second_slot, second): (flatbuffers::VOffsetT, u64),
 ) -> Table {
-    let start = fbb.start_table();
-    fbb.push_slot::<u64>(first_slot, first, 0);
-    fbb.push_slot::<u64>(second_slot, second, 0);
-    fbb.end_table(start)
+    fbb.table(|t| {
+        t.push_slot::<u64>(first_slot, first, 0);
+        t.push_slot::<u64>(second_slot, second, 0);
+    })
 }
 
 /// [`two_ids`] and a `forward_for` in the appended field `ff_slot` (UNSUBSCRIBE, UNREGISTER;
@@ -618,11 +628,11 @@ fn two_ids_forwarded<'f>(
         AuthroleAlways::No,
         message,
     )?;
-    let start = fbb.start_table();
-    fbb.push_slot::<u64>(first_slot, first, 0);
-    fbb.push_slot::<u64>(second_slot, second, 0);
-    push(fbb, ff_slot, ff);
-    Ok(fbb.end_table(start))
+    Ok(fbb.table(|t| {
+        t.push_slot::<u64>(first_slot, first, 0);
+        t.push_slot::<u64>(second_slot, second, 0);
+        push(t, ff_slot, ff);
+    }))
 }
 
 /// Shorthand for the generated table type's voffset constants.
@@ -654,23 +664,23 @@ impl FbsTable for Hello {
             names => (None, strings(fbb, names)),
         };
         let authextra = extra(fbb, self.authextra.as_ref());
-        let start = fbb.start_table();
-        push(fbb, vt!(Hello::VT_REALM), realm);
-        push(fbb, vt!(Hello::VT_AUTHID), authid);
-        push(fbb, vt!(Hello::VT_AUTHROLE), authrole);
-        given(fbb, vt!(Hello::VT_RESUMABLE), self.resumable);
-        given(fbb, vt!(Hello::VT_RESUME_SESSION), resume_session);
-        push(fbb, vt!(Hello::VT_RESUME_TOKEN), resume_token);
-        push(fbb, vt!(Hello::VT_ROLES), roles);
-        push(fbb, vt!(Hello::VT_AUTHMETHODS), authmethods);
-        push_extra(
-            fbb,
-            vt!(Hello::VT_AUTHEXTRA),
-            vt!(Hello::VT_AUTHEXTRA_CBOR),
-            authextra,
-        );
-        push(fbb, vt!(Hello::VT_AUTHMETHODS_NAMES), authmethods_names);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            push(t, vt!(Hello::VT_REALM), realm);
+            push(t, vt!(Hello::VT_AUTHID), authid);
+            push(t, vt!(Hello::VT_AUTHROLE), authrole);
+            given(t, vt!(Hello::VT_RESUMABLE), self.resumable);
+            given(t, vt!(Hello::VT_RESUME_SESSION), resume_session);
+            push(t, vt!(Hello::VT_RESUME_TOKEN), resume_token);
+            push(t, vt!(Hello::VT_ROLES), roles);
+            push(t, vt!(Hello::VT_AUTHMETHODS), authmethods);
+            push_extra(
+                t,
+                vt!(Hello::VT_AUTHEXTRA),
+                vt!(Hello::VT_AUTHEXTRA_CBOR),
+                authextra,
+            );
+            push(t, vt!(Hello::VT_AUTHMETHODS_NAMES), authmethods_names);
+        }))
     }
 }
 
@@ -695,35 +705,35 @@ impl FbsTable for Welcome {
         let roles = roles(fbb, &self.roles, &Role::ROUTER, N)?;
         // `marshal` drops an empty `authextra` here (unlike HELLO's)
         let authextra = extra(fbb, self.authextra.as_ref().filter(|e| !e.is_empty()));
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Welcome::VT_SESSION), self.session, 0);
-        push(fbb, vt!(Welcome::VT_REALM), realm);
-        push(fbb, vt!(Welcome::VT_AUTHID), authid);
-        push(fbb, vt!(Welcome::VT_AUTHROLE), authrole);
-        push(fbb, vt!(Welcome::VT_AUTHPROVIDER), authprovider);
-        fbb.push_slot(
-            vt!(Welcome::VT_RESUMED),
-            self.resumed.unwrap_or(false),
-            false,
-        );
-        fbb.push_slot(
-            vt!(Welcome::VT_RESUMABLE),
-            self.resumable.unwrap_or(false),
-            false,
-        );
-        push(fbb, vt!(Welcome::VT_RESUME_TOKEN), resume_token);
-        push(fbb, vt!(Welcome::VT_ROLES), roles);
-        // `anonymous` (0, the default) is written too, to tell it from "not given"
-        given::<u8>(fbb, vt!(Welcome::VT_AUTHMETHOD), authmethod);
-        push_extra(
-            fbb,
-            vt!(Welcome::VT_AUTHEXTRA),
-            vt!(Welcome::VT_AUTHEXTRA_CBOR),
-            authextra,
-        );
-        push(fbb, vt!(Welcome::VT_AUTHMETHOD_NAME), authmethod_name);
-        push(fbb, vt!(Welcome::VT_CUSTOM_CBOR), custom);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Welcome::VT_SESSION), self.session, 0);
+            push(t, vt!(Welcome::VT_REALM), realm);
+            push(t, vt!(Welcome::VT_AUTHID), authid);
+            push(t, vt!(Welcome::VT_AUTHROLE), authrole);
+            push(t, vt!(Welcome::VT_AUTHPROVIDER), authprovider);
+            t.push_slot(
+                vt!(Welcome::VT_RESUMED),
+                self.resumed.unwrap_or(false),
+                false,
+            );
+            t.push_slot(
+                vt!(Welcome::VT_RESUMABLE),
+                self.resumable.unwrap_or(false),
+                false,
+            );
+            push(t, vt!(Welcome::VT_RESUME_TOKEN), resume_token);
+            push(t, vt!(Welcome::VT_ROLES), roles);
+            // `anonymous` (0, the default) is written too, to tell it from "not given"
+            given::<u8>(t, vt!(Welcome::VT_AUTHMETHOD), authmethod);
+            push_extra(
+                t,
+                vt!(Welcome::VT_AUTHEXTRA),
+                vt!(Welcome::VT_AUTHEXTRA_CBOR),
+                authextra,
+            );
+            push(t, vt!(Welcome::VT_AUTHMETHOD_NAME), authmethod_name);
+            push(t, vt!(Welcome::VT_CUSTOM_CBOR), custom);
+        }))
     }
 }
 
@@ -732,10 +742,10 @@ impl FbsTable for Abort {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let reason = string(fbb, Some(&self.reason));
         let message = string(fbb, self.message.as_deref());
-        let start = fbb.start_table();
-        push(fbb, vt!(Abort::VT_REASON), reason);
-        push(fbb, vt!(Abort::VT_MESSAGE), message);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            push(t, vt!(Abort::VT_REASON), reason);
+            push(t, vt!(Abort::VT_MESSAGE), message);
+        }))
     }
 }
 
@@ -750,16 +760,16 @@ impl FbsTable for Challenge {
             Some(_) => None,
             None => Some(fbb.create_string(&self.method)),
         };
-        let start = fbb.start_table();
-        fbb.push_slot::<u8>(vt!(Challenge::VT_METHOD), method.unwrap_or(0), 0);
-        push_extra(
-            fbb,
-            vt!(Challenge::VT_EXTRA),
-            vt!(Challenge::VT_EXTRA_CBOR),
-            extra,
-        );
-        push(fbb, vt!(Challenge::VT_METHOD_NAME), method_name);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u8>(vt!(Challenge::VT_METHOD), method.unwrap_or(0), 0);
+            push_extra(
+                t,
+                vt!(Challenge::VT_EXTRA),
+                vt!(Challenge::VT_EXTRA_CBOR),
+                extra,
+            );
+            push(t, vt!(Challenge::VT_METHOD_NAME), method_name);
+        }))
     }
 }
 
@@ -768,15 +778,15 @@ impl FbsTable for Authenticate {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let signature = string(fbb, Some(&self.signature));
         let extra = extra(fbb, Some(&self.extra).filter(|e| !e.is_empty()));
-        let start = fbb.start_table();
-        push(fbb, vt!(Authenticate::VT_SIGNATURE), signature);
-        push_extra(
-            fbb,
-            vt!(Authenticate::VT_EXTRA),
-            vt!(Authenticate::VT_EXTRA_CBOR),
-            extra,
-        );
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            push(t, vt!(Authenticate::VT_SIGNATURE), signature);
+            push_extra(
+                t,
+                vt!(Authenticate::VT_EXTRA),
+                vt!(Authenticate::VT_EXTRA_CBOR),
+                extra,
+            );
+        }))
     }
 }
 
@@ -785,15 +795,15 @@ impl FbsTable for Goodbye {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let reason = string(fbb, Some(&self.reason));
         let message = string(fbb, self.message.as_deref());
-        let start = fbb.start_table();
-        push(fbb, vt!(Goodbye::VT_REASON), reason);
-        push(fbb, vt!(Goodbye::VT_MESSAGE), message);
-        fbb.push_slot(
-            vt!(Goodbye::VT_RESUMABLE),
-            self.resumable.unwrap_or(false),
-            false,
-        );
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            push(t, vt!(Goodbye::VT_REASON), reason);
+            push(t, vt!(Goodbye::VT_MESSAGE), message);
+            t.push_slot(
+                vt!(Goodbye::VT_RESUMABLE),
+                self.resumable.unwrap_or(false),
+                false,
+            );
+        }))
     }
 }
 
@@ -813,21 +823,21 @@ impl FbsTable for ErrorReply {
         let callee_authid = given_string(fbb, self.callee_authid.as_deref());
         let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u16>(vt!(Error::VT_REQUEST_TYPE), request_type, 0);
-        fbb.push_slot::<u64>(vt!(Error::VT_REQUEST), self.request, 0);
-        push(fbb, vt!(Error::VT_ERROR), error);
-        push(fbb, vt!(Error::VT_ARGS), args);
-        push(fbb, vt!(Error::VT_KWARGS), kwargs);
-        push(fbb, vt!(Error::VT_PAYLOAD), payload);
-        fbb.push_slot::<u8>(vt!(Error::VT_PPT_SCHEME), ppt.scheme, 0);
-        fbb.push_slot::<u8>(vt!(Error::VT_PPT_SERIALIZER), ppt.serializer, 0);
-        push(fbb, vt!(Error::VT_PPT_KEYID), ppt.keyid);
-        push(fbb, vt!(Error::VT_FORWARD_FOR), ff);
-        given(fbb, vt!(Error::VT_CALLEE), callee);
-        push(fbb, vt!(Error::VT_CALLEE_AUTHID), callee_authid);
-        push(fbb, vt!(Error::VT_CALLEE_AUTHROLE), callee_authrole);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u16>(vt!(Error::VT_REQUEST_TYPE), request_type, 0);
+            t.push_slot::<u64>(vt!(Error::VT_REQUEST), self.request, 0);
+            push(t, vt!(Error::VT_ERROR), error);
+            push(t, vt!(Error::VT_ARGS), args);
+            push(t, vt!(Error::VT_KWARGS), kwargs);
+            push(t, vt!(Error::VT_PAYLOAD), payload);
+            t.push_slot::<u8>(vt!(Error::VT_PPT_SCHEME), ppt.scheme, 0);
+            t.push_slot::<u8>(vt!(Error::VT_PPT_SERIALIZER), ppt.serializer, 0);
+            push(t, vt!(Error::VT_PPT_KEYID), ppt.keyid);
+            push(t, vt!(Error::VT_FORWARD_FOR), ff);
+            given(t, vt!(Error::VT_CALLEE), callee);
+            push(t, vt!(Error::VT_CALLEE_AUTHID), callee_authid);
+            push(t, vt!(Error::VT_CALLEE_AUTHROLE), callee_authrole);
+        }))
     }
 }
 
@@ -849,27 +859,27 @@ impl FbsTable for Publish {
         let eligible_authid = strings(fbb, self.eligible_authid.as_deref());
         let eligible_authrole = strings(fbb, self.eligible_authrole.as_deref());
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Publish::VT_REQUEST), self.request, 0);
-        push(fbb, vt!(Publish::VT_TOPIC), topic);
-        push(fbb, vt!(Publish::VT_ARGS), args);
-        push(fbb, vt!(Publish::VT_KWARGS), kwargs);
-        push(fbb, vt!(Publish::VT_PAYLOAD), payload);
-        fbb.push_slot::<u8>(vt!(Publish::VT_PPT_SCHEME), ppt.scheme, 0);
-        fbb.push_slot::<u8>(vt!(Publish::VT_PPT_SERIALIZER), ppt.serializer, 0);
-        push(fbb, vt!(Publish::VT_PPT_KEYID), ppt.keyid);
-        given(fbb, vt!(Publish::VT_ACKNOWLEDGE), self.acknowledge);
-        given(fbb, vt!(Publish::VT_EXCLUDE_ME), self.exclude_me);
-        push(fbb, vt!(Publish::VT_EXCLUDE), exclude);
-        push(fbb, vt!(Publish::VT_EXCLUDE_AUTHID), exclude_authid);
-        push(fbb, vt!(Publish::VT_EXCLUDE_AUTHROLE), exclude_authrole);
-        push(fbb, vt!(Publish::VT_ELIGIBLE), eligible);
-        push(fbb, vt!(Publish::VT_ELIGIBLE_AUTHID), eligible_authid);
-        push(fbb, vt!(Publish::VT_ELIGIBLE_AUTHROLE), eligible_authrole);
-        given(fbb, vt!(Publish::VT_RETAIN), self.retain);
-        push(fbb, vt!(Publish::VT_TRANSACTION_HASH), transaction_hash);
-        push(fbb, vt!(Publish::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Publish::VT_REQUEST), self.request, 0);
+            push(t, vt!(Publish::VT_TOPIC), topic);
+            push(t, vt!(Publish::VT_ARGS), args);
+            push(t, vt!(Publish::VT_KWARGS), kwargs);
+            push(t, vt!(Publish::VT_PAYLOAD), payload);
+            t.push_slot::<u8>(vt!(Publish::VT_PPT_SCHEME), ppt.scheme, 0);
+            t.push_slot::<u8>(vt!(Publish::VT_PPT_SERIALIZER), ppt.serializer, 0);
+            push(t, vt!(Publish::VT_PPT_KEYID), ppt.keyid);
+            given(t, vt!(Publish::VT_ACKNOWLEDGE), self.acknowledge);
+            given(t, vt!(Publish::VT_EXCLUDE_ME), self.exclude_me);
+            push(t, vt!(Publish::VT_EXCLUDE), exclude);
+            push(t, vt!(Publish::VT_EXCLUDE_AUTHID), exclude_authid);
+            push(t, vt!(Publish::VT_EXCLUDE_AUTHROLE), exclude_authrole);
+            push(t, vt!(Publish::VT_ELIGIBLE), eligible);
+            push(t, vt!(Publish::VT_ELIGIBLE_AUTHID), eligible_authid);
+            push(t, vt!(Publish::VT_ELIGIBLE_AUTHROLE), eligible_authrole);
+            given(t, vt!(Publish::VT_RETAIN), self.retain);
+            push(t, vt!(Publish::VT_TRANSACTION_HASH), transaction_hash);
+            push(t, vt!(Publish::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -908,13 +918,13 @@ impl FbsTable for Subscribe {
         let m = match_value(&self.r#match, N)?;
         let topic = string(fbb, Some(&self.topic));
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Subscribe::VT_REQUEST), self.request, 0);
-        push(fbb, vt!(Subscribe::VT_TOPIC), topic);
-        fbb.push_slot::<u8>(vt!(Subscribe::VT_MATCH_), m, 0);
-        given(fbb, vt!(Subscribe::VT_GET_RETAINED), self.get_retained);
-        push(fbb, vt!(Subscribe::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Subscribe::VT_REQUEST), self.request, 0);
+            push(t, vt!(Subscribe::VT_TOPIC), topic);
+            t.push_slot::<u8>(vt!(Subscribe::VT_MATCH_), m, 0);
+            given(t, vt!(Subscribe::VT_GET_RETAINED), self.get_retained);
+            push(t, vt!(Subscribe::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -951,11 +961,11 @@ impl FbsTable for Unsubscribed {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let subscription = opt_u64(self.subscription, Unsubscribed::NAME, "subscription")?;
         let reason = string(fbb, self.reason.as_deref());
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unsubscribed::VT_REQUEST), self.request, 0);
-        given(fbb, vt!(Unsubscribed::VT_SUBSCRIPTION), subscription);
-        push(fbb, vt!(Unsubscribed::VT_REASON), reason);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Unsubscribed::VT_REQUEST), self.request, 0);
+            given(t, vt!(Unsubscribed::VT_SUBSCRIPTION), subscription);
+            push(t, vt!(Unsubscribed::VT_REASON), reason);
+        }))
     }
 }
 
@@ -973,37 +983,33 @@ impl FbsTable for Event {
         let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Event::VT_SUBSCRIPTION), self.subscription, 0);
-        fbb.push_slot::<u64>(vt!(Event::VT_PUBLICATION), self.publication, 0);
-        push(fbb, vt!(Event::VT_ARGS), args);
-        push(fbb, vt!(Event::VT_KWARGS), kwargs);
-        push(fbb, vt!(Event::VT_PAYLOAD), payload);
-        given(fbb, vt!(Event::VT_PUBLISHER), publisher);
-        push(fbb, vt!(Event::VT_PUBLISHER_AUTHID), publisher_authid);
-        push(fbb, vt!(Event::VT_PUBLISHER_AUTHROLE), publisher_authrole);
-        push(fbb, vt!(Event::VT_TOPIC), topic);
-        given(fbb, vt!(Event::VT_RETAINED), self.retained);
-        push(fbb, vt!(Event::VT_TRANSACTION_HASH), transaction_hash);
-        given(
-            fbb,
-            vt!(Event::VT_ACKNOWLEDGE),
-            self.x_acknowledged_delivery,
-        );
-        fbb.push_slot::<u8>(vt!(Event::VT_PPT_SCHEME), ppt.scheme, 0);
-        push(fbb, vt!(Event::VT_PPT_KEYID), ppt.keyid);
-        fbb.push_slot::<u8>(vt!(Event::VT_PPT_SERIALIZER), ppt.serializer, 0);
-        push(fbb, vt!(Event::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Event::VT_SUBSCRIPTION), self.subscription, 0);
+            t.push_slot::<u64>(vt!(Event::VT_PUBLICATION), self.publication, 0);
+            push(t, vt!(Event::VT_ARGS), args);
+            push(t, vt!(Event::VT_KWARGS), kwargs);
+            push(t, vt!(Event::VT_PAYLOAD), payload);
+            given(t, vt!(Event::VT_PUBLISHER), publisher);
+            push(t, vt!(Event::VT_PUBLISHER_AUTHID), publisher_authid);
+            push(t, vt!(Event::VT_PUBLISHER_AUTHROLE), publisher_authrole);
+            push(t, vt!(Event::VT_TOPIC), topic);
+            given(t, vt!(Event::VT_RETAINED), self.retained);
+            push(t, vt!(Event::VT_TRANSACTION_HASH), transaction_hash);
+            given(t, vt!(Event::VT_ACKNOWLEDGE), self.x_acknowledged_delivery);
+            t.push_slot::<u8>(vt!(Event::VT_PPT_SCHEME), ppt.scheme, 0);
+            push(t, vt!(Event::VT_PPT_KEYID), ppt.keyid);
+            t.push_slot::<u8>(vt!(Event::VT_PPT_SERIALIZER), ppt.serializer, 0);
+            push(t, vt!(Event::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
 impl FbsTable for EventReceived {
     /// autobahn message.py 6153.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(EventReceived::VT_PUBLICATION), self.publication, 0);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(EventReceived::VT_PUBLICATION), self.publication, 0);
+        }))
     }
 }
 
@@ -1022,23 +1028,23 @@ impl FbsTable for Call {
         let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Call::VT_REQUEST), self.request, 0);
-        push(fbb, vt!(Call::VT_PROCEDURE), procedure);
-        push(fbb, vt!(Call::VT_ARGS), args);
-        push(fbb, vt!(Call::VT_KWARGS), kwargs);
-        push(fbb, vt!(Call::VT_PAYLOAD), payload);
-        fbb.push_slot::<u8>(vt!(Call::VT_PPT_SCHEME), ppt.scheme, 0);
-        fbb.push_slot::<u8>(vt!(Call::VT_PPT_SERIALIZER), ppt.serializer, 0);
-        push(fbb, vt!(Call::VT_PPT_KEYID), ppt.keyid);
-        given(fbb, vt!(Call::VT_TIMEOUT), timeout);
-        given(fbb, vt!(Call::VT_RECEIVE_PROGRESS), self.receive_progress);
-        push(fbb, vt!(Call::VT_TRANSACTION_HASH), transaction_hash);
-        given(fbb, vt!(Call::VT_CALLER), caller);
-        push(fbb, vt!(Call::VT_CALLER_AUTHID), caller_authid);
-        push(fbb, vt!(Call::VT_CALLER_AUTHROLE), caller_authrole);
-        push(fbb, vt!(Call::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Call::VT_REQUEST), self.request, 0);
+            push(t, vt!(Call::VT_PROCEDURE), procedure);
+            push(t, vt!(Call::VT_ARGS), args);
+            push(t, vt!(Call::VT_KWARGS), kwargs);
+            push(t, vt!(Call::VT_PAYLOAD), payload);
+            t.push_slot::<u8>(vt!(Call::VT_PPT_SCHEME), ppt.scheme, 0);
+            t.push_slot::<u8>(vt!(Call::VT_PPT_SERIALIZER), ppt.serializer, 0);
+            push(t, vt!(Call::VT_PPT_KEYID), ppt.keyid);
+            given(t, vt!(Call::VT_TIMEOUT), timeout);
+            given(t, vt!(Call::VT_RECEIVE_PROGRESS), self.receive_progress);
+            push(t, vt!(Call::VT_TRANSACTION_HASH), transaction_hash);
+            given(t, vt!(Call::VT_CALLER), caller);
+            push(t, vt!(Call::VT_CALLER_AUTHID), caller_authid);
+            push(t, vt!(Call::VT_CALLER_AUTHROLE), caller_authrole);
+            push(t, vt!(Call::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -1049,12 +1055,12 @@ impl FbsTable for Cancel {
         const N: &str = Cancel::NAME;
         let mode = cancel_mode(self.mode.as_deref(), N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Cancel::VT_REQUEST), self.request, 0);
-        // SKIP, the default, is written too when given (autobahn elides it)
-        given(fbb, vt!(Cancel::VT_MODE), mode);
-        push(fbb, vt!(Cancel::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Cancel::VT_REQUEST), self.request, 0);
+            // SKIP, the default, is written too when given (autobahn elides it)
+            given(t, vt!(Cancel::VT_MODE), mode);
+            push(t, vt!(Cancel::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -1091,25 +1097,25 @@ macro_rules! result_like {
                 let callee_authid = given_string(fbb, self.callee_authid.as_deref());
                 let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
                 let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-                let start = fbb.start_table();
-                fbb.push_slot::<u64>(vt!($table::VT_REQUEST), self.request, 0);
-                push(fbb, vt!($table::VT_ARGS), args);
-                push(fbb, vt!($table::VT_KWARGS), kwargs);
-                push(fbb, vt!($table::VT_PAYLOAD), payload);
-                if $progress_first {
-                    given(fbb, vt!($table::VT_PROGRESS), self.progress);
-                }
-                fbb.push_slot::<u8>(vt!($table::VT_PPT_SCHEME), ppt.scheme, 0);
-                fbb.push_slot::<u8>(vt!($table::VT_PPT_SERIALIZER), ppt.serializer, 0);
-                push(fbb, vt!($table::VT_PPT_KEYID), ppt.keyid);
-                if !$progress_first {
-                    given(fbb, vt!($table::VT_PROGRESS), self.progress);
-                }
-                given(fbb, vt!($table::VT_CALLEE), callee);
-                push(fbb, vt!($table::VT_CALLEE_AUTHID), callee_authid);
-                push(fbb, vt!($table::VT_CALLEE_AUTHROLE), callee_authrole);
-                push(fbb, vt!($table::VT_FORWARD_FOR), ff);
-                Ok(fbb.end_table(start))
+                Ok(fbb.table(|t| {
+                    t.push_slot::<u64>(vt!($table::VT_REQUEST), self.request, 0);
+                    push(t, vt!($table::VT_ARGS), args);
+                    push(t, vt!($table::VT_KWARGS), kwargs);
+                    push(t, vt!($table::VT_PAYLOAD), payload);
+                    if $progress_first {
+                        given(t, vt!($table::VT_PROGRESS), self.progress);
+                    }
+                    t.push_slot::<u8>(vt!($table::VT_PPT_SCHEME), ppt.scheme, 0);
+                    t.push_slot::<u8>(vt!($table::VT_PPT_SERIALIZER), ppt.serializer, 0);
+                    push(t, vt!($table::VT_PPT_KEYID), ppt.keyid);
+                    if !$progress_first {
+                        given(t, vt!($table::VT_PROGRESS), self.progress);
+                    }
+                    given(t, vt!($table::VT_CALLEE), callee);
+                    push(t, vt!($table::VT_CALLEE_AUTHID), callee_authid);
+                    push(t, vt!($table::VT_CALLEE_AUTHROLE), callee_authrole);
+                    push(t, vt!($table::VT_FORWARD_FOR), ff);
+                }))
             }
         }
     };
@@ -1151,19 +1157,15 @@ impl FbsTable for Register {
         };
         let procedure = string(fbb, Some(&self.procedure));
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Register::VT_REQUEST), self.request, 0);
-        push(fbb, vt!(Register::VT_PROCEDURE), procedure);
-        fbb.push_slot::<u8>(vt!(Register::VT_MATCH_), m, 0);
-        fbb.push_slot::<u8>(vt!(Register::VT_INVOKE), invoke, 0);
-        fbb.push_slot::<u16>(vt!(Register::VT_CONCURRENCY), concurrency, 0);
-        given(
-            fbb,
-            vt!(Register::VT_FORCE_REREGISTER),
-            self.force_reregister,
-        );
-        push(fbb, vt!(Register::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Register::VT_REQUEST), self.request, 0);
+            push(t, vt!(Register::VT_PROCEDURE), procedure);
+            t.push_slot::<u8>(vt!(Register::VT_MATCH_), m, 0);
+            t.push_slot::<u8>(vt!(Register::VT_INVOKE), invoke, 0);
+            t.push_slot::<u16>(vt!(Register::VT_CONCURRENCY), concurrency, 0);
+            given(t, vt!(Register::VT_FORCE_REREGISTER), self.force_reregister);
+            push(t, vt!(Register::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -1196,11 +1198,11 @@ impl FbsTable for Unregistered {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         let registration = opt_u64(self.registration, Unregistered::NAME, "registration")?;
         let reason = string(fbb, self.reason.as_deref());
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Unregistered::VT_REQUEST), self.request, 0);
-        given(fbb, vt!(Unregistered::VT_REGISTRATION), registration);
-        push(fbb, vt!(Unregistered::VT_REASON), reason);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Unregistered::VT_REQUEST), self.request, 0);
+            given(t, vt!(Unregistered::VT_REGISTRATION), registration);
+            push(t, vt!(Unregistered::VT_REASON), reason);
+        }))
     }
 }
 
@@ -1219,28 +1221,28 @@ impl FbsTable for Invocation {
         let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Invocation::VT_REQUEST), self.request, 0);
-        fbb.push_slot::<u64>(vt!(Invocation::VT_REGISTRATION), self.registration, 0);
-        push(fbb, vt!(Invocation::VT_ARGS), args);
-        push(fbb, vt!(Invocation::VT_KWARGS), kwargs);
-        push(fbb, vt!(Invocation::VT_PAYLOAD), payload);
-        given(fbb, vt!(Invocation::VT_TIMEOUT), timeout);
-        given(
-            fbb,
-            vt!(Invocation::VT_RECEIVE_PROGRESS),
-            self.receive_progress,
-        );
-        given(fbb, vt!(Invocation::VT_CALLER), caller);
-        push(fbb, vt!(Invocation::VT_CALLER_AUTHID), caller_authid);
-        push(fbb, vt!(Invocation::VT_CALLER_AUTHROLE), caller_authrole);
-        push(fbb, vt!(Invocation::VT_PROCEDURE), procedure);
-        fbb.push_slot::<u8>(vt!(Invocation::VT_PPT_SCHEME), ppt.scheme, 0);
-        fbb.push_slot::<u8>(vt!(Invocation::VT_PPT_SERIALIZER), ppt.serializer, 0);
-        push(fbb, vt!(Invocation::VT_PPT_KEYID), ppt.keyid);
-        push(fbb, vt!(Invocation::VT_TRANSACTION_HASH), transaction_hash);
-        push(fbb, vt!(Invocation::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Invocation::VT_REQUEST), self.request, 0);
+            t.push_slot::<u64>(vt!(Invocation::VT_REGISTRATION), self.registration, 0);
+            push(t, vt!(Invocation::VT_ARGS), args);
+            push(t, vt!(Invocation::VT_KWARGS), kwargs);
+            push(t, vt!(Invocation::VT_PAYLOAD), payload);
+            given(t, vt!(Invocation::VT_TIMEOUT), timeout);
+            given(
+                t,
+                vt!(Invocation::VT_RECEIVE_PROGRESS),
+                self.receive_progress,
+            );
+            given(t, vt!(Invocation::VT_CALLER), caller);
+            push(t, vt!(Invocation::VT_CALLER_AUTHID), caller_authid);
+            push(t, vt!(Invocation::VT_CALLER_AUTHROLE), caller_authrole);
+            push(t, vt!(Invocation::VT_PROCEDURE), procedure);
+            t.push_slot::<u8>(vt!(Invocation::VT_PPT_SCHEME), ppt.scheme, 0);
+            t.push_slot::<u8>(vt!(Invocation::VT_PPT_SERIALIZER), ppt.serializer, 0);
+            push(t, vt!(Invocation::VT_PPT_KEYID), ppt.keyid);
+            push(t, vt!(Invocation::VT_TRANSACTION_HASH), transaction_hash);
+            push(t, vt!(Invocation::VT_FORWARD_FOR), ff);
+        }))
     }
 }
 
@@ -1252,12 +1254,12 @@ impl FbsTable for Interrupt {
         let mode = cancel_mode(self.mode.as_deref(), N)?;
         let reason = string(fbb, self.reason.as_deref());
         let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(vt!(Interrupt::VT_REQUEST), self.request, 0);
-        // KILL, the default, is written too when given (autobahn elides it)
-        given(fbb, vt!(Interrupt::VT_MODE), mode);
-        push(fbb, vt!(Interrupt::VT_REASON), reason);
-        push(fbb, vt!(Interrupt::VT_FORWARD_FOR), ff);
-        Ok(fbb.end_table(start))
+        Ok(fbb.table(|t| {
+            t.push_slot::<u64>(vt!(Interrupt::VT_REQUEST), self.request, 0);
+            // KILL, the default, is written too when given (autobahn elides it)
+            given(t, vt!(Interrupt::VT_MODE), mode);
+            push(t, vt!(Interrupt::VT_REASON), reason);
+            push(t, vt!(Interrupt::VT_FORWARD_FOR), ff);
+        }))
     }
 }

@@ -29,7 +29,7 @@ use flatbuffers::WIPOffset;
 use super::builder::{finish, given, push};
 use super::generated::proto as fb;
 use super::view::{PrincipalRef, PublishRef};
-use super::writer::Sink;
+use super::writer::{Fields, Sink};
 use crate::messages::MessageType;
 
 /// What the broker decides for one EVENT, beside what the PUBLISH carries.
@@ -83,26 +83,26 @@ impl PublishRef<'_> {
         let keyid = self.ppt_keyid().map(|s| fbb.create_string(s));
         let forward_for = self.forward_for().map(|chain| copy_principals(fbb, chain));
 
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(fb::Event::VT_SUBSCRIPTION, details.subscription, 0);
-        fbb.push_slot::<u64>(fb::Event::VT_PUBLICATION, details.publication, 0);
-        push(fbb, fb::Event::VT_ARGS, args);
-        push(fbb, fb::Event::VT_KWARGS, kwargs);
-        push(fbb, fb::Event::VT_PAYLOAD, payload);
-        given(fbb, fb::Event::VT_PUBLISHER, details.publisher);
-        push(fbb, fb::Event::VT_PUBLISHER_AUTHID, publisher_authid);
-        push(fbb, fb::Event::VT_PUBLISHER_AUTHROLE, publisher_authrole);
-        push(fbb, fb::Event::VT_TOPIC, topic);
-        given(fbb, fb::Event::VT_RETAINED, details.retained);
-        push(fbb, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
-        given(fbb, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
-        fbb.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, self.ppt_scheme_value(), 0);
-        push(fbb, fb::Event::VT_PPT_KEYID, keyid);
-        fbb.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, self.ppt_serializer_value(), 0);
-        // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
-        fbb.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, self.ppt_cipher(), 0);
-        push(fbb, fb::Event::VT_FORWARD_FOR, forward_for);
-        let table = fbb.end_table(start);
+        let table = fbb.table(|t| {
+            t.push_slot::<u64>(fb::Event::VT_SUBSCRIPTION, details.subscription, 0);
+            t.push_slot::<u64>(fb::Event::VT_PUBLICATION, details.publication, 0);
+            push(t, fb::Event::VT_ARGS, args);
+            push(t, fb::Event::VT_KWARGS, kwargs);
+            push(t, fb::Event::VT_PAYLOAD, payload);
+            given(t, fb::Event::VT_PUBLISHER, details.publisher);
+            push(t, fb::Event::VT_PUBLISHER_AUTHID, publisher_authid);
+            push(t, fb::Event::VT_PUBLISHER_AUTHROLE, publisher_authrole);
+            push(t, fb::Event::VT_TOPIC, topic);
+            given(t, fb::Event::VT_RETAINED, details.retained);
+            push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
+            given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
+            t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, self.ppt_scheme_value(), 0);
+            push(t, fb::Event::VT_PPT_KEYID, keyid);
+            t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, self.ppt_serializer_value(), 0);
+            // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
+            t.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, self.ppt_cipher(), 0);
+            push(t, fb::Event::VT_FORWARD_FOR, forward_for);
+        });
         finish(fbb, MessageType::Event, table);
     }
 }
@@ -127,11 +127,12 @@ fn copy_principals<'f, 'a>(
             .authrole()
             .filter(|s| !s.is_empty())
             .map(|s| fbb.create_string(s));
-        let start = fbb.start_table();
-        fbb.push_slot::<u64>(fb::Principal::VT_SESSION, p.session(), 0);
-        push(fbb, fb::Principal::VT_AUTHID, authid);
-        push(fbb, fb::Principal::VT_AUTHROLE, authrole);
-        let offset = WIPOffset::<fb::Principal<'f>>::new(fbb.end_table(start).value());
+        let table = fbb.table(|t| {
+            t.push_slot::<u64>(fb::Principal::VT_SESSION, p.session(), 0);
+            push(t, fb::Principal::VT_AUTHID, authid);
+            push(t, fb::Principal::VT_AUTHROLE, authrole);
+        });
+        let offset = WIPOffset::<fb::Principal<'f>>::new(table.value());
         if n <= INLINE_PRINCIPALS {
             inline[i] = offset;
         } else {

@@ -22,10 +22,12 @@
 //! `FlatBufferBuilder` is general: it tracks each field in a growable list, sizes each vtable by
 //! scanning that list, keeps its vtables in a sorted list searched by content, and zeroes the
 //! whole used buffer on every `reset` so that padding can be skipped. [`Writer`] does the same
-//! layout with a fixed slot table and explicit padding, writes the root `Message` table in one
-//! step, claims each string and byte vector with its length prefix at once, and owns the
-//! buffer the CBOR payload is encoded into: for a typical PUBLISH, 1,467 instructions against
-//! 1,975 (callgrind; README, "Performance").
+//! layout with a fixed slot table and explicit padding, pushes a table's fields into room
+//! reserved for the whole table with their state in registers ([`TableFields`]) and works out
+//! its vtable eight entries at a time, writes the root `Message` table in one step, claims each
+//! string and byte vector with its length prefix at once, and owns the buffer the CBOR payload
+//! is encoded into: for a typical PUBLISH, 1,297 instructions against 1,943 (callgrind;
+//! README, "Performance").
 //!
 //! # Same bytes
 //!
@@ -45,17 +47,26 @@ use crate::bytewise::copy_small;
 use crate::serializer::cbor;
 use crate::value::{Dict, Value};
 use flatbuffers::{
-    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, TableUnfinishedWIPOffset, VOffsetT,
-    Vector, WIPOffset,
+    FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset,
 };
 
 /// The most fields a table may have: the schema's largest (PUBLISH's) has 21.
 const MAX_SLOTS: usize = 48;
 
+/// The bytes a table can take, reserved in front of [`Writer`]'s head when it starts: each field
+/// at most 8 bytes and 7 of padding, then at most 3 bytes of padding, the `soffset` and a
+/// vtable of `MAX_SLOTS` entries, and the 16 bytes in front of it that its entries, written
+/// eight at a time, may spill into.
+const TABLE_ROOM: usize = MAX_SLOTS * 15 + 3 + 4 + (4 + 2 * MAX_SLOTS) + 16;
+
+/// Vtable entries are worked out and written this many at a time.
+const CHUNK: usize = 8;
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for flatbuffers::FlatBufferBuilder<'_> {}
     impl Sealed for super::Writer {}
+    impl Sealed for super::TableFields<'_> {}
     impl Sealed for bool {}
     impl Sealed for u8 {}
     impl Sealed for u16 {}
@@ -92,11 +103,28 @@ impl Scalar for bool {
     }
 }
 
+/// The fields of a table being built: the argument of the closure given to [`Sink::table`].
+///
+/// Sealed, as [`Sink`] is.
+pub trait Fields: sealed::Sealed {
+    /// A scalar field, unless it equals the schema `default`.
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X);
+    /// A scalar field, even when it is the schema default.
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X);
+    /// An offset field: a string, vector or table written before the table was started.
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>);
+}
+
 /// Where a FlatBuffers message is written: [`FlatBufferBuilder`] or [`Writer`], which give the
-/// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs.
+/// same bytes. The methods are `FlatBufferBuilder`'s, restricted to what the WAMP schema needs,
+/// with a table's start, fields and end as one call, [`table`](Sink::table).
 ///
 /// Sealed: the builders rely on the two implementations laying out bytes identically.
 pub trait Sink<'f>: sealed::Sealed {
+    /// What a table's fields are pushed into (see [`table`](Sink::table)).
+    type Fields<'a>: Fields
+    where
+        Self: 'a;
     /// Forgets everything written, keeping the buffers' memory.
     fn reset(&mut self);
     /// A string: its length, its bytes and a NUL.
@@ -119,18 +147,15 @@ pub trait Sink<'f>: sealed::Sealed {
         &mut self,
         items: &[WIPOffset<T>],
     ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>>;
-    /// Starts a table; its fields are pushed next.
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset>;
-    /// A scalar field, unless it equals the schema `default`.
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X);
-    /// A scalar field, even when it is the schema default.
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X);
-    /// An offset field: a string, vector or table written before the table was started.
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>);
-    /// Ends the table: its vtable (or an identical earlier one) and the offset to it.
-    fn end_table(
+    /// A table: `fields` pushes its fields (each at most once, in the order they are to be
+    /// written), then its vtable (or an identical earlier one) and the offset to it are written.
+    /// Its strings, vectors and tables are created before.
+    ///
+    /// A closure rather than `start_table`/`end_table` so that [`Writer`] can keep the table's
+    /// state in locals for its duration (see [`TableFields`]).
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut Self::Fields<'_>),
     ) -> WIPOffset<TableFinishedWIPOffset>;
     /// The root `Message` table around a message's `table` (its union tag, then the offset to
     /// it), and the root offset (`finish_minimal`): the message is complete.
@@ -145,7 +170,23 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
 }
 
+impl Fields for FlatBufferBuilder<'_> {
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        FlatBufferBuilder::push_slot(self, slot, x, default);
+    }
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        FlatBufferBuilder::push_slot_always(self, slot, x);
+    }
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        FlatBufferBuilder::push_slot_always(self, slot, o);
+    }
+}
+
 impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
+    type Fields<'a>
+        = FlatBufferBuilder<'f>
+    where
+        Self: 'a;
     fn reset(&mut self) {
         FlatBufferBuilder::reset(self);
     }
@@ -188,23 +229,14 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
     ) -> WIPOffset<Vector<'f, ForwardsUOffset<T>>> {
         self.create_vector(items)
     }
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
-        FlatBufferBuilder::start_table(self)
-    }
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
-        FlatBufferBuilder::push_slot(self, slot, x, default);
-    }
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
-        FlatBufferBuilder::push_slot_always(self, slot, x);
-    }
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
-        FlatBufferBuilder::push_slot_always(self, slot, o);
-    }
-    fn end_table(
+    #[inline(always)]
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut FlatBufferBuilder<'f>),
     ) -> WIPOffset<TableFinishedWIPOffset> {
-        FlatBufferBuilder::end_table(self, start)
+        let start = self.start_table();
+        fields(self);
+        self.end_table(start)
     }
     fn finish_message(&mut self, tag: u8, table: WIPOffset<TableFinishedWIPOffset>) {
         let start = self.start_table();
@@ -224,10 +256,10 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
 #[derive(Debug, Clone, Default)]
 pub struct Writer {
     out: Back,
-    /// Per slot of the table being built, its field's reverse position; 0 when not pushed.
+    /// Per slot of the table being built, from [`CHUNK`] on, the distance from the table's end
+    /// to its field (see [`TableFields`]); 0 for a slot not pushed, and everywhere between
+    /// tables.
     slots: Slots,
-    /// How many slots the vtable of the table being built needs (highest pushed + 1).
-    slots_used: usize,
     /// Reverse positions of the vtables written so far, to share identical ones.
     vtables: Vec<u32>,
     /// Where `create_encoded` encodes before the bytes are copied in.
@@ -238,11 +270,11 @@ pub struct Writer {
 }
 
 #[derive(Debug, Clone)]
-struct Slots([u32; MAX_SLOTS]);
+struct Slots([u16; CHUNK + MAX_SLOTS]);
 
 impl Default for Slots {
     fn default() -> Slots {
-        Slots([0; MAX_SLOTS])
+        Slots([0; CHUNK + MAX_SLOTS])
     }
 }
 
@@ -356,28 +388,17 @@ impl Back {
         copy_small(&mut dst[4..], b);
         self.used() as u32
     }
+}
 
-    /// The reverse position of a vtable already written that equals the `len` bytes at `head`,
-    /// whose first four bytes (its length and its table's size) are `header`.
-    #[inline(always)]
-    fn shared_vtable(&self, vtables: &[u32], header: [u8; 4], len: usize) -> Option<u32> {
-        let new = &self.buf[self.head..self.head + len];
-        vtables.iter().copied().find(|&rev| {
-            let at = self.buf.len() - rev as usize;
-            // the header first: most vtables differ in it
-            self.buf.get(at..at + 4) == Some(&header[..]) && self.buf.get(at..at + len) == Some(new)
-        })
-    }
-
-    /// The reverse position of a vtable already written that equals `vtable`, one of two
-    /// fields.
-    #[inline(always)]
-    fn find_vtable(&self, vtables: &[u32], vtable: &[u8; 8]) -> Option<usize> {
-        vtables.iter().map(|&rev| rev as usize).find(|&rev| {
-            let at = self.buf.len() - rev;
-            self.buf.get(at..at + 8) == Some(&vtable[..])
-        })
-    }
+/// The reverse position of a vtable among `vtables` (reverse positions in `written`, the end of
+/// the buffer) that equals `new`.
+#[inline(always)]
+fn shared_vtable(written: &[u8], vtables: &[u32], new: &[u8]) -> Option<u32> {
+    vtables.iter().copied().find(|&rev| {
+        let at = written.len() - rev as usize;
+        // the header first (the vtable's length and its table's size): most vtables differ in it
+        written.get(at..at + 4) == Some(&new[..4]) && written.get(at..at + new.len()) == Some(new)
+    })
 }
 
 /// `buf` with its last `used` bytes moved to the end of a new buffer with at least `n` more bytes
@@ -405,7 +426,7 @@ impl Writer {
 
     /// A writer with room for a message of `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Writer {
-        let capacity = capacity + SLACK;
+        let capacity = capacity + SLACK + TABLE_ROOM;
         Writer {
             out: Back {
                 buf: vec![0; capacity],
@@ -434,21 +455,88 @@ impl Writer {
         write(&mut self.cbor);
         WIPOffset::new(self.out.put_byte_vector(self.cbor.written()))
     }
+}
 
-    /// Records the field at reverse position `rev` in `slot` of the table being built.
+/// The fields of a table being built in a [`Writer`] (see [`Sink::table`]).
+///
+/// Everything a push reads or changes is a field of this struct, a local of the `Writer`'s
+/// [`Sink::table`] whose methods are all inlined: the compiler keeps it in registers. On the
+/// `Writer` itself, every store into the buffer could, for all the compiler knows, change the
+/// writer's fields, and each push reloaded them after the previous one's stores.
+#[derive(Debug)]
+pub struct TableFields<'a> {
+    /// The [`TABLE_ROOM`] bytes in front of the writer's head, filled from the end.
+    room: &'a mut [u8; TABLE_ROOM],
+    /// Bytes written at the end of `room`.
+    len: usize,
+    /// The message's size when the table was started: `room`'s end as a reverse position.
+    start: usize,
+    /// The writer's slot table: per slot, from [`CHUNK`] on, the `len` its field was written
+    /// at, so that the vtable entry is the table's size less it.
+    slots: &'a mut [u16; CHUNK + MAX_SLOTS],
+    /// How many slots the vtable needs (highest pushed + 1).
+    slots_used: usize,
+    /// The largest alignment used in the message so far (see [`Back::min_align`]).
+    min_align: usize,
+}
+
+impl TableFields<'_> {
+    /// Claims `n` bytes in front after zero padding that aligns them to `align` (1, 2, 4 or 8),
+    /// as [`Back::claim`] does; returns where they start in `room`.
     #[inline(always)]
-    fn track(&mut self, slot: VOffsetT, rev: u32) {
+    fn claim(&mut self, align: usize, n: usize) -> usize {
+        if align > 4 {
+            self.min_align = self.min_align.max(align);
+        }
+        let pad = (self.start + self.len + n).wrapping_neg() & (align - 1);
+        if align > 1 {
+            // padding is at most 7 bytes: zero the 8 in front of what is written
+            let end = TABLE_ROOM - self.len;
+            self.room[end - SLACK..end].copy_from_slice(&[0; SLACK]);
+        }
+        self.len += pad + n;
+        TABLE_ROOM - self.len
+    }
+
+    /// Records that the field just written is `slot`'s; returns its reverse position.
+    #[inline(always)]
+    fn track(&mut self, slot: VOffsetT) -> u32 {
         let i = usize::from(slot - 4) / 2;
-        self.slots.0[i] = rev;
+        self.slots[CHUNK + i] = self.len as u16;
         self.slots_used = self.slots_used.max(i + 1);
+        (self.start + self.len) as u32
+    }
+}
+
+impl Fields for TableFields<'_> {
+    #[inline(always)]
+    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
+        if x != default {
+            self.push_slot_always(slot, x);
+        }
+    }
+
+    #[inline(always)]
+    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
+        let at = self.claim(X::SIZE, X::SIZE);
+        x.write_le(&mut self.room[at..at + X::SIZE]);
+        self.track(slot);
+    }
+
+    #[inline(always)]
+    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
+        let at = self.claim(4, 4);
+        let rev = self.track(slot);
+        self.room[at..at + 4].copy_from_slice(&(rev - o.value()).to_le_bytes());
     }
 }
 
 impl<'f> Sink<'f> for Writer {
+    type Fields<'a> = TableFields<'a>;
+
     fn reset(&mut self) {
         self.out.head = self.out.buf.len();
         self.out.min_align = 4;
-        self.slots_used = 0;
         self.vtables.clear();
         self.finished = false;
     }
@@ -509,64 +597,80 @@ impl<'f> Sink<'f> for Writer {
         WIPOffset::new(self.out.put_scalar(items.len() as u32))
     }
 
-    #[inline]
-    fn start_table(&mut self) -> WIPOffset<TableUnfinishedWIPOffset> {
-        debug_assert_eq!(self.slots_used, 0, "start_table inside a table");
-        WIPOffset::new(self.out.used() as u32)
-    }
-
-    #[inline]
-    fn push_slot<X: Scalar>(&mut self, slot: VOffsetT, x: X, default: X) {
-        if x != default {
-            self.push_slot_always(slot, x);
-        }
-    }
-
-    #[inline]
-    fn push_slot_always<X: Scalar>(&mut self, slot: VOffsetT, x: X) {
-        let rev = self.out.put_scalar(x);
-        self.track(slot, rev);
-    }
-
-    #[inline]
-    fn push_offset<T>(&mut self, slot: VOffsetT, o: WIPOffset<T>) {
-        let rev = self.out.put_uoffset(o.value());
-        self.track(slot, rev);
-    }
-
-    fn end_table(
+    /// [`Sink::table`] with the pushes into a [`TableFields`] over room reserved for the
+    /// largest table, so that they have no capacity to check and no state to reload.
+    #[inline(always)]
+    fn table(
         &mut self,
-        start: WIPOffset<TableUnfinishedWIPOffset>,
+        fields: impl FnOnce(&mut TableFields<'_>),
     ) -> WIPOffset<TableFinishedWIPOffset> {
-        let n = std::mem::take(&mut self.slots_used);
-        let len = 4 + 2 * n;
-        // the vtable and the table's soffset to it, claimed at once: the soffset 4-aligned
-        let at = self.out.claim(4, 4, len + 4);
-        let table = (self.out.used() - len) as u32;
-        let header = (len as u32 | (table - start.value()) << 16).to_le_bytes();
-        let vtable = &mut self.out.buf[at..at + len];
-        vtable[..4].copy_from_slice(&header);
-        for (i, rev) in self.slots.0[..n].iter_mut().enumerate() {
-            // the field's distance from the table start; 0 for a field not pushed
-            let off = if *rev == 0 { 0 } else { table - *rev };
-            vtable[4 + 2 * i..6 + 2 * i].copy_from_slice(&(off as u16).to_le_bytes());
-            *rev = 0;
+        if self.out.head < TABLE_ROOM {
+            self.out.grow(TABLE_ROOM);
         }
-        let vtable_rev = match self.out.shared_vtable(&self.vtables, header, len) {
-            Some(rev) => {
-                // drop the copy just written
-                self.out.head += len;
-                rev
+        let head = self.out.head;
+        // the room in front of `head`, and the message so far, which the vtable may share one of
+        let (front, written) = self.out.buf.split_at_mut(head);
+        let room = front.last_chunk_mut().expect("room reserved");
+        let start = written.len();
+        let mut t = TableFields {
+            room,
+            len: 0,
+            start,
+            slots: &mut self.slots.0,
+            slots_used: 0,
+            min_align: self.out.min_align,
+        };
+        fields(&mut t);
+        let TableFields {
+            room,
+            len,
+            slots,
+            slots_used: n,
+            min_align,
+            ..
+        } = t;
+        // the soffset, 4-aligned, then the vtable in front of it
+        let pad = (start + len + 4).wrapping_neg() & 3;
+        room[TABLE_ROOM - len - SLACK..TABLE_ROOM - len].copy_from_slice(&[0; SLACK]);
+        let len = len + pad + 4;
+        let table = (start + len) as u32;
+        let at = TABLE_ROOM - len;
+        let vtable_len = 4 + 2 * n;
+        // the entries, each the field's distance from the table start or 0 for a field not
+        // pushed, eight at a time from the last: a chunk is one vector operation, and the
+        // entries it has before the first (slots below `CHUNK`, all 0) land on the header and
+        // the free space in front, which later writes zero where they need
+        let size = len as u16;
+        let mut k = n;
+        let mut end = at;
+        while k > 0 {
+            let src: &mut [u16; CHUNK] = (&mut slots[k..k + CHUNK]).try_into().expect("a chunk");
+            let mut entries = [0; 2 * CHUNK];
+            for (entry, &x) in entries.chunks_exact_mut(2).zip(src.iter()) {
+                let off = if x == 0 { 0 } else { size - x };
+                entry.copy_from_slice(&off.to_le_bytes());
             }
+            room[end - 2 * CHUNK..end].copy_from_slice(&entries);
+            *src = [0; CHUNK];
+            k = k.saturating_sub(CHUNK);
+            end -= 2 * CHUNK;
+        }
+        let header = (vtable_len as u32 | (len as u32) << 16).to_le_bytes();
+        room[at - vtable_len..at - vtable_len + 4].copy_from_slice(&header);
+        let vtable = &room[at - vtable_len..at];
+        let (vtable_rev, used) = match shared_vtable(written, &self.vtables, vtable) {
+            // the copy just written is dropped
+            Some(rev) => (rev, len),
             None => {
-                let rev = table + len as u32;
+                let rev = table + vtable_len as u32;
                 self.vtables.push(rev);
-                rev
+                (rev, len + vtable_len)
             }
         };
         let soffset = vtable_rev as i32 - table as i32;
-        let at = self.out.buf.len() - table as usize;
-        self.out.buf[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        room[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        self.out.head = head - used;
+        self.out.min_align = min_align;
         WIPOffset::new(table)
     }
 
@@ -574,7 +678,6 @@ impl<'f> Sink<'f> for Writer {
     /// general table machinery (`FlatBufferBuilder`'s sequence, above): the same bytes, sized
     /// first and written in one claim.
     fn finish_message(&mut self, tag: u8, table: WIPOffset<TableFinishedWIPOffset>) {
-        debug_assert_eq!(self.slots_used, 0, "finish_message inside a table");
         let start = self.out.used();
         let tag_len = usize::from(tag != 0);
         // From the end: the tag byte (absent when 0, the default), padding so that the uoffset
@@ -592,7 +695,7 @@ impl<'f> Sink<'f> for Writer {
             let [g, h] = 4u16.to_le_bytes();
             [a, b, c, d, e, f, g, h]
         };
-        let shared = self.out.find_vtable(&self.vtables, &vtable);
+        let shared = shared_vtable(&self.out.buf, &self.vtables, &vtable).map(|rev| rev as usize);
         let vtable_len = if shared.is_some() { 0 } else { 8 };
         let vtable_rev = shared.unwrap_or(table_rev + 8);
         let root_pad = (table_rev + vtable_len + 4).wrapping_neg() & (self.out.min_align - 1);
@@ -626,7 +729,53 @@ impl<'f> Sink<'f> for Writer {
 
 #[cfg(test)]
 mod tests {
-    use super::MAX_SLOTS;
+    use super::{Fields, Sink, Writer, MAX_SLOTS};
+    use flatbuffers::{FlatBufferBuilder, VOffsetT};
+
+    /// Two tables with the slots below `n` (every fifth left out, and a `u8` default elided),
+    /// pushed in slot order or the reverse, each kind of field in turn; the second table shares
+    /// the first's vtable. Then the `Message` wrapper around the second.
+    fn tables<'f>(sink: &mut impl Sink<'f>, n: usize, reversed: bool) -> Vec<u8> {
+        sink.reset();
+        let s = sink.create_string("x");
+        let mut table = None;
+        for _ in 0..2 {
+            table = Some(sink.table(|t| {
+                for k in 0..n {
+                    let i = if reversed { n - 1 - k } else { k };
+                    let slot = (4 + 2 * i) as VOffsetT;
+                    match i % 5 {
+                        0 => t.push_slot::<u64>(slot, i as u64 + 1, 0),
+                        1 => t.push_offset(slot, s),
+                        2 => t.push_slot::<u8>(slot, (i % 3) as u8, 0),
+                        3 => t.push_slot_always::<u16>(slot, i as u16),
+                        _ => {}
+                    }
+                }
+                t.push_slot_always::<bool>(4 + 2 * n as VOffsetT, true);
+                t.push_slot::<u32>(6 + 2 * n as VOffsetT, 7, 0);
+            }));
+        }
+        sink.finish_message(1, table.expect("two tables"));
+        sink.finished_data().to_vec()
+    }
+
+    /// `Writer` works a vtable's entries out eight at a time: every length, through sinks
+    /// reused with stale bytes, gives `FlatBufferBuilder`'s bytes.
+    #[test]
+    fn vtables_of_every_length_are_flatbuffer_builders() {
+        let mut fbb = FlatBufferBuilder::new();
+        let mut writer = Writer::new();
+        for n in (0..=MAX_SLOTS - 2).chain((0..=MAX_SLOTS - 2).rev()) {
+            for reversed in [false, true] {
+                assert_eq!(
+                    tables(&mut writer, n, reversed),
+                    tables(&mut fbb, n, reversed),
+                    "{n} slots, reversed: {reversed}"
+                );
+            }
+        }
+    }
 
     /// `Writer` keeps a fixed table of slots: every field of the schema must have one.
     #[test]
