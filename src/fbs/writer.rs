@@ -197,10 +197,14 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
         self.create_vector(b)
     }
     fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
-        Sink::create_encoded(self, |out| cbor::write_list(out, items))
+        Sink::create_encoded(self, |out| {
+            cbor::append(out, |buf, pos| cbor::write_list(buf, pos, items))
+        })
     }
     fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
-        Sink::create_encoded(self, |out| cbor::write_map(out, map))
+        Sink::create_encoded(self, |out| {
+            cbor::append(out, |buf, pos| cbor::write_map(buf, pos, map))
+        })
     }
     fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -445,15 +449,14 @@ impl Writer {
         &self.out.buf[self.out.head..]
     }
 
-    /// A `[uint8]` vector of the CBOR `write` puts into the scratch buffer.
+    /// A `[uint8]` vector of the CBOR `write` encodes into the scratch buffer.
     #[inline(always)]
     fn put_cbor<'f>(
         &mut self,
-        write: impl FnOnce(&mut cbor::Scratch),
+        write: impl Fn(&mut [u8], usize) -> cbor::Written,
     ) -> WIPOffset<Vector<'f, u8>> {
-        self.cbor.clear();
-        write(&mut self.cbor);
-        WIPOffset::new(self.out.put_byte_vector(self.cbor.written()))
+        let bytes = self.cbor.encode(write);
+        WIPOffset::new(self.out.put_byte_vector(bytes))
     }
 }
 
@@ -559,11 +562,11 @@ impl<'f> Sink<'f> for Writer {
     }
 
     fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
-        self.put_cbor(|out| cbor::write_list(out, items))
+        self.put_cbor(|buf, pos| cbor::write_list(buf, pos, items))
     }
 
     fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
-        self.put_cbor(|out| cbor::write_map(out, map))
+        self.put_cbor(|buf, pos| cbor::write_map(buf, pos, map))
     }
 
     #[inline]

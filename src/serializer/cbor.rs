@@ -61,135 +61,128 @@ pub fn to_vec(msg: &Message) -> Vec<u8> {
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.marshal_parts();
-    write_head(out, 4, (head.len() + payload.element_count()) as u64);
-    head.iter().for_each(|v| write_value(out, v));
-    match payload {
-        PayloadRef::None => {}
-        PayloadRef::Bytes(b) => write_bytes(out, b),
-        PayloadRef::Args(args) => write_list(out, args),
-        PayloadRef::ArgsKwargs(args, kwargs) => {
-            match args {
-                Some(args) => write_list(out, args),
-                None => out.put(0xf6),
-            }
-            write_map(out, kwargs);
+    append(out, |buf, pos| {
+        let len = head.len() + payload.element_count();
+        let mut pos = write_head(buf, pos, 4, len as u64)?;
+        for v in &head {
+            pos = write_value(buf, pos, v)?;
         }
-    }
+        match payload {
+            PayloadRef::None => Ok(pos),
+            PayloadRef::Bytes(b) => write_text(buf, pos, 2, b),
+            PayloadRef::Args(args) => write_list(buf, pos, args),
+            PayloadRef::ArgsKwargs(args, kwargs) => {
+                let pos = match args {
+                    Some(args) => write_list(buf, pos, args)?,
+                    None => put(buf, pos, [0xf6])?,
+                };
+                write_map(buf, pos, kwargs)
+            }
+        }
+    });
 }
 
 /// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
 ///
 /// Every [`Value`] has a CBOR form, so this cannot fail.
 pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
-    write_value(out, v);
+    append(out, |buf, pos| write_value(buf, pos, v));
 }
 
-/// Where CBOR is written: a growable `Vec`, or a [`Scratch`] buffer.
-pub(crate) trait Out {
-    fn put(&mut self, byte: u8);
-    fn put_slice(&mut self, bytes: &[u8]);
-    /// `initial`, then `bytes`.
-    #[inline(always)]
-    fn put_prefixed(&mut self, initial: u8, bytes: &[u8]) {
-        self.put(initial);
-        self.put_slice(bytes);
+// ---- the encoder ----
+//
+// Each `write_*` function writes into `buf` from `pos` and returns the position after what it
+// wrote. The position travels by value, in a register: behind a `&mut` cursor, the compiler
+// would have to reload it (and the buffer's address and length) after every byte stored, since
+// it cannot rule out that the store changed them. A buffer too short for the next item gives
+// [`Full`]; the caller grows the buffer and encodes again from the start, which happens only
+// while a reused buffer is smaller than any message before.
+
+/// The buffer ended before the item that had to end at this position.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Full(usize);
+
+/// The position after what was written, or [`Full`].
+pub(crate) type Written = Result<usize, Full>;
+
+/// Appends what `write` encodes at the end of `out`, growing `out` and encoding again while it
+/// does not fit. The spare capacity is zeroed first: `write` gets initialized bytes to write
+/// over.
+pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> Written) {
+    let start = out.len();
+    let mut room = out.capacity().max(start + 64);
+    loop {
+        out.resize(room, 0);
+        match write(out, start) {
+            Ok(end) => return out.truncate(end),
+            Err(Full(need)) => room = need.max(2 * room),
+        }
     }
 }
 
-impl Out for Vec<u8> {
-    #[inline(always)]
-    fn put(&mut self, byte: u8) {
-        self.push(byte);
-    }
-    #[inline(always)]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-/// A reusable buffer written through a cursor, for the FlatBuffers [`Writer`](crate::fbs::Writer)
-/// to encode `args` and `kwargs` in before copying them into its message. The buffer is kept
-/// initialized to its whole length, so that short strings are copied inline ([`copy_small`])
-/// rather than by `extend_from_slice`'s call to `memcpy`.
+/// A reusable buffer, for the FlatBuffers [`Writer`](crate::fbs::Writer) to encode `args` and
+/// `kwargs` in before copying them into its message. Unlike [`append`]'s `Vec`, it is never
+/// truncated, so it is zeroed only when it grows.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
     buf: Vec<u8>,
-    pos: usize,
 }
 
 impl Scratch {
-    /// Empties it, keeping its memory.
-    pub(crate) fn clear(&mut self) {
-        self.pos = 0;
-    }
-
-    /// What was written since [`clear`](Self::clear).
-    pub(crate) fn written(&self) -> &[u8] {
-        &self.buf[..self.pos]
+    /// What `write` encodes from the start of the buffer, grown until it fits.
+    #[inline(always)]
+    pub(crate) fn encode(&mut self, write: impl Fn(&mut [u8], usize) -> Written) -> &[u8] {
+        loop {
+            match write(&mut self.buf, 0) {
+                Ok(end) => return &self.buf[..end],
+                Err(Full(need)) => self.grow(need),
+            }
+        }
     }
 
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, n: usize) {
-        let len = (self.pos + n).max(2 * self.buf.len()).max(256);
+    fn grow(&mut self, need: usize) {
+        let len = need.max(2 * self.buf.len()).max(256);
         self.buf.resize(len, 0);
     }
 }
 
-impl Out for Scratch {
-    #[inline(always)]
-    fn put(&mut self, byte: u8) {
-        if self.pos == self.buf.len() {
-            self.grow(1);
+/// `N` bytes at `pos`.
+#[inline(always)]
+fn put<const N: usize>(buf: &mut [u8], pos: usize, bytes: [u8; N]) -> Written {
+    let end = pos + N;
+    match buf.get_mut(pos..end) {
+        Some(dst) => {
+            dst.copy_from_slice(&bytes);
+            Ok(end)
         }
-        self.buf[self.pos] = byte;
-        self.pos += 1;
-    }
-    #[inline(always)]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        let end = self.pos + bytes.len();
-        if end > self.buf.len() {
-            self.grow(bytes.len());
-        }
-        copy_small(&mut self.buf[self.pos..end], bytes);
-        self.pos = end;
-    }
-    /// One room check and one cursor update for both.
-    #[inline(always)]
-    fn put_prefixed(&mut self, initial: u8, bytes: &[u8]) {
-        let end = self.pos + 1 + bytes.len();
-        if end > self.buf.len() {
-            self.grow(1 + bytes.len());
-        }
-        let dst = &mut self.buf[self.pos..end];
-        dst[0] = initial;
-        copy_small(&mut dst[1..], bytes);
-        self.pos = end;
+        None => Err(Full(end)),
     }
 }
 
 /// Inlined into the list and map loops, so that only a nested list or map costs a call.
 #[inline(always)]
-fn write_value(out: &mut impl Out, v: &Value) {
+fn write_value(buf: &mut [u8], pos: usize, v: &Value) -> Written {
     match v {
-        Value::Null => out.put(0xf6),
-        Value::Bool(false) => out.put(0xf4),
-        Value::Bool(true) => out.put(0xf5),
-        Value::Int(i) if *i >= 0 => write_head(out, 0, i.unsigned_abs()),
+        Value::Null => put(buf, pos, [0xf6]),
+        Value::Bool(false) => put(buf, pos, [0xf4]),
+        Value::Bool(true) => put(buf, pos, [0xf5]),
+        Value::Int(i) if *i >= 0 => write_head(buf, pos, 0, i.unsigned_abs()),
         // -1 - i, which is the bitwise complement in two's complement.
-        Value::Int(i) => write_head(out, 1, !(*i as u64)),
-        Value::UInt(u) => write_head(out, 0, *u),
+        Value::Int(i) => write_head(buf, pos, 1, !(*i as u64)),
+        Value::UInt(u) => write_head(buf, pos, 0, *u),
         Value::Float(f) => match float_special(*f) {
-            Some(half) => out.put_slice(&half),
+            Some(half) => put(buf, pos, half),
             None => {
-                out.put(0xfb);
-                out.put_slice(&f.to_be_bytes());
+                let [a, b, c, d, e, f, g, h] = f.to_be_bytes();
+                put(buf, pos, [0xfb, a, b, c, d, e, f, g, h])
             }
         },
-        Value::Bytes(b) => write_bytes(out, b),
-        Value::Str(s) => write_str(out, s),
-        Value::List(items) => write_list(out, items),
-        Value::Map(map) => write_map(out, map),
+        Value::Bytes(b) => write_text(buf, pos, 2, b),
+        Value::Str(s) => write_text(buf, pos, 3, s.as_bytes()),
+        Value::List(items) => write_list(buf, pos, items),
+        Value::Map(map) => write_map(buf, pos, map),
     }
 }
 
@@ -206,41 +199,57 @@ fn float_special(f: f64) -> Option<[u8; 3]> {
     }
 }
 
-fn write_bytes(out: &mut impl Out, b: &[u8]) {
-    write_text(out, 2, b);
-}
-
 /// `cbor2.dumps(list)`.
 #[inline(never)]
-pub(crate) fn write_list(out: &mut impl Out, items: &[Value]) {
-    write_head(out, 4, items.len() as u64);
-    items.iter().for_each(|item| write_value(out, item));
+pub(crate) fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written {
+    let mut pos = write_head(buf, pos, 4, items.len() as u64)?;
+    for item in items {
+        pos = write_value(buf, pos, item)?;
+    }
+    Ok(pos)
 }
 
 /// `cbor2.dumps(dict)`.
 #[inline(never)]
-pub(crate) fn write_map(out: &mut impl Out, map: &Dict) {
-    write_head(out, 5, map.len() as u64);
+pub(crate) fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
+    let mut pos = write_head(buf, pos, 5, map.len() as u64)?;
     for (k, v) in map {
-        write_str(out, k);
-        write_value(out, v);
+        pos = write_text(buf, pos, 3, k.as_bytes())?;
+        pos = write_value(buf, pos, v)?;
+    }
+    Ok(pos)
+}
+
+/// A string (`major` 3) or byte string (2): its head, then its bytes. Below 24 bytes, which
+/// covers most keys and short strings, the head and bytes are claimed together and copied
+/// inline.
+#[inline(always)]
+fn write_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> Written {
+    let n = bytes.len();
+    if n >= 24 {
+        return write_long_text(buf, pos, major, bytes);
+    }
+    let end = pos + 1 + n;
+    match buf.get_mut(pos..end) {
+        Some([initial, rest @ ..]) => {
+            *initial = (major << 5) | n as u8;
+            copy_small(rest, bytes);
+            Ok(end)
+        }
+        _ => Err(Full(end)),
     }
 }
 
-#[inline(always)]
-pub(crate) fn write_str(out: &mut impl Out, s: &str) {
-    write_text(out, 3, s.as_bytes());
-}
-
-/// A string (`major` 3) or byte string (2): its head, then its bytes. Below 24 bytes (most keys
-/// and short strings) the head is one byte, put together with the bytes.
-#[inline(always)]
-fn write_text(out: &mut impl Out, major: u8, bytes: &[u8]) {
-    if bytes.len() < 24 {
-        out.put_prefixed((major << 5) | bytes.len() as u8, bytes);
-    } else {
-        write_head(out, major, bytes.len() as u64);
-        out.put_slice(bytes);
+#[inline(never)]
+fn write_long_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> Written {
+    let pos = write_head(buf, pos, major, bytes.len() as u64)?;
+    let end = pos + bytes.len();
+    match buf.get_mut(pos..end) {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            Ok(end)
+        }
+        None => Err(Full(end)),
     }
 }
 
@@ -249,29 +258,28 @@ fn write_text(out: &mut impl Out, major: u8, bytes: &[u8]) {
 /// Inlined for the heads of one and two bytes (lengths and integers below 256), which are most
 /// of a WAMP payload's; the longer forms are out of line.
 #[inline(always)]
-pub(crate) fn write_head(out: &mut impl Out, major: u8, n: u64) {
+fn write_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> Written {
+    let major = major << 5;
     if n < 24 {
-        out.put((major << 5) | n as u8);
+        put(buf, pos, [major | n as u8])
     } else if n < 256 {
-        out.put_slice(&[(major << 5) | 24, n as u8]);
+        put(buf, pos, [major | 24, n as u8])
     } else {
-        write_long_head(out, major << 5, n);
+        write_long_head(buf, pos, major, n)
     }
 }
 
 #[inline(never)]
-fn write_long_head(out: &mut impl Out, major: u8, n: u64) {
-    if let Ok(n) = u8::try_from(n) {
-        out.put_slice(&[major | 24, n]);
-    } else if let Ok(n) = u16::try_from(n) {
+fn write_long_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> Written {
+    if let Ok(n) = u16::try_from(n) {
         let [a, b] = n.to_be_bytes();
-        out.put_slice(&[major | 25, a, b]);
+        put(buf, pos, [major | 25, a, b])
     } else if let Ok(n) = u32::try_from(n) {
         let [a, b, c, d] = n.to_be_bytes();
-        out.put_slice(&[major | 26, a, b, c, d]);
+        put(buf, pos, [major | 26, a, b, c, d])
     } else {
-        out.put(major | 27);
-        out.put_slice(&n.to_be_bytes());
+        let [a, b, c, d, e, f, g, h] = n.to_be_bytes();
+        put(buf, pos, [major | 27, a, b, c, d, e, f, g, h])
     }
 }
 
@@ -874,30 +882,41 @@ mod tests {
             .collect()
     }
 
-    /// A `Scratch` grows from empty and from full, keeping what was written.
+    /// A `Scratch` grows from empty and from full, keeping what was written; `append` grows
+    /// its `Vec` and keeps what was in it.
     #[test]
-    fn scratch_grows() {
+    fn buffers_grow() {
         let long: String = "x".repeat(1000);
         let v = Value::List(vec![Value::from(long.as_str()); 3]);
-        let mut expected = Vec::new();
-        encode_value(&v, &mut expected);
+        let mut expected = vec![0x83, 0x79, 0x03, 0xe8];
+        expected.extend_from_slice(long.as_bytes());
+        for _ in 0..2 {
+            expected.extend_from_slice(&expected[1..1004].to_vec());
+        }
         let mut scratch = Scratch::default();
-        write_value(&mut scratch, &Value::Int(1));
-        scratch.clear();
-        write_value(&mut scratch, &v);
-        assert_eq!(scratch.written(), expected);
+        assert_eq!(
+            scratch.encode(|buf, pos| write_value(buf, pos, &Value::Int(1))),
+            [1]
+        );
+        assert_eq!(
+            scratch.encode(|buf, pos| write_value(buf, pos, &v)),
+            expected
+        );
+        let mut out = b"prefix".to_vec();
+        encode_value(&v, &mut out);
+        assert_eq!(out[..6], *b"prefix");
+        assert_eq!(out[6..], expected);
     }
 
-    /// Encodes through both outputs, which must agree.
+    /// Encodes into both buffers, which must agree.
     fn enc(v: &Value) -> Vec<u8> {
         let mut out = Vec::new();
         encode_value(v, &mut out);
         let mut scratch = Scratch::default();
         // twice: the second time over the first's bytes, as a reused buffer is
         for _ in 0..2 {
-            scratch.clear();
-            write_value(&mut scratch, v);
-            assert_eq!(scratch.written(), out, "Scratch and Vec differ on {v:?}");
+            let written = scratch.encode(|buf, pos| write_value(buf, pos, v));
+            assert_eq!(written, out, "Scratch and Vec differ on {v:?}");
         }
         out
     }
