@@ -385,12 +385,34 @@ impl Back {
     /// length, claimed at once. Returns its reverse position.
     #[inline(always)]
     fn put_byte_vector(&mut self, b: &[u8]) -> u32 {
+        self.put_prefixed(b, 0)
+    }
+
+    /// A length prefix, `b` and `nul` zero bytes (1 for a string's NUL, else 0), padded so that
+    /// the prefix is 4-aligned; returns its reverse position. Written from locals: the buffer's
+    /// slice, `head` and the new head, so that no store into the buffer makes the compiler
+    /// reload them.
+    #[inline(always)]
+    fn put_prefixed(&mut self, b: &[u8], nul: usize) -> u32 {
         let n = b.len();
-        let at = self.claim(n + 4, 4, n + 4);
-        let dst = &mut self.buf[at..at + n + 4];
+        let total = 4 + n + nul;
+        let pad = (self.used() + total).wrapping_neg() & 3;
+        if self.head < pad + total {
+            self.grow(pad + total + SLACK);
+        }
+        let head = self.head;
+        let start = head - pad - total;
+        let buf = self.buf.as_mut_slice();
+        let end = buf.len();
+        let dst = &mut buf[start..head];
+        // the padding and the NUL first, as one fixed-size store of zeros over the last four
+        // bytes (there are at least four: the prefix), which the bytes then partly overwrite
+        let last = dst.len() - 4;
+        dst[last..].copy_from_slice(&[0; 4]);
         dst[..4].copy_from_slice(&(n as u32).to_le_bytes());
-        copy_small(&mut dst[4..], b);
-        self.used() as u32
+        copy_small(&mut dst[4..4 + n], b);
+        self.head = start;
+        (end - start) as u32
     }
 }
 
@@ -546,14 +568,7 @@ impl<'f> Sink<'f> for Writer {
 
     #[inline]
     fn create_string(&mut self, s: &str) -> WIPOffset<&'f str> {
-        // the length, the bytes and their NUL, padded so that the length is 4-aligned
-        let n = s.len();
-        let at = self.out.claim(n + 5, 4, n + 5);
-        let dst = &mut self.out.buf[at..at + n + 5];
-        dst[..4].copy_from_slice(&(n as u32).to_le_bytes());
-        copy_small(&mut dst[4..4 + n], s.as_bytes());
-        dst[4 + n] = 0;
-        WIPOffset::new(self.out.used() as u32)
+        WIPOffset::new(self.out.put_prefixed(s.as_bytes(), 1))
     }
 
     #[inline]
