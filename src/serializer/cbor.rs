@@ -891,7 +891,7 @@ mod tests {
         let mut expected = vec![0x83, 0x79, 0x03, 0xe8];
         expected.extend_from_slice(long.as_bytes());
         for _ in 0..2 {
-            expected.extend_from_slice(&expected[1..1004].to_vec());
+            expected.extend_from_within(1..1004);
         }
         let mut scratch = Scratch::default();
         assert_eq!(
