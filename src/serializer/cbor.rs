@@ -181,8 +181,8 @@ fn write_value(buf: &mut [u8], pos: usize, v: &Value) -> Written {
         },
         Value::Bytes(b) => write_text(buf, pos, 2, b),
         Value::Str(s) => write_text(buf, pos, 3, s.as_bytes()),
-        Value::List(items) => write_list(buf, pos, items),
-        Value::Map(map) => write_map(buf, pos, map),
+        Value::List(items) => write_nested_list(buf, pos, items),
+        Value::Map(map) => write_nested_map(buf, pos, map),
     }
 }
 
@@ -199,8 +199,9 @@ fn float_special(f: f64) -> Option<[u8; 3]> {
     }
 }
 
-/// `cbor2.dumps(list)`.
-#[inline(never)]
+/// `cbor2.dumps(list)`. Inlined where a payload's `args` are written; a list inside a value goes
+/// through [`write_nested_list`], out of line.
+#[inline(always)]
 pub(crate) fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written {
     let mut pos = write_head(buf, pos, 4, items.len() as u64)?;
     for item in items {
@@ -209,8 +210,9 @@ pub(crate) fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written
     Ok(pos)
 }
 
-/// `cbor2.dumps(dict)`.
-#[inline(never)]
+/// `cbor2.dumps(dict)`. Inlined where a payload's `kwargs` are written; a map inside a value goes
+/// through [`write_nested_map`], out of line.
+#[inline(always)]
 pub(crate) fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
     let mut pos = write_head(buf, pos, 5, map.len() as u64)?;
     for (k, v) in map {
@@ -218,6 +220,16 @@ pub(crate) fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
         pos = write_value(buf, pos, v)?;
     }
     Ok(pos)
+}
+
+#[inline(never)]
+fn write_nested_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written {
+    write_list(buf, pos, items)
+}
+
+#[inline(never)]
+fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
+    write_map(buf, pos, map)
 }
 
 /// A string (`major` 3) or byte string (2): its head, then its bytes. Below 24 bytes, which
