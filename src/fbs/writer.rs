@@ -197,13 +197,13 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
         self.create_vector(b)
     }
     fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
-        Sink::create_encoded(self, |out| {
-            cbor::append(out, |buf, pos| cbor::write_list(buf, pos, items))
+        cbor::with_scratch(|scratch| {
+            self.create_vector(scratch.encode(|buf, pos| cbor::write_list(buf, pos, items)))
         })
     }
     fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
-        Sink::create_encoded(self, |out| {
-            cbor::append(out, |buf, pos| cbor::write_map(buf, pos, map))
+        cbor::with_scratch(|scratch| {
+            self.create_vector(scratch.encode(|buf, pos| cbor::write_map(buf, pos, map)))
         })
     }
     fn create_encoded(&mut self, encode: impl FnOnce(&mut Vec<u8>)) -> WIPOffset<Vector<'f, u8>> {

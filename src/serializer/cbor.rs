@@ -27,6 +27,8 @@
 //! Batched mode (`cbor.batched`) prefixes every message with its length as a 4-byte big-endian
 //! integer.
 
+use std::cell::RefCell;
+
 use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
@@ -96,7 +98,7 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
 // would have to reload it (and the buffer's address and length) after every byte stored, since
 // it cannot rule out that the store changed them. A buffer too short for the next item gives
 // [`Full`]; the caller grows the buffer and encodes again from the start, which happens only
-// while a reused buffer is smaller than any message before.
+// while a reused [`Scratch`] is smaller than any message before.
 
 /// The buffer ended before the item that had to end at this position.
 #[derive(Debug, Clone, Copy)]
@@ -105,19 +107,34 @@ pub(crate) struct Full(usize);
 /// The position after what was written, or [`Full`].
 pub(crate) type Written = Result<usize, Full>;
 
-/// Appends what `write` encodes at the end of `out`, growing `out` and encoding again while it
-/// does not fit. The spare capacity is zeroed first: `write` gets initialized bytes to write
-/// over.
+/// Appends what `write` encodes at the end of `out`, encoded in this thread's [`Scratch`] and
+/// copied: a `Vec` would have to be zeroed before each encoding, its spare capacity or a large
+/// payload's whole length, while the scratch buffer is zeroed only when it grows.
 pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> Written) {
-    let start = out.len();
-    let mut room = out.capacity().max(start + 64);
-    loop {
-        out.resize(room, 0);
-        match write(out, start) {
-            Ok(end) => return out.truncate(end),
-            Err(Full(need)) => room = need.max(2 * room),
+    with_scratch(|scratch| out.extend_from_slice(scratch.encode(write)));
+}
+
+/// Past this size, a thread's [`Scratch`] is let go after use rather than kept for the next
+/// message.
+const SCRATCH_KEPT: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// `f` given this thread's [`Scratch`], or a new one while it is in use (only if `f` itself
+/// encodes on this thread).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let r = f(&mut scratch);
+            if scratch.buf.len() > SCRATCH_KEPT {
+                *scratch = Scratch::default();
+            }
+            r
         }
-    }
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 /// A reusable buffer, for the FlatBuffers [`Writer`](crate::fbs::Writer) to encode `args` and
