@@ -75,7 +75,7 @@ pub fn build<'f>(msg: &Message, fbb: &mut impl Sink<'f>) -> Result<(), EncodeErr
     build_into(msg, fbb)
 }
 
-/// Serializes `msg` to FlatBuffers bytes in a fresh [`Writer`](super::Writer).
+/// Serializes `msg` to FlatBuffers bytes in a fresh [`Writer`].
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut writer = Writer::with_capacity(1024);
     build(msg, &mut writer)?;
