@@ -716,27 +716,26 @@ impl<'f> Sink<'f> for Writer {
         let shared = shared_vtable(&self.out.buf, &self.vtables, &vtable).map(|rev| rev as usize);
         let vtable_len = if shared.is_some() { 0 } else { 8 };
         let vtable_rev = shared.unwrap_or(table_rev + 8);
-        // `min_align` is 4 or 8: the mask tells the compiler the padding is below 8
-        let root_pad = (table_rev + vtable_len + 4).wrapping_neg() & (self.out.min_align - 1) & 7;
+        let root_pad = (table_rev + vtable_len + 4).wrapping_neg() & (self.out.min_align - 1);
         let used = table_rev + vtable_len + root_pad + 4;
-        // The bytes from the root offset (reverse position `used`) to `start`, at most 31, are
-        // laid out in a local array at offsets the compiler can bound, then copied at once.
-        let mut root = [0u8; 32];
-        root[..4].copy_from_slice(&((used - table_rev) as u32).to_le_bytes());
-        let at = 4 + root_pad;
-        // written even when shared: the soffset and uoffset then overwrite it
-        root[at..at + 8].copy_from_slice(&vtable);
-        let at = at + vtable_len;
-        let soffset = vtable_rev as i32 - table_rev as i32;
-        root[at..at + 4].copy_from_slice(&soffset.to_le_bytes());
+        let at = self.out.claim_unaligned(used - start);
+        let dst = &mut self.out.buf[at..at + used - start];
+        // `dst` runs from the root offset (reverse position `used`) to `start`. The padding is
+        // written by fixed-size stores that later stores partly overwrite: eight zeros at the
+        // front for the root offset's (at most 7 bytes), and the tag after up to three bytes
+        // of padding as the last four bytes.
+        let n = dst.len();
+        dst[..8].copy_from_slice(&[0; 8]);
+        dst[n - 4..].copy_from_slice(&[0, 0, 0, tag]);
+        let at = |rev: usize| used - rev;
         let uoffset = (uoffset_rev as u32 - table.value()).to_le_bytes();
-        root[at + 4..at + 8].copy_from_slice(&uoffset);
-        let len = at + 8 + pad + tag_len;
-        if tag != 0 {
-            root[len - 1] = tag;
+        dst[at(uoffset_rev)..at(uoffset_rev - 4)].copy_from_slice(&uoffset);
+        let soffset = vtable_rev as i32 - table_rev as i32;
+        dst[at(table_rev)..at(uoffset_rev)].copy_from_slice(&soffset.to_le_bytes());
+        if shared.is_none() {
+            dst[at(table_rev + 8)..at(table_rev)].copy_from_slice(&vtable);
         }
-        let dst = self.out.claim_unaligned(len);
-        copy_small(&mut self.out.buf[dst..dst + len], &root[..len]);
+        dst[..4].copy_from_slice(&((used - table_rev) as u32).to_le_bytes());
         self.vtables.clear();
         self.finished = true;
     }
