@@ -547,6 +547,25 @@ fn role_slot(role: Role) -> VOffsetT {
     }
 }
 
+/// The most features a role has, so the most fields a features table gets.
+const MAX_FEATURES: usize = {
+    let roles: [&[Role]; 2] = [&Role::CLIENT, &Role::ROUTER];
+    let mut max = 0;
+    let mut i = 0;
+    while i < roles.len() {
+        let mut j = 0;
+        while j < roles[i].len() {
+            let n = roles[i][j].features().len();
+            if n > max {
+                max = n;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    max
+};
+
 /// A `ClientRoles`/`RouterRoles` table, when `roles` is non-empty: one features table per
 /// announced role (in the fixed order of `order`), each feature the message sets written even
 /// when `false` (so "announced false" and "not announced" stay apart), then the roles table.
@@ -564,8 +583,8 @@ fn roles<'f>(
         let Some(features) = roles.get(&role) else {
             continue;
         };
-        // the slots first, so that nothing fails inside the table (the longest list has 13)
-        let mut set = [(0, false); 16];
+        // the slots first, so that nothing fails inside the table
+        let mut set = [(0, false); MAX_FEATURES];
         let mut n = 0;
         for &name in role.features() {
             if let Some(&on) = features.get(name) {

@@ -137,9 +137,9 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     })
 }
 
-/// A reusable buffer, for the FlatBuffers [`Writer`](crate::fbs::Writer) to encode `args` and
-/// `kwargs` in before copying them into its message. Unlike [`append`]'s `Vec`, it is never
-/// truncated, so it is zeroed only when it grows.
+/// A reusable buffer the encoder writes into, its whole length kept initialized so that it is
+/// zeroed only when it grows: the FlatBuffers [`Writer`](crate::fbs::Writer) has its own for
+/// `args` and `kwargs`, and each thread one behind [`append`] and `FlatBufferBuilder`'s CBOR.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
     buf: Vec<u8>,
