@@ -305,7 +305,8 @@ impl Default for Back {
     }
 }
 
-/// Free bytes always kept in front of `head`, so that padding can be zeroed with one store.
+/// Free bytes a claim that pads makes sure of in front of what it writes, so that the padding
+/// (at most 7 bytes) can be zeroed with one 8-byte store.
 const SLACK: usize = 8;
 
 impl Back {
@@ -345,12 +346,12 @@ impl Back {
         self.head = self.buf.len() - used;
     }
 
-    /// Claims `n` bytes in front with no padding (a vtable: its 2-byte entries follow a 4-aligned
-    /// table). Returns where they start.
+    /// Claims `n` bytes in front with no padding, for a caller that has aligned them itself.
+    /// Returns where they start.
     #[inline(always)]
     fn claim_unaligned(&mut self, n: usize) -> usize {
-        if self.head < n + SLACK {
-            self.grow(n + SLACK);
+        if self.head < n {
+            self.grow(n);
         }
         self.head -= n;
         self.head
@@ -398,7 +399,7 @@ impl Back {
         let total = 4 + n + nul;
         let pad = (self.used() + total).wrapping_neg() & 3;
         if self.head < pad + total {
-            self.grow(pad + total + SLACK);
+            self.grow(pad + total);
         }
         let head = self.head;
         let start = head - pad - total;
