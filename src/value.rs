@@ -21,7 +21,7 @@ pub type Dict = IndexMap<String, Value>;
 /// decoders produce [`Value::Int`] for every integer that fits an `i64` and [`Value::UInt`] only
 /// above `i64::MAX`. Equality compares integers by numeric value, whichever variant holds them.
 ///
-/// A value is 80 bytes: `repr(u8)` gives it a tag byte of its own. Without it the compiler would
+/// A value is 80 bytes (on 64-bit targets): `repr(u8)` gives it a tag byte of its own. Without it the compiler would
 /// hide the tag in spare bits of the widest variant's fields and save 8 bytes, but every `match`
 /// (each value encoded, compared or dropped) would then take a load, a flip, a test and a select
 /// to recover the tag where it now takes one byte load; on the typical Publish that was 41 of

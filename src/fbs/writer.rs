@@ -476,7 +476,7 @@ impl Writer {
     #[inline(always)]
     fn put_cbor<'f>(
         &mut self,
-        write: impl Fn(&mut [u8], usize) -> cbor::Written,
+        write: impl Fn(&mut [u8], usize) -> usize,
     ) -> WIPOffset<Vector<'f, u8>> {
         let bytes = self.cbor.encode(write);
         WIPOffset::new(self.out.put_byte_vector(bytes))

@@ -65,18 +65,18 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
     let (head, payload) = msg.marshal_parts();
     append(out, |buf, pos| {
         let len = head.len() + payload.element_count();
-        let mut pos = write_head(buf, pos, 4, len as u64)?;
+        let mut pos = write_head(buf, pos, 4, len as u64);
         for v in &head {
-            pos = write_value(buf, pos, v)?;
+            pos = write_value(buf, pos, v);
         }
         match payload {
-            PayloadRef::None => Ok(pos),
+            PayloadRef::None => pos,
             PayloadRef::Bytes(b) => write_text(buf, pos, 2, b),
             PayloadRef::Args(args) => write_list(buf, pos, args),
             PayloadRef::ArgsKwargs(args, kwargs) => {
                 let pos = match args {
-                    Some(args) => write_list(buf, pos, args)?,
-                    None => put(buf, pos, [0xf6])?,
+                    Some(args) => write_list(buf, pos, args),
+                    None => put(buf, pos, [0xf6]),
                 };
                 write_map(buf, pos, kwargs)
             }
@@ -96,21 +96,19 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
 // Each `write_*` function writes into `buf` from `pos` and returns the position after what it
 // wrote. The position travels by value, in a register: behind a `&mut` cursor, the compiler
 // would have to reload it (and the buffer's address and length) after every byte stored, since
-// it cannot rule out that the store changed them. A buffer too short for the next item gives
-// [`Full`]; the caller grows the buffer and encodes again from the start, which happens only
-// while a reused [`Scratch`] is smaller than any message before.
-
-/// The buffer ended before the item that had to end at this position.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Full(usize);
-
-/// The position after what was written, or [`Full`].
-pub(crate) type Written = Result<usize, Full>;
+// it cannot rule out that the store changed them.
+//
+// The position advances whether or not the bytes fit: a write that would end past the buffer
+// is skipped, and so is every write after it, since each starts further on. The position at
+// the end is then the exact size of the encoding; when it is past the buffer, the caller grows
+// the buffer to it and encodes again, which happens only while a reused [`Scratch`] is smaller
+// than any message before. Nothing is checked between values but each write's own bound: no
+// error travels up the loops.
 
 /// Appends what `write` encodes at the end of `out`, encoded in this thread's [`Scratch`] and
 /// copied: a `Vec` would have to be zeroed before each encoding, its spare capacity or a large
 /// payload's whole length, while the scratch buffer is zeroed only when it grows.
-pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> Written) {
+pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usize) {
     with_scratch(|scratch| out.extend_from_slice(scratch.encode(write)));
 }
 
@@ -146,41 +144,42 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
-    /// What `write` encodes from the start of the buffer, grown until it fits.
+    /// What `write` encodes from the start of the buffer, which is grown to the size the first
+    /// attempt reached when that did not fit.
     #[inline(always)]
-    pub(crate) fn encode(&mut self, write: impl Fn(&mut [u8], usize) -> Written) -> &[u8] {
-        loop {
-            match write(&mut self.buf, 0) {
-                Ok(end) => return &self.buf[..end],
-                Err(Full(need)) => self.grow(need),
-            }
+    pub(crate) fn encode(&mut self, write: impl Fn(&mut [u8], usize) -> usize) -> &[u8] {
+        let end = write(&mut self.buf, 0);
+        if end > self.buf.len() {
+            return self.grow_and_encode(end, write);
         }
+        &self.buf[..end]
     }
 
+    /// Out of line with its own call of `write`, so that the call above is `write`'s only one
+    /// in the hot path and is inlined there.
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, need: usize) {
+    fn grow_and_encode(&mut self, need: usize, write: impl Fn(&mut [u8], usize) -> usize) -> &[u8] {
         let len = need.max(2 * self.buf.len()).max(256);
         self.buf.resize(len, 0);
+        let end = write(&mut self.buf, 0);
+        &self.buf[..end]
     }
 }
 
 /// `N` bytes at `pos`.
 #[inline(always)]
-fn put<const N: usize>(buf: &mut [u8], pos: usize, bytes: [u8; N]) -> Written {
+fn put<const N: usize>(buf: &mut [u8], pos: usize, bytes: [u8; N]) -> usize {
     let end = pos + N;
-    match buf.get_mut(pos..end) {
-        Some(dst) => {
-            dst.copy_from_slice(&bytes);
-            Ok(end)
-        }
-        None => Err(Full(end)),
+    if let Some(dst) = buf.get_mut(pos..end) {
+        dst.copy_from_slice(&bytes);
     }
+    end
 }
 
 /// Inlined into the list and map loops, so that only a nested list or map costs a call.
 #[inline(always)]
-fn write_value(buf: &mut [u8], pos: usize, v: &Value) -> Written {
+fn write_value(buf: &mut [u8], pos: usize, v: &Value) -> usize {
     match v {
         Value::Null => put(buf, pos, [0xf6]),
         Value::Bool(false) => put(buf, pos, [0xf4]),
@@ -219,33 +218,33 @@ fn float_special(f: f64) -> Option<[u8; 3]> {
 /// `cbor2.dumps(list)`. Inlined where a payload's `args` are written; a list inside a value goes
 /// through [`write_nested_list`], out of line.
 #[inline(always)]
-pub(crate) fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written {
-    let mut pos = write_head(buf, pos, 4, items.len() as u64)?;
+pub(crate) fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
+    let mut pos = write_head(buf, pos, 4, items.len() as u64);
     for item in items {
-        pos = write_value(buf, pos, item)?;
+        pos = write_value(buf, pos, item);
     }
-    Ok(pos)
+    pos
 }
 
 /// `cbor2.dumps(dict)`. Inlined where a payload's `kwargs` are written; a map inside a value goes
 /// through [`write_nested_map`], out of line.
 #[inline(always)]
-pub(crate) fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
-    let mut pos = write_head(buf, pos, 5, map.len() as u64)?;
+pub(crate) fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
+    let mut pos = write_head(buf, pos, 5, map.len() as u64);
     for (k, v) in map {
-        pos = write_text(buf, pos, 3, k.as_bytes())?;
-        pos = write_value(buf, pos, v)?;
+        pos = write_text(buf, pos, 3, k.as_bytes());
+        pos = write_value(buf, pos, v);
     }
-    Ok(pos)
+    pos
 }
 
 #[inline(never)]
-fn write_nested_list(buf: &mut [u8], pos: usize, items: &[Value]) -> Written {
+fn write_nested_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
     write_list(buf, pos, items)
 }
 
 #[inline(never)]
-fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
+fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
     write_map(buf, pos, map)
 }
 
@@ -253,33 +252,27 @@ fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> Written {
 /// covers most keys and short strings, the head and bytes are claimed together and copied
 /// inline.
 #[inline(always)]
-fn write_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> Written {
+fn write_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> usize {
     let n = bytes.len();
     if n >= 24 {
         return write_long_text(buf, pos, major, bytes);
     }
     let end = pos + 1 + n;
-    match buf.get_mut(pos..end) {
-        Some([initial, rest @ ..]) => {
-            *initial = (major << 5) | n as u8;
-            copy_small(rest, bytes);
-            Ok(end)
-        }
-        _ => Err(Full(end)),
+    if let Some([initial, rest @ ..]) = buf.get_mut(pos..end) {
+        *initial = (major << 5) | n as u8;
+        copy_small(rest, bytes);
     }
+    end
 }
 
 #[inline(never)]
-fn write_long_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> Written {
-    let pos = write_head(buf, pos, major, bytes.len() as u64)?;
+fn write_long_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> usize {
+    let pos = write_head(buf, pos, major, bytes.len() as u64);
     let end = pos + bytes.len();
-    match buf.get_mut(pos..end) {
-        Some(dst) => {
-            dst.copy_from_slice(bytes);
-            Ok(end)
-        }
-        None => Err(Full(end)),
+    if let Some(dst) = buf.get_mut(pos..end) {
+        dst.copy_from_slice(bytes);
     }
+    end
 }
 
 /// Writes an initial byte and argument with the shortest encoding.
@@ -287,7 +280,7 @@ fn write_long_text(buf: &mut [u8], pos: usize, major: u8, bytes: &[u8]) -> Writt
 /// Inlined for the heads of one and two bytes (lengths and integers below 256), which are most
 /// of a WAMP payload's; the longer forms are out of line.
 #[inline(always)]
-fn write_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> Written {
+fn write_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> usize {
     let major = major << 5;
     if n < 24 {
         put(buf, pos, [major | n as u8])
@@ -299,7 +292,7 @@ fn write_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> Written {
 }
 
 #[inline(never)]
-fn write_long_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> Written {
+fn write_long_head(buf: &mut [u8], pos: usize, major: u8, n: u64) -> usize {
     if let Ok(n) = u16::try_from(n) {
         let [a, b] = n.to_be_bytes();
         put(buf, pos, [major | 25, a, b])
@@ -931,6 +924,9 @@ mod tests {
             scratch.encode(|buf, pos| write_value(buf, pos, &v)),
             expected
         );
+        // The attempt that did not fit still reached the encoding's exact size, past every
+        // write it skipped, and the buffer grew to that (more than double its 256 bytes).
+        assert_eq!(scratch.buf.len(), expected.len());
         let mut out = b"prefix".to_vec();
         encode_value(&v, &mut out);
         assert_eq!(out[..6], *b"prefix");
