@@ -74,7 +74,7 @@ impl Drop for Elements {
     fn drop(&mut self) {
         // Only the slots below `len` were ever written; the others hold their initial `null`.
         // Parsing leaves `null`s and the code and IDs, which own nothing: only what owns memory
-        // is taken out and dropped (taking each element is an 80-byte copy and a call).
+        // is taken out and dropped (taking each element is a 72-byte copy and a call).
         let written = self.len.min(MAX_ELEMENTS);
         for value in &mut self.inline[..written] {
             if matches!(
