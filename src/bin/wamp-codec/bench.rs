@@ -42,13 +42,11 @@ struct Measured<'m> {
 
 impl Timer {
     /// Iterations of `op` that take about `sample_time`.
-    fn calibrate(&self, op: &mut dyn FnMut()) -> u64 {
+    fn calibrate(&self, op: &mut dyn FnMut(u64)) -> u64 {
         let mut iters: u64 = 1;
         loop {
             let start = Instant::now();
-            for _ in 0..iters {
-                op();
-            }
+            op(iters);
             if start.elapsed() >= self.sample_time / 4 || iters >= 1 << 30 {
                 let per_op = start.elapsed().as_secs_f64() / iters as f64;
                 return ((self.sample_time.as_secs_f64() / per_op.max(1e-10)) as u64).max(1);
@@ -71,9 +69,7 @@ impl Timer {
             .map(|mut op| {
                 let iters = self.calibrate(&mut op.run);
                 let before = allocations();
-                for _ in 0..iters {
-                    (op.run)();
-                }
+                (op.run)(iters);
                 let allocs_per_op = (allocations() - before) as f64 / iters as f64;
                 Measured {
                     op,
@@ -86,9 +82,7 @@ impl Timer {
         for _ in 0..self.samples {
             for m in &mut measured {
                 let start = Instant::now();
-                for _ in 0..m.iters {
-                    (m.op.run)();
-                }
+                (m.op.run)(m.iters);
                 m.per_op
                     .push(start.elapsed().as_nanos() as f64 / m.iters as f64);
             }
@@ -176,7 +170,7 @@ fn warm_up(message: &wamp_codec::Message) {
     let mut ops = workload::ops(message);
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(1) {
-        (ops[0].run)();
+        (ops[0].run)(1000);
     }
 }
 
