@@ -864,41 +864,124 @@ impl FbsTable for Publish {
     /// autobahn message.py 3882. `exclude_authrole` is written whenever it is non-empty
     /// (autobahn guards it by `exclude_authid` and crashes otherwise).
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        const N: &str = Publish::NAME;
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
         let topic = string(fbb, Some(&self.topic));
-        let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
-        let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-        let exclude = sessions(fbb, self.exclude.as_deref(), N, "exclude")?;
-        let exclude_authid = strings(fbb, self.exclude_authid.as_deref());
-        let exclude_authrole = strings(fbb, self.exclude_authrole.as_deref());
-        let eligible = sessions(fbb, self.eligible.as_deref(), N, "eligible")?;
-        let eligible_authid = strings(fbb, self.eligible_authid.as_deref());
-        let eligible_authrole = strings(fbb, self.eligible_authrole.as_deref());
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
-        Ok(fbb.table(|t| {
-            t.push_slot::<u64>(vt!(Publish::VT_REQUEST), self.request, 0);
-            push(t, vt!(Publish::VT_TOPIC), topic);
-            push(t, vt!(Publish::VT_ARGS), args);
-            push(t, vt!(Publish::VT_KWARGS), kwargs);
-            push(t, vt!(Publish::VT_PAYLOAD), payload);
-            t.push_slot::<u8>(vt!(Publish::VT_PPT_SCHEME), ppt.scheme, 0);
-            t.push_slot::<u8>(vt!(Publish::VT_PPT_SERIALIZER), ppt.serializer, 0);
-            push(t, vt!(Publish::VT_PPT_KEYID), ppt.keyid);
-            given(t, vt!(Publish::VT_ACKNOWLEDGE), self.acknowledge);
-            given(t, vt!(Publish::VT_EXCLUDE_ME), self.exclude_me);
-            push(t, vt!(Publish::VT_EXCLUDE), exclude);
-            push(t, vt!(Publish::VT_EXCLUDE_AUTHID), exclude_authid);
-            push(t, vt!(Publish::VT_EXCLUDE_AUTHROLE), exclude_authrole);
-            push(t, vt!(Publish::VT_ELIGIBLE), eligible);
-            push(t, vt!(Publish::VT_ELIGIBLE_AUTHID), eligible_authid);
-            push(t, vt!(Publish::VT_ELIGIBLE_AUTHROLE), eligible_authrole);
-            given(t, vt!(Publish::VT_RETAIN), self.retain);
-            push(t, vt!(Publish::VT_TRANSACTION_HASH), transaction_hash);
-            push(t, vt!(Publish::VT_FORWARD_FOR), ff);
-        }))
+        let offsets = PublishOffsets {
+            topic,
+            args,
+            kwargs,
+            payload,
+        };
+        // The pushes are inlined twice: without the less common fields, the common case, the
+        // copy tests none of them.
+        Ok(match PublishRouting::create(self, fbb)? {
+            None => fbb.table(|t| offsets.push(t, self, None)),
+            Some(routing) => fbb.table(|t| offsets.push(t, self, Some(&routing))),
+        })
+    }
+}
+
+/// The offsets every PUBLISH table may point to.
+struct PublishOffsets<'f> {
+    topic: Option<Str<'f>>,
+    args: Option<Bytes<'f>>,
+    kwargs: Option<Bytes<'f>>,
+    payload: Option<Bytes<'f>>,
+}
+
+impl PublishOffsets<'_> {
+    /// The PUBLISH table's fields, in autobahn's order (it decides the bytes).
+    #[inline(always)]
+    fn push(&self, t: &mut impl Fields, p: &Publish, routing: Option<&PublishRouting<'_>>) {
+        t.push_slot::<u64>(vt!(Publish::VT_REQUEST), p.request, 0);
+        push(t, vt!(Publish::VT_TOPIC), self.topic);
+        push(t, vt!(Publish::VT_ARGS), self.args);
+        push(t, vt!(Publish::VT_KWARGS), self.kwargs);
+        push(t, vt!(Publish::VT_PAYLOAD), self.payload);
+        if let Some(r) = routing {
+            t.push_slot::<u8>(vt!(Publish::VT_PPT_SCHEME), r.ppt.scheme, 0);
+            t.push_slot::<u8>(vt!(Publish::VT_PPT_SERIALIZER), r.ppt.serializer, 0);
+            push(t, vt!(Publish::VT_PPT_KEYID), r.ppt.keyid);
+        }
+        given(t, vt!(Publish::VT_ACKNOWLEDGE), p.acknowledge);
+        given(t, vt!(Publish::VT_EXCLUDE_ME), p.exclude_me);
+        if let Some(r) = routing {
+            push(t, vt!(Publish::VT_EXCLUDE), r.exclude);
+            push(t, vt!(Publish::VT_EXCLUDE_AUTHID), r.exclude_authid);
+            push(t, vt!(Publish::VT_EXCLUDE_AUTHROLE), r.exclude_authrole);
+            push(t, vt!(Publish::VT_ELIGIBLE), r.eligible);
+            push(t, vt!(Publish::VT_ELIGIBLE_AUTHID), r.eligible_authid);
+            push(t, vt!(Publish::VT_ELIGIBLE_AUTHROLE), r.eligible_authrole);
+        }
+        given(t, vt!(Publish::VT_RETAIN), p.retain);
+        if let Some(r) = routing {
+            push(t, vt!(Publish::VT_TRANSACTION_HASH), r.transaction_hash);
+            push(t, vt!(Publish::VT_FORWARD_FOR), r.forward_for);
+        }
+    }
+}
+
+/// A PUBLISH's less common fields, created before its table: the payload encryption, the
+/// exclude and eligible lists, the transaction hash and `forward_for`.
+struct PublishRouting<'f> {
+    ppt: Ppt<'f>,
+    exclude: Option<WIPOffset<Vector<'f, u64>>>,
+    exclude_authid: Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>>,
+    exclude_authrole: Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>>,
+    eligible: Option<WIPOffset<Vector<'f, u64>>>,
+    eligible_authid: Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>>,
+    eligible_authrole: Option<WIPOffset<Vector<'f, ForwardsUOffset<&'f str>>>>,
+    transaction_hash: Option<Str<'f>>,
+    forward_for: Option<Principals<'f>>,
+}
+
+impl<'f> PublishRouting<'f> {
+    /// `None` when `p` has none of these fields, the common case: one inline test.
+    #[inline(always)]
+    fn create(p: &Publish, fbb: &mut impl Sink<'f>) -> Result<Option<Self>, EncodeError> {
+        let absent = p.enc_algo.is_none()
+            && p.enc_key.is_none()
+            && p.enc_serializer.is_none()
+            && p.exclude.is_none()
+            && p.exclude_authid.is_none()
+            && p.exclude_authrole.is_none()
+            && p.eligible.is_none()
+            && p.eligible_authid.is_none()
+            && p.eligible_authrole.is_none()
+            && p.transaction_hash.is_none()
+            && p.forward_for.is_none();
+        if absent {
+            return Ok(None);
+        }
+        Self::create_given(p, fbb).map(Some)
+    }
+
+    /// The order of creation is autobahn's (it decides the bytes).
+    #[inline(never)]
+    fn create_given(p: &Publish, fbb: &mut impl Sink<'f>) -> Result<Self, EncodeError> {
+        const N: &str = Publish::NAME;
+        let transaction_hash = given_string(fbb, p.transaction_hash.as_deref());
+        let ppt = ppt(fbb, &p.enc_algo, &p.enc_key, &p.enc_serializer, N)?;
+        let exclude = sessions(fbb, p.exclude.as_deref(), N, "exclude")?;
+        let exclude_authid = strings(fbb, p.exclude_authid.as_deref());
+        let exclude_authrole = strings(fbb, p.exclude_authrole.as_deref());
+        let eligible = sessions(fbb, p.eligible.as_deref(), N, "eligible")?;
+        let eligible_authid = strings(fbb, p.eligible_authid.as_deref());
+        let eligible_authrole = strings(fbb, p.eligible_authrole.as_deref());
+        let forward_for = forward_for(fbb, p.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        Ok(PublishRouting {
+            ppt,
+            exclude,
+            exclude_authid,
+            exclude_authrole,
+            eligible,
+            eligible_authid,
+            eligible_authrole,
+            transaction_hash,
+            forward_for,
+        })
     }
 }
 
