@@ -941,17 +941,41 @@ impl<'f> PublishRouting<'f> {
     /// `None` when `p` has none of these fields, the common case: one inline test.
     #[inline(always)]
     fn create(p: &Publish, fbb: &mut impl Sink<'f>) -> Result<Option<Self>, EncodeError> {
-        let absent = p.enc_algo.is_none()
-            && p.enc_key.is_none()
-            && p.enc_serializer.is_none()
-            && p.exclude.is_none()
-            && p.exclude_authid.is_none()
-            && p.exclude_authrole.is_none()
-            && p.eligible.is_none()
-            && p.eligible_authid.is_none()
-            && p.eligible_authrole.is_none()
-            && p.transaction_hash.is_none()
-            && p.forward_for.is_none();
+        // Every field named, none skipped with `..`: a field added to `Publish` does not
+        // compile until it is placed, here or with the fields written in every case.
+        let Publish {
+            request: _,
+            topic: _,
+            args: _,
+            kwargs: _,
+            payload: _,
+            acknowledge: _,
+            exclude_me: _,
+            retain: _,
+            correlation: _,
+            exclude,
+            exclude_authid,
+            exclude_authrole,
+            eligible,
+            eligible_authid,
+            eligible_authrole,
+            transaction_hash,
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            forward_for,
+        } = p;
+        let absent = enc_algo.is_none()
+            && enc_key.is_none()
+            && enc_serializer.is_none()
+            && exclude.is_none()
+            && exclude_authid.is_none()
+            && exclude_authrole.is_none()
+            && eligible.is_none()
+            && eligible_authid.is_none()
+            && eligible_authrole.is_none()
+            && transaction_hash.is_none()
+            && forward_for.is_none();
         if absent {
             return Ok(None);
         }
