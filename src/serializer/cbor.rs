@@ -144,8 +144,9 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
-    /// What `write` encodes from the start of the buffer, which is grown to the size the first
-    /// attempt reached when that did not fit.
+    /// What `write` encodes from the start of the buffer. When the first attempt does not fit,
+    /// the buffer grows to at least the size that attempt reached (and at least doubles), and
+    /// the second attempt fits.
     #[inline(always)]
     pub(crate) fn encode(&mut self, write: impl Fn(&mut [u8], usize) -> usize) -> &[u8] {
         let end = write(&mut self.buf, 0);
