@@ -10,6 +10,7 @@ mod messages;
 pub mod serializer;
 pub mod validate;
 pub mod value;
+pub mod view;
 
 pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
 pub use message::pubsub::{

@@ -1,0 +1,285 @@
+//! The format-neutral reading and writing that the views, the validation of views and the
+//! forwarding are written against, once for every serializer.
+//!
+//! * [`Item`]: one encoded value in a buffer (a JSON, MessagePack or CBOR element, or a
+//!   [`Value`]), read in place. Each format's scanner checks a whole message first, so the
+//!   accessors of an item it returns cannot fail on syntax: they answer `None` only for a value
+//!   of another kind.
+//! * [`Emit`]: a writer of one format, driven value by value; [`transcode`] walks an item of
+//!   one format into a writer of another without building a [`Value`] tree.
+
+use std::borrow::Cow;
+
+use crate::value::Value;
+
+/// What kind of value an item is (the variants of [`Value`], integers as one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `null` / `nil` / CBOR null (and CBOR undefined, which decodes to `null`).
+    Null,
+    /// A boolean.
+    Bool,
+    /// An integer, of either sign, within the `i64` and `u64` ranges.
+    Int,
+    /// A float.
+    Float,
+    /// A UTF-8 string.
+    Str,
+    /// A byte string (in JSON, a string starting with U+0000 holding base64).
+    Bytes,
+    /// A list.
+    List,
+    /// A map with string keys.
+    Map,
+}
+
+impl Kind {
+    /// The Python type name autobahn's errors use (`NoneType`, `bool`, `int`, `float`, `str`,
+    /// `bytes`, `list`, `dict`): what [`Value::type_name`] says for a value of this kind.
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Kind::Null => "NoneType",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::Float => "float",
+            Kind::Str => "str",
+            Kind::Bytes => "bytes",
+            Kind::List => "list",
+            Kind::Map => "dict",
+        }
+    }
+}
+
+/// One value in a checked buffer, read in place.
+///
+/// `'a` is the buffer's lifetime: strings and bytes are borrowed from it where the encoding
+/// allows (a JSON string with escapes, or JSON's base64 bytes, are decoded into an owned
+/// `Cow`). A map's repeated key counts once, with its last value, as the decoders keep it.
+pub trait Item<'a>: Copy + Sized {
+    /// The items of a list, in order.
+    type List: Iterator<Item = Self> + Clone;
+    /// The entries of a map, in order (a repeated key appears each time it occurs).
+    type Map: Iterator<Item = (Cow<'a, str>, Self)> + Clone;
+
+    /// The item's kind.
+    fn kind(&self) -> Kind;
+    /// The boolean, if the item is one.
+    fn as_bool(&self) -> Option<bool>;
+    /// The integer, if the item is one (never a boolean), widened to `i128` so that the whole
+    /// `i64` and `u64` ranges fit.
+    fn as_int(&self) -> Option<i128>;
+    /// The float, if the item is one (not an integer).
+    fn as_f64(&self) -> Option<f64>;
+    /// The string, if the item is one.
+    fn as_str(&self) -> Option<Cow<'a, str>>;
+    /// The byte string, if the item is one.
+    fn as_bytes(&self) -> Option<Cow<'a, [u8]>>;
+    /// The list's items, if the item is a list.
+    fn list(&self) -> Option<Self::List>;
+    /// The map's entries, if the item is a map.
+    fn map(&self) -> Option<Self::Map>;
+    /// The item decoded into a [`Value`] (allocates: for payloads on demand, and for errors).
+    fn to_value(&self) -> Value;
+
+    /// Whether the item is `null`.
+    fn is_null(&self) -> bool {
+        self.kind() == Kind::Null
+    }
+
+    /// The number of items in a list or entries in a map (a repeated key counted each time).
+    fn len(&self) -> Option<usize> {
+        match self.kind() {
+            Kind::List => self.list().map(Iterator::count),
+            Kind::Map => self.map().map(Iterator::count),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in a map: its last occurrence, as the decoders keep it.
+    fn get(&self, key: &str) -> Option<Self> {
+        self.map()?.filter(|(k, _)| k == key).map(|(_, v)| v).last()
+    }
+}
+
+/// A writer of one format, driven value by value. Lists and maps announce their length first
+/// (MessagePack and CBOR write it in the head); a map's entries are written as a key followed
+/// by its value.
+pub trait Emit {
+    /// `null`.
+    fn null(&mut self);
+    /// A boolean.
+    fn bool(&mut self, b: bool);
+    /// An integer in the `i64` or `u64` range.
+    fn int(&mut self, i: i128);
+    /// A float.
+    fn f64(&mut self, f: f64);
+    /// A string.
+    fn str(&mut self, s: &str);
+    /// A byte string.
+    fn bytes(&mut self, b: &[u8]);
+    /// The head of a list of `len` items.
+    fn begin_list(&mut self, len: usize);
+    /// The end of the list begun last.
+    fn end_list(&mut self);
+    /// The head of a map of `len` entries.
+    fn begin_map(&mut self, len: usize);
+    /// The key of the next entry.
+    fn key(&mut self, k: &str);
+    /// The end of the map begun last.
+    fn end_map(&mut self);
+    /// One value already encoded in this writer's format, copied as it is.
+    fn raw(&mut self, encoded: &[u8]);
+}
+
+/// Writes `item` into `out`, value by value: no [`Value`] tree is built.
+pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
+    match item.kind() {
+        Kind::Null => out.null(),
+        Kind::Bool => out.bool(item.as_bool().unwrap_or_default()),
+        Kind::Int => out.int(item.as_int().unwrap_or_default()),
+        Kind::Float => out.f64(item.as_f64().unwrap_or_default()),
+        Kind::Str => out.str(&item.as_str().unwrap_or_default()),
+        Kind::Bytes => out.bytes(&item.as_bytes().unwrap_or_default()),
+        Kind::List => {
+            let items = item.list().into_iter().flatten();
+            out.begin_list(items.clone().count());
+            for child in items {
+                transcode(&child, out);
+            }
+            out.end_list();
+        }
+        Kind::Map => {
+            let entries = item.map().into_iter().flatten();
+            out.begin_map(entries.clone().count());
+            for (k, v) in entries {
+                out.key(&k);
+                transcode(&v, out);
+            }
+            out.end_map();
+        }
+    }
+}
+
+/// A decoded [`Value`] read through the same interface (for tests of the validation against
+/// the owned parse, and for owned messages forwarded through the same code).
+impl<'a> Item<'a> for &'a Value {
+    type List = core::slice::Iter<'a, Value>;
+    type Map = core::iter::Map<
+        indexmap::map::Iter<'a, String, Value>,
+        fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value),
+    >;
+
+    fn kind(&self) -> Kind {
+        match self {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_) | Value::UInt(_) => Kind::Int,
+            Value::Float(_) => Kind::Float,
+            Value::Str(_) => Kind::Str,
+            Value::Bytes(_) => Kind::Bytes,
+            Value::List(_) => Kind::List,
+            Value::Map(_) => Kind::Map,
+        }
+    }
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn as_int(&self) -> Option<i128> {
+        self.as_i128()
+    }
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+    fn as_str(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            _ => None,
+        }
+    }
+    fn as_bytes(&self) -> Option<Cow<'a, [u8]>> {
+        match self {
+            Value::Bytes(b) => Some(Cow::Borrowed(b)),
+            _ => None,
+        }
+    }
+    fn list(&self) -> Option<Self::List> {
+        match self {
+            Value::List(l) => Some(l.iter()),
+            _ => None,
+        }
+    }
+    fn map(&self) -> Option<Self::Map> {
+        match self {
+            Value::Map(m) => Some(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v))),
+            _ => None,
+        }
+    }
+    fn to_value(&self) -> Value {
+        (*self).clone()
+    }
+    fn get(&self, key: &str) -> Option<Self> {
+        match self {
+            Value::Map(m) => m.get(key),
+            _ => None,
+        }
+    }
+}
+
+/// The most elements a WAMP message has: ERROR with `args` and `kwargs`.
+pub const MAX_ELEMENTS: usize = 7;
+
+/// The elements of a scanned message array: the first [`MAX_ELEMENTS`] as items, and how many
+/// there were in all (a longer array is invalid for every message, and its length error names
+/// its true length).
+#[derive(Debug, Clone, Copy)]
+pub struct Elems<I> {
+    items: [Option<I>; MAX_ELEMENTS],
+    len: usize,
+}
+
+impl<I: Copy> Elems<I> {
+    /// No elements yet.
+    pub fn new() -> Elems<I> {
+        Elems {
+            items: [None; MAX_ELEMENTS],
+            len: 0,
+        }
+    }
+
+    /// Appends the next element (only counted past [`MAX_ELEMENTS`]).
+    #[inline]
+    pub fn push(&mut self, item: I) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = Some(item);
+        }
+        self.len += 1;
+    }
+
+    /// How many elements the array has.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the array is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Element `i`, if the array has it and it is among the first [`MAX_ELEMENTS`].
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<I> {
+        self.items.get(i).copied().flatten()
+    }
+}
+
+impl<I: Copy> Default for Elems<I> {
+    fn default() -> Self {
+        Elems::new()
+    }
+}

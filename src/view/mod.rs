@@ -1,0 +1,3 @@
+//! Zero-copy views of messages in every format.
+
+pub mod item;
