@@ -87,7 +87,7 @@ pub trait Item<'a>: Copy + Sized {
     }
 
     /// The number of items in a list or entries in a map (a repeated key counted each time).
-    fn len(&self) -> Option<usize> {
+    fn item_count(&self) -> Option<usize> {
         match self.kind() {
             Kind::List => self.list().map(Iterator::count),
             Kind::Map => self.map().map(Iterator::count),
