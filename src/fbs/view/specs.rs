@@ -3,7 +3,9 @@
 //! ([`slot_of`] finds an accessor's slot by name at compile time).
 
 use super::verifier::Kind::*;
-use super::verifier::{Field, TableSpec};
+use super::verifier::{Field, KeyRule, TableSpec};
+use crate::error::FieldRole;
+use crate::validate::UriRule;
 
 /// The slot of field `name` in `spec`; a compile-time error when an accessor names a field the
 /// table does not have.
@@ -169,12 +171,17 @@ pub(crate) static HELLO: TableSpec = TableSpec::new(
         o("authextra_cbor", Bytes), // wamp-codec addition (schema/README.md, change 4)
         o("authmethods_names", StrVec), // wamp-codec addition
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: true,
+});
 
 pub(crate) static WELCOME: TableSpec = TableSpec::new(
     "WELCOME",
     &[
-        o("session", U64),
+        o("session", Id),
         o("roles", Table(&ROUTER_ROLES)),
         o("realm", Str),
         o("authid", Str),
@@ -194,7 +201,12 @@ pub(crate) static WELCOME: TableSpec = TableSpec::new(
 pub(crate) static ABORT: TableSpec = TableSpec::new(
     "ABORT",
     &[o("session", U64), r("reason", Str), o("message", Str)],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static CHALLENGE: TableSpec = TableSpec::new(
     "CHALLENGE",
@@ -225,14 +237,19 @@ pub(crate) static GOODBYE: TableSpec = TableSpec::new(
         o("message", Str),
         o("resumable", Bool),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static ERROR: TableSpec = TableSpec::new(
     "ERROR",
     &[
         o("session", U64),
         o("request_type", U16),
-        o("request", U64),
+        o("request", Id),
         r("error", Str),
         o("args", Bytes),
         o("kwargs", Bytes),
@@ -246,13 +263,18 @@ pub(crate) static ERROR: TableSpec = TableSpec::new(
         o("callee_authid", Str),   // wamp-codec addition
         o("callee_authrole", Str), // wamp-codec addition
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static PUBLISH: TableSpec = TableSpec::new(
     "PUBLISH",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         r("topic", Str),
         o("args", Bytes),
         o("kwargs", Bytes),
@@ -273,36 +295,46 @@ pub(crate) static PUBLISH: TableSpec = TableSpec::new(
         o("transaction_hash", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static PUBLISHED: TableSpec = TableSpec::new(
     "PUBLISHED",
-    &[o("session", U64), o("request", U64), o("publication", U64)],
+    &[o("session", U64), o("request", Id), o("publication", Id)],
 );
 
 pub(crate) static SUBSCRIBE: TableSpec = TableSpec::new(
     "SUBSCRIBE",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("topic", Str),
         o("match", U8),
         o("get_retained", Bool),
         o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::WILDCARD,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static SUBSCRIBED: TableSpec = TableSpec::new(
     "SUBSCRIBED",
-    &[o("session", U64), o("request", U64), o("subscription", U64)],
+    &[o("session", U64), o("request", Id), o("subscription", Id)],
 );
 
 pub(crate) static UNSUBSCRIBE: TableSpec = TableSpec::new(
     "UNSUBSCRIBE",
     &[
         o("session", U64),
-        o("request", U64),
-        o("subscription", U64),
+        o("request", Id),
+        o("subscription", Id),
         o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 );
@@ -311,18 +343,23 @@ pub(crate) static UNSUBSCRIBED: TableSpec = TableSpec::new(
     "UNSUBSCRIBED",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("subscription", U64),
         o("reason", Str),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Detail,
+    absent_ok: true,
+});
 
 pub(crate) static EVENT: TableSpec = TableSpec::new(
     "EVENT",
     &[
         o("session", U64),
-        o("subscription", U64),
-        o("publication", U64),
+        o("subscription", Id),
+        o("publication", Id),
         o("args", Bytes),
         o("kwargs", Bytes),
         o("payload", Bytes),
@@ -345,7 +382,7 @@ pub(crate) static EVENT_RECEIVED: TableSpec = TableSpec::new(
     "EVENT_RECEIVED",
     &[
         o("session", U64),
-        o("publication", U64),
+        o("publication", Id),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
 );
@@ -354,7 +391,7 @@ pub(crate) static CALL: TableSpec = TableSpec::new(
     "CALL",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         r("procedure", Str),
         o("args", Bytes),
         o("kwargs", Bytes),
@@ -371,13 +408,18 @@ pub(crate) static CALL: TableSpec = TableSpec::new(
         o("caller_authrole", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Element,
+    absent_ok: false,
+});
 
 pub(crate) static CANCEL: TableSpec = TableSpec::new(
     "CANCEL",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("mode", U8),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
@@ -387,7 +429,7 @@ pub(crate) static RESULT: TableSpec = TableSpec::new(
     "RESULT",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("args", Bytes),
         o("kwargs", Bytes),
         o("payload", Bytes),
@@ -407,7 +449,7 @@ pub(crate) static REGISTER: TableSpec = TableSpec::new(
     "REGISTER",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("procedure", Str),
         o("match", U8),
         o("invoke", U8),
@@ -415,19 +457,20 @@ pub(crate) static REGISTER: TableSpec = TableSpec::new(
         o("force_reregister", Bool),
         o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
-);
+)
+.key_rule(KeyRule::ByMatch);
 
 pub(crate) static REGISTERED: TableSpec = TableSpec::new(
     "REGISTERED",
-    &[o("session", U64), o("request", U64), o("registration", U64)],
+    &[o("session", U64), o("request", Id), o("registration", Id)],
 );
 
 pub(crate) static UNREGISTER: TableSpec = TableSpec::new(
     "UNREGISTER",
     &[
         o("session", U64),
-        o("request", U64),
-        o("registration", U64),
+        o("request", Id),
+        o("registration", Id),
         o("forward_for", TableVec(&PRINCIPAL)), // wamp-codec addition
     ],
 );
@@ -436,18 +479,23 @@ pub(crate) static UNREGISTERED: TableSpec = TableSpec::new(
     "UNREGISTERED",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("registration", U64),
         o("reason", Str),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Detail,
+    absent_ok: true,
+});
 
 pub(crate) static INVOCATION: TableSpec = TableSpec::new(
     "INVOCATION",
     &[
         o("session", U64),
-        o("request", U64),
-        o("registration", U64),
+        o("request", Id),
+        o("registration", Id),
         o("args", Bytes),
         o("kwargs", Bytes),
         o("payload", Bytes),
@@ -470,18 +518,23 @@ pub(crate) static INTERRUPT: TableSpec = TableSpec::new(
     "INTERRUPT",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("mode", U8),
         o("reason", Str),
         o("forward_for", TableVec(&PRINCIPAL)),
     ],
-);
+)
+.key_rule(KeyRule::Uri {
+    rule: UriRule::LOOSE,
+    role: FieldRole::Option,
+    absent_ok: true,
+});
 
 pub(crate) static YIELD: TableSpec = TableSpec::new(
     "YIELD",
     &[
         o("session", U64),
-        o("request", U64),
+        o("request", Id),
         o("args", Bytes),
         o("kwargs", Bytes),
         o("payload", Bytes),

@@ -5,8 +5,9 @@
 //! apparent size the same way, and some more (see [`TableSpec`] and the module docs of
 //! [`view`](super)).
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, FieldRole, ValidationError};
 use crate::messages::MessageType;
+use crate::validate::{check_uri_str, is_valid_uri, UriRule, MAX_ID};
 
 const FORMAT: &str = "flatbuffers";
 
@@ -59,6 +60,8 @@ pub(crate) enum Kind {
     U32,
     /// `uint64` (8-aligned).
     U64,
+    /// A WAMP ID: a `uint64` in `0..=2^53`, as every serializer's parse requires.
+    Id,
     /// `string`: UTF-8, NUL-terminated.
     Str,
     /// `[uint8]` (or a vector of a `uint8` enum): bounds only.
@@ -114,6 +117,27 @@ pub(crate) struct TableSpec {
     /// One past the last `(required)` field's slot (0 when none): a vtable covering this many
     /// slots has had every required field looked at.
     pub(crate) required_end: usize,
+    /// The URI rule the key string is held to, as the message's `parse` holds it on every
+    /// other serializer.
+    pub(crate) key_rule: KeyRule,
+}
+
+/// The WAMP rule a message table's key string (see [`TableSpec::key`]) must meet.
+#[derive(Clone, Copy)]
+pub(crate) enum KeyRule {
+    /// Not a URI the message's `parse` checks (EVENT's `topic` detail, INVOCATION's
+    /// `procedure` detail, WELCOME's `realm`).
+    None,
+    /// A URI under `rule`, reported as a field of `role`. When the key is absent: an error
+    /// unless `absent_ok` (an absent field reads as the empty string, which no rule accepts,
+    /// so a JSON message with that string would be refused).
+    Uri {
+        rule: UriRule,
+        role: FieldRole,
+        absent_ok: bool,
+    },
+    /// REGISTER's `procedure`, under the rule its `match` field (slot 3) selects.
+    ByMatch,
 }
 
 /// The most fields a table may have (`Verifier::message_table` writes out this many slots).
@@ -163,6 +187,7 @@ impl TableSpec {
                             fields,
                             key: slot,
                             required_end,
+                            key_rule: KeyRule::None,
                         };
                     }
                     k += 1;
@@ -175,7 +200,14 @@ impl TableSpec {
             fields,
             key: usize::MAX,
             required_end,
+            key_rule: KeyRule::None,
         }
+    }
+
+    /// This spec, its key string held to `rule`.
+    pub(crate) const fn key_rule(self, key_rule: KeyRule) -> TableSpec {
+        assert!(self.key != usize::MAX, "a key rule for a table with no key");
+        TableSpec { key_rule, ..self }
     }
 }
 
@@ -186,6 +218,8 @@ pub(crate) struct Fail(Box<Failure>);
 pub(crate) enum Failure {
     Syntax(String),
     Limit(&'static str, usize),
+    /// A WAMP rule broken (an ID out of range, an invalid URI), located as `parse` locates it.
+    Invalid(ValidationError),
 }
 
 impl Fail {
@@ -217,8 +251,26 @@ impl Fail {
         }
     }
 
+    #[cold]
+    fn invalid(e: ValidationError) -> Fail {
+        Fail(Box::new(Failure::Invalid(e)))
+    }
+
+    /// Locates a failure in field `f` of message table `spec`: a broken WAMP rule as `parse`
+    /// names it (`'request' in PUBLISH`), anything else as [`Fail::at`] does.
+    #[cold]
+    fn at_field(self, f: &'static Field, spec: &'static TableSpec) -> Fail {
+        match *self.0 {
+            Failure::Invalid(e) => {
+                Fail::invalid(e.in_message(spec.name).at(f.name, FieldRole::Element))
+            }
+            other => Fail(Box::new(other)).at(f.name, spec.name),
+        }
+    }
+
     fn into_error(self) -> DecodeError {
         match *self.0 {
+            Failure::Invalid(e) => DecodeError::Invalid(e),
             Failure::Syntax(reason) => DecodeError::syntax(FORMAT, reason),
             Failure::Limit(limit, max) => DecodeError::Limit {
                 format: FORMAT,
@@ -319,6 +371,53 @@ fn field_outside(off: usize, size: usize) -> Fail {
     Fail::syntax(format!(
         "field offset {off} outside the table's {size} bytes"
     ))
+}
+
+/// Holds a verified message table's key string to the table's [`KeyRule`].
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn check_key(spec: &'static TableSpec, t: Opened<'_>, key: Option<&str>) -> R<()> {
+    let (rule, role, absent_ok) = match spec.key_rule {
+        KeyRule::None => return Ok(()),
+        KeyRule::Uri {
+            rule,
+            role,
+            absent_ok,
+        } => (rule, role, absent_ok),
+        KeyRule::ByMatch => {
+            // `match` is a verified `uint8` when present; the owned REGISTER reads an unknown
+            // value as exact, and so does this.
+            let by_match = t
+                .voffset(3)
+                .and_then(|voff| t.field::<1>(voff, "u8").ok())
+                .map_or(0, |(_, [m])| m);
+            let rule = match by_match {
+                1 => UriRule::PREFIX,
+                2 => UriRule::WILDCARD,
+                _ => UriRule::LOOSE,
+            };
+            (rule, FieldRole::Element, false)
+        }
+    };
+    match key {
+        Some(uri) if is_valid_uri(uri, rule) => Ok(()),
+        None if absent_ok => Ok(()),
+        uri => Err(bad_key(spec, uri.unwrap_or(""), rule, role)),
+    }
+}
+
+#[cold]
+fn bad_id(id: u64) -> Fail {
+    Fail::invalid(ValidationError::protocol(format!(
+        "invalid value {id} for ID"
+    )))
+}
+
+#[cold]
+fn bad_key(spec: &'static TableSpec, uri: &str, rule: UriRule, role: FieldRole) -> Fail {
+    let e = check_uri_str(uri, rule)
+        .err()
+        .unwrap_or_else(|| ValidationError::invalid_uri(format!("invalid value {uri:?} for URI")));
+    Fail::invalid(e.in_message(spec.name).at(spec.fields[spec.key].name, role))
 }
 
 #[cold]
@@ -532,6 +631,7 @@ impl<'a> Verifier<'a> {
         // as many as `MAX_FIELDS`
         slots!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
         self.close(spec, t)?;
+        check_key(spec, t, key)?;
         Ok(key)
     }
 
@@ -555,7 +655,7 @@ impl<'a> Verifier<'a> {
         }
         let s = self
             .field(t, voff, f.kind)
-            .map_err(|e| e.at(f.name, spec.name))?;
+            .map_err(|e| e.at_field(f, spec))?;
         if slot == spec.key {
             *key = s;
         }
@@ -585,6 +685,14 @@ impl<'a> Verifier<'a> {
             Kind::U16 => return t.field::<2>(voff, "u16").map(|_| None),
             Kind::U32 => return t.field::<4>(voff, "u32").map(|_| None),
             Kind::U64 => return t.field::<8>(voff, "u64").map(|_| None),
+            Kind::Id => {
+                let (_, bytes) = t.field::<8>(voff, "u64")?;
+                let id = u64::from_le_bytes(bytes);
+                if id > MAX_ID {
+                    return Err(bad_id(id));
+                }
+                return Ok(None);
+            }
             _ => t.field::<4>(voff, "offset")?,
         };
         let target = p + u32::from_le_bytes(off) as usize;
@@ -613,7 +721,7 @@ impl<'a> Verifier<'a> {
                 }
                 Ok(None)
             }
-            Kind::Bool | Kind::U8 | Kind::U16 | Kind::U32 | Kind::U64 => Ok(None),
+            Kind::Bool | Kind::U8 | Kind::U16 | Kind::U32 | Kind::U64 | Kind::Id => Ok(None),
         }
     }
 }
