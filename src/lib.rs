@@ -7,6 +7,7 @@ pub mod error;
 pub mod fbs;
 pub mod message;
 mod messages;
+pub mod router;
 pub mod serializer;
 pub mod validate;
 pub mod value;

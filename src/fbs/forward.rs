@@ -32,27 +32,7 @@ use super::view::{PrincipalRef, PublishRef};
 use super::writer::{Fields, Sink};
 use crate::messages::MessageType;
 
-/// What the broker decides for one EVENT, beside what the PUBLISH carries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EventDetails<'a> {
-    /// The subscriber's subscription ID.
-    pub subscription: u64,
-    /// The publication ID the broker gave the PUBLISH.
-    pub publication: u64,
-    /// The publisher's session ID, when disclosed.
-    pub publisher: Option<u64>,
-    /// The publisher's authid, when disclosed.
-    pub publisher_authid: Option<&'a str>,
-    /// The publisher's authrole, when disclosed.
-    pub publisher_authrole: Option<&'a str>,
-    /// The PUBLISH's topic, for a subscription by pattern (prefix or wildcard).
-    pub topic: Option<&'a str>,
-    /// Whether this is a retained event.
-    pub retained: Option<bool>,
-    /// Whether the subscriber is to acknowledge the delivery (autobahn's
-    /// `x_acknowledged_delivery`).
-    pub acknowledge: Option<bool>,
-}
+pub use crate::router::EventDetails;
 
 /// `forward_for` chains longer than this are built with a heap buffer for their offsets.
 const INLINE_PRINCIPALS: usize = 16;
