@@ -527,7 +527,7 @@ fn envelopes_agree() {
     let before = compared();
     compare_values(&[]);
     for first in probes() {
-        compare_values(&[first.clone()]);
+        compare_values(std::slice::from_ref(&first));
         compare_values(&[first, v(1), map(&[])]);
     }
     for code in [0, 7, 9, 37, 38, 71, 336, 338, 1000] {

@@ -54,7 +54,7 @@ pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, Validatio
         T::Published => ids(elems, "PUBLISHED", &["request", "publication"]),
         T::Subscribe => subscribe(elems),
         T::Subscribed => ids(elems, "SUBSCRIBED", &["request", "subscription"]),
-        T::Unsubscribe => unsubscribe(elems, "UNSUBSCRIBE", "subscription"),
+        T::Unsubscribe => unsubscribe(elems, "UNSUBSCRIBE", "WAMP UNSUBSCRIBE", "subscription"),
         T::Unsubscribed => revoked(
             elems,
             "UNSUBSCRIBED",
@@ -68,7 +68,7 @@ pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, Validatio
         T::Result => outcome(elems, "RESULT", &RESULT_KEYS),
         T::Register => register(elems),
         T::Registered => ids(elems, "REGISTERED", &["request", "registration"]),
-        T::Unregister => unsubscribe(elems, "UNREGISTER", "registration"),
+        T::Unregister => unsubscribe(elems, "UNREGISTER", "WAMP UNREGISTER", "registration"),
         T::Unregistered => revoked(
             elems,
             "UNREGISTERED",
@@ -449,12 +449,9 @@ fn subscribe<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<(), ValidationError> {
 fn unsubscribe<'a, I: Item<'a>>(
     elems: &Elems<I>,
     name: &'static str,
+    length_name: &'static str,
     second: &'static str,
 ) -> Result<(), ValidationError> {
-    let length_name = match name {
-        "UNSUBSCRIBE" => "WAMP UNSUBSCRIBE",
-        _ => "WAMP UNREGISTER",
-    };
     let w = ItemMsg::with_length_name(elems, name, length_name, &[3, 4])?;
     w.id(1, "request")?;
     w.id(2, second)?;
@@ -926,4 +923,69 @@ fn check_roles<'a, I: Item<'a>>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+    use crate::{dict, Message};
+
+    fn both(items: Vec<Value>) -> Result<MessageType, ValidationError> {
+        let mut elems = Elems::new();
+        items.iter().for_each(|v| elems.push(v));
+        let checked = check(&elems);
+        assert_eq!(
+            checked,
+            Message::parse(&items).map(|m| m.message_type()),
+            "{items:?}"
+        );
+        checked
+    }
+
+    #[test]
+    fn hot_path_messages() {
+        let publish = vec![
+            16.into(),
+            1.into(),
+            dict! {"acknowledge" => true, "x_unknown" => 1}.into(),
+            "com.t".into(),
+            Value::List(vec![1.into()]),
+        ];
+        assert_eq!(both(publish), Ok(MessageType::Publish));
+        let e = both(vec![
+            48.into(),
+            1.into(),
+            dict! {"timeout" => -1}.into(),
+            "com.p".into(),
+            "not bytes".into(),
+        ])
+        .unwrap_err();
+        assert_eq!(e.to_string(), "'timeout' option in CALL: invalid value -1");
+        let e = both(vec![
+            36.into(),
+            1.into(),
+            2.into(),
+            dict! {"enc_key" => "k"}.into(),
+            Value::Bytes(vec![1]),
+        ])
+        .unwrap_err();
+        assert_eq!(e.field(), Some("enc_algo"));
+    }
+
+    #[test]
+    fn envelope() {
+        assert_eq!(
+            both(vec![]).unwrap_err().to_string(),
+            "missing message type in WAMP message"
+        );
+        assert_eq!(
+            both(vec![Value::Int(37)]).unwrap_err().to_string(),
+            "invalid WAMP message type 37"
+        );
+        assert_eq!(
+            both(vec![Value::Int(8); 8]).unwrap_err().to_string(),
+            "invalid message length 8 for ERROR"
+        );
+    }
 }
