@@ -9,6 +9,7 @@ use crate::message::rpc::*;
 use crate::message::session::*;
 use crate::message::{Correlation, PayloadRef, WampMessage};
 use crate::value::Value;
+use crate::view::item::{Item, Kind};
 
 /// Calls `$callback!` with the table of the 25 messages:
 /// `(Variant, OwnedType, code, flatbuffers_tag, "NAME", family)`.
@@ -203,11 +204,19 @@ for_each_message!(define_messages);
 
 /// The code of a raw message, checked as autobahn's `unserialize` checks it.
 fn message_code(wmsg: &[Value]) -> Result<u64, ValidationError> {
-    let first = wmsg
-        .first()
-        .ok_or_else(|| ValidationError::protocol("missing message type in WAMP message"))?;
-    let code = match first {
-        Value::Int(_) | Value::UInt(_) => first.as_u64(),
+    message_type_of(wmsg.first()).map(MessageType::code)
+}
+
+/// The type of a message whose first element is `first` (`None` for an empty array), checked
+/// as autobahn's `unserialize` checks it; for owned values and items read in place alike.
+#[inline]
+pub(crate) fn message_type_of<'a, I: Item<'a>>(
+    first: Option<I>,
+) -> Result<MessageType, ValidationError> {
+    let first =
+        first.ok_or_else(|| ValidationError::protocol("missing message type in WAMP message"))?;
+    let code = match first.kind() {
+        Kind::Int => first.as_int().and_then(|i| u64::try_from(i).ok()),
         other => {
             return Err(ValidationError::protocol(format!(
                 "invalid type {} for WAMP message type",
@@ -215,12 +224,9 @@ fn message_code(wmsg: &[Value]) -> Result<u64, ValidationError> {
             )))
         }
     };
-    match code.and_then(MessageType::from_code) {
-        Some(t) => Ok(t.code()),
-        None => Err(ValidationError::protocol(format!(
-            "invalid WAMP message type {first}"
-        ))),
-    }
+    code.and_then(MessageType::from_code).ok_or_else(|| {
+        ValidationError::protocol(format!("invalid WAMP message type {}", first.to_value()))
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 use crate::bytewise;
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};
+use crate::view::item::{Item, Kind};
 
 /// The largest valid WAMP ID, 2^53 (IDs are integers in `0..=2^53`, so they fit an IEEE double).
 pub const MAX_ID: u64 = 1 << 53;
@@ -272,9 +273,17 @@ impl Components {
 /// ```
 pub fn check_or_raise_uri(value: &Value, rule: UriRule) -> Result<Option<&str>, ValidationError> {
     match value {
-        Value::Null if rule.allow_none => Ok(None),
-        Value::Null => Err(ValidationError::invalid_uri("URI cannot be null")),
         Value::Str(s) => check_uri_str(s, rule).map(Some),
+        other => check_non_str_uri(Item::kind(&other), rule).map(|()| None),
+    }
+}
+
+/// [`check_or_raise_uri`] for a value of `kind` that is not a string: `Ok` only for a `null`
+/// the rule allows.
+pub(crate) fn check_non_str_uri(kind: Kind, rule: UriRule) -> Result<(), ValidationError> {
+    match kind {
+        Kind::Null if rule.allow_none => Ok(()),
+        Kind::Null => Err(ValidationError::invalid_uri("URI cannot be null")),
         other => Err(ValidationError::invalid_uri(format!(
             "invalid type {} for URI",
             other.type_name()
@@ -388,14 +397,20 @@ pub fn check_or_raise_realm_name(value: &Value, allow_eth: bool) -> Result<&str,
 /// assert!(check_or_raise_id(&Value::Bool(true)).is_err());
 /// ```
 pub fn check_or_raise_id(value: &Value) -> Result<u64, ValidationError> {
-    match value.as_i128() {
+    check_id(value.as_i128(), value.type_name())
+}
+
+/// [`check_or_raise_id`] for a value read as an integer (`None` if it is not one) of Python
+/// type `type_name`.
+#[inline]
+pub(crate) fn check_id(int: Option<i128>, type_name: &'static str) -> Result<u64, ValidationError> {
+    match int {
         Some(v) if (0..=i128::from(MAX_ID)).contains(&v) => Ok(v as u64),
         Some(v) => Err(ValidationError::protocol(format!(
             "invalid value {v} for ID"
         ))),
         None => Err(ValidationError::protocol(format!(
-            "invalid type {} for ID",
-            value.type_name()
+            "invalid type {type_name} for ID"
         ))),
     }
 }
@@ -409,7 +424,12 @@ pub fn check_or_raise_extra(value: &Value) -> Result<&Dict, ValidationError> {
 
 /// The error of [`check_or_raise_extra`] for a value that is not a dict.
 pub(crate) fn not_an_extra(value: &Value) -> ValidationError {
-    ValidationError::protocol(format!("invalid type {} for WAMP extra", value.type_name()))
+    not_an_extra_type(value.type_name())
+}
+
+/// [`not_an_extra`] for a value of Python type `type_name`.
+pub(crate) fn not_an_extra_type(type_name: &'static str) -> ValidationError {
+    ValidationError::protocol(format!("invalid type {type_name} for WAMP extra"))
 }
 
 /// `^x_([a-z][\da-z_]+)?$`: a custom attribute or identifier (`x_`, or `x_` and at least two

@@ -42,10 +42,7 @@ impl<'a> Wmsg<'a> {
         if lengths.contains(&items.len()) {
             Ok(Wmsg { items, name })
         } else {
-            Err(
-                ValidationError::protocol(format!("invalid message length {}", items.len()))
-                    .in_message(length_name),
-            )
+            Err(length_error(length_name, items.len()))
         }
     }
 
@@ -71,9 +68,7 @@ impl<'a> Wmsg<'a> {
 
     /// A protocol error about element `field`.
     pub fn error(&self, field: &'static str, reason: impl Into<String>) -> ValidationError {
-        ValidationError::protocol(reason)
-            .in_message(self.name)
-            .at(field, FieldRole::Element)
+        element_error(self.name, field, reason)
     }
 
     /// `invalid type T` for element `field`.
@@ -152,6 +147,25 @@ impl<'a> Wmsg<'a> {
     }
 }
 
+/// Autobahn's `invalid message length N for NAME`.
+pub(crate) fn length_error(length_name: &'static str, len: usize) -> ValidationError {
+    ValidationError::protocol(format!("invalid message length {len}")).in_message(length_name)
+}
+
+/// A protocol error about element `field` of message `name`.
+pub(crate) fn element_error(
+    name: &'static str,
+    field: &'static str,
+    reason: impl Into<String>,
+) -> ValidationError {
+    ValidationError::protocol(reason)
+        .in_message(name)
+        .at(field, FieldRole::Element)
+}
+
+/// The reason of the error for a string where a transparent payload goes (element `payload`).
+pub(crate) const STR_PAYLOAD: &str = "invalid type str (must be bytes)";
+
 /// The string a value holds, if it is one.
 fn into_string(value: Value) -> Option<String> {
     match value {
@@ -178,20 +192,62 @@ fn into_map(value: Value) -> Option<Dict> {
 
 /// Where an options/details key is, for its errors: the message, and options or details.
 #[derive(Clone, Copy)]
-struct KeyLocation {
-    message: &'static str,
-    role: FieldRole,
+pub(crate) struct KeyLocation {
+    pub message: &'static str,
+    pub role: FieldRole,
 }
 
 impl KeyLocation {
-    fn error(self, key: &'static str, reason: impl Into<String>) -> ValidationError {
+    /// A protocol error about `key`.
+    pub fn error(self, key: &'static str, reason: impl Into<String>) -> ValidationError {
         ValidationError::protocol(reason)
             .in_message(self.message)
             .at(key, self.role)
     }
 
+    /// An error from a check of the value of `key`, located at it.
+    pub fn locate(self, key: &'static str, e: ValidationError) -> ValidationError {
+        e.in_message(self.message).at(key, self.role)
+    }
+
     fn type_error(self, key: &'static str, value: &Value) -> ValidationError {
-        self.error(key, format!("invalid type {}", value.type_name()))
+        self.type_name_error(key, value.type_name())
+    }
+
+    /// `invalid type T` for `key`.
+    pub fn type_name_error(self, key: &'static str, type_name: &'static str) -> ValidationError {
+        self.error(key, format!("invalid type {type_name}"))
+    }
+
+    /// `invalid type T for value`: an item of the list `key` of the wrong type.
+    pub fn item_type_error(self, key: &'static str, type_name: &'static str) -> ValidationError {
+        self.error(key, format!("invalid type {type_name} for value"))
+    }
+
+    /// `integer N out of range` (of `i64`) for `key`.
+    pub fn out_of_range(self, key: &'static str, v: &Value) -> ValidationError {
+        self.error(key, format!("integer {v} out of range"))
+    }
+
+    /// `invalid value V` for `key`.
+    pub fn invalid_value(self, key: &'static str, v: impl core::fmt::Display) -> ValidationError {
+        self.error(key, format!("invalid value {v}"))
+    }
+
+    /// An item of `forward_for` that is not a principal.
+    pub fn invalid_principal(self, key: &'static str, x: &Value) -> ValidationError {
+        self.error(
+            key,
+            format!("invalid principal {x} (needs session: int, authid: str, authrole: str)"),
+        )
+    }
+
+    /// `enc_key` or `enc_serializer` without `enc_algo`.
+    pub fn enc_algo_missing(self) -> ValidationError {
+        self.error(
+            "enc_algo",
+            "missing, but required with enc_key or enc_serializer",
+        )
     }
 }
 
@@ -253,6 +309,11 @@ impl Extra {
         self.at.error(key, reason)
     }
 
+    /// Where the dict is, for errors about its keys.
+    pub fn location(&self) -> KeyLocation {
+        self.at
+    }
+
     /// A boolean key.
     #[inline]
     pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>, ValidationError> {
@@ -266,9 +327,7 @@ impl Extra {
     #[inline]
     pub fn int(&mut self, key: &'static str) -> Result<Option<i64>, ValidationError> {
         self.read(key, |v, at| match v {
-            Value::Int(_) | Value::UInt(_) => v
-                .as_i64()
-                .ok_or_else(|| at.error(key, format!("integer {v} out of range"))),
+            Value::Int(_) | Value::UInt(_) => v.as_i64().ok_or_else(|| at.out_of_range(key, v)),
             v => Err(at.type_error(key, v)),
         })
     }
@@ -291,7 +350,7 @@ impl Extra {
         rule: UriRule,
     ) -> Result<Option<String>, ValidationError> {
         let uri = self.read(key, |v, at| {
-            check_or_raise_uri(v, rule).map_err(|e| e.in_message(at.message).at(key, at.role))?;
+            check_or_raise_uri(v, rule).map_err(|e| at.locate(key, e))?;
             Ok(into_string(mem::take(v)))
         })?;
         Ok(uri.flatten())
@@ -313,7 +372,7 @@ impl Extra {
         self.read(key, |v, at| {
             let items = checked_list(v, key, at, |v| matches!(v, Value::Int(_) | Value::UInt(_)))?;
             if let Some(big) = items.iter().rev().find(|v| matches!(v, Value::UInt(_))) {
-                return Err(at.error(key, format!("integer {big} out of range")));
+                return Err(at.out_of_range(key, big));
             }
             let ints = items.iter().filter_map(|v| match v {
                 Value::Int(i) => Some(*i),
@@ -345,11 +404,7 @@ impl Extra {
         self.read(KEY, |v, at| match v {
             Value::List(items) => items
                 .iter_mut()
-                .map(|x| {
-                    take_principal(x).ok_or_else(|| {
-                        at.error(KEY, format!("invalid principal {x} (needs session: int, authid: str, authrole: str)"))
-                    })
-                })
+                .map(|x| take_principal(x).ok_or_else(|| at.invalid_principal(KEY, x)))
                 .collect(),
             v => Err(at.type_error(KEY, v)),
         })
@@ -373,10 +428,7 @@ impl Extra {
             enc_serializer: self.identifier("enc_serializer", is_valid_enc_serializer)?,
         };
         if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some()) {
-            return Err(self.error(
-                "enc_algo",
-                "missing, but required with enc_key or enc_serializer",
-            ));
+            return Err(self.at.enc_algo_missing());
         }
         Ok(enc)
     }
@@ -390,7 +442,7 @@ impl Extra {
         let identifier = self.read(key, |v, at| match v {
             Value::Null => Ok(None),
             Value::Str(s) if valid(s) => Ok(Some(mem::take(s))),
-            v => Err(at.error(key, format!("invalid value {v}"))),
+            v => Err(at.invalid_value(key, v)),
         })?;
         Ok(identifier.flatten())
     }
@@ -406,7 +458,7 @@ fn checked_list<'v>(
 ) -> Result<&'v mut Vec<Value>, ValidationError> {
     match v {
         Value::List(items) => match items.iter().find(|x| !accepts(x)) {
-            Some(bad) => Err(at.error(key, format!("invalid type {} for value", bad.type_name()))),
+            Some(bad) => Err(at.item_type_error(key, bad.type_name())),
             None => Ok(items),
         },
         v => Err(at.type_error(key, v)),
@@ -508,7 +560,7 @@ impl AppPayload {
     /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
     pub fn check(&self, w: &Wmsg) -> Result<(), ValidationError> {
         if self.str_payload {
-            return Err(w.error("payload", "invalid type str (must be bytes)"));
+            return Err(w.error("payload", STR_PAYLOAD));
         }
         Ok(())
     }

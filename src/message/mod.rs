@@ -10,7 +10,10 @@ pub mod rpc;
 pub mod session;
 
 #[allow(unused_imports)]
-pub(crate) use fields::{AppPayload, EncOptions, Extra, PayloadStyle, Wmsg};
+pub(crate) use fields::{
+    element_error, length_error, AppPayload, EncOptions, Extra, KeyLocation, PayloadStyle, Wmsg,
+    STR_PAYLOAD,
+};
 
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};

@@ -4,8 +4,8 @@
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, PayloadRef, PayloadStyle, Principal,
-    WampMessage, Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, KeyLocation, PayloadRef,
+    PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -289,6 +289,10 @@ impl Subscribe {
     /// Match topics component by component, empty components matching any.
     pub const MATCH_WILDCARD: &'static str = "wildcard";
 
+    /// The valid values of `match`.
+    pub(crate) const MATCHES: [&'static str; 3] =
+        [Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD];
+
     /// An exact-match subscription to `topic` with request ID `request`.
     pub fn new(request: u64, topic: impl Into<String>) -> Subscribe {
         Subscribe {
@@ -310,7 +314,7 @@ impl WampMessage for Subscribe {
         let topic = w.uri(3, "topic", UriRule::WILDCARD)?.unwrap_or_default();
         let mut msg = Subscribe::new(request, topic);
         if let Some(m) = options.string("match")? {
-            if ![Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD].contains(&&*m) {
+            if !Self::MATCHES.contains(&&*m) {
                 return Err(options.error("match", format!("invalid value {m}")));
             }
             msg.r#match = m;
@@ -456,6 +460,22 @@ impl Unsubscribed {
             ..Unsubscribed::default()
         }
     }
+
+    /// Autobahn's constructor assertion (an `AssertionError` there): a `subscription` detail
+    /// comes only with request 0 (a router revocation), and is never 0.
+    pub(crate) fn check_revocation(
+        request: u64,
+        subscription: Option<i64>,
+        details: KeyLocation,
+    ) -> Result<(), ValidationError> {
+        if subscription.is_some_and(|s| request != 0 || s == 0) {
+            return Err(details.error(
+                "subscription",
+                "allowed only with request 0 (router revocation), and never 0",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl WampMessage for Unsubscribed {
@@ -469,13 +489,7 @@ impl WampMessage for Unsubscribed {
             let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.subscription = details.int("subscription")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
-            // autobahn's constructor asserts this (an AssertionError there)
-            if msg.subscription.is_some_and(|s| msg.request != 0 || s == 0) {
-                return Err(details.error(
-                    "subscription",
-                    "allowed only with request 0 (router revocation), and never 0",
-                ));
-            }
+            Unsubscribed::check_revocation(msg.request, msg.subscription, details.location())?;
         }
         Ok(msg)
     }

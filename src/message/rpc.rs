@@ -8,8 +8,8 @@ use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
-    Principal, WampMessage, Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
+    PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
 use crate::value::{Dict, Value};
@@ -231,6 +231,9 @@ impl Cancel {
     /// Mode: interrupt the callee and answer the caller at once.
     pub const KILLNOWAIT: &'static str = "killnowait";
 
+    /// The valid values of `mode`.
+    pub(crate) const MODES: [&'static str; 3] = [Self::SKIP, Self::KILLNOWAIT, Self::KILL];
+
     /// A cancellation of the call `request`, in the dealer's default mode.
     pub fn new(request: u64) -> Cancel {
         Cancel {
@@ -250,11 +253,7 @@ impl WampMessage for Cancel {
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Cancel {
             request,
-            mode: one_of(
-                &mut options,
-                "mode",
-                &[Self::SKIP, Self::KILLNOWAIT, Self::KILL],
-            )?,
+            mode: one_of(&mut options, "mode", &Self::MODES)?,
             forward_for: options.forward_for()?,
             correlation: Correlation::default(),
         })
@@ -457,15 +456,24 @@ impl Register {
     /// Call a callee picked at random.
     pub const INVOKE_RANDOM: &'static str = "random";
 
-    const MATCHES: [&'static str; 3] =
+    pub(crate) const MATCHES: [&'static str; 3] =
         [Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD];
-    const INVOKES: [&'static str; 5] = [
+    pub(crate) const INVOKES: [&'static str; 5] = [
         Self::INVOKE_SINGLE,
         Self::INVOKE_FIRST,
         Self::INVOKE_LAST,
         Self::INVOKE_ROUNDROBIN,
         Self::INVOKE_RANDOM,
     ];
+
+    /// The rule the procedure URI is checked under for a `match` value.
+    pub(crate) fn match_rule(r#match: &str) -> UriRule {
+        match r#match {
+            Self::MATCH_PREFIX => UriRule::PREFIX,
+            Self::MATCH_WILDCARD => UriRule::WILDCARD,
+            _ => UriRule::LOOSE,
+        }
+    }
 
     /// An exact, single-callee registration of `procedure` with request ID `request`.
     pub fn new(request: u64, procedure: impl Into<String>) -> Register {
@@ -515,11 +523,7 @@ impl WampMessage for Register {
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let r#match = one_of(&mut options, "match", &Self::MATCHES)?
             .unwrap_or_else(|| Self::MATCH_EXACT.to_owned());
-        let rule = match r#match.as_str() {
-            Self::MATCH_PREFIX => UriRule::PREFIX,
-            Self::MATCH_WILDCARD => UriRule::WILDCARD,
-            _ => UriRule::LOOSE,
-        };
+        let rule = Self::match_rule(&r#match);
         let procedure = w.uri(3, "procedure", rule)?.unwrap_or_default();
         Ok(Register {
             request,
@@ -680,6 +684,25 @@ impl Unregistered {
             ..Unregistered::default()
         }
     }
+
+    /// Autobahn's constructor assertion: a `registration` detail comes only with a revocation
+    /// (request 0), and is never 0.
+    pub(crate) fn check_revocation(
+        request: u64,
+        registration: Option<i64>,
+        details: KeyLocation,
+    ) -> Result<(), ValidationError> {
+        match registration {
+            Some(r) if request != 0 || r == 0 => Err(details.error(
+                "registration",
+                format!(
+                    "invalid value {r} with request {request} (only a revocation, request 0, \
+                     names a registration, and not 0)"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl WampMessage for Unregistered {
@@ -693,20 +716,7 @@ impl WampMessage for Unregistered {
             let mut details = w.extra(2, "details", FieldRole::Detail)?;
             msg.registration = details.int("registration")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
-            // Autobahn's constructor asserts this: a registration comes only with a revocation.
-            match msg.registration {
-                Some(r) if msg.request != 0 || r == 0 => {
-                    return Err(details.error(
-                        "registration",
-                        format!(
-                            "invalid value {r} with request {} (only a revocation, request 0, \
-                             names a registration, and not 0)",
-                            msg.request
-                        ),
-                    ))
-                }
-                _ => {}
-            }
+            Unregistered::check_revocation(msg.request, msg.registration, details.location())?;
         }
         Ok(msg)
     }
@@ -893,6 +903,9 @@ impl Interrupt {
     /// Mode: the caller was answered already.
     pub const KILLNOWAIT: &'static str = "killnowait";
 
+    /// The valid values of `mode`.
+    pub(crate) const MODES: [&'static str; 2] = [Self::KILL, Self::KILLNOWAIT];
+
     /// An interruption of invocation `request`, with no options.
     pub fn new(request: u64) -> Interrupt {
         Interrupt {
@@ -912,7 +925,7 @@ impl WampMessage for Interrupt {
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         Ok(Interrupt {
             request,
-            mode: one_of(&mut options, "mode", &[Self::KILL, Self::KILLNOWAIT])?,
+            mode: one_of(&mut options, "mode", &Self::MODES)?,
             reason: options.uri("reason", UriRule::LOOSE)?,
             forward_for: options.forward_for()?,
             correlation: Correlation::default(),

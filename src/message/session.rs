@@ -8,8 +8,8 @@ use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, PayloadRef, PayloadStyle,
-    Principal, WampMessage, Wmsg,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
+    PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
@@ -270,6 +270,21 @@ impl Hello {
         }
     }
 
+    /// A `resume-session` (other than 0) needs a `resume-token`.
+    pub(crate) fn check_resume(
+        resume_session: Option<i64>,
+        has_token: bool,
+        details: KeyLocation,
+    ) -> Result<(), ValidationError> {
+        if !has_token && resume_session.is_some_and(|s| s != 0) {
+            return Err(details.error(
+                "resume-token",
+                "must be provided if resume-session is provided",
+            ));
+        }
+        Ok(())
+    }
+
     fn details(&self) -> Dict {
         let mut details = Dict::new();
         details.insert("roles".into(), roles_value(&self.roles));
@@ -307,12 +322,11 @@ impl WampMessage for Hello {
             ..Hello::default()
         };
         msg.resume_token = details.string("resume-token")?;
-        if msg.resume_token.is_none() && msg.resume_session.is_some_and(|s| s != 0) {
-            return Err(details.error(
-                "resume-token",
-                "must be provided if resume-session is provided",
-            ));
-        }
+        Hello::check_resume(
+            msg.resume_session,
+            msg.resume_token.is_some(),
+            details.location(),
+        )?;
         Ok(msg)
     }
 
@@ -379,6 +393,18 @@ impl Welcome {
         }
     }
 
+    /// `resumable: true` needs a `resume_token`.
+    pub(crate) fn check_resume(
+        resumable: Option<bool>,
+        has_token: bool,
+        details: KeyLocation,
+    ) -> Result<(), ValidationError> {
+        if !has_token && resumable == Some(true) {
+            return Err(details.error("resume_token", "required when resumable is given"));
+        }
+        Ok(())
+    }
+
     fn details(&self) -> Dict {
         let mut details = self.custom.clone();
         details.extend(extra! {
@@ -413,9 +439,7 @@ impl WampMessage for Welcome {
         let resumed = details.bool("resumed")?;
         let resumable = details.bool("resumable")?;
         let resume_token = details.string("resume_token")?;
-        if resume_token.is_none() && resumable == Some(true) {
-            return Err(details.error("resume_token", "required when resumable is given"));
-        }
+        Welcome::check_resume(resumable, resume_token.is_some(), details.location())?;
         let roles = parse_roles(&details, &Role::ROUTER)?;
         let mut msg = Welcome {
             session,
@@ -689,7 +713,7 @@ impl WampMessage for Authenticate {
 // ---- ERROR ----
 
 /// The messages an ERROR can reply to.
-const ERROR_REQUEST_TYPES: [MessageType; 7] = [
+pub(crate) const ERROR_REQUEST_TYPES: [MessageType; 7] = [
     MessageType::Subscribe,
     MessageType::Unsubscribe,
     MessageType::Publish,

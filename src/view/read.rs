@@ -1,0 +1,138 @@
+//! Reading the fields of a message's items: the conversions the validation
+//! ([`check`](super::check::check)) accepts by, and the typed views read by once it has, so
+//! that what one accepts the other can read.
+//!
+//! Each reader answers `None` for an item that is not of its kind (or out of its range);
+//! after a successful check that only happens for a field the message does not require.
+
+use std::borrow::Cow;
+
+use crate::validate::MAX_ID;
+use crate::view::item::{Item, Kind};
+
+/// A WAMP ID: an integer in `0..=2^53`.
+#[inline]
+#[allow(dead_code)] // for the typed views
+pub(crate) fn id<'a, I: Item<'a>>(item: &I) -> Option<u64> {
+    item.as_int()
+        .filter(|i| (0..=i128::from(MAX_ID)).contains(i))
+        .map(|i| i as u64)
+}
+
+/// An integer in the `i64` range (an integer option or detail; an item of an integer list).
+#[inline]
+pub(crate) fn int<'a, I: Item<'a>>(item: &I) -> Option<i64> {
+    item.as_int().and_then(|i| i64::try_from(i).ok())
+}
+
+/// A boolean.
+#[inline]
+#[allow(dead_code)] // for the typed views
+pub(crate) fn bool<'a, I: Item<'a>>(item: &I) -> Option<bool> {
+    item.as_bool()
+}
+
+/// A string (a URI too, once checked), borrowed from the buffer where the format allows.
+#[inline]
+#[allow(dead_code)] // for the typed views
+pub(crate) fn str<'a, I: Item<'a>>(item: &I) -> Option<Cow<'a, str>> {
+    item.as_str()
+}
+
+/// `item`, unless it is absent or `null` (a key where autobahn reads `null` as absent).
+#[inline]
+pub(crate) fn non_null<'a, I: Item<'a>>(item: Option<I>) -> Option<I> {
+    item.filter(|i| !i.is_null())
+}
+
+/// The integers of an integer list (`exclude`, `eligible`), once checked.
+#[allow(dead_code)] // for the typed views
+pub(crate) fn int_list<'a, I: Item<'a>>(
+    item: &I,
+) -> Option<impl Iterator<Item = i64> + Clone + use<'a, I>> {
+    Some(item.list()?.filter_map(|x| int(&x)))
+}
+
+/// The strings of a string list (`exclude_authid`, `authmethods`, ...), once checked.
+#[allow(dead_code)] // for the typed views
+pub(crate) fn str_list<'a, I: Item<'a>>(
+    item: &I,
+) -> Option<impl Iterator<Item = Cow<'a, str>> + Clone> {
+    Some(item.list()?.filter_map(|x| x.as_str()))
+}
+
+/// One hop of `forward_for`, read in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(dead_code)] // for the typed views
+pub(crate) struct PrincipalRef<'a> {
+    pub session: i64,
+    pub authid: Cow<'a, str>,
+    pub authrole: Cow<'a, str>,
+}
+
+/// Whether `item` is a principal, `{session: int, authid: str, authrole: str}` (`session` in
+/// the `i64` range; other keys ignored; a repeated key counts with its last value). Reads no
+/// string, so it allocates nothing.
+pub(crate) fn is_principal<'a, I: Item<'a>>(item: &I) -> bool {
+    if item.kind() != Kind::Map {
+        return false;
+    }
+    let is_str = |key| item.get(key).is_some_and(|v| v.kind() == Kind::Str);
+    item.get("session")
+        .is_some_and(|s| s.kind() == Kind::Int && int(&s).is_some())
+        && is_str("authid")
+        && is_str("authrole")
+}
+
+/// The principal `item` holds, if it is one (see [`is_principal`]).
+#[allow(dead_code)] // for the typed views
+pub(crate) fn principal<'a, I: Item<'a>>(item: &I) -> Option<PrincipalRef<'a>> {
+    if !is_principal(item) {
+        return None;
+    }
+    Some(PrincipalRef {
+        session: int(&item.get("session")?)?,
+        authid: item.get("authid")?.as_str()?,
+        authrole: item.get("authrole")?.as_str()?,
+    })
+}
+
+/// The principals of a `forward_for` list, once checked.
+#[allow(dead_code)] // for the typed views
+pub(crate) fn principals<'a, I: Item<'a>>(
+    item: &I,
+) -> Option<impl Iterator<Item = PrincipalRef<'a>> + Clone> {
+    Some(item.list()?.filter_map(|x| principal(&x)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict;
+    use crate::value::Value;
+
+    #[test]
+    fn readers() {
+        let big = Value::from(u64::MAX);
+        assert_eq!(id(&&Value::from(1u64 << 53)), Some(1 << 53));
+        assert_eq!(id(&&Value::from((1u64 << 53) + 1)), None);
+        assert_eq!(id(&&Value::Int(-1)), None);
+        assert_eq!(int(&&big), None);
+        assert_eq!(int(&&Value::Int(-5)), Some(-5));
+        let p = Value::Map(dict! {"session" => 1, "authid" => "a", "authrole" => "r"});
+        assert_eq!(
+            principal(&&p),
+            Some(PrincipalRef {
+                session: 1,
+                authid: "a".into(),
+                authrole: "r".into()
+            })
+        );
+        let bad = Value::Map(dict! {"session" => true, "authid" => "a", "authrole" => "r"});
+        assert!(!is_principal(&&bad));
+        let list = Value::List(vec![p.clone(), p]);
+        assert_eq!(principals(&&list).map(Iterator::count), Some(2));
+        let ints = Value::List(vec![Value::Int(1), Value::Int(-2)]);
+        assert_eq!(int_list(&&ints).unwrap().collect::<Vec<_>>(), [1, -2]);
+    }
+}
