@@ -129,6 +129,9 @@ pub trait Emit {
     fn end_map(&mut self);
     /// One value already encoded in this writer's format, copied as it is.
     fn raw(&mut self, encoded: &[u8]);
+    /// How many bytes the output holds so far (where the next value's bytes will start, but
+    /// for a JSON separator).
+    fn position(&self) -> usize;
 }
 
 /// Writes `item` into `out`, value by value: no [`Value`] tree is built.
@@ -269,6 +272,14 @@ impl<I: Copy> Elems<I> {
     /// Whether the array is empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The same elements, each mapped by `f` (the count is kept).
+    pub fn map<J: Copy>(&self, f: impl Fn(I) -> J) -> Elems<J> {
+        Elems {
+            items: self.items.map(|i| i.map(&f)),
+            len: self.len,
+        }
     }
 
     /// Element `i`, if the array has it and it is among the first [`MAX_ELEMENTS`].
