@@ -300,3 +300,4 @@ mod tests {
         assert_eq!((e.request_type, e.request), (MessageType::Call, 1));
     }
 }
+pub mod forward;

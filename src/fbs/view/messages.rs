@@ -1361,3 +1361,12 @@ impl TryFrom<YieldRef<'_>> for Yield {
         })
     }
 }
+
+impl EventRef<'_> {
+    /// Where in the buffer the `subscription` field's eight bytes are, when present: where a
+    /// fan-out stamps each subscriber's ID into one built EVENT.
+    pub(crate) fn subscription_offset(&self) -> Option<usize> {
+        const S: usize = slot_of(&specs::EVENT, "subscription");
+        self.t.field(S)
+    }
+}
