@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use wamp_codec::serializer::Format;
+use wamp_codec::router::forward::Forwarder;
+use wamp_codec::router::EventDetails;
+use wamp_codec::Publish;
 
 mod alloc_counter;
 mod bench;
@@ -38,6 +41,26 @@ enum Command {
         #[arg(long)]
         lines: bool,
     },
+    /// Forward PUBLISHes as EVENTs through the zero-copy views (no owned decode): one PUBLISH
+    /// per input line (JSON text for json, hex for the binary formats), one EVENT or
+    /// `error: <reason>` per output line.
+    Forward {
+        /// Input serializer of the PUBLISHes: json, msgpack, cbor or flatbuffers.
+        #[arg(long)]
+        from: String,
+        /// Output serializer of the EVENTs.
+        #[arg(long)]
+        to: String,
+        /// The subscription ID the EVENTs are delivered under.
+        #[arg(long)]
+        subscription: u64,
+        /// The publication ID the broker gave.
+        #[arg(long)]
+        publication: u64,
+        /// One message per line (the only mode).
+        #[arg(long)]
+        lines: bool,
+    },
     /// Print a side-by-side table of decode and encode costs for every path.
     Bench {
         /// One JSON object per row instead of the table.
@@ -52,6 +75,28 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Convert { from, to, lines } => convert(&from, &to, lines),
+        Command::Forward {
+            from,
+            to,
+            subscription,
+            publication,
+            lines: _,
+        } => {
+            let details = EventDetails {
+                subscription,
+                publication,
+                ..EventDetails::default()
+            };
+            let mut forwarder = Forwarder::new();
+            each_line(formats(&from, &to), |from, to, input| {
+                let view = Publish::view(from, input).map_err(|e| e.to_string())?;
+                let mut out = Vec::new();
+                forwarder
+                    .event(&view, &details, to, &mut out)
+                    .map_err(|e| e.to_string())?;
+                Ok(out)
+            })
+        }
         Command::Bench { json, quick } => match bench::run(json, quick) {
             Ok(()) => ExitCode::SUCCESS,
             // the reader went away (`| head`): nothing left to say
@@ -84,10 +129,14 @@ fn one_line(reason: &str) -> String {
     reason.replace(['\n', '\r'], " ")
 }
 
+fn formats(from: &str, to: &str) -> Result<(Format, Format), String> {
+    serializer(from).and_then(|f| serializer(to).map(|t| (f, t)))
+}
+
 fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
-    let formats = serializer(from).and_then(|f| serializer(to).map(|t| (f, t)));
+    let formats = formats(from, to);
     if lines {
-        return convert_lines(formats);
+        return each_line(formats, |from, to, input| convert_one(from, to, input));
     }
     let mut input = Vec::new();
     let result = io::stdin()
@@ -110,7 +159,12 @@ fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
     }
 }
 
-fn convert_lines(formats: Result<(Format, Format), String>) -> ExitCode {
+/// Answers each line of stdin with `step` of its message: the output message (JSON text, or
+/// hex for the binary formats) or `error: <reason>`, one line each, in order.
+fn each_line(
+    formats: Result<(Format, Format), String>,
+    mut step: impl FnMut(Format, Format, &[u8]) -> Result<Vec<u8>, String>,
+) -> ExitCode {
     let stdin = io::stdin().lock();
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     for line in stdin.split(b'\n') {
@@ -127,7 +181,7 @@ fn convert_lines(formats: Result<(Format, Format), String>) -> ExitCode {
                 Format::Json => line.to_vec(),
                 _ => from_hex(line)?,
             };
-            let out = convert_one(from, to, &input)?;
+            let out = step(from, to, &input)?;
             Ok(match to {
                 Format::Json => String::from_utf8(out).map_err(|e| e.to_string())?,
                 _ => to_hex(&out),

@@ -1,0 +1,231 @@
+//! The views of every format against the owned decode: the same verdict and error on every
+//! corpus message and mutations of it, the same fields; and forwarding against
+//! `Publish::to_event` + encode.
+
+mod common;
+
+use wamp_codec::router::forward::{EventTemplate, Forwarder};
+use wamp_codec::router::EventDetails;
+use wamp_codec::serializer::{cbor, json, msgpack, Format, Limits};
+use wamp_codec::view::item::Item;
+use wamp_codec::view::{MessageView, Payload, PublishView};
+use wamp_codec::{Message, Publish, Value};
+
+const TEXT_AND_BINARY: [Format; 3] = [Format::Json, Format::Msgpack, Format::Cbor];
+
+/// `raw` in `format`, as the value encoders write it.
+fn encode_value(format: Format, raw: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    match format {
+        Format::Json => json::write_value(raw, &mut out).unwrap(),
+        Format::Msgpack => msgpack::encode_value(raw, &mut out).unwrap(),
+        Format::Cbor => cbor::encode_value(raw, &mut out),
+        Format::Flatbuffers => unreachable!(),
+    }
+    out
+}
+
+/// Every corpus message as bytes of every format, accepted or not (the rejected ones encoded
+/// from their JSON value), and mutations: truncations and single-byte changes.
+fn inputs() -> Vec<(String, Format, Vec<u8>)> {
+    let mut out = Vec::new();
+    for case in common::corpus() {
+        let raw = json::value_from_slice(case.json(), &Limits::DEFAULT).ok();
+        for format in TEXT_AND_BINARY {
+            let bytes = match (format, &raw) {
+                (Format::Json, _) => case.json().to_vec(),
+                (_, Some(raw)) => encode_value(format, raw),
+                (_, None) => continue,
+            };
+            let n = bytes.len();
+            for cut in [n / 2, n.saturating_sub(1)] {
+                out.push((format!("{} {format:?} cut {cut}", case.id), format, bytes[..cut].to_vec()));
+            }
+            for at in [1, n / 3, n / 2, (2 * n) / 3] {
+                for flip in [0x01u8, 0x20, 0x80] {
+                    let mut m = bytes.clone();
+                    if let Some(b) = m.get_mut(at) {
+                        *b ^= flip;
+                        out.push((format!("{} {format:?} flip {at}^{flip:#x}", case.id), format, m));
+                    }
+                }
+            }
+            out.push((format!("{} {format:?}", case.id), format, bytes));
+        }
+    }
+    out
+}
+
+#[test]
+fn views_agree_with_the_owned_decode_on_the_corpus_and_mutations() {
+    let mut accepted = 0;
+    let mut refused = 0;
+    for (name, format, bytes) in inputs() {
+        let owned = format.decode(&bytes);
+        let view = MessageView::decode(format, &bytes);
+        match (&owned, &view) {
+            (Ok(m), Ok(v)) => {
+                assert_eq!(v.message_type(), m.message_type(), "{name}");
+                assert_eq!(&v.to_message().unwrap(), m, "{name}");
+                accepted += 1;
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string(), "{name}");
+                refused += 1;
+            }
+            _ => panic!("{name}: owned {owned:?}, view {:?}", view.map(|v| v.message_type())),
+        }
+    }
+    assert!(accepted > 1000 && refused > 10_000, "{accepted} / {refused}");
+}
+
+/// Every field of the PUBLISH view equals the owned message's.
+fn assert_fields(view: &PublishView<'_>, owned: &Publish, name: &str) {
+    assert_eq!(view.request(), owned.request, "{name}");
+    assert_eq!(view.topic(), owned.topic, "{name}");
+    assert_eq!(view.acknowledge(), owned.acknowledge, "{name}");
+    assert_eq!(view.exclude_me(), owned.exclude_me, "{name}");
+    assert_eq!(view.retain(), owned.retain, "{name}");
+    assert_eq!(view.transaction_hash().as_deref(), owned.transaction_hash.as_deref(), "{name}");
+    let ids = |v: &Option<Vec<i64>>| v.as_ref().map(|v| v.iter().map(|&i| i as u64).collect::<Vec<_>>());
+    assert_eq!(view.exclude().map(Iterator::collect::<Vec<_>>), ids(&owned.exclude), "{name}");
+    assert_eq!(view.eligible().map(Iterator::collect::<Vec<_>>), ids(&owned.eligible), "{name}");
+    let value = |p: Option<Payload<'_>>| p.map(|p| p.to_value().unwrap());
+    assert_eq!(value(view.args()), owned.args.clone().map(Value::List), "{name}");
+    assert_eq!(value(view.kwargs()), owned.kwargs.clone().map(Value::Map), "{name}");
+    assert_eq!(view.payload().as_deref(), owned.payload.as_deref(), "{name}");
+    assert_eq!(view.enc_algo().as_deref(), owned.enc_algo.as_deref(), "{name}");
+    assert_eq!(view.enc_key().as_deref(), owned.enc_key.as_deref(), "{name}");
+    assert_eq!(view.enc_serializer().as_deref(), owned.enc_serializer.as_deref(), "{name}");
+}
+
+/// The accepted PUBLISHes of the corpus, in every format.
+fn publishes() -> Vec<(String, Format, Vec<u8>, Publish)> {
+    let mut out = Vec::new();
+    for case in common::corpus().into_iter().filter(|c| c.accept()) {
+        let Ok(Message::Publish(owned)) = Format::Json.decode(case.json()) else {
+            continue;
+        };
+        let mut sources = vec![(Format::Json, case.json().to_vec())];
+        sources.extend(case.hex("msgpack").map(|b| (Format::Msgpack, b)));
+        sources.extend(case.hex("cbor").map(|b| (Format::Cbor, b)));
+        for (format, bytes) in sources {
+            out.push((case.id.clone(), format, bytes, owned.clone()));
+        }
+    }
+    assert!(out.len() > 60, "{}", out.len());
+    out
+}
+
+#[test]
+fn publish_views_read_every_field_as_the_owned_decode() {
+    for (name, format, bytes, owned) in publishes() {
+        let view = Publish::view(format, &bytes).unwrap();
+        assert_fields(&view, &owned, &format!("{name} {format:?}"));
+        // FlatBuffers, through the same accessors
+        let fbs = Format::Flatbuffers.encode(&owned.clone().into());
+        if let Ok(fbs) = fbs {
+            let view = Publish::view(Format::Flatbuffers, &fbs).unwrap();
+            assert_eq!(view.request(), owned.request);
+            assert_eq!(view.topic(), owned.topic);
+        }
+    }
+}
+
+fn details() -> [EventDetails<'static>; 3] {
+    [
+        EventDetails {
+            subscription: 1,
+            publication: 2,
+            ..EventDetails::default()
+        },
+        EventDetails {
+            subscription: 5_512_315_355,
+            publication: 1 << 53,
+            publisher: Some(77),
+            publisher_authid: Some("alice"),
+            publisher_authrole: Some("user\"role"),
+            topic: Some("com.myapp.topic1"),
+            retained: Some(true),
+            acknowledge: Some(false),
+        },
+        EventDetails {
+            subscription: 0,
+            publication: 0,
+            acknowledge: Some(true),
+            ..EventDetails::default()
+        },
+    ]
+}
+
+#[test]
+fn forwarding_gives_the_owned_events_bytes_in_every_pair_of_formats() {
+    let mut forwarder = Forwarder::new();
+    let mut compared = 0;
+    for (name, from, bytes, owned) in publishes() {
+        let view = Publish::view(from, &bytes).unwrap();
+        // byte for byte where the input is as the crate writes it (the payload is copied
+        // as it is); as the same message otherwise
+        let canonical = from.encode(&owned.clone().into()).unwrap() == bytes;
+        for to in TEXT_AND_BINARY {
+            for d in details() {
+                let expected = owned.to_event(&d);
+                let mut out = Vec::new();
+                forwarder.event(&view, &d, to, &mut out).unwrap();
+                if canonical || from != to {
+                    assert_eq!(out, to.encode(&expected.clone().into()).unwrap(), "{name} {from:?} -> {to:?}");
+                }
+                assert_eq!(to.decode(&out).unwrap(), Message::Event(expected), "{name} {from:?} -> {to:?}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 500, "{compared}");
+}
+
+#[test]
+fn templates_stamp_what_forwarding_writes() {
+    let mut forwarder = Forwarder::new();
+    let mut template = EventTemplate::new();
+    for (name, from, bytes, owned) in publishes() {
+        let view = Publish::view(from, &bytes).unwrap();
+        for to in TEXT_AND_BINARY {
+            let d = details()[1];
+            template.fill(&mut forwarder, &view, &d, to).unwrap();
+            for subscription in [0, 1, 23, 24, 255, 256, 65_536, 1 << 32, 1 << 53] {
+                let mut stamped = Vec::new();
+                template.stamp(subscription, &mut stamped);
+                let mut direct = Vec::new();
+                let d = EventDetails { subscription, ..d };
+                forwarder.event(&view, &d, to, &mut direct).unwrap();
+                assert_eq!(stamped, direct, "{name} {from:?} -> {to:?} {subscription}");
+            }
+        }
+        // FlatBuffers: the stamped EVENT reads as the built one
+        let Ok(fbs) = Format::Flatbuffers.encode(&owned.clone().into()) else { continue };
+        let view = Publish::view(Format::Flatbuffers, &fbs).unwrap();
+        let d = details()[1];
+        template.fill(&mut forwarder, &view, &d, Format::Flatbuffers).unwrap();
+        for subscription in [1, 1 << 40] {
+            let mut stamped = Vec::new();
+            template.stamp(subscription, &mut stamped);
+            let expected = owned.to_event(&EventDetails { subscription, ..d });
+            assert_eq!(Format::Flatbuffers.decode(&stamped).unwrap(), Message::Event(expected), "{name}");
+        }
+    }
+}
+
+#[test]
+fn options_keep_keys_the_owned_type_does_not_model() {
+    let wire = br#"[16,1,{"x_custom":[1,{"a":null}],"agent":"me","acknowledge":true},"com.t"]"#;
+    for format in TEXT_AND_BINARY {
+        let raw = json::value_from_slice(wire, &Limits::DEFAULT).unwrap();
+        let bytes = encode_value(format, &raw);
+        let view = Publish::view(format, &bytes).unwrap();
+        let options = raw.as_list().unwrap()[2].as_map().unwrap();
+        for (key, value) in options {
+            assert_eq!(&view.option(key).unwrap().to_value(), value, "{format:?} {key}");
+        }
+        assert!(view.option("absent").is_none());
+    }
+}
