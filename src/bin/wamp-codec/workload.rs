@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use flatbuffers::FlatBufferBuilder;
 use wamp_codec::fbs::forward::EventDetails;
+use wamp_codec::router::forward::{EventTemplate, Forwarder};
 use wamp_codec::fbs::generated::proto;
 use wamp_codec::fbs::{builder, Writer};
 use wamp_codec::serializer::{json, Format};
@@ -189,6 +190,9 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
             },
         ));
     }
+    if matches!(message, Message::Publish(_)) {
+        router_ops(message, &mut ops);
+    }
     let json = json::to_vec(message).expect("benchmark messages are JSON-encodable");
     ops.push(Op::new(
         "serde_json-value",
@@ -199,4 +203,64 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
         },
     ));
     ops
+}
+
+/// Subscribers per publication in the `fanout-1000` rows.
+const FANOUT: u64 = 1000;
+
+/// A router's steps on a PUBLISH in every format, through the views: read the topic, forward
+/// the EVENT into the same or another format, and fan one publication out to [`FANOUT`]
+/// subscribers (one operation per subscriber: a stamp, plus a thousandth of viewing the
+/// PUBLISH and building the template).
+fn router_ops<'m>(message: &'m Message, ops: &mut Vec<Op<'m>>) {
+    let details = EventDetails {
+        subscription: 5512315355,
+        publication: 4429313566,
+        ..EventDetails::default()
+    };
+    let all = [Format::Json, Format::Msgpack, Format::Cbor, Format::Flatbuffers];
+    for from in all {
+        let bytes = from.encode(message).expect("benchmark messages encode");
+        let n = bytes.len();
+        if from != Format::Flatbuffers {
+            let input = bytes.clone();
+            ops.push(Op::new(from.name(), "view+topic", n, move || {
+                let view = Publish::view(from, black_box(&input)).unwrap();
+                black_box(view.topic());
+            }));
+            for to in all.into_iter().filter(|&to| to != Format::Flatbuffers) {
+                let input = bytes.clone();
+                let mut forwarder = Forwarder::new();
+                let mut out = Vec::with_capacity(4 * n);
+                let op: &'static str = match to {
+                    _ if to == from => "forward-event",
+                    Format::Json => "forward-event-to-json",
+                    Format::Msgpack => "forward-event-to-msgpack",
+                    Format::Cbor => "forward-event-to-cbor",
+                    Format::Flatbuffers => "forward-event-to-flatbuffers",
+                };
+                ops.push(Op::new(from.name(), op, n, move || {
+                    out.clear();
+                    let view = Publish::view(from, black_box(&input)).unwrap();
+                    forwarder.event(&view, black_box(&details), to, &mut out).unwrap();
+                    black_box(&out);
+                }));
+            }
+        }
+        let input = bytes;
+        let mut forwarder = Forwarder::new();
+        let mut template = EventTemplate::new();
+        let mut out = Vec::with_capacity(4 * n);
+        let mut subscriber = 0;
+        ops.push(Op::new(from.name(), "fanout-1000", n, move || {
+            if subscriber % FANOUT == 0 {
+                let view = Publish::view(from, black_box(&input)).unwrap();
+                template.fill(&mut forwarder, &view, &details, from).unwrap();
+            }
+            subscriber += 1;
+            out.clear();
+            template.stamp(black_box(subscriber), &mut out);
+            black_box(&out);
+        }));
+    }
 }
