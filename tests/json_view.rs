@@ -28,8 +28,7 @@ fn same(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
         }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().zip(y).all(|((k, v), (l, w))| k == l && same(v, w))
+            x.len() == y.len() && x.iter().zip(y).all(|((k, v), (l, w))| k == l && same(v, w))
         }
         (Value::Int(_) | Value::UInt(_) | Value::Float(_), _) => false,
         _ => a == b,
@@ -62,14 +61,22 @@ fn repeats_a_key(item: JsonItem<'_>) -> bool {
 /// Every accessor of `item` against the owned decode's `value`, all the way down.
 fn item_reads(item: JsonItem<'_>, value: &Value, shown: &str) {
     assert_eq!(item.kind(), kind_of(value), "{shown}: {value:?}");
-    assert!(same(&item.to_value(), value), "{shown}: {:?} vs {value:?}", item.to_value());
+    assert!(
+        same(&item.to_value(), value),
+        "{shown}: {:?} vs {value:?}",
+        item.to_value()
+    );
     // its bytes alone read the same value
     let unbounded = Limits {
         max_depth: usize::MAX,
         ..Limits::DEFAULT
     };
     let alone = json::value_from_slice(item.bytes(), &unbounded).unwrap();
-    assert!(same(&alone, value), "{shown}: bytes {:?}", String::from_utf8_lossy(item.bytes()));
+    assert!(
+        same(&alone, value),
+        "{shown}: bytes {:?}",
+        String::from_utf8_lossy(item.bytes())
+    );
     assert_eq!(item.as_bool(), (&value).as_bool(), "{shown}");
     assert_eq!(item.as_int(), (&value).as_int(), "{shown}");
     assert_eq!(
@@ -139,7 +146,9 @@ fn check_with(input: &[u8], limits: &Limits) -> bool {
             }
             true
         }
-        (Ok(Value::List(_)), Err(e)) => panic!("{shown}: the scan refuses ({e}), the owned decode reads it"),
+        (Ok(Value::List(_)), Err(e)) => {
+            panic!("{shown}: the scan refuses ({e}), the owned decode reads it")
+        }
         (Ok(_), Ok(_)) => panic!("{shown}: the scan accepts a value that is not a list"),
         (Ok(_), Err(e)) | (Err(_), Err(e)) => {
             // same variant and text (`DecodeError` has no `PartialEq`)
@@ -179,9 +188,38 @@ impl Rng {
 }
 
 const INSERTS: &[&str] = &[
-    ",", "]", "}", "[", "{", "\"", "\\", "-", "e", ".", "0", "1", ":", " ", "\n", "\u{0}",
-    "\u{1f}", "é", "NaN", "null", "nul", "\\u", "\\ud800", "\\u0000", "\\u0000AQID",
-    "\"\\u0000AQ\"", "\"\\u0000A\"", "=", "1e400", "18446744073709551616", "-0", "\\u0063",
+    ",",
+    "]",
+    "}",
+    "[",
+    "{",
+    "\"",
+    "\\",
+    "-",
+    "e",
+    ".",
+    "0",
+    "1",
+    ":",
+    " ",
+    "\n",
+    "\u{0}",
+    "\u{1f}",
+    "é",
+    "NaN",
+    "null",
+    "nul",
+    "\\u",
+    "\\ud800",
+    "\\u0000",
+    "\\u0000AQID",
+    "\"\\u0000AQ\"",
+    "\"\\u0000A\"",
+    "=",
+    "1e400",
+    "18446744073709551616",
+    "-0",
+    "\\u0063",
 ];
 
 fn mutations(text: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
@@ -223,10 +261,27 @@ fn generate(rng: &mut Rng, depth: usize, out: &mut String) {
     match rng.below(if depth == 0 { 4 } else { 6 }) {
         0 => out.push_str(rng.pick(&["null", "true", "false"])),
         1 => out.push_str(rng.pick(&[
-            "0", "-0", "1", "-1", "42", "-0.0", "0.5", "1.0", "1e2", "1E+2", "2.5e-3",
-            "-123.456e7", "9223372036854775807", "9223372036854775808",
-            "-9223372036854775808", "18446744073709551615", "1e19", "5e-324", "1e-400",
-            "0.1", "123456789.123456789",
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "42",
+            "-0.0",
+            "0.5",
+            "1.0",
+            "1e2",
+            "1E+2",
+            "2.5e-3",
+            "-123.456e7",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "18446744073709551615",
+            "1e19",
+            "5e-324",
+            "1e-400",
+            "0.1",
+            "123456789.123456789",
         ])),
         2 => {
             let n = rng.next();
@@ -241,13 +296,26 @@ fn generate(rng: &mut Rng, depth: usize, out: &mut String) {
             if rng.below(4) == 0 {
                 out.push_str("\\u0000");
                 for _ in 0..rng.below(6) {
-                    out.push_str(rng.pick(&["QUJD", "AQ", "=", "A", "\\u0041", "\\n", " ", "é", "==", "\\/"]));
+                    out.push_str(rng.pick(&[
+                        "QUJD", "AQ", "=", "A", "\\u0041", "\\n", " ", "é", "==", "\\/",
+                    ]));
                 }
             } else {
                 for _ in 0..rng.below(8) {
                     out.push_str(rng.pick(&[
-                        "a", "Hello, world! ", "é", "😀", "\\n", "\\\"", "\\\\", "\\/",
-                        "\\b\\f\\r\\t", "\\u0063", "\\u00e9", "\\ud83d\\ude00", "\\u0000",
+                        "a",
+                        "Hello, world! ",
+                        "é",
+                        "😀",
+                        "\\n",
+                        "\\\"",
+                        "\\\\",
+                        "\\/",
+                        "\\b\\f\\r\\t",
+                        "\\u0063",
+                        "\\u00e9",
+                        "\\ud83d\\ude00",
+                        "\\u0000",
                         "0123456789abcdef",
                     ]));
                 }
@@ -274,7 +342,14 @@ fn generate(rng: &mut Rng, depth: usize, out: &mut String) {
                     out.push(',');
                 }
                 whitespace(rng, out);
-                out.push_str(rng.pick(&["\"a\"", "\"b\"", "\"\\u0061\"", "\"\\u0000\"", "\"é\\n\"", "\"\""]));
+                out.push_str(rng.pick(&[
+                    "\"a\"",
+                    "\"b\"",
+                    "\"\\u0061\"",
+                    "\"\\u0000\"",
+                    "\"é\\n\"",
+                    "\"\"",
+                ]));
                 whitespace(rng, out);
                 out.push(':');
                 generate(rng, depth - 1, out);
@@ -448,7 +523,10 @@ fn conformance_corpus_and_its_mutations() {
     }
     // the mutations reach both sides of the line
     assert!(inputs > 10_000, "{inputs} inputs");
-    assert!(accepted > 1_000 && accepted < inputs - 3_000, "{accepted} of {inputs}");
+    assert!(
+        accepted > 1_000 && accepted < inputs - 3_000,
+        "{accepted} of {inputs}"
+    );
 }
 
 #[test]
@@ -471,7 +549,10 @@ fn generated_texts_and_their_mutations() {
             accepted += usize::from(check(&input));
         }
     }
-    assert!(accepted > 3_000 && accepted < inputs - 3_000, "{accepted} of {inputs}");
+    assert!(
+        accepted > 3_000 && accepted < inputs - 3_000,
+        "{accepted} of {inputs}"
+    );
 }
 
 #[test]

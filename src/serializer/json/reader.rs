@@ -61,6 +61,67 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
+/// The end of the whitespace at `pos` (JSON's four characters).
+#[inline(always)]
+pub(super) fn whitespace_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of the bytes from `pos` of a string that need no attention (the position of the
+/// first `"`, `\` or control character, or the end), eight at a time while eight remain.
+#[inline(always)]
+fn plain_end(bytes: &[u8], pos: usize) -> usize {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    let mut skipped = 0;
+    for w in words(rest) {
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
+        // (only ASCII bytes can, as `!w` keeps; a borrow may set a later byte's too, but the
+        // byte loop below finds the first one).
+        let found =
+            (w.wrapping_sub(ONES * 0x20) | quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES))
+                & !w
+                & HIGH;
+        if found != 0 {
+            break;
+        }
+        skipped += 8;
+    }
+    let mut pos = pos + skipped;
+    while let Some(&b) = bytes.get(pos) {
+        if STRING_STOP[usize::from(b)] {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+/// The digits of a number literal starting at `start` (at `-` or its first digit): whether it
+/// is negative, where its digits begin and end, and their value (wrapped beyond nineteen
+/// digits, which always fit a `u64`). The digits are read with local positions and a wrapping
+/// accumulator, which keeps the loop in registers.
+#[inline(always)]
+fn integer_digits(bytes: &[u8], start: usize) -> (bool, usize, usize, u64) {
+    let negative = bytes.get(start) == Some(&b'-');
+    let first = start + usize::from(negative);
+    let mut pos = first;
+    let mut n: u64 = 0;
+    while let Some(&b) = bytes.get(pos) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+        pos += 1;
+    }
+    (negative, first, pos, n)
+}
+
 /// The value of a run of ASCII digits, `None` if it does not fit a `u64`.
 #[cold]
 #[inline(never)]
@@ -206,9 +267,7 @@ impl<'a> Reader<'a> {
 
     #[inline(always)]
     pub(super) fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.pos = whitespace_end(self.bytes, self.pos);
     }
 
     /// The end of the input, after optional whitespace.
@@ -404,31 +463,7 @@ impl<'a> Reader<'a> {
     /// remain.
     #[inline(always)]
     pub(super) fn skip_plain(&mut self) {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let mut skipped = 0;
-        for w in words(rest) {
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let backslash = w ^ (ONES * u64::from(b'\\'));
-            // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
-            // (only ASCII bytes can, as `!w` keeps; a borrow may set a later byte's too, but the
-            // byte loop below finds the first one).
-            let found = (w.wrapping_sub(ONES * 0x20)
-                | quote.wrapping_sub(ONES)
-                | backslash.wrapping_sub(ONES))
-                & !w
-                & HIGH;
-            if found != 0 {
-                break;
-            }
-            skipped += 8;
-        }
-        self.pos += skipped;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if STRING_STOP[usize::from(b)] {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.pos = plain_end(self.bytes, self.pos);
     }
 
     /// Moves to the next `"` (or the end), eight bytes at a time while eight remain.
@@ -633,23 +668,10 @@ impl<'a> Reader<'a> {
     /// whether a fraction or an exponent follows (then the position is at it).
     #[inline(always)]
     pub(super) fn number_token(&mut self) -> Result<Number, Fail> {
-        // The digits are read with a local position and a wrapping accumulator, which keeps
-        // the loop in registers. Nineteen digits always fit a `u64`; only a longer literal is
-        // read again, checked.
+        // Nineteen digits always fit a `u64`; only a longer literal is read again, checked.
         let bytes = self.bytes;
         let start = self.pos;
-        let negative = bytes.get(start) == Some(&b'-');
-        let first = start + usize::from(negative);
-        let mut pos = first;
-        let mut n: u64 = 0;
-        while let Some(&b) = bytes.get(pos) {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
-            pos += 1;
-        }
+        let (negative, first, pos, n) = integer_digits(bytes, start);
         let overflow = pos - first > 19 && checked_digits(&bytes[first..pos]).is_none();
         if pos == first {
             self.pos = pos;

@@ -20,7 +20,7 @@ use crate::serializer::Limits;
 use crate::value::Value;
 use crate::view::item::{Elems, Emit, Item, Kind};
 
-use super::reader::{Discard, Fail, Number, Reader};
+use super::reader::{whitespace_end as skip_whitespace, Discard, Fail, Number, Reader};
 use super::{starts_with_array, Base64Check};
 
 /// Checks a whole JSON message and returns the elements of its array, read in place.
@@ -457,14 +457,6 @@ impl<'a> Iterator for JsonMap<'a> {
         let (key, value) = self.entries.next_pair()?;
         Some((key.unescaped(), value))
     }
-}
-
-#[inline]
-fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
-    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
-        pos += 1;
-    }
-    pos
 }
 
 /// The end of a checked string whose contents start at `pos` (after its closing quote), and
