@@ -9,7 +9,9 @@ use wamp_codec::fbs::forward::EventDetails;
 use wamp_codec::router::forward::{EventTemplate, Forwarder};
 use wamp_codec::fbs::generated::proto;
 use wamp_codec::fbs::{builder, Writer};
-use wamp_codec::serializer::{json, Format};
+use wamp_codec::serializer::json::view as json_view;
+use wamp_codec::serializer::{json, Format, Limits};
+use wamp_codec::view::item::Item;
 use wamp_codec::{dict, Dict, Event, Message, Publish, Value};
 
 /// A named benchmark message.
@@ -194,6 +196,21 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
         router_ops(message, &mut ops);
     }
     let json = json::to_vec(message).expect("benchmark messages are JSON-encodable");
+    if matches!(message, Message::Publish(_)) {
+        // the router's JSON path: the whole message checked in place, the topic read and the
+        // payload's bytes found, nothing decoded
+        let bytes = json.clone();
+        ops.push(Op::new(
+            "json",
+            "scan+topic+args-bytes",
+            json.len(),
+            move || {
+                let elems = json_view::scan_message(black_box(&bytes), &Limits::DEFAULT).unwrap();
+                let topic = elems.get(3).and_then(|t| t.as_str());
+                black_box((topic, elems.get(4).map(|a| a.bytes())));
+            },
+        ));
+    }
     ops.push(Op::new(
         "serde_json-value",
         "decode",

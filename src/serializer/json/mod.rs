@@ -16,6 +16,7 @@
 //! `serde_json` accepts, but for those integers, and builds [`Value`]s without serde's visitors.
 
 mod reader;
+pub mod view;
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -90,22 +91,33 @@ pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> 
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
-        Value::UInt(u) => out.extend_from_slice(itoa::Buffer::new().format(*u).as_bytes()),
-        Value::Float(f) if f.is_finite() => {
-            out.extend_from_slice(ryu::Buffer::new().format_finite(*f).as_bytes())
-        }
-        Value::Float(f) => {
-            return Err(EncodeError::Unrepresentable {
-                format: FORMAT,
-                what: format!("the float {f}"),
-            })
-        }
+        Value::Int(i) => write_int(*i, out),
+        Value::UInt(u) => write_int(*u, out),
+        Value::Float(f) => write_float(*f, out)?,
         Value::Str(s) => write_str(s, out),
         Value::Bytes(b) => write_bytes(b, out),
         Value::List(items) => write_list(items, out)?,
         Value::Map(map) => write_map(map, out)?,
     }
+    Ok(())
+}
+
+/// An integer, in decimal.
+#[inline]
+fn write_int(i: impl itoa::Integer, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+}
+
+/// A finite float, in its shortest form that reads back the same; JSON has no NaN or infinity.
+#[inline]
+fn write_float(f: f64, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    if !f.is_finite() {
+        return Err(EncodeError::Unrepresentable {
+            format: FORMAT,
+            what: format!("the float {f}"),
+        });
+    }
+    out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
     Ok(())
 }
 
@@ -165,15 +177,21 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 /// [`Message::parse_taking`]); anything else is decoded whole, for its syntax errors, and then
 /// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
-    let first_token = buf
-        .iter()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first_token != Some(&b'[') {
+    if !starts_with_array(buf) {
         return message_from_value(value_from_slice(buf, limits)?);
     }
     let mut elements = Elements::new();
     reader::read_elements(buf, limits, &mut elements)?;
     elements.parse()
+}
+
+/// Whether the first token of `buf` is `[`: a message array, read element by element (anything
+/// else is read whole, and refused).
+fn starts_with_array(buf: &[u8]) -> bool {
+    let first_token = buf
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    first_token == Some(&b'[')
 }
 
 /// Decodes any JSON value, with autobahn's binary convention.
@@ -194,6 +212,106 @@ fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
             LENIENT_BASE64.decode(cleaned)
         })
         .map_err(|e| format!("invalid base64 in binary string: {e}"))
+}
+
+/// Whether [`decode_base64`] accepts a text, checked without decoding it (nothing is
+/// allocated): the characters are fed in runs, as a string's escapes allow.
+///
+/// `decode_base64` decodes the text, or failing that the text without its characters outside
+/// the alphabet and `=`, and the first succeeds only when the second would (it refuses any
+/// other character), so the answer is the second's. The base64 crate, lenient as configured
+/// (padding optional, trailing bits allowed), accepts such a text of `n` characters exactly
+/// when it is empty, or `n % 4 != 1`, no `=` comes before the third character of its last
+/// group of one to four (the 4-aligned groups before it decode as full quads, where `=` is an
+/// invalid byte) and nothing but `=` follows the first `=`. `base64_check_is_the_decoders`
+/// checks that against the decoder for every short text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Base64Check {
+    /// The characters of the alphabet or `=` so far.
+    kept: usize,
+    /// Where the first `=` was among them.
+    first_pad: Option<usize>,
+    /// Whether a character of the alphabet followed a `=`.
+    symbol_after_pad: bool,
+}
+
+/// What each byte is to [`Base64Check`]: a character of the standard alphabet, `=`, or neither
+/// (dropped; the bytes of non-ASCII characters among them).
+const BASE64_CLASS: [u8; 256] = {
+    let mut table = [B64_OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' {
+            table[b] = B64_SYMBOL;
+        }
+        b += 1;
+    }
+    table[b'=' as usize] = B64_PAD;
+    table
+};
+const B64_SYMBOL: u8 = 0;
+const B64_PAD: u8 = 1;
+const B64_OTHER: u8 = 2;
+
+impl Base64Check {
+    /// Feeds the characters of `text` (the bytes of a `str`).
+    #[inline]
+    fn feed(&mut self, text: &[u8]) {
+        let mut rest = text;
+        if self.first_pad.is_none() {
+            // Almost always the whole text: a run of the alphabet, checked eight bytes at a
+            // time with no branch per byte.
+            while let Some((chunk, after)) = rest.split_first_chunk::<8>() {
+                let classes = chunk
+                    .iter()
+                    .fold(B64_SYMBOL, |acc, &b| acc | BASE64_CLASS[usize::from(b)]);
+                if classes != B64_SYMBOL {
+                    break;
+                }
+                self.kept += 8;
+                rest = after;
+            }
+        }
+        for &b in rest {
+            match BASE64_CLASS[usize::from(b)] {
+                B64_SYMBOL => {
+                    self.symbol_after_pad |= self.first_pad.is_some();
+                    self.kept += 1;
+                }
+                B64_PAD => {
+                    self.first_pad.get_or_insert(self.kept);
+                    self.kept += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether the characters fed make base64 that [`decode_base64`] accepts.
+    fn is_valid(&self) -> bool {
+        let n = self.kept;
+        if n == 0 {
+            return true;
+        }
+        if n % 4 == 1 || self.symbol_after_pad {
+            return false;
+        }
+        // The last group is the last one to four characters (four when `n` is a multiple).
+        let last_group = n - ((n - 1) % 4 + 1);
+        self.first_pad.is_none_or(|p| p >= last_group + 2)
+    }
+}
+
+impl reader::Unescaped for Base64Check {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        self.feed(s.as_bytes());
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        self.feed(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +491,49 @@ mod tests {
         let map = v.as_map().unwrap();
         assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(map["a"], Value::Int(3));
+    }
+
+    /// Every text of up to ten characters from the alphabet, `=`, and a character outside both
+    /// (ASCII or not), as [`decode_base64`] answers.
+    #[test]
+    fn base64_check_is_the_decoders() {
+        let chars = ["A", "=", " ", "é"];
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..=9 {
+            let mut longer = Vec::new();
+            for text in &texts {
+                let mut check = Base64Check::default();
+                check.feed(text.as_bytes());
+                assert_eq!(
+                    check.is_valid(),
+                    decode_base64(text).is_ok(),
+                    "{text:?} ({check:?})"
+                );
+                // the same characters fed one at a time
+                let mut one_by_one = Base64Check::default();
+                for c in text.chars() {
+                    reader::Unescaped::push(&mut one_by_one, c);
+                }
+                assert_eq!(one_by_one.is_valid(), check.is_valid(), "{text:?}");
+                checked += 1;
+                longer.extend(chars.iter().map(|c| format!("{text}{c}")));
+            }
+            texts = longer;
+        }
+        assert!(checked > 300_000, "{checked}");
+        // long runs, through the eight-byte steps
+        for text in [
+            "QUJD".repeat(9),
+            format!("{}=", "QUJD".repeat(9)),
+            format!("{}QQ==", "QUJD".repeat(9)),
+            format!("{}Q=Q", "QUJD".repeat(9)),
+            format!("QQ=={}", "QUJD".repeat(9)),
+        ] {
+            let mut check = Base64Check::default();
+            check.feed(text.as_bytes());
+            assert_eq!(check.is_valid(), decode_base64(&text).is_ok(), "{text:?}");
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use super::{decode_base64, FORMAT, LENIENT_BASE64};
 const RECURSION_LIMIT: usize = 127;
 
 /// The error of a failed read, boxed so that results stay small on the fast path.
-type Fail = Box<DecodeError>;
+pub(super) type Fail = Box<DecodeError>;
 
 /// Reads one whole JSON value from `buf`.
 pub(super) fn read_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
@@ -61,6 +61,67 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
+/// The end of the whitespace at `pos` (JSON's four characters).
+#[inline(always)]
+pub(super) fn whitespace_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of the bytes from `pos` of a string that need no attention (the position of the
+/// first `"`, `\` or control character, or the end), eight at a time while eight remain.
+#[inline(always)]
+fn plain_end(bytes: &[u8], pos: usize) -> usize {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    let mut skipped = 0;
+    for w in words(rest) {
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
+        // (only ASCII bytes can, as `!w` keeps; a borrow may set a later byte's too, but the
+        // byte loop below finds the first one).
+        let found =
+            (w.wrapping_sub(ONES * 0x20) | quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES))
+                & !w
+                & HIGH;
+        if found != 0 {
+            break;
+        }
+        skipped += 8;
+    }
+    let mut pos = pos + skipped;
+    while let Some(&b) = bytes.get(pos) {
+        if STRING_STOP[usize::from(b)] {
+            break;
+        }
+        pos += 1;
+    }
+    pos
+}
+
+/// The digits of a number literal starting at `start` (at `-` or its first digit): whether it
+/// is negative, where its digits begin and end, and their value (wrapped beyond nineteen
+/// digits, which always fit a `u64`). The digits are read with local positions and a wrapping
+/// accumulator, which keeps the loop in registers.
+#[inline(always)]
+fn integer_digits(bytes: &[u8], start: usize) -> (bool, usize, usize, u64) {
+    let negative = bytes.get(start) == Some(&b'-');
+    let first = start + usize::from(negative);
+    let mut pos = first;
+    let mut n: u64 = 0;
+    while let Some(&b) = bytes.get(pos) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+        pos += 1;
+    }
+    (negative, first, pos, n)
+}
+
 /// The value of a run of ASCII digits, `None` if it does not fit a `u64`.
 #[cold]
 #[inline(never)]
@@ -70,18 +131,64 @@ fn checked_digits(digits: &[u8]) -> Option<u64> {
     })
 }
 
-struct Reader<'a> {
+/// The reading position in an input, and the limits counted so far: the owned decode (here) and
+/// the in-place scan (`view.rs`) share it, so that both check the same syntax, with the same
+/// errors at the same offsets.
+pub(super) struct Reader<'a> {
     /// The input, checked as UTF-8.
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
+    pub(super) text: &'a str,
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
     max_depth: usize,
     max_items: usize,
     items: usize,
 }
 
+/// Where the characters of a string with escapes go: a `String` for the owned decode, nowhere
+/// (or a check of base64) for the scan.
+pub(super) trait Unescaped {
+    /// A run of characters copied as they are.
+    fn push_str(&mut self, s: &str);
+    /// The character of one escape.
+    fn push(&mut self, c: char);
+}
+
+impl Unescaped for String {
+    #[inline(always)]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    #[inline(always)]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// The characters of a string only checked.
+pub(super) struct Discard;
+
+impl Unescaped for Discard {
+    #[inline(always)]
+    fn push_str(&mut self, _: &str) {}
+    #[inline(always)]
+    fn push(&mut self, _: char) {}
+}
+
+/// A number literal, lexed: an integer with its value, or a float whose value is still to be
+/// read (by [`Reader::float`]).
+pub(super) enum Number {
+    /// A non-negative integer.
+    Unsigned(u64),
+    /// A negative integer.
+    Negative(i64),
+    /// `-0`, which serde_json reads as the float -0.0.
+    NegativeZero,
+    /// A literal with a fraction or an exponent; the position is at the `.`, `e` or `E`.
+    Float,
+}
+
 impl<'a> Reader<'a> {
-    fn new(buf: &'a [u8], limits: &Limits) -> Result<Reader<'a>, DecodeError> {
+    pub(super) fn new(buf: &'a [u8], limits: &Limits) -> Result<Reader<'a>, DecodeError> {
         if buf.len() > limits.max_size {
             return Err(DecodeError::Limit {
                 format: FORMAT,
@@ -107,9 +214,27 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A reader of text already checked (a value found by a scan), without limits: what was
+    /// accepted in its message is accepted again on its own.
+    pub(super) fn checked(text: &'a str) -> Reader<'a> {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth: usize::MAX,
+            max_items: usize::MAX,
+            items: 0,
+        }
+    }
+
+    /// The value at the current position, decoded (for a value of checked text).
+    pub(super) fn read_checked(&mut self) -> Result<Value, DecodeError> {
+        self.value(0).map_err(|e| *e)
+    }
+
     #[cold]
     #[inline(never)]
-    fn error_at(&self, what: &str, at: usize) -> Fail {
+    pub(super) fn error_at(&self, what: &str, at: usize) -> Fail {
         Box::new(DecodeError::syntax(
             FORMAT,
             format!("{what} at offset {at}"),
@@ -118,7 +243,7 @@ impl<'a> Reader<'a> {
 
     #[cold]
     #[inline(never)]
-    fn error(&self, what: &str) -> Fail {
+    pub(super) fn error(&self, what: &str) -> Fail {
         if self.pos >= self.bytes.len() {
             return self.error_at("unexpected end of input", self.pos);
         }
@@ -136,19 +261,17 @@ impl<'a> Reader<'a> {
     }
 
     #[inline(always)]
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
     #[inline(always)]
-    fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+    pub(super) fn skip_whitespace(&mut self) {
+        self.pos = whitespace_end(self.bytes, self.pos);
     }
 
     /// The end of the input, after optional whitespace.
-    fn end(&mut self) -> Result<(), Fail> {
+    pub(super) fn end(&mut self) -> Result<(), Fail> {
         self.skip_whitespace();
         if self.pos < self.bytes.len() {
             return Err(self.error_at("trailing characters", self.pos));
@@ -158,7 +281,7 @@ impl<'a> Reader<'a> {
 
     /// Counts one item (a list element or a map entry) against the limit.
     #[inline(always)]
-    fn count(&mut self) -> Result<(), Fail> {
+    pub(super) fn count(&mut self) -> Result<(), Fail> {
         self.items += 1;
         if self.items > self.max_items {
             return Err(self.limit("items", self.max_items));
@@ -168,7 +291,7 @@ impl<'a> Reader<'a> {
 
     /// Enters a list or map at `depth` (the levels already open): the depth of its children.
     #[inline(always)]
-    fn enter(&self, depth: usize) -> Result<usize, Fail> {
+    pub(super) fn enter(&self, depth: usize) -> Result<usize, Fail> {
         if depth >= self.max_depth || depth >= RECURSION_LIMIT {
             return Err(self.too_deep(depth));
         }
@@ -198,18 +321,20 @@ impl<'a> Reader<'a> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b'[') => self.list(depth),
             Some(b'{') => self.map(depth),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b't') => self.word(b"true").map(|()| Value::Bool(true)),
+            Some(b'f') => self.word(b"false").map(|()| Value::Bool(false)),
+            Some(b'n') => self.word(b"null").map(|()| Value::Null),
             _ => Err(self.error("expected value")),
         }
     }
 
-    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, Fail> {
+    /// The literal `word` (`true`, `false`, `null`), at its first letter.
+    #[inline(always)]
+    pub(super) fn word(&mut self, word: &[u8]) -> Result<(), Fail> {
         match self.bytes.get(self.pos..self.pos + word.len()) {
             Some(found) if found == word => {
                 self.pos += word.len();
-                Ok(value)
+                Ok(())
             }
             _ => Err(self.error("expected value")),
         }
@@ -218,7 +343,7 @@ impl<'a> Reader<'a> {
     /// After a list element or map entry: `true` at the closing `close`, `false` after a
     /// comma, an error otherwise.
     #[inline(always)]
-    fn next_or_close(&mut self, close: u8, expected: &str) -> Result<bool, Fail> {
+    pub(super) fn next_or_close(&mut self, close: u8, expected: &str) -> Result<bool, Fail> {
         self.skip_whitespace();
         match self.peek() {
             Some(b',') => {
@@ -236,72 +361,100 @@ impl<'a> Reader<'a> {
     /// The top-level array, at `[`, into `elements`.
     fn elements(&mut self, elements: &mut Elements) -> Result<(), Fail> {
         self.skip_whitespace();
-        let depth = self.enter(0)?;
+        let Some(depth) = self.open(0, b']')? else {
+            return Ok(());
+        };
+        self.list_items(depth, |r, depth| {
+            elements.push(r.value(depth)?);
+            Ok(())
+        })
+    }
+
+    /// A list, at `[`.
+    #[inline(never)]
+    fn list(&mut self, depth: usize) -> Result<Value, Fail> {
+        let Some(depth) = self.open(depth, b']')? else {
+            return Ok(Value::List(Vec::new()));
+        };
+        let mut items = Vec::with_capacity(4);
+        self.list_items(depth, |r, depth| {
+            items.push(r.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Value::List(items))
+    }
+
+    /// A map, at `{`.
+    #[inline(never)]
+    fn map(&mut self, depth: usize) -> Result<Value, Fail> {
+        let Some(depth) = self.open(depth, b'}')? else {
+            return Ok(Value::Map(Dict::new()));
+        };
+        let mut dict = Dict::with_capacity(4);
+        self.map_entries(depth, Reader::string, |r, key, depth| {
+            dict.insert(key, r.value(depth)?);
+            Ok(())
+        })?;
+        Ok(Value::Map(dict))
+    }
+
+    /// Enters the list or map at its `[` or `{`, inside `depth` open levels: the depth of its
+    /// children, or `None` for an empty one (then the position is after its `close`).
+    #[inline(always)]
+    pub(super) fn open(&mut self, depth: usize, close: u8) -> Result<Option<usize>, Fail> {
+        let depth = self.enter(depth)?;
         self.pos += 1;
         self.skip_whitespace();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(close) {
             self.pos += 1;
-            return Ok(());
+            return Ok(None);
         }
+        Ok(Some(depth))
+    }
+
+    /// The elements of a list that is not empty, after [`Reader::open`]: `element` reads each
+    /// one (at the depth given), which is then counted; until the closing `]`.
+    #[inline(always)]
+    pub(super) fn list_items(
+        &mut self,
+        depth: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Result<(), Fail>,
+    ) -> Result<(), Fail> {
         loop {
-            let v = self.value(depth)?;
+            element(self, depth)?;
             self.count()?;
-            elements.push(v);
             if self.next_or_close(b']', "expected `,` or `]`")? {
                 return Ok(());
             }
         }
     }
 
-    /// A list, at `[`.
-    #[inline(never)]
-    fn list(&mut self, depth: usize) -> Result<Value, Fail> {
-        let depth = self.enter(depth)?;
-        self.pos += 1;
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::List(Vec::new()));
-        }
-        let mut items = Vec::with_capacity(4);
-        loop {
-            let v = self.value(depth)?;
-            self.count()?;
-            items.push(v);
-            if self.next_or_close(b']', "expected `,` or `]`")? {
-                return Ok(Value::List(items));
-            }
-        }
-    }
-
-    /// A map, at `{`.
-    #[inline(never)]
-    fn map(&mut self, depth: usize) -> Result<Value, Fail> {
-        let depth = self.enter(depth)?;
-        self.pos += 1;
-        self.skip_whitespace();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Map(Dict::new()));
-        }
-        let mut dict = Dict::with_capacity(4);
+    /// The entries of a map that is not empty, after [`Reader::open`]: `key` reads each key
+    /// after its `"`; the entry is counted once its `:` is read, and `entry` reads its value
+    /// (at the depth given); until the closing `}`.
+    #[inline(always)]
+    pub(super) fn map_entries<K>(
+        &mut self,
+        depth: usize,
+        mut key: impl FnMut(&mut Self) -> Result<K, Fail>,
+        mut entry: impl FnMut(&mut Self, K, usize) -> Result<(), Fail>,
+    ) -> Result<(), Fail> {
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a string key"));
             }
             self.pos += 1;
-            let key = self.string()?;
+            let k = key(self)?;
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error("expected `:`"));
             }
             self.pos += 1;
             self.count()?;
-            let v = self.value(depth)?;
-            dict.insert(key, v);
+            entry(self, k, depth)?;
             if self.next_or_close(b'}', "expected `,` or `}`")? {
-                return Ok(Value::Map(dict));
+                return Ok(());
             }
         }
     }
@@ -309,36 +462,12 @@ impl<'a> Reader<'a> {
     /// Moves past the bytes of a string that need no attention, eight at a time while eight
     /// remain.
     #[inline(always)]
-    fn skip_plain(&mut self) {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let mut skipped = 0;
-        for w in words(rest) {
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let backslash = w ^ (ONES * u64::from(b'\\'));
-            // A byte below 0x20, or a zero byte in `quote`/`backslash`, sets its high bit here
-            // (only ASCII bytes can, as `!w` keeps; a borrow may set a later byte's too, but the
-            // byte loop below finds the first one).
-            let found = (w.wrapping_sub(ONES * 0x20)
-                | quote.wrapping_sub(ONES)
-                | backslash.wrapping_sub(ONES))
-                & !w
-                & HIGH;
-            if found != 0 {
-                break;
-            }
-            skipped += 8;
-        }
-        self.pos += skipped;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if STRING_STOP[usize::from(b)] {
-                break;
-            }
-            self.pos += 1;
-        }
+    pub(super) fn skip_plain(&mut self) {
+        self.pos = plain_end(self.bytes, self.pos);
     }
 
     /// Moves to the next `"` (or the end), eight bytes at a time while eight remain.
-    fn skip_to_quote(&mut self) {
+    pub(super) fn skip_to_quote(&mut self) {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let mut skipped = 0;
         for w in words(rest) {
@@ -360,7 +489,7 @@ impl<'a> Reader<'a> {
     /// The checked text from `start` to the current position (both just after or at ASCII
     /// bytes, so char boundaries).
     #[inline(always)]
-    fn span(&self, start: usize) -> Result<&'a str, Fail> {
+    pub(super) fn span(&self, start: usize) -> Result<&'a str, Fail> {
         match self.text.get(start..self.pos) {
             Some(s) => Ok(s),
             None => Err(self.error_at("invalid UTF-8", start)),
@@ -369,7 +498,7 @@ impl<'a> Reader<'a> {
 
     /// A string value, after its `"`: bytes if it starts with U+0000 (autobahn's binary
     /// convention), text otherwise.
-    fn string_value(&mut self) -> Result<Value, Fail> {
+    pub(super) fn string_value(&mut self) -> Result<Value, Fail> {
         let start = self.pos;
         self.skip_plain();
         if self.peek() == Some(b'"') {
@@ -411,7 +540,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string (a map key), after its `"`.
-    fn string(&mut self) -> Result<String, Fail> {
+    pub(super) fn string(&mut self) -> Result<String, Fail> {
         let start = self.pos;
         self.skip_plain();
         if self.peek() == Some(b'"') {
@@ -427,16 +556,24 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn string_escaped(&mut self, start: usize) -> Result<String, Fail> {
         let mut out = String::with_capacity(self.pos - start + 16);
+        self.unescape(start, &mut out)?;
+        Ok(out)
+    }
+
+    /// The rest of a string that began at `start` into `out`, the scan stopped at something
+    /// other than its closing `"`; after it.
+    #[inline(always)]
+    pub(super) fn unescape(&mut self, start: usize, out: &mut impl Unescaped) -> Result<(), Fail> {
         out.push_str(self.span(start)?);
         loop {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    self.escape(&mut out)?;
+                    self.escape(out)?;
                 }
                 Some(_) => {
                     return Err(self.error("control character (below U+0020) in string"));
@@ -450,7 +587,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One escape, after its `\`, appended to `out`.
-    fn escape(&mut self, out: &mut String) -> Result<(), Fail> {
+    pub(super) fn escape(&mut self, out: &mut impl Unescaped) -> Result<(), Fail> {
         let c = match self.peek() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
@@ -495,7 +632,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Four hex digits.
-    fn hex4(&mut self) -> Result<u16, Fail> {
+    pub(super) fn hex4(&mut self) -> Result<u16, Fail> {
         let mut unit = 0u16;
         for _ in 0..4 {
             let digit = match self.peek() {
@@ -518,23 +655,23 @@ impl<'a> Reader<'a> {
     /// (floats are read out of line).
     #[inline(always)]
     fn number(&mut self) -> Result<Value, Fail> {
-        // The digits are read with a local position and a wrapping accumulator, which keeps
-        // the loop in registers. Nineteen digits always fit a `u64`; only a longer literal is
-        // read again, checked.
+        let start = self.pos;
+        match self.number_token()? {
+            Number::Unsigned(n) => Ok(Value::from_u64(n)),
+            Number::Negative(i) => Ok(Value::Int(i)),
+            Number::NegativeZero => Ok(Value::Float(-0.0)),
+            Number::Float => self.float(start).map(Value::Float),
+        }
+    }
+
+    /// A number literal, at `-` or its first digit: its integer part, checked and read, and
+    /// whether a fraction or an exponent follows (then the position is at it).
+    #[inline(always)]
+    pub(super) fn number_token(&mut self) -> Result<Number, Fail> {
+        // Nineteen digits always fit a `u64`; only a longer literal is read again, checked.
         let bytes = self.bytes;
         let start = self.pos;
-        let negative = bytes.get(start) == Some(&b'-');
-        let first = start + usize::from(negative);
-        let mut pos = first;
-        let mut n: u64 = 0;
-        while let Some(&b) = bytes.get(pos) {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
-            pos += 1;
-        }
+        let (negative, first, pos, n) = integer_digits(bytes, start);
         let overflow = pos - first > 19 && checked_digits(&bytes[first..pos]).is_none();
         if pos == first {
             self.pos = pos;
@@ -546,19 +683,19 @@ impl<'a> Reader<'a> {
         }
         self.pos = pos;
         if let Some(b'.' | b'e' | b'E') = self.peek() {
-            return self.float(start);
+            return Ok(Number::Float);
         }
         if overflow {
             return Err(self.beyond_64_bits(start));
         }
         if !negative {
-            return Ok(Value::from_u64(n));
+            return Ok(Number::Unsigned(n));
         }
         if n == 0 {
-            return Ok(Value::Float(-0.0));
+            return Ok(Number::NegativeZero);
         }
         match 0i64.checked_sub_unsigned(n) {
-            Some(i) => Ok(Value::Int(i)),
+            Some(i) => Ok(Number::Negative(i)),
             None => Err(self.beyond_64_bits(start)),
         }
     }
@@ -575,7 +712,7 @@ impl<'a> Reader<'a> {
 
     /// The fraction and exponent of a float that began at `start`, then its value.
     #[inline(never)]
-    fn float(&mut self, start: usize) -> Result<Value, Fail> {
+    pub(super) fn float(&mut self, start: usize) -> Result<f64, Fail> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if !matches!(self.peek(), Some(b'0'..=b'9')) {
@@ -600,7 +737,7 @@ impl<'a> Reader<'a> {
         // The literal is JSON's number syntax, which Rust's float syntax includes; the parse
         // is correctly rounded.
         match self.span(start)?.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
+            Ok(f) if f.is_finite() => Ok(f),
             _ => Err(self.error_at("number out of range", start)),
         }
     }

@@ -1,0 +1,628 @@
+//! JSON read in place and written value by value: the JSON side of [`crate::view::item`].
+//!
+//! * [`scan_message`] checks a whole message as [`json::from_slice_with_limits`] does before
+//!   it parses the message (the same [`Reader`] primitives, so the same syntax, limits and
+//!   errors) and returns its top-level elements as [`JsonItem`]s, without allocating.
+//! * A [`JsonItem`] reads one value of a scanned buffer: strings without escapes are
+//!   borrowed, anything else is decoded on demand by the owned reader's own code, so that it
+//!   reads exactly what an owned decode would have.
+//! * [`JsonWriter`] writes JSON value by value, byte for byte as [`json::write_value`] does.
+//!
+//! [`json::from_slice_with_limits`]: super::from_slice_with_limits
+//! [`json::write_value`]: super::write_value
+
+use std::borrow::Cow;
+
+use crate::bytewise::{equal_bytes, words};
+use crate::error::{DecodeError, EncodeError};
+use crate::serializer::elements::not_a_message;
+use crate::serializer::Limits;
+use crate::value::Value;
+use crate::view::item::{Elems, Emit, Item, Kind};
+
+use super::reader::{whitespace_end as skip_whitespace, Discard, Fail, Number, Reader};
+use super::{starts_with_array, Base64Check};
+
+/// Checks a whole JSON message and returns the elements of its array, read in place.
+///
+/// Fails exactly when [`from_slice_with_limits`](super::from_slice_with_limits) fails before it
+/// parses the message, with the same error: the size limit, UTF-8, the syntax of the whole
+/// input, the depth and item limits, integers beyond 64 bits, floats out of range and the
+/// base64 of binary strings. A value that is not an array is checked whole and then refused
+/// as the owned decode refuses it (`invalid type dict for WAMP message`). Nothing is
+/// allocated unless it fails.
+pub fn scan_message<'a>(
+    buf: &'a [u8],
+    limits: &Limits,
+) -> Result<Elems<JsonItem<'a>>, DecodeError> {
+    let mut r = Reader::new(buf, limits)?;
+    if !starts_with_array(buf) {
+        let found = r.scan_value(0).and_then(|found| r.end().map(|()| found));
+        return match found {
+            Ok(found) => Err(not_a_message(found.kind.type_name())),
+            Err(e) => Err(*e),
+        };
+    }
+    let mut elems = Elems::new();
+    match r.scan_elements(&mut elems).and_then(|()| r.end()) {
+        Ok(()) => Ok(elems),
+        Err(e) => Err(*e),
+    }
+}
+
+/// What the scan of one value found: its kind, and for a string whether it has escapes (so
+/// that a plain one is borrowed without another look).
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    kind: Kind,
+    escaped: bool,
+}
+
+impl Found {
+    #[inline(always)]
+    const fn of(kind: Kind) -> Found {
+        Found {
+            kind,
+            escaped: false,
+        }
+    }
+}
+
+/// The scan: the owned reader's walk ([`Reader::open`], [`Reader::list_items`],
+/// [`Reader::map_entries`], the string and number lexers) with nothing built.
+impl<'a> Reader<'a> {
+    /// The top-level array, at `[`, its elements into `elems`.
+    fn scan_elements(&mut self, elems: &mut Elems<JsonItem<'a>>) -> Result<(), Fail> {
+        self.skip_whitespace();
+        let Some(depth) = self.open(0, b']')? else {
+            return Ok(());
+        };
+        self.list_items(depth, |r, depth| {
+            r.skip_whitespace();
+            let start = r.pos;
+            let found = r.scan_value(depth)?;
+            elems.push(JsonItem {
+                text: r.span(start)?,
+                kind: found.kind,
+                escaped: found.escaped,
+            });
+            Ok(())
+        })
+    }
+
+    /// The value starting at the next token, checked and skipped. Inlined into the loops, as
+    /// [`Reader::value`] is.
+    #[inline(always)]
+    fn scan_value(&mut self, depth: usize) -> Result<Found, Fail> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.scan_string()
+            }
+            Some(b'-' | b'0'..=b'9') => self.scan_number(),
+            Some(b'[') => self.scan_list(depth).map(|()| Found::of(Kind::List)),
+            Some(b'{') => self.scan_map(depth).map(|()| Found::of(Kind::Map)),
+            Some(b't') => self.word(b"true").map(|()| Found::of(Kind::Bool)),
+            Some(b'f') => self.word(b"false").map(|()| Found::of(Kind::Bool)),
+            Some(b'n') => self.word(b"null").map(|()| Found::of(Kind::Null)),
+            _ => Err(self.error("expected value")),
+        }
+    }
+
+    /// A list, at `[`.
+    #[inline(never)]
+    fn scan_list(&mut self, depth: usize) -> Result<(), Fail> {
+        let Some(depth) = self.open(depth, b']')? else {
+            return Ok(());
+        };
+        self.list_items(depth, |r, depth| r.scan_value(depth).map(drop))
+    }
+
+    /// A map, at `{`.
+    #[inline(never)]
+    fn scan_map(&mut self, depth: usize) -> Result<(), Fail> {
+        let Some(depth) = self.open(depth, b'}')? else {
+            return Ok(());
+        };
+        self.map_entries(depth, Reader::scan_key, |r, (), depth| {
+            r.scan_value(depth).map(drop)
+        })
+    }
+
+    /// A key, after its `"` (a key is a string even when it starts with U+0000).
+    #[inline(always)]
+    fn scan_key(&mut self) -> Result<(), Fail> {
+        let start = self.pos;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(());
+        }
+        self.unescape(start, &mut Discard)
+    }
+
+    /// A string value, after its `"`: as [`Reader::string_value`] reads it.
+    #[inline(always)]
+    fn scan_string(&mut self) -> Result<Found, Fail> {
+        let start = self.pos;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Found::of(Kind::Str));
+        }
+        if self.pos == start && self.bytes.get(start..start + 6) == Some(&b"\\u0000"[..]) {
+            return self.scan_binary(start);
+        }
+        self.unescape(start, &mut Discard)?;
+        Ok(Found {
+            kind: Kind::Str,
+            escaped: true,
+        })
+    }
+
+    /// A binary string that began at `start` (at its `\u0000`): its syntax, then its base64
+    /// checked as [`decode_base64`](super::decode_base64) would accept it, without decoding.
+    #[inline(never)]
+    fn scan_binary(&mut self, start: usize) -> Result<Found, Fail> {
+        let encoded = start + 6;
+        self.pos = encoded;
+        let mut check = Base64Check::default();
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            // The usual case: plain base64 up to the closing quote.
+            check.feed(self.bytes.get(encoded..self.pos).unwrap_or_default());
+            self.pos += 1;
+        } else {
+            self.unescape(encoded, &mut check)?;
+        }
+        if !check.is_valid() {
+            return Err(self.base64_error(start));
+        }
+        Ok(Found {
+            kind: Kind::Bytes,
+            escaped: true,
+        })
+    }
+
+    /// The error of a binary string that began at `start` and is not base64: the owned
+    /// reader's, from reading it again (its text depends on the decoder's).
+    #[cold]
+    #[inline(never)]
+    fn base64_error(&mut self, start: usize) -> Fail {
+        self.pos = start;
+        match self.string_value() {
+            Err(e) => e,
+            Ok(_) => self.error_at("invalid base64 in binary string", start.saturating_sub(1)),
+        }
+    }
+
+    /// A number, at `-` or its first digit: as [`Reader::number`] reads it (a float's value is
+    /// read too, for its range).
+    #[inline(always)]
+    fn scan_number(&mut self) -> Result<Found, Fail> {
+        let start = self.pos;
+        match self.number_token()? {
+            Number::Unsigned(_) | Number::Negative(_) => Ok(Found::of(Kind::Int)),
+            Number::NegativeZero => Ok(Found::of(Kind::Float)),
+            Number::Float => self.float(start).map(|_| Found::of(Kind::Float)),
+        }
+    }
+}
+
+/// One JSON value in a buffer checked by [`scan_message`], read in place.
+///
+/// It holds the value's text: reading it needs no further check, and its accessors cannot
+/// fail on syntax (they answer `None` only for a value of another kind).
+#[derive(Debug, Clone, Copy)]
+pub struct JsonItem<'a> {
+    /// The value's text, from its first byte to its last.
+    text: &'a str,
+    kind: Kind,
+    /// For a string, whether it has an escape (a binary string always does: its `\u0000`).
+    escaped: bool,
+}
+
+impl<'a> JsonItem<'a> {
+    /// The value's bytes in the input, exactly as they were (no whitespace around them): to
+    /// forward it into another JSON message with [`Emit::raw`].
+    pub fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The item at `pos` of checked `text` (its first byte), and the position after it.
+    fn at(text: &'a str, pos: usize) -> Option<(JsonItem<'a>, usize)> {
+        let bytes = text.as_bytes();
+        let (end, kind, escaped) = match *bytes.get(pos)? {
+            b'"' => {
+                let (end, escaped) = string_end(bytes, pos + 1);
+                let binary = bytes.get(pos + 1..pos + 7) == Some(&b"\\u0000"[..]);
+                (end, if binary { Kind::Bytes } else { Kind::Str }, escaped)
+            }
+            b'[' | b'{' => {
+                let kind = if bytes[pos] == b'[' {
+                    Kind::List
+                } else {
+                    Kind::Map
+                };
+                (container_end(bytes, pos), kind, false)
+            }
+            b't' => (pos + 4, Kind::Bool, false),
+            b'f' => (pos + 5, Kind::Bool, false),
+            b'n' => (pos + 4, Kind::Null, false),
+            _ => {
+                let len = bytes
+                    .get(pos..)?
+                    .iter()
+                    .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .unwrap_or(bytes.len() - pos);
+                let literal = &bytes[pos..pos + len];
+                let float =
+                    literal == b"-0" || literal.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+                let kind = if float { Kind::Float } else { Kind::Int };
+                (pos + len, kind, false)
+            }
+        };
+        let item = JsonItem {
+            text: text.get(pos..end)?,
+            kind,
+            escaped,
+        };
+        Some((item, end))
+    }
+
+    /// A string's contents, its escapes decoded by the owned reader.
+    fn unescaped(&self) -> Cow<'a, str> {
+        let inner = self.text.get(1..self.text.len().saturating_sub(1));
+        match inner {
+            Some(s) if !self.escaped => Cow::Borrowed(s),
+            _ => {
+                let mut r = Reader::checked(self.text);
+                r.pos = 1;
+                Cow::Owned(r.string().unwrap_or_default())
+            }
+        }
+    }
+}
+
+impl<'a> Item<'a> for JsonItem<'a> {
+    type List = JsonList<'a>;
+    type Map = JsonMap<'a>;
+
+    #[inline]
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            Kind::Bool => Some(self.text == "true"),
+            _ => None,
+        }
+    }
+
+    fn as_int(&self) -> Option<i128> {
+        if self.kind != Kind::Int {
+            return None;
+        }
+        // At most twenty digits, checked to fit 64 bits by the scan.
+        let (negative, digits) = match self.text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, self.text),
+        };
+        let n = digits.bytes().fold(0i128, |n, d| {
+            n.wrapping_mul(10)
+                .wrapping_add(i128::from(d.wrapping_sub(b'0')))
+        });
+        Some(if negative { -n } else { n })
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self.kind {
+            // as the owned reader reads it: the literal, correctly rounded (`-0` included)
+            Kind::Float => self.text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<Cow<'a, str>> {
+        match self.kind {
+            Kind::Str => Some(self.unescaped()),
+            _ => None,
+        }
+    }
+
+    fn as_bytes(&self) -> Option<Cow<'a, [u8]>> {
+        match self.kind {
+            Kind::Bytes => match self.to_value() {
+                Value::Bytes(b) => Some(Cow::Owned(b)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn list(&self) -> Option<JsonList<'a>> {
+        match self.kind {
+            Kind::List => Some(JsonList {
+                entries: Entries::new(self.text),
+            }),
+            _ => None,
+        }
+    }
+
+    fn map(&self) -> Option<JsonMap<'a>> {
+        match self.kind {
+            Kind::Map => Some(JsonMap {
+                entries: Entries::new(self.text),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Decoded by the owned reader itself, so exactly what an owned decode gives (a repeated
+    /// key keeps its first position and its last value).
+    fn to_value(&self) -> Value {
+        Reader::checked(self.text)
+            .read_checked()
+            .unwrap_or(Value::Null)
+    }
+
+    fn get(&self, key: &str) -> Option<JsonItem<'a>> {
+        // Keys without escapes, nearly all of them, are compared in place.
+        if self.kind != Kind::Map {
+            return None;
+        }
+        let mut entries = Entries::new(self.text);
+        let mut found = None;
+        while let Some((k, v)) = entries.next_pair() {
+            let matches = match k.text.get(1..k.text.len().saturating_sub(1)) {
+                Some(inner) if !k.escaped => inner == key,
+                _ => k.unescaped() == key,
+            };
+            if matches {
+                found = Some(v);
+            }
+        }
+        found
+    }
+}
+
+/// The position of the items of a list or the entries of a map in checked text.
+#[derive(Debug, Clone)]
+struct Entries<'a> {
+    /// The list's or map's text, brackets included.
+    text: &'a str,
+    /// At the next item (or whitespace before it), or at the end.
+    pos: usize,
+}
+
+impl<'a> Entries<'a> {
+    fn new(text: &'a str) -> Entries<'a> {
+        Entries { text, pos: 1 }
+    }
+
+    /// The next item, and the position after it and its comma.
+    fn next_item(&mut self) -> Option<JsonItem<'a>> {
+        let bytes = self.text.as_bytes();
+        let pos = skip_whitespace(bytes, self.pos);
+        match bytes.get(pos) {
+            None | Some(b']' | b'}') => {
+                self.pos = bytes.len();
+                return None;
+            }
+            _ => {}
+        }
+        let (item, end) = JsonItem::at(self.text, pos)?;
+        let end = skip_whitespace(bytes, end);
+        self.pos = end + usize::from(bytes.get(end) == Some(&b','));
+        Some(item)
+    }
+
+    /// The next entry of a map: its key (a string item) and its value.
+    fn next_pair(&mut self) -> Option<(JsonItem<'a>, JsonItem<'a>)> {
+        let key = self.next_item()?;
+        let bytes = self.text.as_bytes();
+        let colon = skip_whitespace(bytes, self.pos);
+        self.pos = colon + 1;
+        let value = self.next_item()?;
+        Some((key, value))
+    }
+}
+
+/// The items of a [`JsonItem`] list, in order.
+#[derive(Debug, Clone)]
+pub struct JsonList<'a> {
+    entries: Entries<'a>,
+}
+
+impl<'a> Iterator for JsonList<'a> {
+    type Item = JsonItem<'a>;
+
+    fn next(&mut self) -> Option<JsonItem<'a>> {
+        self.entries.next_item()
+    }
+}
+
+/// The entries of a [`JsonItem`] map, in order, a repeated key each time it occurs.
+#[derive(Debug, Clone)]
+pub struct JsonMap<'a> {
+    entries: Entries<'a>,
+}
+
+impl<'a> Iterator for JsonMap<'a> {
+    type Item = (Cow<'a, str>, JsonItem<'a>);
+
+    fn next(&mut self) -> Option<(Cow<'a, str>, JsonItem<'a>)> {
+        let (key, value) = self.entries.next_pair()?;
+        Some((key.unescaped(), value))
+    }
+}
+
+/// The end of a checked string whose contents start at `pos` (after its closing quote), and
+/// whether it has an escape.
+fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
+    let mut escaped = false;
+    loop {
+        // eight bytes at a time to the next `"` or `\`
+        let rest = bytes.get(pos..).unwrap_or_default();
+        let mut skipped = 0;
+        for w in words(rest) {
+            if equal_bytes(w, b'"') | equal_bytes(w, b'\\') != 0 {
+                break;
+            }
+            skipped += 8;
+        }
+        pos += skipped;
+        while let Some(&b) = bytes.get(pos) {
+            if b == b'"' || b == b'\\' {
+                break;
+            }
+            pos += 1;
+        }
+        match bytes.get(pos) {
+            Some(b'\\') => {
+                escaped = true;
+                pos += 2;
+            }
+            Some(_) => return (pos + 1, escaped),
+            None => return (bytes.len(), escaped),
+        }
+    }
+}
+
+/// The end of the checked list or map at `pos` (after its closing bracket).
+fn container_end(bytes: &[u8], mut pos: usize) -> usize {
+    let mut depth = 0usize;
+    while let Some(&b) = bytes.get(pos) {
+        pos += 1;
+        match b {
+            b'"' => pos = string_end(bytes, pos).0,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return pos;
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+/// A JSON writer driven value by value ([`Emit`]), appending to a `Vec`: what it writes for
+/// a value is byte for byte what [`write_value`](super::write_value) writes.
+///
+/// The only state is whether a value was just finished at the current level (so the next
+/// one needs a comma): a list or map just opened, or a key just written, has had none, and a
+/// list or map just closed is a value finished at the level around it. So no stack is kept,
+/// and nesting of any depth is written.
+#[derive(Debug)]
+pub struct JsonWriter<'o> {
+    out: &'o mut Vec<u8>,
+    /// Whether the next value or key is preceded by a comma.
+    comma: bool,
+    /// The first value JSON cannot write (a NaN or infinite float), written as `null`.
+    error: Option<EncodeError>,
+}
+
+impl<'o> JsonWriter<'o> {
+    /// A writer appending to `out`.
+    pub fn new(out: &'o mut Vec<u8>) -> JsonWriter<'o> {
+        JsonWriter {
+            out,
+            comma: false,
+            error: None,
+        }
+    }
+
+    /// The end of writing: the error of the first value that JSON cannot carry (a NaN or
+    /// infinite float, written as `null` so that the output stays JSON), as
+    /// [`write_value`](super::write_value) gives it.
+    pub fn finish(self) -> Result<(), EncodeError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The comma before a value or key, if one came before it at this level.
+    #[inline(always)]
+    fn separate(&mut self) {
+        if self.comma {
+            self.out.push(b',');
+        }
+        self.comma = true;
+    }
+}
+
+impl Emit for JsonWriter<'_> {
+    fn null(&mut self) {
+        self.separate();
+        self.out.extend_from_slice(b"null");
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.separate();
+        self.out
+            .extend_from_slice(if b { &b"true"[..] } else { &b"false"[..] });
+    }
+
+    fn int(&mut self, i: i128) {
+        self.separate();
+        super::write_int(i, self.out);
+    }
+
+    fn f64(&mut self, f: f64) {
+        self.separate();
+        if let Err(e) = super::write_float(f, self.out) {
+            self.error.get_or_insert(e);
+            self.out.extend_from_slice(b"null");
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.separate();
+        super::write_str(s, self.out);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.separate();
+        super::write_bytes(b, self.out);
+    }
+
+    fn begin_list(&mut self, _len: usize) {
+        self.separate();
+        self.out.push(b'[');
+        self.comma = false;
+    }
+
+    fn end_list(&mut self) {
+        self.out.push(b']');
+        self.comma = true;
+    }
+
+    fn begin_map(&mut self, _len: usize) {
+        self.separate();
+        self.out.push(b'{');
+        self.comma = false;
+    }
+
+    fn key(&mut self, k: &str) {
+        self.separate();
+        super::write_str(k, self.out);
+        self.out.push(b':');
+        self.comma = false;
+    }
+
+    fn end_map(&mut self) {
+        self.out.push(b'}');
+        self.comma = true;
+    }
+
+    fn raw(&mut self, encoded: &[u8]) {
+        self.separate();
+        self.out.extend_from_slice(encoded);
+    }
+}
