@@ -321,7 +321,7 @@ struct Ppt<'f> {
 }
 
 #[inline(always)]
-fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
+pub(crate) fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
     Ok(match enc_algo {
         None | Some("") => 0,
         Some("cryptobox") => 1,
@@ -340,7 +340,7 @@ fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Result<u8, Encod
 }
 
 #[inline(always)]
-fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
+pub(crate) fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
     Ok(match enc_serializer {
         None | Some("") => 0,
         Some("json") => 1,

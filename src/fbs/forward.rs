@@ -37,6 +37,76 @@ pub use crate::router::EventDetails;
 /// `forward_for` chains longer than this are built with a heap buffer for their offsets.
 const INLINE_PRINCIPALS: usize = 16;
 
+/// One hop of a `forward_for` chain, as the EVENT's `Principal` table takes it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hop<'b> {
+    pub session: u64,
+    pub authid: &'b str,
+    pub authrole: &'b str,
+}
+
+/// What a FlatBuffers EVENT takes from its PUBLISH, whatever format the PUBLISH came in:
+/// `args` and `kwargs` as CBOR, the payload, its transparency fields, `transaction_hash` and
+/// `forward_for`.
+pub(crate) struct EventBody<'b, F> {
+    pub args: Option<&'b [u8]>,
+    pub kwargs: Option<&'b [u8]>,
+    pub payload: Option<&'b [u8]>,
+    pub transaction_hash: Option<&'b str>,
+    pub ppt_scheme: u8,
+    pub ppt_keyid: Option<&'b str>,
+    pub ppt_serializer: u8,
+    pub ppt_cipher: u8,
+    pub forward_for: Option<F>,
+}
+
+/// Builds into `fbb` (reset first) the EVENT of `body` under `details`, in `Event`'s builder
+/// order: the bytes the owned EVENT with the same fields builds.
+pub(crate) fn build_event_from<'f, 'b, F>(
+    body: EventBody<'b, F>,
+    details: &EventDetails<'_>,
+    fbb: &mut impl Sink<'f>,
+) where
+    F: ExactSizeIterator<Item = Hop<'b>>,
+{
+    fbb.reset();
+    // out-of-line objects first, in `Event`'s builder order
+    let args = body.args.map(|b| fbb.create_bytes(b));
+    let kwargs = body.kwargs.map(|b| fbb.create_bytes(b));
+    let payload = body
+        .payload
+        .filter(|p| !p.is_empty())
+        .map(|b| fbb.create_bytes(b));
+    let publisher_authid = details.publisher_authid.map(|s| fbb.create_string(s));
+    let publisher_authrole = details.publisher_authrole.map(|s| fbb.create_string(s));
+    let topic = details.topic.map(|s| fbb.create_string(s));
+    let transaction_hash = body.transaction_hash.map(|s| fbb.create_string(s));
+    let keyid = body.ppt_keyid.map(|s| fbb.create_string(s));
+    let forward_for = body.forward_for.map(|chain| copy_principals(fbb, chain));
+
+    let table = fbb.table(|t| {
+        t.push_slot::<u64>(fb::Event::VT_SUBSCRIPTION, details.subscription, 0);
+        t.push_slot::<u64>(fb::Event::VT_PUBLICATION, details.publication, 0);
+        push(t, fb::Event::VT_ARGS, args);
+        push(t, fb::Event::VT_KWARGS, kwargs);
+        push(t, fb::Event::VT_PAYLOAD, payload);
+        given(t, fb::Event::VT_PUBLISHER, details.publisher);
+        push(t, fb::Event::VT_PUBLISHER_AUTHID, publisher_authid);
+        push(t, fb::Event::VT_PUBLISHER_AUTHROLE, publisher_authrole);
+        push(t, fb::Event::VT_TOPIC, topic);
+        given(t, fb::Event::VT_RETAINED, details.retained);
+        push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
+        given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
+        t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, body.ppt_scheme, 0);
+        push(t, fb::Event::VT_PPT_KEYID, keyid);
+        t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, body.ppt_serializer, 0);
+        // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
+        t.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, body.ppt_cipher, 0);
+        push(t, fb::Event::VT_FORWARD_FOR, forward_for);
+    });
+    finish(fbb, MessageType::Event, table);
+}
+
 impl PublishRef<'_> {
     /// Builds into `fbb` (reset first) the EVENT that delivers this publication: `args`,
     /// `kwargs` and `payload` are copied as the bytes they are, and so are the payload
@@ -48,67 +118,47 @@ impl PublishRef<'_> {
     /// [`Event::build_flatbuffers`](crate::Event::build_flatbuffers) writes for the owned EVENT
     /// with the same fields: the same creation order and field order.
     pub fn build_event<'f>(&self, details: &EventDetails<'_>, fbb: &mut impl Sink<'f>) {
-        fbb.reset();
-        // out-of-line objects first, in `Event`'s builder order
-        let args = self.args_bytes().map(|b| fbb.create_bytes(b));
-        let kwargs = self.kwargs_bytes().map(|b| fbb.create_bytes(b));
-        let payload = self
-            .payload()
-            .filter(|p| !p.is_empty())
-            .map(|b| fbb.create_bytes(b));
-        let publisher_authid = details.publisher_authid.map(|s| fbb.create_string(s));
-        let publisher_authrole = details.publisher_authrole.map(|s| fbb.create_string(s));
-        let topic = details.topic.map(|s| fbb.create_string(s));
-        let transaction_hash = self.transaction_hash().map(|s| fbb.create_string(s));
-        let keyid = self.ppt_keyid().map(|s| fbb.create_string(s));
-        let forward_for = self.forward_for().map(|chain| copy_principals(fbb, chain));
-
-        let table = fbb.table(|t| {
-            t.push_slot::<u64>(fb::Event::VT_SUBSCRIPTION, details.subscription, 0);
-            t.push_slot::<u64>(fb::Event::VT_PUBLICATION, details.publication, 0);
-            push(t, fb::Event::VT_ARGS, args);
-            push(t, fb::Event::VT_KWARGS, kwargs);
-            push(t, fb::Event::VT_PAYLOAD, payload);
-            given(t, fb::Event::VT_PUBLISHER, details.publisher);
-            push(t, fb::Event::VT_PUBLISHER_AUTHID, publisher_authid);
-            push(t, fb::Event::VT_PUBLISHER_AUTHROLE, publisher_authrole);
-            push(t, fb::Event::VT_TOPIC, topic);
-            given(t, fb::Event::VT_RETAINED, details.retained);
-            push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
-            given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
-            t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, self.ppt_scheme_value(), 0);
-            push(t, fb::Event::VT_PPT_KEYID, keyid);
-            t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, self.ppt_serializer_value(), 0);
-            // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
-            t.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, self.ppt_cipher(), 0);
-            push(t, fb::Event::VT_FORWARD_FOR, forward_for);
-        });
-        finish(fbb, MessageType::Event, table);
+        let hop = |p: PrincipalRef<'_>| Hop {
+            session: p.session(),
+            authid: p.authid().unwrap_or(""),
+            authrole: p.authrole().unwrap_or(""),
+        };
+        let body = EventBody {
+            args: self.args_bytes(),
+            kwargs: self.kwargs_bytes(),
+            payload: self.payload(),
+            transaction_hash: self.transaction_hash(),
+            ppt_scheme: self.ppt_scheme_value(),
+            ppt_keyid: self.ppt_keyid(),
+            ppt_serializer: self.ppt_serializer_value(),
+            ppt_cipher: self.ppt_cipher(),
+            forward_for: self.forward_for().map(|chain| chain.map(hop)),
+        };
+        build_event_from(body, details, fbb);
     }
 }
 
 type Principals<'f> = flatbuffers::Vector<'f, flatbuffers::ForwardsUOffset<fb::Principal<'f>>>;
 
 /// The `forward_for` chain rebuilt as `Principal` tables (written as `Event`'s builder writes
-/// them), with the offsets kept on the stack for chains up to [`INLINE_PRINCIPALS`] long.
-fn copy_principals<'f, 'a>(
+/// them: empty strings left out), with the offsets kept on the stack for chains up to
+/// [`INLINE_PRINCIPALS`] long.
+fn copy_principals<'f, 'b>(
     fbb: &mut impl Sink<'f>,
-    chain: impl ExactSizeIterator<Item = PrincipalRef<'a>>,
+    chain: impl ExactSizeIterator<Item = Hop<'b>>,
 ) -> WIPOffset<Principals<'f>> {
     let mut inline = [WIPOffset::new(0); INLINE_PRINCIPALS];
     let mut heap = Vec::new();
     let n = chain.len();
     for (i, p) in chain.enumerate() {
-        let authid = p
-            .authid()
+        let authid = Some(p.authid)
             .filter(|s| !s.is_empty())
             .map(|s| fbb.create_string(s));
-        let authrole = p
-            .authrole()
+        let authrole = Some(p.authrole)
             .filter(|s| !s.is_empty())
             .map(|s| fbb.create_string(s));
         let table = fbb.table(|t| {
-            t.push_slot::<u64>(fb::Principal::VT_SESSION, p.session(), 0);
+            t.push_slot::<u64>(fb::Principal::VT_SESSION, p.session, 0);
             push(t, fb::Principal::VT_AUTHID, authid);
             push(t, fb::Principal::VT_AUTHROLE, authrole);
         });
