@@ -17,15 +17,16 @@
 //! Duplicate map keys keep the first key's position and the last value, as a Python `dict` does.
 //!
 //! Batched mode (`msgpack.batched`) prefixes every message with its length as a 4-byte
-//! big-endian integer, as CBOR's does (the framing is shared, see [`super::cbor`]).
+//! big-endian integer, as CBOR's does (the framing is shared).
 
 use rmp::Marker;
 
-use super::cbor::binary::{self, Reader};
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
+use crate::serializer::frames;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -239,13 +240,13 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    binary::encode_frames(FORMAT, msgs, write_message)
+    frames::encode_frames(FORMAT, msgs, write_message)
 }
 
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
 /// truncated length prefix or a length beyond the end of the input.
 pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    binary::frames(FORMAT, buf)
+    frames::frames(FORMAT, buf)
 }
 
 /// Reads one value at the reader's position.

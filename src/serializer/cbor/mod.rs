@@ -33,11 +33,11 @@ use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
+use crate::serializer::frames;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
-
-use self::binary::Reader;
 
 const FORMAT: &str = "cbor";
 
@@ -353,7 +353,7 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    binary::encode_frames(FORMAT, msgs, |msg, out| {
+    frames::encode_frames(FORMAT, msgs, |msg, out| {
         write_message(msg, out);
         Ok(())
     })
@@ -362,7 +362,7 @@ pub fn encode_batch<'m>(
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
 /// truncated length prefix or a length beyond the end of the input.
 pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    binary::frames(FORMAT, buf)
+    frames::frames(FORMAT, buf)
 }
 
 /// Reads one data item at the reader's position.
@@ -613,282 +613,6 @@ fn f16_to_f64(half: u16) -> f64 {
         -magnitude
     } else {
         magnitude
-    }
-}
-
-/// What the two binary serializers (CBOR, MessagePack) share: the input reader with its limits,
-/// the length-prefixed framing of batched mode, and the step from a value to a message.
-///
-/// It lives here because `serializer/mod.rs` is shared; it could move there unchanged.
-pub(crate) mod binary {
-    use core::fmt;
-
-    use crate::error::{DecodeError, EncodeError};
-    use crate::messages::Message;
-    use crate::serializer::Limits;
-
-    /// A position in untrusted input, with the decoder's depth and item budgets.
-    pub(crate) struct Reader<'a> {
-        format: &'static str,
-        buf: &'a [u8],
-        pos: usize,
-        limits: &'a Limits,
-        depth: usize,
-        items: usize,
-    }
-
-    impl<'a> Reader<'a> {
-        /// A reader over `buf`, which must not exceed the size limit.
-        pub(crate) fn new(
-            format: &'static str,
-            buf: &'a [u8],
-            limits: &'a Limits,
-        ) -> Result<Self, DecodeError> {
-            if buf.len() > limits.max_size {
-                return Err(DecodeError::Limit {
-                    format,
-                    limit: "size",
-                    max: limits.max_size,
-                });
-            }
-            Ok(Reader {
-                format,
-                buf,
-                pos: 0,
-                limits,
-                depth: 0,
-                items: 0,
-            })
-        }
-
-        /// The offset of the next byte.
-        pub(crate) fn pos(&self) -> usize {
-            self.pos
-        }
-
-        fn remaining(&self) -> usize {
-            self.buf.len() - self.pos
-        }
-
-        /// A syntax error about the item at offset `at`.
-        pub(crate) fn error(&self, at: usize, reason: impl fmt::Display) -> DecodeError {
-            DecodeError::syntax(self.format, format!("{reason} at offset {at}"))
-        }
-
-        fn eof(&self, needed: u64, start: usize) -> DecodeError {
-            self.error(
-                start,
-                format_args!(
-                    "unexpected end of input ({needed} bytes needed after offset {}, {} left) in the item",
-                    self.pos,
-                    self.remaining()
-                ),
-            )
-        }
-
-        /// The next byte.
-        pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
-            let b = *self
-                .buf
-                .get(self.pos)
-                .ok_or_else(|| self.eof(1, self.pos))?;
-            self.pos += 1;
-            Ok(b)
-        }
-
-        /// The next `N` bytes, for a fixed-width number.
-        pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-            let start = self.pos;
-            let mut out = [0; N];
-            out.copy_from_slice(self.take(N as u64, start)?);
-            Ok(out)
-        }
-
-        /// The next `n` bytes, borrowed; `start` is the offset of the item they belong to.
-        pub(crate) fn take(&mut self, n: u64, start: usize) -> Result<&'a [u8], DecodeError> {
-            match usize::try_from(n) {
-                Ok(n) if n <= self.remaining() => {
-                    let bytes = &self.buf[self.pos..self.pos + n];
-                    self.pos += n;
-                    Ok(bytes)
-                }
-                _ => Err(self.eof(n, start)),
-            }
-        }
-
-        /// `bytes` as UTF-8; `at` is their offset.
-        pub(crate) fn utf8<'b>(&self, bytes: &'b [u8], at: usize) -> Result<&'b str, DecodeError> {
-            core::str::from_utf8(bytes)
-                .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
-        }
-
-        /// `bytes` as an owned string, checked to be UTF-8; `at` is their offset.
-        ///
-        /// Copied first and checked in the copy: the standard library's check goes a word at a
-        /// time only from an 8-aligned address, which an allocation is and a string inside a
-        /// message mostly is not, so this is about twice as fast on the short strings of a WAMP
-        /// message (URIs, keys) as checking and then copying.
-        pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<String, DecodeError> {
-            String::from_utf8(bytes.to_vec()).map_err(|e| {
-                self.error(
-                    at + e.utf8_error().valid_up_to(),
-                    "invalid UTF-8 in a string",
-                )
-            })
-        }
-
-        /// The next byte, without consuming it.
-        pub(crate) fn peek(&self) -> Option<u8> {
-            self.buf.get(self.pos).copied()
-        }
-
-        /// Consumes `prefix` if the input continues with it.
-        pub(crate) fn skip_prefix(&mut self, prefix: &[u8]) -> bool {
-            let found = self.buf[self.pos..].starts_with(prefix);
-            if found {
-                self.pos += prefix.len();
-            }
-            found
-        }
-
-        /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
-        pub(crate) fn at_break(&mut self, stop: u8) -> bool {
-            let found = self.buf.get(self.pos) == Some(&stop);
-            self.pos += usize::from(found);
-            found
-        }
-
-        /// Enters a list or map, checking the depth limit.
-        pub(crate) fn enter(&mut self) -> Result<(), DecodeError> {
-            if self.depth >= self.limits.max_depth {
-                return Err(DecodeError::Limit {
-                    format: self.format,
-                    limit: "depth",
-                    max: self.limits.max_depth,
-                });
-            }
-            self.depth += 1;
-            Ok(())
-        }
-
-        /// Leaves a list or map.
-        pub(crate) fn leave(&mut self) {
-            self.depth -= 1;
-        }
-
-        /// Accounts for `n` items (`None`: an indefinite number, counted one at a time later)
-        /// of at least `min_size` bytes each, and returns the capacity to reserve for them:
-        /// never more than the rest of the input could hold, so a length prefix cannot make the
-        /// decoder allocate memory the input does not back.
-        #[inline]
-        pub(crate) fn claim(
-            &mut self,
-            n: Option<u64>,
-            min_size: usize,
-            start: usize,
-        ) -> Result<usize, DecodeError> {
-            let Some(n) = n else { return Ok(0) };
-            let fits = self.remaining() / min_size;
-            let n = match usize::try_from(n) {
-                Ok(n) if n <= fits => n,
-                _ => {
-                    return Err(self.error(
-                        start,
-                        format_args!(
-                            "unexpected end of input: {n} items cannot fit in the {} bytes left",
-                            self.remaining()
-                        ),
-                    ))
-                }
-            };
-            self.items += n;
-            if self.items > self.limits.max_items {
-                return Err(DecodeError::Limit {
-                    format: self.format,
-                    limit: "items",
-                    max: self.limits.max_items,
-                });
-            }
-            Ok(n)
-        }
-
-        /// Checks that the whole input was consumed.
-        pub(crate) fn finish(&self) -> Result<(), DecodeError> {
-            match self.remaining() {
-                0 => Ok(()),
-                n => Err(self.error(self.pos, format_args!("{n} trailing bytes after the value"))),
-            }
-        }
-    }
-
-    /// Batched mode: every message prefixed with its length, 4 bytes big-endian
-    /// (autobahn's `struct.pack("!L", len)`).
-    pub(crate) fn encode_frames<'m>(
-        format: &'static str,
-        msgs: impl IntoIterator<Item = &'m Message>,
-        mut write: impl FnMut(&Message, &mut Vec<u8>) -> Result<(), EncodeError>,
-    ) -> Result<Vec<u8>, EncodeError> {
-        let mut out = Vec::new();
-        for msg in msgs {
-            append_frame(format, &mut out, |out| write(msg, out))?;
-        }
-        Ok(out)
-    }
-
-    /// Appends one length-prefixed frame whose body `write` appends.
-    pub(crate) fn append_frame(
-        format: &'static str,
-        out: &mut Vec<u8>,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
-    ) -> Result<(), EncodeError> {
-        let start = out.len();
-        out.extend_from_slice(&[0; 4]);
-        write(out)?;
-        let len = out.len() - start - 4;
-        let prefix = u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
-            format,
-            what: format!("a message of {len} bytes in batched mode (4-byte lengths)"),
-        })?;
-        out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
-        Ok(())
-    }
-
-    /// The frames of a batch, borrowed from `buf`. After an error the iterator ends.
-    pub(crate) fn frames<'a>(
-        format: &'static str,
-        buf: &'a [u8],
-    ) -> impl Iterator<Item = Result<&'a [u8], DecodeError>> {
-        let mut pos = 0;
-        core::iter::from_fn(move || next_frame(format, buf, &mut pos))
-    }
-
-    /// The frame at `*pos`, advancing past it; `None` at the end, and after an error.
-    pub(crate) fn next_frame<'a>(
-        format: &'static str,
-        buf: &'a [u8],
-        pos: &mut usize,
-    ) -> Option<Result<&'a [u8], DecodeError>> {
-        let at = *pos;
-        let rest = buf.get(at..).filter(|rest| !rest.is_empty())?;
-        let failed =
-            |reason: String| DecodeError::syntax(format, format!("{reason} at offset {at}"));
-        let Some((prefix, body)) = rest.split_first_chunk::<4>() else {
-            *pos = buf.len() + 1;
-            return Some(Err(failed(format!(
-                "batch truncated in a length prefix ({} of 4 bytes)",
-                rest.len()
-            ))));
-        };
-        let len = u32::from_be_bytes(*prefix) as usize;
-        if len > body.len() {
-            *pos = buf.len() + 1;
-            return Some(Err(failed(format!(
-                "batched message of {len} bytes but only {} bytes follow",
-                body.len()
-            ))));
-        }
-        *pos = at + 4 + len;
-        Some(Ok(&body[..len]))
     }
 }
 
