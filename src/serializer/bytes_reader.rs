@@ -6,6 +6,13 @@ use core::fmt;
 
 use crate::error::DecodeError;
 use crate::serializer::Limits;
+/// The limits of a [`Reader::checked`]: none.
+static UNLIMITED: Limits = Limits {
+    max_size: usize::MAX,
+    max_depth: usize::MAX,
+    max_items: usize::MAX,
+};
+
 /// A position in untrusted input, with the decoder's depth and item budgets.
 pub(crate) struct Reader<'a> {
     format: &'static str,
@@ -38,6 +45,20 @@ impl<'a> Reader<'a> {
             depth: 0,
             items: 0,
         })
+    }
+
+    /// A reader over bytes that a scanner has already checked, to read the items it returned:
+    /// the limits were applied by the scan, so none are applied again, and no read fails.
+    #[inline]
+    pub(crate) fn checked(format: &'static str, buf: &'a [u8]) -> Self {
+        Reader {
+            format,
+            buf,
+            pos: 0,
+            limits: &UNLIMITED,
+            depth: 0,
+            items: 0,
+        }
     }
 
     /// The offset of the next byte.
@@ -99,6 +120,19 @@ impl<'a> Reader<'a> {
     pub(crate) fn utf8<'b>(&self, bytes: &'b [u8], at: usize) -> Result<&'b str, DecodeError> {
         core::str::from_utf8(bytes)
             .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
+    }
+
+    /// Checks that `bytes` are UTF-8, failing as [`Reader::utf8`] does; `at` is their offset.
+    ///
+    /// For the scanners, which check strings without keeping them: most strings of a WAMP
+    /// message (URIs, keys) are ASCII, which `is_ascii` confirms a word at a time from any
+    /// address, where the full check goes a byte at a time unless the bytes are 8-aligned.
+    #[inline]
+    pub(crate) fn check_utf8(&self, bytes: &[u8], at: usize) -> Result<(), DecodeError> {
+        if bytes.is_ascii() {
+            return Ok(());
+        }
+        self.utf8(bytes, at).map(drop)
     }
 
     /// `bytes` as an owned string, checked to be UTF-8; `at` is their offset.
