@@ -46,26 +46,38 @@ pub fn scan_message<'a>(
     r.enter()?;
     r.claim(len, 1, start)?;
     let mut elems = Elems::new();
-    let mut element = |r: &mut Reader<'_>| {
-        let at = r.pos();
-        skip_value(r)?;
-        elems.push(CborItem {
-            bytes: &buf[at..r.pos()],
-        });
-        Ok::<(), DecodeError>(())
-    };
     match len {
-        Some(n) => (0..n).try_for_each(|_| element(&mut r))?,
+        Some(n) => {
+            for _ in 0..n {
+                element(&mut r, buf, &mut elems)?;
+            }
+        }
         None => {
             while !r.at_break(BREAK) {
                 r.claim(Some(1), 1, r.pos())?;
-                element(&mut r)?;
+                element(&mut r, buf, &mut elems)?;
             }
         }
     }
     r.leave();
     r.finish()?;
     Ok(elems)
+}
+
+/// Checks the next element of the message array in `buf` and appends it to `elems`. A
+/// function inlined into both loops, where a closure was a call per element.
+#[inline(always)]
+fn element<'a>(
+    r: &mut Reader<'_>,
+    buf: &'a [u8],
+    elems: &mut Elems<CborItem<'a>>,
+) -> Result<(), DecodeError> {
+    let at = r.pos();
+    skip_value(r)?;
+    elems.push(CborItem {
+        bytes: buf.get(at..r.pos()).unwrap_or_default(),
+    });
+    Ok(())
 }
 
 // ---- the checked walk: the owned decoder's reads, with nothing built ----
@@ -133,11 +145,6 @@ fn skip_list(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), D
 fn skip_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), DecodeError> {
     r.enter()?;
     r.claim(len, 2, start)?;
-    let entry = |r: &mut Reader<'_>| {
-        let (key_len, key_start) = read_key_head(r)?;
-        skip_text(r, key_len, key_start)?;
-        skip_value(r)
-    };
     match len {
         Some(n) => {
             for _ in 0..n {
@@ -153,6 +160,15 @@ fn skip_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), De
     }
     r.leave();
     Ok(())
+}
+
+/// Checks one map entry: a text key, then any value. Inlined into both loops of
+/// [`skip_map`], where a closure was a call per entry.
+#[inline(always)]
+fn entry(r: &mut Reader<'_>) -> Result<(), DecodeError> {
+    let (key_len, key_start) = read_key_head(r)?;
+    skip_text(r, key_len, key_start)?;
+    skip_value(r)
 }
 
 /// The kind of value a head begins.
