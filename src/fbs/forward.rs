@@ -107,6 +107,15 @@ pub(crate) fn build_event_from<'f, 'b, F>(
     finish(fbb, MessageType::Event, table);
 }
 
+/// A `forward_for` hop of a FlatBuffers message, as the EVENT copies it.
+fn hop<'b>(p: PrincipalRef<'b>) -> Hop<'b> {
+    Hop {
+        session: p.session(),
+        authid: p.authid().unwrap_or(""),
+        authrole: p.authrole().unwrap_or(""),
+    }
+}
+
 impl PublishRef<'_> {
     /// Builds into `fbb` (reset first) the EVENT that delivers this publication: `args`,
     /// `kwargs` and `payload` are copied as the bytes they are, and so are the payload
@@ -118,11 +127,6 @@ impl PublishRef<'_> {
     /// [`Event::build_flatbuffers`](crate::Event::build_flatbuffers) writes for the owned EVENT
     /// with the same fields: the same creation order and field order.
     pub fn build_event<'f>(&self, details: &EventDetails<'_>, fbb: &mut impl Sink<'f>) {
-        let hop = |p: PrincipalRef<'_>| Hop {
-            session: p.session(),
-            authid: p.authid().unwrap_or(""),
-            authrole: p.authrole().unwrap_or(""),
-        };
         let body = EventBody {
             args: self.args_bytes(),
             kwargs: self.kwargs_bytes(),

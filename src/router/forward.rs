@@ -22,7 +22,7 @@ use crate::view::{read, ItemRef, Payload, PublishView};
 /// forwarding allocates nothing once it has grown.
 #[derive(Debug, Default)]
 pub struct Forwarder {
-    fbs: Writer<'static>,
+    fbs: Writer,
 }
 
 /// Why a PUBLISH could not be forwarded.

@@ -92,13 +92,14 @@ impl Drop for Elements {
 pub(crate) fn message_from_value(value: Value) -> Result<Message, DecodeError> {
     match value {
         Value::List(mut items) => Message::parse_taking_into(&mut items),
-        other => Err(not_a_message(other.type_name())),
+        other => Err(not_a_list(other.type_name())),
     }
 }
 
-/// The error for a whole value that is not a list, named by its Python type (`dict`, ...), as
-/// autobahn's `unserialize` raises it.
-pub(crate) fn not_a_message(type_name: &str) -> DecodeError {
+/// The error for a message that is a value of type `type_name` (a Python type name) rather
+/// than a list: shared by the owned decoders and the scanners, which must fail alike.
+#[cold]
+pub(crate) fn not_a_list(type_name: &str) -> DecodeError {
     ValidationError::protocol(format!("invalid type {type_name} for WAMP message")).into()
 }
 

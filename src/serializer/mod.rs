@@ -4,8 +4,10 @@
 //! [`Message::parse_taking`](crate::Message::parse_taking), so every path applies the same
 //! validation, and the decoded strings, lists and dicts move into the message uncopied.
 
+mod bytes_reader;
 pub mod cbor;
 mod elements;
+mod frames;
 pub mod json;
 pub mod msgpack;
 
@@ -381,9 +383,7 @@ impl Serializer {
                 self.format.encode_into(msg, out)?;
                 out.push(json::BATCH_SEPARATOR);
             }
-            format => {
-                cbor::binary::append_frame(format.name(), out, |out| format.encode_into(msg, out))?
-            }
+            format => frames::append_frame(format.name(), out, |out| format.encode_into(msg, out))?,
         }
         Ok(())
     }
@@ -420,7 +420,7 @@ impl Serializer {
                 }
                 _ => {
                     let mut pos = 0;
-                    let frame = cbor::binary::next_frame(format.name(), current, &mut pos);
+                    let frame = frames::next_frame(format.name(), current, &mut pos);
                     rest = current.get(pos..);
                     frame
                 }

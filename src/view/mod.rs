@@ -528,7 +528,7 @@ impl<'a> PublishView<'a> {
     pub fn enc_algo(&self) -> Option<Cow<'a, str>> {
         match self {
             PublishView::Elements(_) => self.enc("enc_algo"),
-            PublishView::Flatbuffers(p) => p.enc_algo().map(Cow::Borrowed),
+            PublishView::Flatbuffers(p) => p.ppt_scheme().map(Cow::Borrowed),
         }
     }
 
@@ -536,7 +536,7 @@ impl<'a> PublishView<'a> {
     pub fn enc_key(&self) -> Option<Cow<'a, str>> {
         match self {
             PublishView::Elements(_) => self.enc("enc_key"),
-            PublishView::Flatbuffers(p) => borrowed(p.enc_key()),
+            PublishView::Flatbuffers(p) => borrowed(p.ppt_keyid()),
         }
     }
 
@@ -544,7 +544,7 @@ impl<'a> PublishView<'a> {
     pub fn enc_serializer(&self) -> Option<Cow<'a, str>> {
         match self {
             PublishView::Elements(_) => self.enc("enc_serializer"),
-            PublishView::Flatbuffers(p) => p.enc_serializer().map(Cow::Borrowed),
+            PublishView::Flatbuffers(p) => p.ppt_serializer().map(Cow::Borrowed),
         }
     }
 

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 
 use crate::bytewise::{equal_bytes, words};
 use crate::error::{DecodeError, EncodeError};
-use crate::serializer::elements::not_a_message;
+use crate::serializer::elements::not_a_list;
 use crate::serializer::Limits;
 use crate::value::Value;
 use crate::view::item::{Elems, Emit, Item, Kind};
@@ -39,7 +39,7 @@ pub fn scan_message<'a>(
     if !starts_with_array(buf) {
         let found = r.scan_value(0).and_then(|found| r.end().map(|()| found));
         return match found {
-            Ok(found) => Err(not_a_message(found.kind.type_name())),
+            Ok(found) => Err(not_a_list(found.kind.type_name())),
             Err(e) => Err(*e),
         };
     }
@@ -558,6 +558,10 @@ impl<'o> JsonWriter<'o> {
 }
 
 impl Emit for JsonWriter<'_> {
+    fn position(&self) -> usize {
+        self.out.len()
+    }
+
     fn null(&mut self) {
         self.separate();
         self.out.extend_from_slice(b"null");

@@ -33,11 +33,13 @@ use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
+use crate::serializer::frames;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
-use self::binary::Reader;
+pub mod view;
 
 const FORMAT: &str = "cbor";
 
@@ -353,7 +355,7 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    binary::encode_frames(FORMAT, msgs, |msg, out| {
+    frames::encode_frames(FORMAT, msgs, |msg, out| {
         write_message(msg, out);
         Ok(())
     })
@@ -362,33 +364,83 @@ pub fn encode_batch<'m>(
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
 /// truncated length prefix or a length beyond the end of the input.
 pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    binary::frames(FORMAT, buf)
+    frames::frames(FORMAT, buf)
 }
 
-/// Reads one data item at the reader's position.
-fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+/// What a data item's head says (after any self-describe tags): a scalar's value, or the length
+/// of what follows (`None`: indefinite, up to a break).
+///
+/// The one reading of CBOR's heads, tags and simple values, shared by the owned decoder
+/// ([`read_value`]), the scanner that checks a message in place and the items it returns
+/// ([`view`]), so that they classify and reject every item alike. A bignum is read whole here
+/// (its content too) and is an integer like any other.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Head {
+    /// An integer that fits an `i64`: a negative one, or a negative bignum.
+    Int(i64),
+    /// A non-negative integer or bignum, which [`Value::from_u64`] places.
+    UInt(u64),
+    /// A half, single or double float, widened.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A byte string (major 2) of this many bytes.
+    Bytes(Option<u64>),
+    /// A text string (major 3) of this many bytes.
+    Text(Option<u64>),
+    /// An array of this many items.
+    Array(Option<u64>),
+    /// A map of this many entries.
+    Map(Option<u64>),
+}
+
+/// Reads the head of the data item at the reader's position, skipping self-describe tags: the
+/// offset of the item's own head (where its errors point) and what the head says. Every tag
+/// but self-describe and the bignums, and every simple value but the booleans and `null`, are
+/// errors here, for every reader of CBOR.
+#[inline(always)]
+pub(crate) fn read_head(r: &mut Reader<'_>) -> Result<(usize, Head), DecodeError> {
     loop {
         let start = r.pos();
         let initial = r.u8()?;
         let (major, info) = (initial >> 5, initial & 0x1f);
-        return match major {
-            0 => Ok(Value::from_u64(argument(r, info, start)?)),
+        let head = match major {
+            0 => Head::UInt(argument(r, info, start)?),
             1 => {
                 let n = argument(r, info, start)?;
-                negative(r, n, start)
+                negative(r, n, start)?
             }
-            2 => Ok(Value::Bytes(read_bytes(r, info, start)?)),
-            3 => read_text(r, info, start).map(Value::Str),
-            4 => read_list(r, info, start),
-            5 => read_map(r, info, start),
+            2 => Head::Bytes(length(r, info, start)?),
+            3 => Head::Text(length(r, info, start)?),
+            4 => Head::Array(length(r, info, start)?),
+            5 => Head::Map(length(r, info, start)?),
             6 => match argument(r, info, start)? {
                 // A loop, not recursion: a chain of these must not grow the stack.
                 TAG_SELF_DESCRIBE => continue,
-                tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => read_bignum(r, tag, start),
-                tag => Err(r.error(start, format_args!("unsupported tag {tag}"))),
+                tag @ (TAG_POSITIVE_BIGNUM | TAG_NEGATIVE_BIGNUM) => read_bignum(r, tag, start)?,
+                tag => return Err(r.error(start, format_args!("unsupported tag {tag}"))),
             },
-            _ => read_simple(r, info, start),
+            _ => read_simple(r, info, start)?,
         };
+        return Ok((start, head));
+    }
+}
+
+/// Reads one data item at the reader's position.
+pub(crate) fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    let (start, head) = read_head(r)?;
+    match head {
+        Head::Int(i) => Ok(Value::Int(i)),
+        Head::UInt(u) => Ok(Value::from_u64(u)),
+        Head::Float(f) => Ok(Value::Float(f)),
+        Head::Bool(b) => Ok(Value::Bool(b)),
+        Head::Null => Ok(Value::Null),
+        Head::Bytes(len) => Ok(Value::Bytes(read_bytes(r, len, start)?)),
+        Head::Text(len) => read_text(r, len, start).map(Value::Str),
+        Head::Array(len) => read_list(r, len, start),
+        Head::Map(len) => read_map(r, len, start),
     }
 }
 
@@ -429,25 +481,27 @@ fn following_length(
     }))
 }
 
-fn negative(r: &Reader<'_>, n: u64, start: usize) -> Result<Value, DecodeError> {
-    // -1 - n, which fits an i64 exactly when n does.
+/// The integer `-1 - n`, which fits an `i64` exactly when `n` does.
+fn negative(r: &Reader<'_>, n: u64, start: usize) -> Result<Head, DecodeError> {
     match i64::try_from(n) {
-        Ok(n) => Ok(Value::Int(-1 - n)),
+        Ok(n) => Ok(Head::Int(-1 - n)),
         Err(_) => Err(r.error(start, format_args!("integer -1-{n} is below -2^63"))),
     }
 }
 
-/// The content of a byte string (major 2), joining the chunks of an indefinite-length one.
-fn read_bytes(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Vec<u8>, DecodeError> {
-    match length(r, info, start)? {
+/// The content of a byte string (major 2) of `len` bytes, joining the chunks of an
+/// indefinite-length one.
+fn read_bytes(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Vec<u8>, DecodeError> {
+    match len {
         Some(n) => Ok(r.take(n, start)?.to_vec()),
         None => read_chunks(r, 2),
     }
 }
 
-/// The content of a text string (major 3), joining the chunks of an indefinite-length one.
-fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, DecodeError> {
-    match length(r, info, start)? {
+/// The content of a text string (major 3) of `len` bytes, joining the chunks of an
+/// indefinite-length one.
+fn read_text(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<String, DecodeError> {
+    match len {
         Some(n) => {
             let at = r.pos();
             let bytes = r.take(n, start)?;
@@ -465,11 +519,30 @@ fn read_text(r: &mut Reader<'_>, info: u8, start: usize) -> Result<String, Decod
 /// joined. Text is checked as UTF-8 chunk by chunk, as RFC 8949 requires.
 fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
     let mut out = Vec::new();
+    for_each_chunk(r, major, |r, chunk, at| {
+        if major == 3 {
+            r.utf8(chunk, at)?;
+        }
+        out.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads the chunks of an indefinite-length byte or text string (major 2 or 3) up to its
+/// break, passing each (and its offset) to `chunk` as soon as it is read: the owned decoder
+/// joins them, the scanner checks them, the items walk them.
+#[inline]
+pub(crate) fn for_each_chunk<'a>(
+    r: &mut Reader<'a>,
+    major: u8,
+    mut chunk: impl FnMut(&Reader<'a>, &'a [u8], usize) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
     loop {
         let chunk_start = r.pos();
         let initial = r.u8()?;
         if initial == BREAK {
-            return Ok(out);
+            return Ok(());
         }
         if initial >> 5 != major {
             return Err(r.error(
@@ -481,11 +554,8 @@ fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
             return Err(r.error(chunk_start, "nested indefinite-length string"));
         };
         let at = r.pos();
-        let chunk = r.take(n, chunk_start)?;
-        if major == 3 {
-            r.utf8(chunk, at)?;
-        }
-        out.extend_from_slice(chunk);
+        let bytes = r.take(n, chunk_start)?;
+        chunk(r, bytes, at)?;
     }
 }
 
@@ -493,8 +563,7 @@ fn read_chunks(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
 // `read_value`, their locals made every scalar and string pay for a larger stack frame.
 
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
-    let len = length(r, info, start)?;
+fn read_list(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
     r.enter()?;
     let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
     read_items(r, len, |v| items.push(v))?;
@@ -526,20 +595,15 @@ fn read_items(
 }
 
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
-    let len = length(r, info, start)?;
+fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
     r.enter()?;
     let mut map = Dict::with_capacity(r.claim(len, 2, start)?);
     let mut entry = |r: &mut Reader<'_>| {
-        let key_start = r.pos();
-        let initial = r.u8()?;
-        if initial >> 5 != 3 {
-            return Err(r.error(key_start, "map key is not a text string"));
-        }
-        let key = read_text(r, initial & 0x1f, key_start)?;
+        let (key_len, key_start) = read_key_head(r)?;
+        let key = read_text(r, key_len, key_start)?;
         let value = read_value(r)?;
         map.insert(key, value);
-        Ok(())
+        Ok::<(), DecodeError>(())
     };
     match len {
         Some(n) => (0..n).try_for_each(|_| entry(r))?,
@@ -554,42 +618,68 @@ fn read_map(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeE
     Ok(Value::Map(map))
 }
 
+/// Reads the head of a map key, which must be a text string: its length and its offset.
+#[inline(always)]
+pub(crate) fn read_key_head(r: &mut Reader<'_>) -> Result<(Option<u64>, usize), DecodeError> {
+    let key_start = r.pos();
+    let initial = r.u8()?;
+    if initial >> 5 != 3 {
+        return Err(r.error(key_start, "map key is not a text string"));
+    }
+    Ok((length(r, initial & 0x1f, key_start)?, key_start))
+}
+
+/// The integer a bignum tagged `tag` (at `start`) holds; its content is read here, chunk by
+/// chunk, without joining the chunks.
 #[inline(never)]
-fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Value, DecodeError> {
+fn read_bignum(r: &mut Reader<'_>, tag: u64, start: usize) -> Result<Head, DecodeError> {
     let content_start = r.pos();
     let initial = r.u8()?;
     if initial >> 5 != 2 {
         return Err(r.error(content_start, "bignum content is not a byte string"));
     }
-    let bytes = read_bytes(r, initial & 0x1f, content_start)?;
-    let significant = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
-    if significant.len() > 8 {
+    // The significant bytes (after the leading zeros): their count and, while it is 8 or
+    // fewer, their value.
+    let (mut n, mut significant) = (0u64, 0usize);
+    let mut digits = |bytes: &[u8]| {
+        for &b in bytes {
+            if significant > 0 || b != 0 {
+                significant += 1;
+                n = (n << 8) | u64::from(b);
+            }
+        }
+    };
+    match length(r, initial & 0x1f, content_start)? {
+        Some(len) => digits(r.take(len, content_start)?),
+        None => for_each_chunk(r, 2, |_, chunk, _| {
+            digits(chunk);
+            Ok(())
+        })?,
+    }
+    if significant > 8 {
         return Err(r.error(start, "bignum does not fit 64 bits"));
     }
-    let n = significant
-        .iter()
-        .fold(0u64, |n, &b| (n << 8) | u64::from(b));
     if tag == TAG_POSITIVE_BIGNUM {
-        Ok(Value::from_u64(n))
+        Ok(Head::UInt(n))
     } else {
         negative(r, n, start)
     }
 }
 
 /// Major type 7: simple values and floats.
-fn read_simple(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Value, DecodeError> {
+fn read_simple(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Head, DecodeError> {
     match info {
-        20 => Ok(Value::Bool(false)),
-        21 => Ok(Value::Bool(true)),
-        22 => Ok(Value::Null),
+        20 => Ok(Head::Bool(false)),
+        21 => Ok(Head::Bool(true)),
+        22 => Ok(Head::Null),
         23 => Err(r.error(start, "undefined is not supported")),
         24 => {
             let n = r.u8()?;
             Err(r.error(start, format_args!("unsupported simple value {n}")))
         }
-        25 => Ok(Value::Float(f16_to_f64(u16::from_be_bytes(r.array()?)))),
-        26 => Ok(Value::Float(f64::from(f32::from_be_bytes(r.array()?)))),
-        27 => Ok(Value::Float(f64::from_be_bytes(r.array()?))),
+        25 => Ok(Head::Float(f16_to_f64(u16::from_be_bytes(r.array()?)))),
+        26 => Ok(Head::Float(f64::from(f32::from_be_bytes(r.array()?)))),
+        27 => Ok(Head::Float(f64::from_be_bytes(r.array()?))),
         31 => Err(r.error(start, "break outside an indefinite-length item")),
         0..=19 => Err(r.error(start, format_args!("unsupported simple value {info}"))),
         _ => Err(r.error(
@@ -613,282 +703,6 @@ fn f16_to_f64(half: u16) -> f64 {
         -magnitude
     } else {
         magnitude
-    }
-}
-
-/// What the two binary serializers (CBOR, MessagePack) share: the input reader with its limits,
-/// the length-prefixed framing of batched mode, and the step from a value to a message.
-///
-/// It lives here because `serializer/mod.rs` is shared; it could move there unchanged.
-pub(crate) mod binary {
-    use core::fmt;
-
-    use crate::error::{DecodeError, EncodeError};
-    use crate::messages::Message;
-    use crate::serializer::Limits;
-
-    /// A position in untrusted input, with the decoder's depth and item budgets.
-    pub(crate) struct Reader<'a> {
-        format: &'static str,
-        buf: &'a [u8],
-        pos: usize,
-        limits: &'a Limits,
-        depth: usize,
-        items: usize,
-    }
-
-    impl<'a> Reader<'a> {
-        /// A reader over `buf`, which must not exceed the size limit.
-        pub(crate) fn new(
-            format: &'static str,
-            buf: &'a [u8],
-            limits: &'a Limits,
-        ) -> Result<Self, DecodeError> {
-            if buf.len() > limits.max_size {
-                return Err(DecodeError::Limit {
-                    format,
-                    limit: "size",
-                    max: limits.max_size,
-                });
-            }
-            Ok(Reader {
-                format,
-                buf,
-                pos: 0,
-                limits,
-                depth: 0,
-                items: 0,
-            })
-        }
-
-        /// The offset of the next byte.
-        pub(crate) fn pos(&self) -> usize {
-            self.pos
-        }
-
-        fn remaining(&self) -> usize {
-            self.buf.len() - self.pos
-        }
-
-        /// A syntax error about the item at offset `at`.
-        pub(crate) fn error(&self, at: usize, reason: impl fmt::Display) -> DecodeError {
-            DecodeError::syntax(self.format, format!("{reason} at offset {at}"))
-        }
-
-        fn eof(&self, needed: u64, start: usize) -> DecodeError {
-            self.error(
-                start,
-                format_args!(
-                    "unexpected end of input ({needed} bytes needed after offset {}, {} left) in the item",
-                    self.pos,
-                    self.remaining()
-                ),
-            )
-        }
-
-        /// The next byte.
-        pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
-            let b = *self
-                .buf
-                .get(self.pos)
-                .ok_or_else(|| self.eof(1, self.pos))?;
-            self.pos += 1;
-            Ok(b)
-        }
-
-        /// The next `N` bytes, for a fixed-width number.
-        pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-            let start = self.pos;
-            let mut out = [0; N];
-            out.copy_from_slice(self.take(N as u64, start)?);
-            Ok(out)
-        }
-
-        /// The next `n` bytes, borrowed; `start` is the offset of the item they belong to.
-        pub(crate) fn take(&mut self, n: u64, start: usize) -> Result<&'a [u8], DecodeError> {
-            match usize::try_from(n) {
-                Ok(n) if n <= self.remaining() => {
-                    let bytes = &self.buf[self.pos..self.pos + n];
-                    self.pos += n;
-                    Ok(bytes)
-                }
-                _ => Err(self.eof(n, start)),
-            }
-        }
-
-        /// `bytes` as UTF-8; `at` is their offset.
-        pub(crate) fn utf8<'b>(&self, bytes: &'b [u8], at: usize) -> Result<&'b str, DecodeError> {
-            core::str::from_utf8(bytes)
-                .map_err(|e| self.error(at + e.valid_up_to(), "invalid UTF-8 in a string"))
-        }
-
-        /// `bytes` as an owned string, checked to be UTF-8; `at` is their offset.
-        ///
-        /// Copied first and checked in the copy: the standard library's check goes a word at a
-        /// time only from an 8-aligned address, which an allocation is and a string inside a
-        /// message mostly is not, so this is about twice as fast on the short strings of a WAMP
-        /// message (URIs, keys) as checking and then copying.
-        pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<String, DecodeError> {
-            String::from_utf8(bytes.to_vec()).map_err(|e| {
-                self.error(
-                    at + e.utf8_error().valid_up_to(),
-                    "invalid UTF-8 in a string",
-                )
-            })
-        }
-
-        /// The next byte, without consuming it.
-        pub(crate) fn peek(&self) -> Option<u8> {
-            self.buf.get(self.pos).copied()
-        }
-
-        /// Consumes `prefix` if the input continues with it.
-        pub(crate) fn skip_prefix(&mut self, prefix: &[u8]) -> bool {
-            let found = self.buf[self.pos..].starts_with(prefix);
-            if found {
-                self.pos += prefix.len();
-            }
-            found
-        }
-
-        /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
-        pub(crate) fn at_break(&mut self, stop: u8) -> bool {
-            let found = self.buf.get(self.pos) == Some(&stop);
-            self.pos += usize::from(found);
-            found
-        }
-
-        /// Enters a list or map, checking the depth limit.
-        pub(crate) fn enter(&mut self) -> Result<(), DecodeError> {
-            if self.depth >= self.limits.max_depth {
-                return Err(DecodeError::Limit {
-                    format: self.format,
-                    limit: "depth",
-                    max: self.limits.max_depth,
-                });
-            }
-            self.depth += 1;
-            Ok(())
-        }
-
-        /// Leaves a list or map.
-        pub(crate) fn leave(&mut self) {
-            self.depth -= 1;
-        }
-
-        /// Accounts for `n` items (`None`: an indefinite number, counted one at a time later)
-        /// of at least `min_size` bytes each, and returns the capacity to reserve for them:
-        /// never more than the rest of the input could hold, so a length prefix cannot make the
-        /// decoder allocate memory the input does not back.
-        #[inline]
-        pub(crate) fn claim(
-            &mut self,
-            n: Option<u64>,
-            min_size: usize,
-            start: usize,
-        ) -> Result<usize, DecodeError> {
-            let Some(n) = n else { return Ok(0) };
-            let fits = self.remaining() / min_size;
-            let n = match usize::try_from(n) {
-                Ok(n) if n <= fits => n,
-                _ => {
-                    return Err(self.error(
-                        start,
-                        format_args!(
-                            "unexpected end of input: {n} items cannot fit in the {} bytes left",
-                            self.remaining()
-                        ),
-                    ))
-                }
-            };
-            self.items += n;
-            if self.items > self.limits.max_items {
-                return Err(DecodeError::Limit {
-                    format: self.format,
-                    limit: "items",
-                    max: self.limits.max_items,
-                });
-            }
-            Ok(n)
-        }
-
-        /// Checks that the whole input was consumed.
-        pub(crate) fn finish(&self) -> Result<(), DecodeError> {
-            match self.remaining() {
-                0 => Ok(()),
-                n => Err(self.error(self.pos, format_args!("{n} trailing bytes after the value"))),
-            }
-        }
-    }
-
-    /// Batched mode: every message prefixed with its length, 4 bytes big-endian
-    /// (autobahn's `struct.pack("!L", len)`).
-    pub(crate) fn encode_frames<'m>(
-        format: &'static str,
-        msgs: impl IntoIterator<Item = &'m Message>,
-        mut write: impl FnMut(&Message, &mut Vec<u8>) -> Result<(), EncodeError>,
-    ) -> Result<Vec<u8>, EncodeError> {
-        let mut out = Vec::new();
-        for msg in msgs {
-            append_frame(format, &mut out, |out| write(msg, out))?;
-        }
-        Ok(out)
-    }
-
-    /// Appends one length-prefixed frame whose body `write` appends.
-    pub(crate) fn append_frame(
-        format: &'static str,
-        out: &mut Vec<u8>,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
-    ) -> Result<(), EncodeError> {
-        let start = out.len();
-        out.extend_from_slice(&[0; 4]);
-        write(out)?;
-        let len = out.len() - start - 4;
-        let prefix = u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
-            format,
-            what: format!("a message of {len} bytes in batched mode (4-byte lengths)"),
-        })?;
-        out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
-        Ok(())
-    }
-
-    /// The frames of a batch, borrowed from `buf`. After an error the iterator ends.
-    pub(crate) fn frames<'a>(
-        format: &'static str,
-        buf: &'a [u8],
-    ) -> impl Iterator<Item = Result<&'a [u8], DecodeError>> {
-        let mut pos = 0;
-        core::iter::from_fn(move || next_frame(format, buf, &mut pos))
-    }
-
-    /// The frame at `*pos`, advancing past it; `None` at the end, and after an error.
-    pub(crate) fn next_frame<'a>(
-        format: &'static str,
-        buf: &'a [u8],
-        pos: &mut usize,
-    ) -> Option<Result<&'a [u8], DecodeError>> {
-        let at = *pos;
-        let rest = buf.get(at..).filter(|rest| !rest.is_empty())?;
-        let failed =
-            |reason: String| DecodeError::syntax(format, format!("{reason} at offset {at}"));
-        let Some((prefix, body)) = rest.split_first_chunk::<4>() else {
-            *pos = buf.len() + 1;
-            return Some(Err(failed(format!(
-                "batch truncated in a length prefix ({} of 4 bytes)",
-                rest.len()
-            ))));
-        };
-        let len = u32::from_be_bytes(*prefix) as usize;
-        if len > body.len() {
-            *pos = buf.len() + 1;
-            return Some(Err(failed(format!(
-                "batched message of {len} bytes but only {} bytes follow",
-                body.len()
-            ))));
-        }
-        *pos = at + 4 + len;
-        Some(Ok(&body[..len]))
     }
 }
 

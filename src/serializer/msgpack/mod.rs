@@ -17,17 +17,20 @@
 //! Duplicate map keys keep the first key's position and the last value, as a Python `dict` does.
 //!
 //! Batched mode (`msgpack.batched`) prefixes every message with its length as a 4-byte
-//! big-endian integer, as CBOR's does (the framing is shared, see [`super::cbor`]).
+//! big-endian integer, as CBOR's does (the framing is shared).
 
 use rmp::Marker;
 
-use super::cbor::binary::{self, Reader};
 use crate::error::{DecodeError, EncodeError};
 use crate::message::PayloadRef;
 use crate::messages::Message;
+use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
+use crate::serializer::frames;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
+
+pub mod view;
 
 const FORMAT: &str = "msgpack";
 
@@ -114,13 +117,18 @@ fn write_array(out: &mut Vec<u8>, items: &[Value]) -> Result<(), EncodeError> {
     items.iter().try_for_each(|item| encode_value(item, out))
 }
 
-fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
-    let len = len32(map.len(), "map")?;
+fn write_map_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
+    let len = len32(len, "map")?;
     match len {
         0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
         16..=0xffff => write_marker16(out, Marker::Map16, len),
         _ => write_marker32(out, Marker::Map32, len),
     }
+    Ok(())
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
+    write_map_head(out, map.len())?;
     for (k, v) in map {
         write_str(out, k)?;
         encode_value(v, out)?;
@@ -206,18 +214,15 @@ pub fn from_slice(buf: &[u8]) -> Result<Message, DecodeError> {
 /// rejected as autobahn rejects it.
 pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
     let mut r = Reader::new(FORMAT, buf, limits)?;
-    let next = r.peek().map(Marker::from_u8);
-    if !matches!(
-        next,
-        Some(Marker::FixArray(_) | Marker::Array16 | Marker::Array32)
-    ) {
-        let value = read_value(&mut r)?;
-        r.finish()?;
-        return message_from_value(value);
-    }
     let start = r.pos();
-    let marker = Marker::from_u8(r.u8()?);
-    let len = open_array(&mut r, marker, start)?;
+    let len = match read_head(&mut r, start)? {
+        Head::Array(len) => open_array(&mut r, len, start)?,
+        head => {
+            let value = value_from_head(&mut r, head, start)?;
+            r.finish()?;
+            return message_from_value(value);
+        }
+    };
     let mut elements = Elements::new();
     for _ in 0..len {
         elements.push(read_value(&mut r)?);
@@ -239,44 +244,72 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    binary::encode_frames(FORMAT, msgs, write_message)
+    frames::encode_frames(FORMAT, msgs, write_message)
 }
 
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
 /// truncated length prefix or a length beyond the end of the input.
 pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    binary::frames(FORMAT, buf)
+    frames::frames(FORMAT, buf)
 }
 
-/// Reads one value at the reader's position.
-fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
-    let start = r.pos();
+/// What a value's head says: a scalar's value, or the length of what follows (the bytes of a
+/// string or byte string, the items of an array, the entries of a map).
+///
+/// The one reading of MessagePack's markers, shared by the owned decoder ([`read_value`]), the
+/// scanner that checks a message in place and the items it returns ([`view`]), so that they
+/// classify every value alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Head {
+    /// `nil`.
+    Nil,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer that fits an `i64` (every width but uint64).
+    Int(i64),
+    /// A uint64, which [`Value::from_u64`] places.
+    UInt(u64),
+    /// A float32 or float64, widened.
+    Float(f64),
+    /// A string of this many bytes.
+    Str(u32),
+    /// A byte string of this many bytes.
+    Bin(u32),
+    /// An array of this many items.
+    Array(u32),
+    /// A map of this many entries.
+    Map(u32),
+}
+
+/// Reads the head of the value at the reader's position (which is `start`): extension types
+/// and the reserved byte are errors here, for every reader of MessagePack.
+#[inline(always)]
+pub(crate) fn read_head(r: &mut Reader<'_>, start: usize) -> Result<Head, DecodeError> {
     let marker = Marker::from_u8(r.u8()?);
     Ok(match marker {
-        Marker::Null => Value::Null,
-        Marker::False => Value::Bool(false),
-        Marker::True => Value::Bool(true),
-        Marker::FixPos(n) => Value::Int(i64::from(n)),
-        Marker::U8 => Value::Int(i64::from(r.u8()?)),
-        Marker::U16 => Value::Int(i64::from(u16::from_be_bytes(r.array()?))),
-        Marker::U32 => Value::Int(i64::from(u32::from_be_bytes(r.array()?))),
-        Marker::U64 => Value::from_u64(u64::from_be_bytes(r.array()?)),
-        Marker::FixNeg(n) => Value::Int(i64::from(n)),
-        Marker::I8 => Value::Int(i64::from(i8::from_be_bytes(r.array()?))),
-        Marker::I16 => Value::Int(i64::from(i16::from_be_bytes(r.array()?))),
-        Marker::I32 => Value::Int(i64::from(i32::from_be_bytes(r.array()?))),
-        Marker::I64 => Value::Int(i64::from_be_bytes(r.array()?)),
-        Marker::F32 => Value::Float(f64::from(f32::from_be_bytes(r.array()?))),
-        Marker::F64 => Value::Float(f64::from_be_bytes(r.array()?)),
+        Marker::Null => Head::Nil,
+        Marker::False => Head::Bool(false),
+        Marker::True => Head::Bool(true),
+        Marker::FixPos(n) => Head::Int(i64::from(n)),
+        Marker::U8 => Head::Int(i64::from(r.u8()?)),
+        Marker::U16 => Head::Int(i64::from(u16::from_be_bytes(r.array()?))),
+        Marker::U32 => Head::Int(i64::from(u32::from_be_bytes(r.array()?))),
+        Marker::U64 => Head::UInt(u64::from_be_bytes(r.array()?)),
+        Marker::FixNeg(n) => Head::Int(i64::from(n)),
+        Marker::I8 => Head::Int(i64::from(i8::from_be_bytes(r.array()?))),
+        Marker::I16 => Head::Int(i64::from(i16::from_be_bytes(r.array()?))),
+        Marker::I32 => Head::Int(i64::from(i32::from_be_bytes(r.array()?))),
+        Marker::I64 => Head::Int(i64::from_be_bytes(r.array()?)),
+        Marker::F32 => Head::Float(f64::from(f32::from_be_bytes(r.array()?))),
+        Marker::F64 => Head::Float(f64::from_be_bytes(r.array()?)),
         Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
-            Value::Str(read_str_body(r, marker, start)?)
+            Head::Str(read_len(r, marker)?)
         }
-        Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => {
-            let len = read_len(r, marker)?;
-            Value::Bytes(r.take(len, start)?.to_vec())
+        Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => Head::Bin(read_len(r, marker)?),
+        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
+            Head::Array(read_len(r, marker)?)
         }
-        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => read_list(r, marker, start)?,
-        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => read_map(r, marker, start)?,
+        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => Head::Map(read_len(r, marker)?),
         Marker::FixExt1
         | Marker::FixExt2
         | Marker::FixExt4
@@ -289,13 +322,36 @@ fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
     })
 }
 
+/// Reads one value at the reader's position.
+pub(crate) fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    let start = r.pos();
+    let head = read_head(r, start)?;
+    value_from_head(r, head, start)
+}
+
+/// The value whose head (at `start`) was just read.
+#[inline(always)]
+fn value_from_head(r: &mut Reader<'_>, head: Head, start: usize) -> Result<Value, DecodeError> {
+    Ok(match head {
+        Head::Nil => Value::Null,
+        Head::Bool(b) => Value::Bool(b),
+        Head::Int(i) => Value::Int(i),
+        Head::UInt(u) => Value::from_u64(u),
+        Head::Float(f) => Value::Float(f),
+        Head::Str(len) => Value::Str(read_str_body(r, len, start)?),
+        Head::Bin(len) => Value::Bytes(r.take(u64::from(len), start)?.to_vec()),
+        Head::Array(len) => read_list(r, len, start)?,
+        Head::Map(len) => read_map(r, len, start)?,
+    })
+}
+
 // Lists and maps are read out of line: kept in `read_value`, their locals made every scalar
 // and string pay for a larger stack frame.
 
-/// The list whose head `marker` (at `start`) was just read.
+/// The list whose head (at `start`, of `len` items) was just read.
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
-    let len = open_array(r, marker, start)?;
+fn read_list(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+    let len = open_array(r, len, start)?;
     let mut items = Vec::with_capacity(len);
     for _ in 0..len {
         items.push(read_value(r)?);
@@ -304,22 +360,13 @@ fn read_list(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, 
     Ok(Value::List(items))
 }
 
-/// The map whose head `marker` (at `start`) was just read.
+/// The map whose head (at `start`, of `len` entries) was just read.
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, DecodeError> {
-    let len = read_len(r, marker)?;
-    r.enter()?;
-    let mut map = Dict::with_capacity(r.claim(Some(len), 2, start)?);
+fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+    let mut map = Dict::with_capacity(open_map(r, len, start)?);
     for _ in 0..len {
-        let key_start = r.pos();
-        let key_marker = Marker::from_u8(r.u8()?);
-        if !matches!(
-            key_marker,
-            Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
-        ) {
-            return Err(r.error(key_start, "map key is not a string"));
-        }
-        let key = read_str_body(r, key_marker, key_start)?;
+        let (key_len, key_start) = read_key_head(r)?;
+        let key = read_str_body(r, key_len, key_start)?;
         let value = read_value(r)?;
         map.insert(key, value);
     }
@@ -327,31 +374,53 @@ fn read_map(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<Value, D
     Ok(Value::Map(map))
 }
 
-/// Enters the array whose head `marker` (at `start`) was just read: its length, accounted for
-/// against the limits.
-fn open_array(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<usize, DecodeError> {
-    let len = read_len(r, marker)?;
+/// Enters the array whose head (at `start`, of `len` items) was just read: its length,
+/// accounted for against the limits.
+#[inline]
+pub(crate) fn open_array(r: &mut Reader<'_>, len: u32, start: usize) -> Result<usize, DecodeError> {
     r.enter()?;
-    r.claim(Some(len), 1, start)
+    r.claim(Some(u64::from(len)), 1, start)
+}
+
+/// Enters the map whose head (at `start`, of `len` entries) was just read, as
+/// [`open_array`] does an array (an entry is at least two bytes).
+#[inline]
+pub(crate) fn open_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<usize, DecodeError> {
+    r.enter()?;
+    r.claim(Some(u64::from(len)), 2, start)
+}
+
+/// Reads the head of a map key, which must be a string: its length and its offset.
+#[inline]
+pub(crate) fn read_key_head(r: &mut Reader<'_>) -> Result<(u32, usize), DecodeError> {
+    let key_start = r.pos();
+    let key_marker = Marker::from_u8(r.u8()?);
+    if !matches!(
+        key_marker,
+        Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
+    ) {
+        return Err(r.error(key_start, "map key is not a string"));
+    }
+    Ok((read_len(r, key_marker)?, key_start))
 }
 
 /// The length that follows `marker` (or is part of it).
 #[inline]
-fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u64, DecodeError> {
+fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u32, DecodeError> {
     Ok(match marker {
-        Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u64::from(n),
-        Marker::Str8 | Marker::Bin8 => u64::from(r.u8()?),
+        Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u32::from(n),
+        Marker::Str8 | Marker::Bin8 => u32::from(r.u8()?),
         Marker::Str16 | Marker::Bin16 | Marker::Array16 | Marker::Map16 => {
-            u64::from(u16::from_be_bytes(r.array()?))
+            u32::from(u16::from_be_bytes(r.array()?))
         }
-        _ => u64::from(u32::from_be_bytes(r.array()?)),
+        _ => u32::from_be_bytes(r.array()?),
     })
 }
 
-fn read_str_body(r: &mut Reader<'_>, marker: Marker, start: usize) -> Result<String, DecodeError> {
-    let len = read_len(r, marker)?;
+/// The `len` bytes of the string whose head (at `start`) was just read, checked as UTF-8.
+fn read_str_body(r: &mut Reader<'_>, len: u32, start: usize) -> Result<String, DecodeError> {
     let at = r.pos();
-    let bytes = r.take(len, start)?;
+    let bytes = r.take(u64::from(len), start)?;
     r.owned_utf8(bytes, at)
 }
 

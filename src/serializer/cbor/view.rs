@@ -1,0 +1,545 @@
+//! CBOR read in place and written value by value: [`scan_message`] checks a whole message as
+//! the owned decoder does and returns its elements as [`CborItem`]s, borrowed from the input;
+//! [`CborWriter`] is the [`Emit`] that writes CBOR.
+//!
+//! The scanner reads heads, tags, simple values, lengths, chunks and map keys with the owned
+//! decoder's own functions ([`read_head`], [`for_each_chunk`], [`read_key_head`]) through the
+//! same [`Reader`] and its limit accounting, so that both fail on the same input with the same
+//! error; it differs only where the owned decoder builds a value: strings are checked as UTF-8
+//! and not copied, and lists and maps are walked and not collected. The items re-read the
+//! checked bytes through the same heads, so they classify every item as the owned decoder does
+//! (bignums are integers, half floats floats); their [`Item::to_value`] is the owned decoder
+//! itself.
+
+use std::borrow::Cow;
+
+use super::{
+    float_special, for_each_chunk, read_head, read_key_head, read_value, write_head, Head, BREAK,
+    FORMAT,
+};
+use crate::error::{DecodeError, EncodeError};
+use crate::serializer::bytes_reader::Reader;
+use crate::serializer::elements::not_a_list;
+use crate::serializer::Limits;
+use crate::value::Value;
+use crate::view::item::{Elems, Emit, Item, Kind};
+
+/// Checks `buf` as [`from_slice_with_limits`](super::from_slice_with_limits) does before it
+/// parses the message (syntax, UTF-8, tags, trailing bytes, and `limits` counted alike) and
+/// returns the top-level array's elements, read in place: nothing is allocated unless it fails.
+///
+/// Self-describe tags (55799) before the array are skipped, in any encoding. It fails exactly
+/// where the owned decoder fails before its parse step, with an equal error; a value that is
+/// not an array is checked whole first and then rejected as the owned decoder rejects it
+/// (`invalid type dict for WAMP message`).
+pub fn scan_message<'a>(
+    buf: &'a [u8],
+    limits: &Limits,
+) -> Result<Elems<CborItem<'a>>, DecodeError> {
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    let (start, head) = read_head(&mut r)?;
+    let Head::Array(len) = head else {
+        skip_from_head(&mut r, head, start)?;
+        r.finish()?;
+        return Err(not_a_list(kind_of(head).type_name()));
+    };
+    r.enter()?;
+    r.claim(len, 1, start)?;
+    let mut elems = Elems::new();
+    match len {
+        Some(n) => {
+            for _ in 0..n {
+                element(&mut r, buf, &mut elems)?;
+            }
+        }
+        None => {
+            while !r.at_break(BREAK) {
+                r.claim(Some(1), 1, r.pos())?;
+                element(&mut r, buf, &mut elems)?;
+            }
+        }
+    }
+    r.leave();
+    r.finish()?;
+    Ok(elems)
+}
+
+/// Checks the next element of the message array in `buf` and appends it to `elems`. A
+/// function inlined into both loops, where a closure was a call per element.
+#[inline(always)]
+fn element<'a>(
+    r: &mut Reader<'_>,
+    buf: &'a [u8],
+    elems: &mut Elems<CborItem<'a>>,
+) -> Result<(), DecodeError> {
+    let at = r.pos();
+    skip_value(r)?;
+    elems.push(CborItem {
+        bytes: buf.get(at..r.pos()).unwrap_or_default(),
+    });
+    Ok(())
+}
+
+// ---- the checked walk: the owned decoder's reads, with nothing built ----
+
+/// Checks the data item at the reader's position and moves past it. Inlined into the loops of
+/// arrays and maps, so that only a nested array or map costs a call.
+#[inline(always)]
+fn skip_value(r: &mut Reader<'_>) -> Result<(), DecodeError> {
+    let (start, head) = read_head(r)?;
+    skip_from_head(r, head, start)
+}
+
+/// Checks what follows the head (at `start`) just read, as the owned decoder reads it.
+#[inline(always)]
+fn skip_from_head(r: &mut Reader<'_>, head: Head, start: usize) -> Result<(), DecodeError> {
+    match head {
+        Head::Bytes(Some(n)) => r.take(n, start).map(drop),
+        Head::Text(len) => skip_text(r, len, start),
+        Head::Bytes(None) => for_each_chunk(r, 2, |_, _, _| Ok(())),
+        Head::Array(len) => skip_list(r, len, start),
+        Head::Map(len) => skip_map(r, len, start),
+        Head::Int(_) | Head::UInt(_) | Head::Float(_) | Head::Bool(_) | Head::Null => Ok(()),
+    }
+}
+
+/// The content of a text string of `len` bytes (at `start`), checked as UTF-8: a definite one
+/// whole, an indefinite one chunk by chunk, as the owned decoder checks it.
+#[inline(always)]
+fn skip_text(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), DecodeError> {
+    match len {
+        Some(n) => {
+            let at = r.pos();
+            let bytes = r.take(n, start)?;
+            r.check_utf8(bytes, at)
+        }
+        None => for_each_chunk(r, 3, |r, chunk, at| r.check_utf8(chunk, at)),
+    }
+}
+
+// Out of line, as the owned decoder's `read_list` and `read_map`: the scalars' path stays
+// small.
+
+#[inline(never)]
+fn skip_list(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), DecodeError> {
+    r.enter()?;
+    r.claim(len, 1, start)?;
+    match len {
+        Some(n) => {
+            for _ in 0..n {
+                skip_value(r)?;
+            }
+        }
+        None => {
+            while !r.at_break(BREAK) {
+                r.claim(Some(1), 1, r.pos())?;
+                skip_value(r)?;
+            }
+        }
+    }
+    r.leave();
+    Ok(())
+}
+
+#[inline(never)]
+fn skip_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<(), DecodeError> {
+    r.enter()?;
+    r.claim(len, 2, start)?;
+    match len {
+        Some(n) => {
+            for _ in 0..n {
+                entry(r)?;
+            }
+        }
+        None => {
+            while !r.at_break(BREAK) {
+                r.claim(Some(1), 2, r.pos())?;
+                entry(r)?;
+            }
+        }
+    }
+    r.leave();
+    Ok(())
+}
+
+/// Checks one map entry: a text key, then any value. Inlined into both loops of
+/// [`skip_map`], where a closure was a call per entry.
+#[inline(always)]
+fn entry(r: &mut Reader<'_>) -> Result<(), DecodeError> {
+    let (key_len, key_start) = read_key_head(r)?;
+    skip_text(r, key_len, key_start)?;
+    skip_value(r)
+}
+
+/// The kind of value a head begins.
+fn kind_of(head: Head) -> Kind {
+    match head {
+        Head::Null => Kind::Null,
+        Head::Bool(_) => Kind::Bool,
+        Head::Int(_) | Head::UInt(_) => Kind::Int,
+        Head::Float(_) => Kind::Float,
+        Head::Text(_) => Kind::Str,
+        Head::Bytes(_) => Kind::Bytes,
+        Head::Array(_) => Kind::List,
+        Head::Map(_) => Kind::Map,
+    }
+}
+
+// ---- the items ----
+
+/// One CBOR data item in a buffer that [`scan_message`] checked, read in place.
+///
+/// It holds exactly the item's encoding ([`CborItem::bytes`]), tags included; definite-length
+/// strings and byte strings are borrowed from it, indefinite-length ones joined into an owned
+/// `Cow`.
+#[derive(Debug, Clone, Copy)]
+pub struct CborItem<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> CborItem<'a> {
+    /// The item's exact encoding (its tags included), to forward it without decoding it.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The item's head, and a reader just past it.
+    #[inline]
+    fn head(&self) -> (Head, Reader<'a>) {
+        let mut r = Reader::checked(FORMAT, self.bytes);
+        // The bytes were checked, so the head reads; a `null` stands in for the impossible.
+        let head = read_head(&mut r).map_or(Head::Null, |(_, head)| head);
+        (head, r)
+    }
+
+    /// The content of a string (major 3) or byte string (2): borrowed when definite, the
+    /// chunks joined when indefinite.
+    fn content(&self, major: u8) -> Option<Cow<'a, [u8]>> {
+        let (head, mut r) = self.head();
+        let len = match (head, major) {
+            (Head::Text(len), 3) | (Head::Bytes(len), 2) => len,
+            _ => return None,
+        };
+        Some(match len {
+            Some(n) => Cow::Borrowed(r.take(n, 0).unwrap_or_default()),
+            None => {
+                let mut joined = Vec::new();
+                let _ = for_each_chunk(&mut r, major, |_, chunk, _| {
+                    joined.extend_from_slice(chunk);
+                    Ok(())
+                });
+                Cow::Owned(joined)
+            }
+        })
+    }
+
+    /// The items or entries of an array or map: the bytes after its head, and its length.
+    fn children(&self, as_map: bool) -> Option<Children<'a>> {
+        let (head, r) = self.head();
+        let left = match (head, as_map) {
+            (Head::Array(len), false) | (Head::Map(len), true) => len,
+            _ => return None,
+        };
+        let rest = self.bytes.get(r.pos()..).unwrap_or_default();
+        Some(Children { rest, left })
+    }
+}
+
+/// The first (checked) data item in `buf` as an item, and the bytes after it.
+#[inline]
+fn split_item(buf: &[u8]) -> (CborItem<'_>, &[u8]) {
+    let mut r = Reader::checked(FORMAT, buf);
+    let end = match pass_checked(&mut r) {
+        Some(()) => r.pos(),
+        None => buf.len(),
+    };
+    let (item, rest) = buf.split_at(end.min(buf.len()));
+    (CborItem { bytes: item }, rest)
+}
+
+/// Moves past the (checked) data item at the reader's position; `None` only for bytes that
+/// were not checked. Recursive, to a depth the scan's limit bounded.
+fn pass_checked(r: &mut Reader<'_>) -> Option<()> {
+    let (start, head) = read_head(r).ok()?;
+    match head {
+        Head::Bytes(Some(n)) | Head::Text(Some(n)) => drop(r.take(n, start).ok()?),
+        Head::Bytes(None) => for_each_chunk(r, 2, |_, _, _| Ok(())).ok()?,
+        Head::Text(None) => for_each_chunk(r, 3, |_, _, _| Ok(())).ok()?,
+        Head::Array(Some(n)) => (0..n).try_for_each(|_| pass_checked(r))?,
+        Head::Map(Some(n)) => (0..n).try_for_each(|_| {
+            pass_checked(r)?;
+            pass_checked(r)
+        })?,
+        Head::Array(None) => {
+            while !r.at_break(BREAK) {
+                pass_checked(r)?;
+            }
+        }
+        Head::Map(None) => {
+            while !r.at_break(BREAK) {
+                pass_checked(r)?;
+                pass_checked(r)?;
+            }
+        }
+        Head::Int(_) | Head::UInt(_) | Head::Float(_) | Head::Bool(_) | Head::Null => {}
+    }
+    Some(())
+}
+
+/// The items after an array's or map's head: `left` of them, or up to the break.
+#[derive(Debug, Clone)]
+struct Children<'a> {
+    rest: &'a [u8],
+    left: Option<u64>,
+}
+
+impl<'a> Children<'a> {
+    /// The next item, if the array or map has one more.
+    #[inline]
+    fn next_item(&mut self) -> Option<CborItem<'a>> {
+        match &mut self.left {
+            Some(left) => *left = left.checked_sub(1)?,
+            None if self.rest.first() == Some(&BREAK) => return None,
+            None => {}
+        }
+        let (item, rest) = split_item(self.rest);
+        self.rest = rest;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self.left {
+            Some(n) => (n as usize, Some(n as usize)),
+            None => (0, None),
+        }
+    }
+}
+
+/// The items of a [`CborItem`] array, in order.
+#[derive(Debug, Clone)]
+pub struct CborList<'a>(Children<'a>);
+
+impl<'a> Iterator for CborList<'a> {
+    type Item = CborItem<'a>;
+
+    fn next(&mut self) -> Option<CborItem<'a>> {
+        self.0.next_item()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+/// The entries of a [`CborItem`] map, in order, a repeated key each time it occurs.
+#[derive(Debug, Clone)]
+pub struct CborMap<'a>(Children<'a>);
+
+impl<'a> CborMap<'a> {
+    /// The next entry's key item and value.
+    #[inline]
+    fn next_raw(&mut self) -> Option<(CborItem<'a>, CborItem<'a>)> {
+        let key = self.0.next_item()?;
+        // A map's entries come in pairs, so the value follows without a break.
+        let (value, rest) = split_item(self.0.rest);
+        self.0.rest = rest;
+        Some((key, value))
+    }
+}
+
+impl<'a> Iterator for CborMap<'a> {
+    type Item = (Cow<'a, str>, CborItem<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (key, value) = self.next_raw()?;
+        Some((key.as_str().unwrap_or_default(), value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<'a> Item<'a> for CborItem<'a> {
+    type List = CborList<'a>;
+    type Map = CborMap<'a>;
+
+    fn kind(&self) -> Kind {
+        kind_of(self.head().0)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self.head().0 {
+            Head::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn as_int(&self) -> Option<i128> {
+        match self.head().0 {
+            Head::Int(i) => Some(i128::from(i)),
+            Head::UInt(u) => Some(i128::from(u)),
+            _ => None,
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self.head().0 {
+            Head::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<Cow<'a, str>> {
+        // Checked as UTF-8 by the scan; safe code must check again to make a `str` of it.
+        match self.content(3)? {
+            Cow::Borrowed(b) => core::str::from_utf8(b).ok().map(Cow::Borrowed),
+            Cow::Owned(v) => String::from_utf8(v).ok().map(Cow::Owned),
+        }
+    }
+
+    fn as_bytes(&self) -> Option<Cow<'a, [u8]>> {
+        self.content(2)
+    }
+
+    fn list(&self) -> Option<CborList<'a>> {
+        self.children(false).map(CborList)
+    }
+
+    fn map(&self) -> Option<CborMap<'a>> {
+        self.children(true).map(CborMap)
+    }
+
+    fn to_value(&self) -> Value {
+        // The owned decoder itself, so that the value is the one it would have built.
+        read_value(&mut Reader::checked(FORMAT, self.bytes)).unwrap_or_default()
+    }
+
+    fn item_count(&self) -> Option<usize> {
+        match self.head().0 {
+            Head::Array(Some(n)) | Head::Map(Some(n)) => usize::try_from(n).ok(),
+            Head::Array(None) => self.list().map(Iterator::count),
+            Head::Map(None) => self.map().map(Iterator::count),
+            _ => None,
+        }
+    }
+
+    /// Compares a definite-length key's bytes without checking them as UTF-8 again.
+    fn get(&self, key: &str) -> Option<CborItem<'a>> {
+        let mut entries = self.map()?;
+        let mut found = None;
+        while let Some((k, v)) = entries.next_raw() {
+            if k.content(3).is_some_and(|k| *k == *key.as_bytes()) {
+                found = Some(v);
+            }
+        }
+        found
+    }
+}
+
+// ---- the writer ----
+
+/// Writes CBOR value by value into a `Vec`, byte for byte as
+/// [`encode_value`](super::encode_value) writes the same values (it uses the same head and
+/// float functions): definite lengths, shortest heads, float64 but for NaN and the infinities.
+///
+/// A list or map is announced with its length and must be followed by exactly that many items
+/// or entries. An integer outside the `i64` and `u64` ranges, which no [`Value`] holds, is
+/// written as nothing and reported by [`CborWriter::finish`].
+#[derive(Debug)]
+pub struct CborWriter<'o> {
+    out: &'o mut Vec<u8>,
+    error: Option<EncodeError>,
+}
+
+impl<'o> CborWriter<'o> {
+    /// A writer that appends to `out`.
+    pub fn new(out: &'o mut Vec<u8>) -> CborWriter<'o> {
+        CborWriter { out, error: None }
+    }
+
+    /// Ends the writing: the first value CBOR could not express here, if there was one (the
+    /// bytes written are then not a valid encoding).
+    pub fn finish(self) -> Result<(), EncodeError> {
+        self.error.map_or(Ok(()), Err)
+    }
+
+    /// A head: the encoder's own function, into a head-sized buffer, then appended. (The
+    /// encoder writes into a slice at a position; a head is at most 9 bytes, so this is
+    /// simpler than growing the `Vec` first and cutting it back.)
+    #[inline]
+    fn head(&mut self, major: u8, n: u64) {
+        let mut head = [0u8; 9];
+        let end = write_head(&mut head, 0, major, n);
+        self.out.extend_from_slice(&head[..end]);
+    }
+}
+
+impl Emit for CborWriter<'_> {
+    fn position(&self) -> usize {
+        self.out.len()
+    }
+
+    fn null(&mut self) {
+        self.out.push(0xf6);
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.out.push(if b { 0xf5 } else { 0xf4 });
+    }
+
+    fn int(&mut self, i: i128) {
+        // As `encode_value` writes `Int` and `UInt`: major 0 from zero up, major 1 (-1 - n)
+        // below.
+        if let Ok(u) = u64::try_from(i) {
+            self.head(0, u);
+        } else if let Ok(n) = i64::try_from(i) {
+            self.head(1, !(n as u64));
+        } else {
+            self.error.get_or_insert(EncodeError::Unrepresentable {
+                format: FORMAT,
+                what: format!("the integer {i} (outside the i64 and u64 ranges)"),
+            });
+        }
+    }
+
+    fn f64(&mut self, f: f64) {
+        match float_special(f) {
+            Some(half) => self.out.extend_from_slice(&half),
+            None => {
+                self.out.push(0xfb);
+                self.out.extend_from_slice(&f.to_be_bytes());
+            }
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.head(3, s.len() as u64);
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.head(2, b.len() as u64);
+        self.out.extend_from_slice(b);
+    }
+
+    fn begin_list(&mut self, len: usize) {
+        self.head(4, len as u64);
+    }
+
+    fn end_list(&mut self) {}
+
+    fn begin_map(&mut self, len: usize) {
+        self.head(5, len as u64);
+    }
+
+    fn key(&mut self, k: &str) {
+        self.str(k);
+    }
+
+    fn end_map(&mut self) {}
+
+    fn raw(&mut self, encoded: &[u8]) {
+        self.out.extend_from_slice(encoded);
+    }
+}
