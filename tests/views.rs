@@ -39,14 +39,22 @@ fn inputs() -> Vec<(String, Format, Vec<u8>)> {
             };
             let n = bytes.len();
             for cut in [n / 2, n.saturating_sub(1)] {
-                out.push((format!("{} {format:?} cut {cut}", case.id), format, bytes[..cut].to_vec()));
+                out.push((
+                    format!("{} {format:?} cut {cut}", case.id),
+                    format,
+                    bytes[..cut].to_vec(),
+                ));
             }
             for at in [1, n / 3, n / 2, (2 * n) / 3] {
                 for flip in [0x01u8, 0x20, 0x80] {
                     let mut m = bytes.clone();
                     if let Some(b) = m.get_mut(at) {
                         *b ^= flip;
-                        out.push((format!("{} {format:?} flip {at}^{flip:#x}", case.id), format, m));
+                        out.push((
+                            format!("{} {format:?} flip {at}^{flip:#x}", case.id),
+                            format,
+                            m,
+                        ));
                     }
                 }
             }
@@ -73,10 +81,16 @@ fn views_agree_with_the_owned_decode_on_the_corpus_and_mutations() {
                 assert_eq!(a.to_string(), b.to_string(), "{name}");
                 refused += 1;
             }
-            _ => panic!("{name}: owned {owned:?}, view {:?}", view.map(|v| v.message_type())),
+            _ => panic!(
+                "{name}: owned {owned:?}, view {:?}",
+                view.map(|v| v.message_type())
+            ),
         }
     }
-    assert!(accepted > 1000 && refused > 10_000, "{accepted} / {refused}");
+    assert!(
+        accepted > 1000 && refused > 10_000,
+        "{accepted} / {refused}"
+    );
 }
 
 /// Every field of the PUBLISH view equals the owned message's.
@@ -86,17 +100,56 @@ fn assert_fields(view: &PublishView<'_>, owned: &Publish, name: &str) {
     assert_eq!(view.acknowledge(), owned.acknowledge, "{name}");
     assert_eq!(view.exclude_me(), owned.exclude_me, "{name}");
     assert_eq!(view.retain(), owned.retain, "{name}");
-    assert_eq!(view.transaction_hash().as_deref(), owned.transaction_hash.as_deref(), "{name}");
-    let ids = |v: &Option<Vec<i64>>| v.as_ref().map(|v| v.iter().map(|&i| i as u64).collect::<Vec<_>>());
-    assert_eq!(view.exclude().map(Iterator::collect::<Vec<_>>), ids(&owned.exclude), "{name}");
-    assert_eq!(view.eligible().map(Iterator::collect::<Vec<_>>), ids(&owned.eligible), "{name}");
+    assert_eq!(
+        view.transaction_hash().as_deref(),
+        owned.transaction_hash.as_deref(),
+        "{name}"
+    );
+    let ids = |v: &Option<Vec<i64>>| {
+        v.as_ref()
+            .map(|v| v.iter().map(|&i| i as u64).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        view.exclude().map(Iterator::collect::<Vec<_>>),
+        ids(&owned.exclude),
+        "{name}"
+    );
+    assert_eq!(
+        view.eligible().map(Iterator::collect::<Vec<_>>),
+        ids(&owned.eligible),
+        "{name}"
+    );
     let value = |p: Option<Payload<'_>>| p.map(|p| p.to_value().unwrap());
-    assert_eq!(value(view.args()), owned.args.clone().map(Value::List), "{name}");
-    assert_eq!(value(view.kwargs()), owned.kwargs.clone().map(Value::Map), "{name}");
-    assert_eq!(view.payload().as_deref(), owned.payload.as_deref(), "{name}");
-    assert_eq!(view.enc_algo().as_deref(), owned.enc_algo.as_deref(), "{name}");
-    assert_eq!(view.enc_key().as_deref(), owned.enc_key.as_deref(), "{name}");
-    assert_eq!(view.enc_serializer().as_deref(), owned.enc_serializer.as_deref(), "{name}");
+    assert_eq!(
+        value(view.args()),
+        owned.args.clone().map(Value::List),
+        "{name}"
+    );
+    assert_eq!(
+        value(view.kwargs()),
+        owned.kwargs.clone().map(Value::Map),
+        "{name}"
+    );
+    assert_eq!(
+        view.payload().as_deref(),
+        owned.payload.as_deref(),
+        "{name}"
+    );
+    assert_eq!(
+        view.enc_algo().as_deref(),
+        owned.enc_algo.as_deref(),
+        "{name}"
+    );
+    assert_eq!(
+        view.enc_key().as_deref(),
+        owned.enc_key.as_deref(),
+        "{name}"
+    );
+    assert_eq!(
+        view.enc_serializer().as_deref(),
+        owned.enc_serializer.as_deref(),
+        "{name}"
+    );
 }
 
 /// The accepted PUBLISHes of the corpus, in every format.
@@ -111,6 +164,31 @@ fn publishes() -> Vec<(String, Format, Vec<u8>, Publish)> {
         sources.extend(case.hex("cbor").map(|b| (Format::Cbor, b)));
         for (format, bytes) in sources {
             out.push((case.id.clone(), format, bytes, owned.clone()));
+        }
+    }
+    // the payload shapes whose emptiness decides what an EVENT carries
+    let shapes = [
+        (Some(vec![]), Some(wamp_codec::dict! {"k" => 1})),
+        (Some(vec![]), None),
+        (Some(vec![]), Some(wamp_codec::dict! {})),
+        (Some(vec![Value::from(1)]), Some(wamp_codec::dict! {})),
+        (
+            Some(vec![Value::Bytes(vec![0, 255])]),
+            Some(wamp_codec::dict! {"k" => 1.5}),
+        ),
+    ];
+    for (i, (args, kwargs)) in shapes.into_iter().enumerate() {
+        let owned = Publish {
+            args,
+            kwargs,
+            ..Publish::new(1, "com.t")
+        };
+        for format in TEXT_AND_BINARY {
+            let bytes = format.encode(&owned.clone().into()).unwrap();
+            let Ok(Message::Publish(decoded)) = format.decode(&bytes) else {
+                panic!("shape {i} decodes")
+            };
+            out.push((format!("shape {i}"), format, bytes, decoded));
         }
     }
     assert!(out.len() > 60, "{}", out.len());
@@ -173,9 +251,17 @@ fn forwarding_gives_the_owned_events_bytes_in_every_pair_of_formats() {
                 let mut out = Vec::new();
                 forwarder.event(&view, &d, to, &mut out).unwrap();
                 if canonical || from != to {
-                    assert_eq!(out, to.encode(&expected.clone().into()).unwrap(), "{name} {from:?} -> {to:?}");
+                    assert_eq!(
+                        out,
+                        to.encode(&expected.clone().into()).unwrap(),
+                        "{name} {from:?} -> {to:?}"
+                    );
                 }
-                assert_eq!(to.decode(&out).unwrap(), Message::Event(expected), "{name} {from:?} -> {to:?}");
+                assert_eq!(
+                    to.decode(&out).unwrap(),
+                    Message::Event(expected),
+                    "{name} {from:?} -> {to:?}"
+                );
                 compared += 1;
             }
         }
@@ -202,15 +288,23 @@ fn templates_stamp_what_forwarding_writes() {
             }
         }
         // FlatBuffers: the stamped EVENT reads as the built one
-        let Ok(fbs) = Format::Flatbuffers.encode(&owned.clone().into()) else { continue };
+        let Ok(fbs) = Format::Flatbuffers.encode(&owned.clone().into()) else {
+            continue;
+        };
         let view = Publish::view(Format::Flatbuffers, &fbs).unwrap();
         let d = details()[1];
-        template.fill(&mut forwarder, &view, &d, Format::Flatbuffers).unwrap();
+        template
+            .fill(&mut forwarder, &view, &d, Format::Flatbuffers)
+            .unwrap();
         for subscription in [1, 1 << 40] {
             let mut stamped = Vec::new();
             template.stamp(subscription, &mut stamped);
             let expected = owned.to_event(&EventDetails { subscription, ..d });
-            assert_eq!(Format::Flatbuffers.decode(&stamped).unwrap(), Message::Event(expected), "{name}");
+            assert_eq!(
+                Format::Flatbuffers.decode(&stamped).unwrap(),
+                Message::Event(expected),
+                "{name}"
+            );
         }
     }
 }
@@ -224,7 +318,11 @@ fn options_keep_keys_the_owned_type_does_not_model() {
         let view = Publish::view(format, &bytes).unwrap();
         let options = raw.as_list().unwrap()[2].as_map().unwrap();
         for (key, value) in options {
-            assert_eq!(&view.option(key).unwrap().to_value(), value, "{format:?} {key}");
+            assert_eq!(
+                &view.option(key).unwrap().to_value(),
+                value,
+                "{format:?} {key}"
+            );
         }
         assert!(view.option("absent").is_none());
     }

@@ -340,7 +340,10 @@ pub(crate) fn ppt_scheme(enc_algo: Option<&str>, message: &'static str) -> Resul
 }
 
 #[inline(always)]
-pub(crate) fn ppt_serializer(enc_serializer: Option<&str>, message: &'static str) -> Result<u8, EncodeError> {
+pub(crate) fn ppt_serializer(
+    enc_serializer: Option<&str>,
+    message: &'static str,
+) -> Result<u8, EncodeError> {
     Ok(match enc_serializer {
         None | Some("") => 0,
         Some("json") => 1,

@@ -155,11 +155,14 @@ impl<'a> EventParts<'a> {
             Kind::Bytes => i.as_bytes().is_some_and(|b| !b.is_empty()),
             _ => !i.is_empty_container(),
         };
+        // `args` is kept even empty: beside a non-empty `kwargs` it is written as it is
+        let kwargs = item(view.kwargs()).filter(|i| !i.is_null() && non_empty(i));
+        let args = item(view.args()).filter(|i| !i.is_null());
         EventParts {
             view: *view,
             transparent: transparent.filter(non_empty),
-            args: item(view.args()).filter(|i| !i.is_null() && non_empty(i)),
-            kwargs: item(view.kwargs()).filter(|i| !i.is_null() && non_empty(i)),
+            args: args.filter(|i| kwargs.is_some() || non_empty(i)),
+            kwargs,
         }
     }
 
@@ -185,7 +188,11 @@ impl<'a> EventParts<'a> {
                 ("enc_serializer", self.view.enc_serializer()),
             ]
         } else {
-            [("enc_algo", None), ("enc_key", None), ("enc_serializer", None)]
+            [
+                ("enc_algo", None),
+                ("enc_key", None),
+                ("enc_serializer", None),
+            ]
         };
         let count = [
             d.publisher.is_some(),
@@ -307,7 +314,7 @@ impl EventTemplate {
             // A non-zero placeholder, so that the field is written (FlatBuffers leaves out a
             // field at its default); the stamp overwrites its eight bytes.
             let placeholder = EventDetails {
-                subscription: u64::MAX,
+                subscription: crate::validate::MAX_ID,
                 ..*details
             };
             forwarder.event(publish, &placeholder, to, &mut self.bytes)?;
@@ -334,7 +341,9 @@ impl EventTemplate {
         out.extend_from_slice(&self.bytes[..self.id_at]);
         match format {
             Format::Flatbuffers => out.extend_from_slice(&subscription.to_le_bytes()),
-            Format::Json => out.extend_from_slice(itoa::Buffer::new().format(subscription).as_bytes()),
+            Format::Json => {
+                out.extend_from_slice(itoa::Buffer::new().format(subscription).as_bytes())
+            }
             Format::Msgpack => MsgpackWriter::new(out).int(subscription.into()),
             Format::Cbor => CborWriter::new(out).int(subscription.into()),
         }

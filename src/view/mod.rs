@@ -10,6 +10,7 @@
 //! ```
 //! use wamp_codec::serializer::Format;
 //! use wamp_codec::Publish;
+//! use wamp_codec::view::item::Item; // reading values in place
 //!
 //! let wire = br#"[16, 1, {"acknowledge": true, "x_region": "eu"}, "com.myapp.topic1", ["Hello"]]"#;
 //! let publish = Publish::view(Format::Json, wire).unwrap();
@@ -200,7 +201,10 @@ fn scan<'a>(
         Format::Msgpack => msgpack::view::scan_message(buf, limits)?.map(ItemRef::Msgpack),
         Format::Cbor => cbor::view::scan_message(buf, limits)?.map(ItemRef::Cbor),
         Format::Flatbuffers => {
-            return Err(DecodeError::syntax("flatbuffers", "not a self-describing format"))
+            return Err(DecodeError::syntax(
+                "flatbuffers",
+                "not a self-describing format",
+            ))
         }
     })
 }
@@ -368,7 +372,10 @@ impl Publish {
             MessageView::Flatbuffers(MessageRef::Publish(p)) => Ok(PublishView::Flatbuffers(p)),
             other => Err(DecodeError::syntax(
                 format.name(),
-                format!("expected PUBLISH, the buffer holds {}", other.message_type().name()),
+                format!(
+                    "expected PUBLISH, the buffer holds {}",
+                    other.message_type().name()
+                ),
             )),
         }
     }
@@ -486,7 +493,8 @@ impl<'a> PublishView<'a> {
         let PublishView::Elements(e) = self else {
             return None;
         };
-        e.element(4).filter(|i| e.len() == 5 && i.kind() == Kind::Bytes)
+        e.element(4)
+            .filter(|i| e.len() == 5 && i.kind() == Kind::Bytes)
     }
 
     /// `args`, as the input holds it.

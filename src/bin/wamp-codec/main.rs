@@ -4,9 +4,9 @@ use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wamp_codec::serializer::Format;
 use wamp_codec::router::forward::Forwarder;
 use wamp_codec::router::EventDetails;
+use wamp_codec::serializer::Format;
 use wamp_codec::Publish;
 
 mod alloc_counter;
@@ -136,7 +136,7 @@ fn formats(from: &str, to: &str) -> Result<(Format, Format), String> {
 fn convert(from: &str, to: &str, lines: bool) -> ExitCode {
     let formats = formats(from, to);
     if lines {
-        return each_line(formats, |from, to, input| convert_one(from, to, input));
+        return each_line(formats, convert_one);
     }
     let mut input = Vec::new();
     let result = io::stdin()

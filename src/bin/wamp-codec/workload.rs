@@ -6,9 +6,9 @@ use std::hint::black_box;
 
 use flatbuffers::FlatBufferBuilder;
 use wamp_codec::fbs::forward::EventDetails;
-use wamp_codec::router::forward::{EventTemplate, Forwarder};
 use wamp_codec::fbs::generated::proto;
 use wamp_codec::fbs::{builder, Writer};
+use wamp_codec::router::forward::{EventTemplate, Forwarder};
 use wamp_codec::serializer::json::view as json_view;
 use wamp_codec::serializer::{json, Format, Limits};
 use wamp_codec::view::item::Item;
@@ -235,7 +235,12 @@ fn router_ops<'m>(message: &'m Message, ops: &mut Vec<Op<'m>>) {
         publication: 4429313566,
         ..EventDetails::default()
     };
-    let all = [Format::Json, Format::Msgpack, Format::Cbor, Format::Flatbuffers];
+    let all = [
+        Format::Json,
+        Format::Msgpack,
+        Format::Cbor,
+        Format::Flatbuffers,
+    ];
     for from in all {
         let bytes = from.encode(message).expect("benchmark messages encode");
         let n = bytes.len();
@@ -259,7 +264,9 @@ fn router_ops<'m>(message: &'m Message, ops: &mut Vec<Op<'m>>) {
                 ops.push(Op::new(from.name(), op, n, move || {
                     out.clear();
                     let view = Publish::view(from, black_box(&input)).unwrap();
-                    forwarder.event(&view, black_box(&details), to, &mut out).unwrap();
+                    forwarder
+                        .event(&view, black_box(&details), to, &mut out)
+                        .unwrap();
                     black_box(&out);
                 }));
             }
@@ -272,7 +279,9 @@ fn router_ops<'m>(message: &'m Message, ops: &mut Vec<Op<'m>>) {
         ops.push(Op::new(from.name(), "fanout-1000", n, move || {
             if subscriber % FANOUT == 0 {
                 let view = Publish::view(from, black_box(&input)).unwrap();
-                template.fill(&mut forwarder, &view, &details, from).unwrap();
+                template
+                    .fill(&mut forwarder, &view, &details, from)
+                    .unwrap();
             }
             subscriber += 1;
             out.clear();
