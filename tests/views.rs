@@ -5,7 +5,7 @@
 mod common;
 
 use wamp_codec::router::forward::{EventTemplate, Forwarder};
-use wamp_codec::router::EventDetails;
+use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
 use wamp_codec::serializer::{cbor, json, msgpack, Format, Limits};
 use wamp_codec::view::item::Item;
 use wamp_codec::view::{MessageView, Payload, PublishView};
@@ -191,6 +191,16 @@ fn publishes() -> Vec<(String, Format, Vec<u8>, Publish)> {
             out.push((format!("shape {i}"), format, bytes, decoded));
         }
     }
+    for (i, owned) in rich().into_iter().enumerate() {
+        let Message::Publish(_) = owned else { continue };
+        for format in TEXT_AND_BINARY {
+            let bytes = format.encode(&owned).unwrap();
+            let Ok(Message::Publish(decoded)) = format.decode(&bytes) else {
+                panic!("rich {i}")
+            };
+            out.push((format!("rich {i}"), format, bytes, decoded));
+        }
+    }
     assert!(out.len() > 60, "{}", out.len());
     out
 }
@@ -236,26 +246,52 @@ fn details() -> [EventDetails<'static>; 3] {
     ]
 }
 
+const ALL: [Format; 4] = [
+    Format::Json,
+    Format::Msgpack,
+    Format::Cbor,
+    Format::Flatbuffers,
+];
+
+/// `owned` in FlatBuffers too, where it can be written there.
+fn with_flatbuffers<T: Clone + Into<Message>>(
+    mut list: Vec<(String, Format, Vec<u8>, T)>,
+) -> Vec<(String, Format, Vec<u8>, T)> {
+    let mut extra = Vec::new();
+    for (name, format, _, owned) in list.iter().filter(|(_, f, ..)| *f == Format::Json) {
+        if let Ok(b) = Format::Flatbuffers.encode(&owned.clone().into()) {
+            let _ = format;
+            extra.push((name.clone(), Format::Flatbuffers, b, owned.clone()));
+        }
+    }
+    list.extend(extra);
+    list
+}
+
 #[test]
 fn forwarding_gives_the_owned_events_bytes_in_every_pair_of_formats() {
     let mut forwarder = Forwarder::new();
     let mut compared = 0;
-    for (name, from, bytes, owned) in publishes() {
+    for (name, from, bytes, owned) in with_flatbuffers(publishes()) {
         let view = Publish::view(from, &bytes).unwrap();
         // byte for byte where the input is as the crate writes it (the payload is copied
         // as it is); as the same message otherwise
         let canonical = from.encode(&owned.clone().into()).unwrap() == bytes;
-        for to in TEXT_AND_BINARY {
+        for to in ALL {
             for d in details() {
                 let expected = owned.to_event(&d);
                 let mut out = Vec::new();
-                forwarder.event(&view, &d, to, &mut out).unwrap();
-                if canonical || from != to {
-                    assert_eq!(
-                        out,
-                        to.encode(&expected.clone().into()).unwrap(),
-                        "{name} {from:?} -> {to:?}"
+                let forwarded = forwarder.event(&view, &d, to, &mut out);
+                let Ok(encoded) = to.encode(&expected.clone().into()) else {
+                    assert!(
+                        forwarded.is_err(),
+                        "{name} {from:?} -> {to:?}: the owned EVENT cannot be written"
                     );
+                    continue;
+                };
+                forwarded.unwrap_or_else(|e| panic!("{name} {from:?} -> {to:?}: {e}"));
+                if canonical || from != to {
+                    assert_eq!(out, encoded, "{name} {from:?} -> {to:?}");
                 }
                 assert_eq!(
                     to.decode(&out).unwrap(),
@@ -326,4 +362,238 @@ fn options_keep_keys_the_owned_type_does_not_model() {
         }
         assert!(view.option("absent").is_none());
     }
+}
+
+/// The accepted corpus messages of type `t`, in every format.
+fn corpus_of(t: wamp_codec::MessageType) -> Vec<(String, Format, Vec<u8>, Message)> {
+    let mut out = Vec::new();
+    for case in common::corpus().into_iter().filter(|c| c.accept()) {
+        let Ok(owned) = Format::Json.decode(case.json()) else {
+            continue;
+        };
+        if owned.message_type() != t {
+            continue;
+        }
+        let mut sources = vec![(Format::Json, case.json().to_vec())];
+        sources.extend(case.hex("msgpack").map(|b| (Format::Msgpack, b)));
+        sources.extend(case.hex("cbor").map(|b| (Format::Cbor, b)));
+        for (format, bytes) in sources {
+            out.push((case.id.clone(), format, bytes, owned.clone()));
+        }
+    }
+    assert!(out.len() >= 9, "{t:?}: {}", out.len());
+    for (i, owned) in rich()
+        .into_iter()
+        .filter(|m| m.message_type() == t)
+        .enumerate()
+    {
+        for format in TEXT_AND_BINARY {
+            let bytes = format.encode(&owned).unwrap();
+            let decoded = format.decode(&bytes).unwrap();
+            out.push((format!("rich {i}"), format, bytes, decoded));
+        }
+    }
+    with_flatbuffers(out)
+}
+
+/// Messages with the fields the corpus seldom has: forward_for, transparency, timeouts,
+/// progress, non-ASCII and escaped strings, binary and nested values.
+fn rich() -> Vec<Message> {
+    use wamp_codec::{dict, Call, ErrorReply, MessageType, Principal, Yield};
+    let ff = Some(vec![
+        Principal {
+            session: 1,
+            authid: "alice\"".into(),
+            authrole: "röle".into(),
+        },
+        Principal {
+            session: 1 << 50,
+            authid: String::new(),
+            authrole: "r".into(),
+        },
+    ]);
+    let args = Some(vec![
+        Value::Bytes(vec![0, 1, 255]),
+        "é\n".into(),
+        Value::Float(1.5),
+        Value::List(vec![Value::Null, true.into()]),
+    ]);
+    let kwargs = Some(dict! {"nested" => dict! {"k" => Value::UInt(u64::MAX)}, "n" => -5});
+    let enc = |algo: &str| {
+        (
+            Some(algo.to_owned()),
+            Some("key1".to_owned()),
+            Some("cbor".to_owned()),
+        )
+    };
+    let (enc_algo, enc_key, enc_serializer) = enc("cryptobox");
+    let (x_algo, x_key, x_serializer) = enc("x_mine");
+    vec![
+        Call {
+            args: args.clone(),
+            kwargs: kwargs.clone(),
+            timeout: Some(0),
+            receive_progress: Some(true),
+            transaction_hash: Some("tx".into()),
+            forward_for: ff.clone(),
+            ..Call::new(1, "com.p")
+        }
+        .into(),
+        Call {
+            payload: Some(vec![9; 40]),
+            enc_algo: enc_algo.clone(),
+            enc_key: enc_key.clone(),
+            enc_serializer: enc_serializer.clone(),
+            timeout: Some(3000),
+            ..Call::new(2, "com.p")
+        }
+        .into(),
+        Call {
+            payload: Some(vec![9; 3]),
+            enc_algo: x_algo.clone(),
+            enc_key: x_key.clone(),
+            enc_serializer: x_serializer.clone(),
+            ..Call::new(3, "com.p")
+        }
+        .into(),
+        Yield {
+            args: Some(vec![]),
+            kwargs: kwargs.clone(),
+            progress: Some(false),
+            forward_for: ff.clone(),
+            ..Yield::new(4)
+        }
+        .into(),
+        Yield {
+            payload: Some(vec![1]),
+            enc_algo: enc_algo.clone(),
+            enc_key: None,
+            enc_serializer: None,
+            ..Yield::new(5)
+        }
+        .into(),
+        ErrorReply {
+            args: args.clone(),
+            kwargs: kwargs.clone(),
+            forward_for: ff.clone(),
+            ..ErrorReply::new(MessageType::Invocation, 6, "com.err.ö")
+        }
+        .into(),
+        ErrorReply {
+            payload: Some(vec![7; 9]),
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            ..ErrorReply::new(MessageType::Invocation, 7, "com.err")
+        }
+        .into(),
+        Publish {
+            args,
+            kwargs,
+            transaction_hash: Some("t".into()),
+            forward_for: ff,
+            ..Publish::new(8, "com.t")
+        }
+        .into(),
+        Publish {
+            payload: Some(vec![0; 70]),
+            enc_algo: x_algo,
+            enc_key: x_key,
+            enc_serializer: x_serializer,
+            ..Publish::new(9, "com.t")
+        }
+        .into(),
+    ]
+}
+
+/// Forwards every corpus message of type `t` into every format with `step`, against `owned`
+/// + encode: byte for byte where the input is canonical or the formats differ.
+fn forwards_as_owned(
+    t: wamp_codec::MessageType,
+    owned_step: impl Fn(&Message) -> Message,
+    step: impl Fn(
+        &mut Forwarder,
+        &MessageView<'_>,
+        Format,
+        &mut Vec<u8>,
+    ) -> Result<(), wamp_codec::router::forward::ForwardError>,
+) {
+    let mut forwarder = Forwarder::new();
+    for (name, from, bytes, owned) in corpus_of(t) {
+        let view = MessageView::decode(from, &bytes).unwrap();
+        let canonical = from.encode(&owned).ok().as_deref() == Some(&bytes[..]);
+        let expected = owned_step(&owned);
+        for to in ALL {
+            let mut out = Vec::new();
+            let forwarded = step(&mut forwarder, &view, to, &mut out);
+            let Ok(encoded) = to.encode(&expected) else {
+                assert!(forwarded.is_err(), "{name} {from:?} -> {to:?}");
+                continue;
+            };
+            forwarded.unwrap_or_else(|e| panic!("{name} {from:?} -> {to:?}: {e}"));
+            if canonical || from != to {
+                assert_eq!(out, encoded, "{name} {from:?} -> {to:?}");
+            }
+            // the same message (what an owned message writes and reads back)
+            assert_eq!(
+                to.decode(&out).unwrap(),
+                to.decode(&encoded).unwrap(),
+                "{name} {from:?} -> {to:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn calls_forward_as_invocations() {
+    let d = InvocationDetails {
+        request: 77,
+        registration: 1 << 40,
+        caller: Some(3),
+        caller_authid: Some("bob"),
+        caller_authrole: None,
+        procedure: Some("com.p"),
+    };
+    forwards_as_owned(
+        wamp_codec::MessageType::Call,
+        |m| match m {
+            Message::Call(c) => c.to_invocation(&d).into(),
+            _ => unreachable!(),
+        },
+        |f, v, to, out| f.invocation(v, &d, to, out),
+    );
+}
+
+#[test]
+fn yields_forward_as_results() {
+    let d = ResultDetails {
+        request: 5,
+        callee: Some(9),
+        callee_authid: None,
+        callee_authrole: Some("r"),
+    };
+    forwards_as_owned(
+        wamp_codec::MessageType::Yield,
+        |m| match m {
+            Message::Yield(y) => y.to_result(&d).into(),
+            _ => unreachable!(),
+        },
+        |f, v, to, out| f.result(v, &d, to, out),
+    );
+}
+
+#[test]
+fn callee_errors_forward_as_caller_errors() {
+    let d = ErrorDetails {
+        request: 5,
+        ..ErrorDetails::default()
+    };
+    forwards_as_owned(
+        wamp_codec::MessageType::Error,
+        |m| match m {
+            Message::Error(e) => e.to_caller(&d).into(),
+            _ => unreachable!(),
+        },
+        |f, v, to, out| f.error(v, &d, to, out),
+    );
 }

@@ -179,3 +179,160 @@ fn copy_principals<'f, 'b>(
         fbb.create_offsets(&heap)
     }
 }
+
+/// What an outgoing FlatBuffers INVOCATION, RESULT or ERROR takes from the incoming message
+/// it forwards: the payload (`args`/`kwargs` as CBOR) and its transparency fields.
+pub(crate) struct Carried<'b> {
+    pub args: Option<&'b [u8]>,
+    pub kwargs: Option<&'b [u8]>,
+    pub payload: Option<&'b [u8]>,
+    pub ppt_scheme: u8,
+    pub ppt_keyid: Option<&'b str>,
+    pub ppt_serializer: u8,
+}
+
+/// The parts of an INVOCATION beside what it carries.
+pub(crate) struct InvocationFields<'b> {
+    pub request: u64,
+    pub registration: u64,
+    pub timeout: Option<u32>,
+    pub receive_progress: Option<bool>,
+    pub caller: Option<u64>,
+    pub caller_authid: Option<&'b str>,
+    pub caller_authrole: Option<&'b str>,
+    pub procedure: Option<&'b str>,
+    pub transaction_hash: Option<&'b str>,
+}
+
+/// Builds an INVOCATION into `fbb` (reset first) in the owned `Invocation`'s builder order.
+pub(crate) fn build_invocation<'f, 'b>(
+    c: &Carried<'b>,
+    i: &InvocationFields<'b>,
+    forward_for: Option<impl ExactSizeIterator<Item = Hop<'b>>>,
+    fbb: &mut impl Sink<'f>,
+) {
+    fbb.reset();
+    let args = c.args.map(|b| fbb.create_bytes(b));
+    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
+    let payload = c
+        .payload
+        .filter(|p| !p.is_empty())
+        .map(|b| fbb.create_bytes(b));
+    let procedure = i.procedure.map(|s| fbb.create_string(s));
+    let transaction_hash = i.transaction_hash.map(|s| fbb.create_string(s));
+    let caller_authid = i.caller_authid.map(|s| fbb.create_string(s));
+    let caller_authrole = i.caller_authrole.map(|s| fbb.create_string(s));
+    let keyid = keyid(fbb, c);
+    let ff = forward_for.map(|chain| copy_principals(fbb, chain));
+    let table = fbb.table(|t| {
+        t.push_slot::<u64>(fb::Invocation::VT_REQUEST, i.request, 0);
+        t.push_slot::<u64>(fb::Invocation::VT_REGISTRATION, i.registration, 0);
+        push(t, fb::Invocation::VT_ARGS, args);
+        push(t, fb::Invocation::VT_KWARGS, kwargs);
+        push(t, fb::Invocation::VT_PAYLOAD, payload);
+        given(t, fb::Invocation::VT_TIMEOUT, i.timeout);
+        given(t, fb::Invocation::VT_RECEIVE_PROGRESS, i.receive_progress);
+        given(t, fb::Invocation::VT_CALLER, i.caller);
+        push(t, fb::Invocation::VT_CALLER_AUTHID, caller_authid);
+        push(t, fb::Invocation::VT_CALLER_AUTHROLE, caller_authrole);
+        push(t, fb::Invocation::VT_PROCEDURE, procedure);
+        t.push_slot::<u8>(fb::Invocation::VT_PPT_SCHEME, c.ppt_scheme, 0);
+        t.push_slot::<u8>(fb::Invocation::VT_PPT_SERIALIZER, c.ppt_serializer, 0);
+        push(t, fb::Invocation::VT_PPT_KEYID, keyid);
+        push(t, fb::Invocation::VT_TRANSACTION_HASH, transaction_hash);
+        push(t, fb::Invocation::VT_FORWARD_FOR, ff);
+    });
+    finish(fbb, MessageType::Invocation, table);
+}
+
+/// The callee disclosure of a RESULT or ERROR.
+pub(crate) struct Callee<'b> {
+    pub callee: Option<u64>,
+    pub callee_authid: Option<&'b str>,
+    pub callee_authrole: Option<&'b str>,
+}
+
+/// Builds a RESULT into `fbb` (reset first) in the owned `CallResult`'s builder order.
+pub(crate) fn build_result<'f, 'b>(
+    c: &Carried<'b>,
+    request: u64,
+    progress: Option<bool>,
+    callee: &Callee<'b>,
+    forward_for: Option<impl ExactSizeIterator<Item = Hop<'b>>>,
+    fbb: &mut impl Sink<'f>,
+) {
+    fbb.reset();
+    let args = c.args.map(|b| fbb.create_bytes(b));
+    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
+    let payload = c
+        .payload
+        .filter(|p| !p.is_empty())
+        .map(|b| fbb.create_bytes(b));
+    let keyid = keyid(fbb, c);
+    let callee_authid = callee.callee_authid.map(|s| fbb.create_string(s));
+    let callee_authrole = callee.callee_authrole.map(|s| fbb.create_string(s));
+    let ff = forward_for.map(|chain| copy_principals(fbb, chain));
+    let table = fbb.table(|t| {
+        t.push_slot::<u64>(fb::CallResult::VT_REQUEST, request, 0);
+        push(t, fb::CallResult::VT_ARGS, args);
+        push(t, fb::CallResult::VT_KWARGS, kwargs);
+        push(t, fb::CallResult::VT_PAYLOAD, payload);
+        t.push_slot::<u8>(fb::CallResult::VT_PPT_SCHEME, c.ppt_scheme, 0);
+        t.push_slot::<u8>(fb::CallResult::VT_PPT_SERIALIZER, c.ppt_serializer, 0);
+        push(t, fb::CallResult::VT_PPT_KEYID, keyid);
+        given(t, fb::CallResult::VT_PROGRESS, progress);
+        given(t, fb::CallResult::VT_CALLEE, callee.callee);
+        push(t, fb::CallResult::VT_CALLEE_AUTHID, callee_authid);
+        push(t, fb::CallResult::VT_CALLEE_AUTHROLE, callee_authrole);
+        push(t, fb::CallResult::VT_FORWARD_FOR, ff);
+    });
+    finish(fbb, MessageType::Result, table);
+}
+
+/// Builds the caller's ERROR (to a CALL) into `fbb` (reset first) in the owned `ErrorReply`'s
+/// builder order.
+pub(crate) fn build_error<'f, 'b>(
+    c: &Carried<'b>,
+    request: u64,
+    error: &str,
+    callee: &Callee<'b>,
+    forward_for: Option<impl ExactSizeIterator<Item = Hop<'b>>>,
+    fbb: &mut impl Sink<'f>,
+) {
+    fbb.reset();
+    let args = c.args.map(|b| fbb.create_bytes(b));
+    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
+    let payload = c
+        .payload
+        .filter(|p| !p.is_empty())
+        .map(|b| fbb.create_bytes(b));
+    let error = Some(error)
+        .filter(|e| !e.is_empty())
+        .map(|s| fbb.create_string(s));
+    let keyid = keyid(fbb, c);
+    let callee_authid = callee.callee_authid.map(|s| fbb.create_string(s));
+    let callee_authrole = callee.callee_authrole.map(|s| fbb.create_string(s));
+    let ff = forward_for.map(|chain| copy_principals(fbb, chain));
+    let request_type = MessageType::Call.code() as u16;
+    let table = fbb.table(|t| {
+        t.push_slot::<u16>(fb::Error::VT_REQUEST_TYPE, request_type, 0);
+        t.push_slot::<u64>(fb::Error::VT_REQUEST, request, 0);
+        push(t, fb::Error::VT_ERROR, error);
+        push(t, fb::Error::VT_ARGS, args);
+        push(t, fb::Error::VT_KWARGS, kwargs);
+        push(t, fb::Error::VT_PAYLOAD, payload);
+        t.push_slot::<u8>(fb::Error::VT_PPT_SCHEME, c.ppt_scheme, 0);
+        t.push_slot::<u8>(fb::Error::VT_PPT_SERIALIZER, c.ppt_serializer, 0);
+        push(t, fb::Error::VT_PPT_KEYID, keyid);
+        push(t, fb::Error::VT_FORWARD_FOR, ff);
+        given(t, fb::Error::VT_CALLEE, callee.callee);
+        push(t, fb::Error::VT_CALLEE_AUTHID, callee_authid);
+        push(t, fb::Error::VT_CALLEE_AUTHROLE, callee_authrole);
+    });
+    finish(fbb, MessageType::Error, table);
+}
+
+/// `enc_key`'s string, created where the owned builders' `ppt` creates it.
+fn keyid<'f>(fbb: &mut impl Sink<'f>, c: &Carried<'_>) -> Option<WIPOffset<&'f str>> {
+    c.ppt_keyid.map(|s| fbb.create_string(s))
+}

@@ -8,33 +8,533 @@
 
 use std::borrow::Cow;
 
-use crate::error::EncodeError;
+use crate::error::{DecodeError, EncodeError};
+use crate::fbs::builder::{ppt_scheme, ppt_serializer};
+use crate::fbs::forward::{self as fbs_forward, Callee, Carried, EventBody, Hop, InvocationFields};
+use crate::fbs::view::{MessageRef, PrincipalIter};
 use crate::fbs::Writer;
-use crate::router::EventDetails;
-use crate::serializer::cbor::view::CborWriter;
+use crate::messages::MessageType;
+use crate::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
+use crate::serializer::cbor::view::{scan_value, CborWriter};
 use crate::serializer::json::view::JsonWriter;
 use crate::serializer::msgpack::view::MsgpackWriter;
-use crate::serializer::Format;
-use crate::view::item::{Emit, Item, Kind};
-use crate::view::{read, ItemRef, Payload, PublishView};
+use crate::serializer::{Format, Limits};
+use crate::view::item::{transcode, Emit, Item, Kind};
+use crate::view::{read, ElementsView, ItemList, ItemRef, MessageView, PublishView};
 
-/// Reusable room for forwarding: the FlatBuffers builder, kept between messages so that
-/// forwarding allocates nothing once it has grown.
+/// Why a message could not be forwarded: its CBOR payload (from FlatBuffers) is not valid, or
+/// the target format cannot carry a field (a custom `x_*` transparency identifier in
+/// FlatBuffers, a NaN in JSON, ...), as the owned encoders refuse it.
+#[derive(Debug, thiserror::Error)]
+pub enum ForwardError {
+    /// The incoming message's payload could not be read.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The outgoing message could not be written.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+}
+
+/// Reusable room for forwarding: the FlatBuffers builder and the CBOR of a payload bound
+/// for FlatBuffers, kept between messages so that forwarding allocates nothing once grown.
 #[derive(Debug, Default)]
 pub struct Forwarder {
     fbs: Writer,
+    args: Vec<u8>,
+    kwargs: Vec<u8>,
 }
 
-/// Why a PUBLISH could not be forwarded.
-pub type ForwardError = EncodeError;
-
-fn unsupported(reason: &'static str) -> ForwardError {
-    EncodeError::Unsupported {
+/// A FlatBuffers-only error for the step `message`.
+fn unsupported(message: &'static str, field: &'static str, reason: &'static str) -> ForwardError {
+    ForwardError::Encode(EncodeError::Unsupported {
         format: "flatbuffers",
-        message: "EVENT",
-        field: "args",
+        message,
+        field,
         reason,
+    })
+}
+
+/// What an outgoing message's details hold for one key.
+enum Val<'a> {
+    Int(i128),
+    Bool(bool),
+    Str(Cow<'a, str>),
+    Principals(Principals<'a>),
+}
+
+/// The outgoing message: its code, the IDs after it, its details in the order of the owned
+/// type's marshal, the URI after the details (ERROR), and the payload it carries.
+struct Plan<'p, 'd, 'a> {
+    code: u64,
+    ids: [u64; 2],
+    id_count: usize,
+    details: [(&'static str, Option<Val<'p>>); 11],
+    uri: Option<Cow<'p, str>>,
+    carrier: &'d Carrier<'a>,
+}
+
+/// One hop of `forward_for`, whatever format it was read from.
+struct HopRef<'a> {
+    session: i128,
+    authid: Cow<'a, str>,
+    authrole: Cow<'a, str>,
+}
+
+/// A `forward_for` chain read in place.
+#[derive(Clone)]
+enum Principals<'a> {
+    Items(ItemList<'a>),
+    Flatbuffers(PrincipalIter<'a>),
+}
+
+impl<'a> Iterator for Principals<'a> {
+    type Item = HopRef<'a>;
+    fn next(&mut self) -> Option<HopRef<'a>> {
+        match self {
+            Principals::Items(l) => l.find_map(|i| read::principal(&i)).map(|p| HopRef {
+                session: p.session.into(),
+                authid: p.authid,
+                authrole: p.authrole,
+            }),
+            Principals::Flatbuffers(l) => l.next().map(|p| HopRef {
+                session: p.session().into(),
+                authid: Cow::Borrowed(p.authid().unwrap_or_default()),
+                authrole: Cow::Borrowed(p.authrole().unwrap_or_default()),
+            }),
+        }
     }
+}
+
+/// The transparent payload, as it is in the incoming message.
+#[derive(Clone, Copy)]
+enum Transparent<'a> {
+    Item(ItemRef<'a>),
+    Bytes(&'a [u8]),
+}
+
+/// An incoming PUBLISH, CALL, YIELD or ERROR whose payload is forwarded: its payload elements
+/// (after autobahn's emptiness rules) and access to the keys a step carries.
+struct Carrier<'a> {
+    source: Source<'a>,
+    transparent: Option<Transparent<'a>>,
+    args: Option<ItemRef<'a>>,
+    kwargs: Option<ItemRef<'a>>,
+}
+
+enum Source<'a> {
+    /// A JSON, MessagePack or CBOR message and the index of its options/details.
+    Elements(ElementsView<'a>, usize),
+    Flatbuffers(MessageRef<'a>),
+}
+
+/// The same expression on whichever of the four payload-carrying FlatBuffers views `$m` is.
+macro_rules! carrying {
+    ($m:expr, $r:ident => $e:expr) => {
+        match $m {
+            MessageRef::Publish($r) => Some($e),
+            MessageRef::Call($r) => Some($e),
+            MessageRef::Yield($r) => Some($e),
+            MessageRef::Error($r) => Some($e),
+            _ => None,
+        }
+    };
+}
+
+impl<'a> Carrier<'a> {
+    /// The carrier of `view`, which must be a `want`.
+    fn of(view: &MessageView<'a>, want: MessageType) -> Result<Carrier<'a>, ForwardError> {
+        if view.message_type() != want {
+            return Err(DecodeError::syntax(
+                view.format().name(),
+                format!(
+                    "expected {}, found {}",
+                    want.name(),
+                    view.message_type().name()
+                ),
+            )
+            .into());
+        }
+        let (source, transparent, args, kwargs) = match view {
+            MessageView::Elements(e) => {
+                // where the options/details and the payload are
+                let (extra, at) = match want {
+                    MessageType::Call | MessageType::Publish => (2, 4),
+                    MessageType::Yield => (2, 3),
+                    _ => (3, 5),
+                };
+                let transparent = e
+                    .element(at)
+                    .filter(|i| e.len() == at + 1 && i.kind() == Kind::Bytes);
+                let (args, kwargs) = match transparent {
+                    Some(_) => (None, None),
+                    None => (e.element(at), e.element(at + 1)),
+                };
+                let not_null = |i: Option<ItemRef<'a>>| i.filter(|i| !i.is_null());
+                (
+                    Source::Elements(*e, extra),
+                    transparent.map(Transparent::Item),
+                    not_null(args),
+                    not_null(kwargs),
+                )
+            }
+            MessageView::Flatbuffers(m) => {
+                let name = want.name();
+                let cbor = |b: Option<&'a [u8]>, field, kind: Kind| -> Result<_, ForwardError> {
+                    let Some(b) = b else { return Ok(None) };
+                    let item = scan_value(b, &Limits::DEFAULT)?;
+                    if item.kind() != kind {
+                        return Err(DecodeError::syntax(
+                            "flatbuffers",
+                            format!(
+                                "'{field}' in {name}: CBOR {} is not a {}",
+                                item.kind().type_name(),
+                                if kind == Kind::List { "list" } else { "map" }
+                            ),
+                        )
+                        .into());
+                    }
+                    Ok(Some(ItemRef::Cbor(item)))
+                };
+                let (args, kwargs, payload) =
+                    carrying!(m, r => (r.args_bytes(), r.kwargs_bytes(), r.payload()))
+                        .unwrap_or_default();
+                (
+                    Source::Flatbuffers(*m),
+                    payload.map(Transparent::Bytes),
+                    cbor(args, "args", Kind::List)?,
+                    cbor(kwargs, "kwargs", Kind::Map)?,
+                )
+            }
+        };
+        // autobahn's marshal: the payload if non-empty; else `args` (even empty) and `kwargs`
+        // if `kwargs` is non-empty; else `args` if non-empty
+        let transparent = transparent.filter(|t| match t {
+            Transparent::Item(i) => i.as_bytes().is_some_and(|b| !b.is_empty()),
+            Transparent::Bytes(b) => !b.is_empty(),
+        });
+        let kwargs = kwargs.filter(|k| !k.is_empty_container());
+        let args = args.filter(|a| kwargs.is_some() || !a.is_empty_container());
+        Ok(Carrier {
+            source,
+            transparent,
+            args: if transparent.is_some() { None } else { args },
+            kwargs: if transparent.is_some() { None } else { kwargs },
+        })
+    }
+
+    /// The value of options/details key `key` (JSON, MessagePack, CBOR), `null` read as absent.
+    fn extra(&self, key: &str) -> Option<ItemRef<'a>> {
+        match &self.source {
+            Source::Elements(e, at) => read::non_null(e.element(*at)?.get(key)),
+            Source::Flatbuffers(_) => None,
+        }
+    }
+
+    fn str(&self, key: &str) -> Option<Cow<'a, str>> {
+        match &self.source {
+            Source::Elements(..) => self.extra(key)?.as_str(),
+            Source::Flatbuffers(m) => match (m, key) {
+                (MessageRef::Publish(r), "transaction_hash") => r.transaction_hash(),
+                (MessageRef::Call(r), "transaction_hash") => r.transaction_hash(),
+                (m, "enc_key") => carrying!(m, r => r.ppt_keyid()).flatten(),
+                (m, "enc_algo") => carrying!(m, r => r.ppt_scheme()).flatten(),
+                (m, "enc_serializer") => carrying!(m, r => r.ppt_serializer()).flatten(),
+                (MessageRef::Error(r), "error") => Some(r.error()),
+                _ => None,
+            }
+            .map(Cow::Borrowed),
+        }
+    }
+
+    fn flag(&self, key: &str) -> Option<bool> {
+        match &self.source {
+            Source::Elements(..) => self.extra(key)?.as_bool(),
+            Source::Flatbuffers(m) => match (m, key) {
+                (MessageRef::Call(r), "receive_progress") => r.receive_progress(),
+                (MessageRef::Yield(r), "progress") => r.progress(),
+                _ => None,
+            },
+        }
+    }
+
+    fn int(&self, key: &str) -> Option<i128> {
+        match &self.source {
+            Source::Elements(..) => self.extra(key)?.as_int(),
+            Source::Flatbuffers(MessageRef::Call(r)) if key == "timeout" => {
+                r.timeout_given().map(i128::from)
+            }
+            Source::Flatbuffers(_) => None,
+        }
+    }
+
+    fn forward_for(&self) -> Option<Principals<'a>> {
+        match &self.source {
+            Source::Elements(..) => self.extra("forward_for")?.list().map(Principals::Items),
+            Source::Flatbuffers(m) => carrying!(m, r => r.forward_for())
+                .flatten()
+                .map(Principals::Flatbuffers),
+        }
+    }
+
+    /// The error URI of an ERROR.
+    fn error_uri(&self) -> Cow<'a, str> {
+        match &self.source {
+            Source::Elements(e, _) => e.element(4).and_then(|i| i.as_str()).unwrap_or_default(),
+            Source::Flatbuffers(_) => self.str("error").unwrap_or_default(),
+        }
+    }
+
+    /// The `enc_*` details, present only beside a transparent payload.
+    fn enc(&self) -> [(&'static str, Option<Val<'a>>); 3] {
+        let get = |key| self.transparent.and(self.str(key)).map(Val::Str);
+        [
+            ("enc_algo", get("enc_algo")),
+            ("enc_key", get("enc_key")),
+            ("enc_serializer", get("enc_serializer")),
+        ]
+    }
+
+    /// The number of payload elements: 0, 1 or 2.
+    fn elements(&self) -> usize {
+        if self.transparent.is_some() {
+            1
+        } else if self.kwargs.is_some() {
+            2
+        } else {
+            usize::from(self.args.is_some())
+        }
+    }
+
+    /// The payload elements, each copied or transcoded into `to`.
+    fn write_payload(&self, to: Format, w: &mut impl Emit) {
+        fn value<E: Emit>(i: &ItemRef<'_>, to: Format, w: &mut E) {
+            if i.format() == to {
+                Emit::raw(w, i.bytes())
+            } else {
+                transcode(i, w)
+            }
+        }
+        if let Some(t) = self.transparent {
+            match t {
+                Transparent::Item(i) if i.format() == to => w.raw(i.bytes()),
+                Transparent::Item(i) => w.bytes(&i.as_bytes().unwrap_or_default()),
+                Transparent::Bytes(b) => w.bytes(b),
+            }
+        } else if let Some(kwargs) = &self.kwargs {
+            match &self.args {
+                Some(args) => value(args, to, w),
+                None => w.null(),
+            }
+            value(kwargs, to, w);
+        } else if let Some(args) = &self.args {
+            value(args, to, w);
+        }
+    }
+}
+
+fn int(v: Option<u64>) -> Option<Val<'static>> {
+    v.map(|v| Val::Int(v.into()))
+}
+
+fn text<'a>(v: Option<&'a str>) -> Option<Val<'a>> {
+    v.map(|s| Val::Str(Cow::Borrowed(s)))
+}
+
+impl<'p, 'd, 'a: 'p> Plan<'p, 'd, 'a> {
+    fn new(code: MessageType, ids: &[u64], carrier: &'d Carrier<'a>) -> Plan<'p, 'd, 'a> {
+        let mut plan = Plan {
+            code: code.code(),
+            ids: [0; 2],
+            id_count: ids.len(),
+            details: Default::default(),
+            uri: None,
+            carrier,
+        };
+        plan.ids[..ids.len()].copy_from_slice(ids);
+        plan
+    }
+
+    fn details(
+        mut self,
+        details: impl IntoIterator<Item = (&'static str, Option<Val<'p>>)>,
+    ) -> Self {
+        for (slot, d) in self.details.iter_mut().zip(details) {
+            *slot = d;
+        }
+        self
+    }
+
+    /// Writes the message; returns where its first ID starts (for JSON, its comma).
+    fn write(&self, to: Format, w: &mut impl Emit) -> usize {
+        let uri = usize::from(self.uri.is_some());
+        w.begin_list(2 + self.id_count + uri + self.carrier.elements());
+        w.int(self.code.into());
+        let at = w.position();
+        for id in &self.ids[..self.id_count] {
+            w.int((*id).into());
+        }
+        let present = self.details.iter().filter(|(_, v)| v.is_some());
+        w.begin_map(present.clone().count());
+        for (key, value) in present {
+            w.key(key);
+            match value {
+                Some(Val::Int(i)) => w.int(*i),
+                Some(Val::Bool(b)) => w.bool(*b),
+                Some(Val::Str(s)) => w.str(s),
+                Some(Val::Principals(chain)) => {
+                    // as the owned message writes each principal: its three keys, in order
+                    w.begin_list(chain.clone().count());
+                    for p in chain.clone() {
+                        w.begin_map(3);
+                        w.key("session");
+                        w.int(p.session);
+                        w.key("authid");
+                        w.str(&p.authid);
+                        w.key("authrole");
+                        w.str(&p.authrole);
+                        w.end_map();
+                    }
+                    w.end_list();
+                }
+                None => {}
+            }
+        }
+        w.end_map();
+        if let Some(uri) = &self.uri {
+            w.str(uri);
+        }
+        self.carrier.write_payload(to, w);
+        w.end_list();
+        at
+    }
+
+    /// Appends the message in `to` (JSON, MessagePack or CBOR) to `out`; returns where its
+    /// first ID starts.
+    fn append(&self, to: Format, out: &mut Vec<u8>) -> Result<usize, ForwardError> {
+        let (at, written) = match to {
+            Format::Json => {
+                let mut w = JsonWriter::new(out);
+                (self.write(to, &mut w), w.finish())
+            }
+            Format::Msgpack => {
+                let mut w = MsgpackWriter::new(out);
+                (self.write(to, &mut w), w.finish())
+            }
+            Format::Cbor => {
+                let mut w = CborWriter::new(out);
+                (self.write(to, &mut w), w.finish())
+            }
+            Format::Flatbuffers => {
+                return Err(unsupported("message", "all", "not self-describing"))
+            }
+        };
+        written?;
+        Ok(at)
+    }
+}
+
+/// The pieces of a FlatBuffers message carried over: the payload's CBOR (copied when it is
+/// CBOR already, else transcoded into the forwarder's buffers), the transparency enums.
+fn carried<'a: 'c, 'c>(
+    carrier: &Carrier<'a>,
+    args_room: &'c mut Vec<u8>,
+    kwargs_room: &'c mut Vec<u8>,
+    message: &'static str,
+) -> Result<Carried<'c>, ForwardError> {
+    fn cbor<'a: 'c, 'c>(
+        item: Option<ItemRef<'a>>,
+        room: &'c mut Vec<u8>,
+    ) -> Result<Option<&'c [u8]>, ForwardError> {
+        let Some(item) = item else { return Ok(None) };
+        if item.format() == Format::Cbor {
+            return Ok(Some(item.bytes()));
+        }
+        room.clear();
+        let mut w = CborWriter::new(room);
+        transcode(&item, &mut w);
+        w.finish()?;
+        Ok(Some(&room[..]))
+    }
+    let enc = |key| carrier.transparent.and(carrier.str(key));
+    let keyid = match &carrier.source {
+        Source::Flatbuffers(m) => carrying!(m, r => r.ppt_keyid()).flatten(),
+        // only a borrowed key can be kept; an escaped JSON key is rare enough to refuse
+        Source::Elements(..) => match enc("enc_key") {
+            Some(Cow::Borrowed(k)) => Some(k),
+            Some(Cow::Owned(_)) => {
+                return Err(unsupported(message, "enc_key", "an escaped JSON enc_key"))
+            }
+            None => None,
+        },
+    };
+    let ppt_scheme = ppt_scheme(enc("enc_algo").as_deref(), message)?;
+    let ppt_serializer = ppt_serializer(enc("enc_serializer").as_deref(), message)?;
+    let (args, kwargs, payload) = match carrier.transparent {
+        None => (
+            cbor(carrier.args, args_room)?,
+            cbor(carrier.kwargs, kwargs_room)?,
+            None,
+        ),
+        Some(Transparent::Bytes(b)) => (None, None, Some(b)),
+        Some(Transparent::Item(i)) => match i.as_bytes() {
+            Some(Cow::Borrowed(b)) => (None, None, Some(b)),
+            // JSON's base64, decoded into the room `args` does not use then
+            Some(Cow::Owned(b)) => {
+                *args_room = b;
+                (None, None, Some(&args_room[..]))
+            }
+            None => (None, None, None),
+        },
+    };
+    Ok(Carried {
+        args,
+        kwargs,
+        payload,
+        ppt_scheme,
+        ppt_keyid: keyid,
+        ppt_serializer,
+    })
+}
+
+/// A `forward_for` chain bound for FlatBuffers: session, authid, authrole per hop (owned, as
+/// a JSON string may have been unescaped; only built when a message has the chain).
+type OwnedHops = Vec<(u64, String, String)>;
+
+/// The `forward_for` chain as FlatBuffers principals (sessions must be unsigned, as the owned
+/// builder requires).
+fn hops(
+    chain: Option<Principals<'_>>,
+    message: &'static str,
+) -> Result<Option<OwnedHops>, ForwardError> {
+    chain
+        .map(|chain| {
+            chain
+                .map(|p| {
+                    let session = u64::try_from(p.session).map_err(|_| {
+                        ForwardError::Encode(EncodeError::Unsupported {
+                            format: "flatbuffers",
+                            message,
+                            field: "forward_for",
+                            reason: "a negative session ID has no uint64",
+                        })
+                    })?;
+                    Ok((session, p.authid.into_owned(), p.authrole.into_owned()))
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+fn hop_iter(
+    hops: &Option<Vec<(u64, String, String)>>,
+) -> Option<impl ExactSizeIterator<Item = Hop<'_>>> {
+    hops.as_ref().map(|h| {
+        h.iter().map(|(session, authid, authrole)| Hop {
+            session: *session,
+            authid,
+            authrole,
+        })
+    })
 }
 
 impl Forwarder {
@@ -54,228 +554,215 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<(), ForwardError> {
-        match (publish, to) {
-            (PublishView::Flatbuffers(p), Format::Flatbuffers) => {
-                p.build_event(details, &mut self.fbs);
-                out.extend_from_slice(self.fbs.finished_data());
-                Ok(())
-            }
-            (PublishView::Flatbuffers(_), _) => Err(unsupported(
-                "forwarding a FlatBuffers PUBLISH into another format is not built yet",
-            )),
-            (PublishView::Elements(_), Format::Flatbuffers) => Err(unsupported(
-                "forwarding into FlatBuffers from another format is not built yet",
-            )),
-            (PublishView::Elements(_), _) => {
-                write_event(publish, details, to, out, details.subscription).map(|_| ())
-            }
+        if let (PublishView::Flatbuffers(p), Format::Flatbuffers) = (publish, to) {
+            p.build_event(details, &mut self.fbs);
+            out.extend_from_slice(self.fbs.finished_data());
+            return Ok(());
         }
+        let carrier = Carrier::of(&publish.as_message(), MessageType::Publish)?;
+        self.event_of(&carrier, details, to, out).map(|_| ())
     }
-}
 
-/// Writes the EVENT with `writer`, whatever its format; returns where the subscription ID's
-/// bytes start.
-fn event_with<'a>(
-    publish: &PublishView<'a>,
-    details: &EventDetails<'_>,
-    to: Format,
-    subscription: u64,
-    w: &mut impl Emit,
-) -> usize {
-    let parts = EventParts::of(publish);
-    w.begin_list(4 + parts.elements());
-    w.int(36);
-    // (JSON writes the comma before the ID at this position)
-    let at = w.position();
-    w.int(subscription.into());
-    w.int(details.publication.into());
-    parts.details(details, to, w);
-    parts.payload(to, w);
-    w.end_list();
-    at
-}
-
-/// Appends the EVENT in `to` (not FlatBuffers) to `out`; returns where its subscription ID
-/// starts.
-fn write_event(
-    publish: &PublishView<'_>,
-    details: &EventDetails<'_>,
-    to: Format,
-    out: &mut Vec<u8>,
-    subscription: u64,
-) -> Result<usize, ForwardError> {
-    match to {
-        Format::Json => {
-            let mut w = JsonWriter::new(out);
-            let at = event_with(publish, details, to, subscription, &mut w);
-            w.finish().map(|()| at)
-        }
-        Format::Msgpack => {
-            let mut w = MsgpackWriter::new(out);
-            let at = event_with(publish, details, to, subscription, &mut w);
-            w.finish().map(|()| at)
-        }
-        Format::Cbor => {
-            let mut w = CborWriter::new(out);
-            let at = event_with(publish, details, to, subscription, &mut w);
-            w.finish().map(|()| at)
-        }
-        Format::Flatbuffers => Err(unsupported("not a self-describing format")),
-    }
-}
-
-/// What an EVENT takes from its PUBLISH, found once.
-struct EventParts<'a> {
-    view: PublishView<'a>,
-    /// The transparent payload, when non-empty.
-    transparent: Option<ItemRef<'a>>,
-    args: Option<ItemRef<'a>>,
-    kwargs: Option<ItemRef<'a>>,
-}
-
-impl<'a> EventParts<'a> {
-    fn of(view: &PublishView<'a>) -> EventParts<'a> {
-        let item = |p: Option<Payload<'a>>| match p {
-            Some(Payload::Item(i)) => Some(i),
-            _ => None,
-        };
-        let PublishView::Elements(e) = view else {
-            return EventParts {
-                view: *view,
-                transparent: None,
-                args: None,
-                kwargs: None,
+    /// The EVENT of `carrier`; returns where its subscription ID starts.
+    fn event_of(
+        &mut self,
+        carrier: &Carrier<'_>,
+        d: &EventDetails<'_>,
+        to: Format,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, ForwardError> {
+        const N: &str = "EVENT";
+        if to == Format::Flatbuffers {
+            let hops = hops(carrier.forward_for(), N)?;
+            let transaction_hash = carrier.str("transaction_hash");
+            let c = carried(carrier, &mut self.args, &mut self.kwargs, N)?;
+            let body = EventBody {
+                args: c.args,
+                kwargs: c.kwargs,
+                payload: c.payload,
+                transaction_hash: transaction_hash.as_deref(),
+                ppt_scheme: c.ppt_scheme,
+                ppt_keyid: c.ppt_keyid,
+                ppt_serializer: c.ppt_serializer,
+                ppt_cipher: 0,
+                forward_for: hop_iter(&hops),
             };
-        };
-        let transparent = e
-            .element(4)
-            .filter(|i| e.len() == 5 && i.kind() == Kind::Bytes);
-        // autobahn's `if payload:`, `if kwargs:`, `if args:`
-        let non_empty = |i: &ItemRef<'_>| match i.kind() {
-            Kind::Bytes => i.as_bytes().is_some_and(|b| !b.is_empty()),
-            _ => !i.is_empty_container(),
-        };
-        // `args` is kept even empty: beside a non-empty `kwargs` it is written as it is
-        let kwargs = item(view.kwargs()).filter(|i| !i.is_null() && non_empty(i));
-        let args = item(view.args()).filter(|i| !i.is_null());
-        EventParts {
-            view: *view,
-            transparent: transparent.filter(non_empty),
-            args: args.filter(|i| kwargs.is_some() || non_empty(i)),
-            kwargs,
+            fbs_forward::build_event_from(body, d, &mut self.fbs);
+            let at = out.len();
+            out.extend_from_slice(self.fbs.finished_data());
+            return Ok(at);
         }
+        let [enc_algo, enc_key, enc_serializer] = carrier.enc();
+        let plan = Plan::new(
+            MessageType::Event,
+            &[d.subscription, d.publication],
+            carrier,
+        )
+        .details([
+            ("publisher", int(d.publisher)),
+            ("publisher_authid", text(d.publisher_authid)),
+            ("publisher_authrole", text(d.publisher_authrole)),
+            ("topic", text(d.topic)),
+            ("retained", d.retained.map(Val::Bool)),
+            (
+                "transaction_hash",
+                carrier.str("transaction_hash").map(Val::Str),
+            ),
+            ("x_acknowledged_delivery", d.acknowledge.map(Val::Bool)),
+            ("forward_for", carrier.forward_for().map(Val::Principals)),
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ]);
+        plan.append(to, out)
     }
 
-    /// The payload elements the EVENT ends with: 0, 1 or 2.
-    fn elements(&self) -> usize {
-        if self.transparent.is_some() {
-            1
-        } else if self.kwargs.is_some() {
-            2
-        } else {
-            usize::from(self.args.is_some())
+    /// Appends to `out` the INVOCATION that carries `call` (a CALL) to a callee under
+    /// `details`, in format `to`: the bytes of
+    /// [`Call::to_invocation`](crate::Call::to_invocation) encoded.
+    pub fn invocation(
+        &mut self,
+        call: &MessageView<'_>,
+        d: &InvocationDetails<'_>,
+        to: Format,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ForwardError> {
+        const N: &str = "INVOCATION";
+        let carrier = Carrier::of(call, MessageType::Call)?;
+        let timeout = carrier.int("timeout");
+        let receive_progress = carrier.flag("receive_progress");
+        let transaction_hash = carrier.str("transaction_hash");
+        if to == Format::Flatbuffers {
+            let timeout = timeout
+                .map(|t| u32::try_from(t).map_err(|_| unsupported(N, "timeout", "beyond uint32")))
+                .transpose()?;
+            let hops = hops(carrier.forward_for(), N)?;
+            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
+            let fields = InvocationFields {
+                request: d.request,
+                registration: d.registration,
+                timeout,
+                receive_progress,
+                caller: d.caller,
+                caller_authid: d.caller_authid,
+                caller_authrole: d.caller_authrole,
+                procedure: d.procedure,
+                transaction_hash: transaction_hash.as_deref(),
+            };
+            fbs_forward::build_invocation(&c, &fields, hop_iter(&hops), &mut self.fbs);
+            out.extend_from_slice(self.fbs.finished_data());
+            return Ok(());
         }
+        let [enc_algo, enc_key, enc_serializer] = carrier.enc();
+        let plan = Plan::new(
+            MessageType::Invocation,
+            &[d.request, d.registration],
+            &carrier,
+        )
+        .details([
+            ("timeout", timeout.map(Val::Int)),
+            ("receive_progress", receive_progress.map(Val::Bool)),
+            ("caller", int(d.caller)),
+            ("caller_authid", text(d.caller_authid)),
+            ("caller_authrole", text(d.caller_authrole)),
+            ("procedure", text(d.procedure)),
+            ("transaction_hash", transaction_hash.map(Val::Str)),
+            ("forward_for", carrier.forward_for().map(Val::Principals)),
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ]);
+        plan.append(to, out).map(|_| ())
     }
 
-    /// The EVENT's details, in the order of the owned `Event`'s marshal.
-    fn details(&self, d: &EventDetails<'_>, to: Format, w: &mut impl Emit) {
-        let transaction_hash = self.view.transaction_hash();
-        let forward_for = self.view.option("forward_for");
-        let enc: [(&str, Option<Cow<'_, str>>); 3] = if self.transparent.is_some() {
-            [
-                ("enc_algo", self.view.enc_algo()),
-                ("enc_key", self.view.enc_key()),
-                ("enc_serializer", self.view.enc_serializer()),
-            ]
-        } else {
-            [
-                ("enc_algo", None),
-                ("enc_key", None),
-                ("enc_serializer", None),
-            ]
+    /// Appends to `out` the RESULT that answers the caller with `yielded` (a YIELD) under
+    /// `details`, in format `to`: the bytes of [`Yield::to_result`](crate::Yield::to_result)
+    /// encoded.
+    pub fn result(
+        &mut self,
+        yielded: &MessageView<'_>,
+        d: &ResultDetails<'_>,
+        to: Format,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ForwardError> {
+        const N: &str = "RESULT";
+        let carrier = Carrier::of(yielded, MessageType::Yield)?;
+        let progress = carrier.flag("progress");
+        let callee = Callee {
+            callee: d.callee,
+            callee_authid: d.callee_authid,
+            callee_authrole: d.callee_authrole,
         };
-        let count = [
-            d.publisher.is_some(),
-            d.publisher_authid.is_some(),
-            d.publisher_authrole.is_some(),
-            d.topic.is_some(),
-            d.retained.is_some(),
-            transaction_hash.is_some(),
-            d.acknowledge.is_some(),
-            forward_for.is_some(),
-        ]
-        .into_iter()
-        .filter(|&b| b)
-        .count()
-            + enc.iter().filter(|(_, v)| v.is_some()).count();
-        w.begin_map(count);
-        if let Some(p) = d.publisher {
-            w.key("publisher");
-            w.int(p.into());
+        if to == Format::Flatbuffers {
+            let hops = hops(carrier.forward_for(), N)?;
+            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
+            fbs_forward::build_result(
+                &c,
+                d.request,
+                progress,
+                &callee,
+                hop_iter(&hops),
+                &mut self.fbs,
+            );
+            out.extend_from_slice(self.fbs.finished_data());
+            return Ok(());
         }
-        let strs = [
-            ("publisher_authid", d.publisher_authid),
-            ("publisher_authrole", d.publisher_authrole),
-            ("topic", d.topic),
-        ];
-        for (key, value) in strs {
-            if let Some(s) = value {
-                w.key(key);
-                w.str(s);
-            }
-        }
-        if let Some(b) = d.retained {
-            w.key("retained");
-            w.bool(b);
-        }
-        if let Some(s) = &transaction_hash {
-            w.key("transaction_hash");
-            w.str(s);
-        }
-        if let Some(b) = d.acknowledge {
-            w.key("x_acknowledged_delivery");
-            w.bool(b);
-        }
-        if let Some(ff) = forward_for {
-            // as the owned message writes each principal: its three keys, in this order
-            w.key("forward_for");
-            let principals = read::principals(&ff).into_iter().flatten();
-            w.begin_list(principals.clone().count());
-            for p in principals {
-                w.begin_map(3);
-                w.key("session");
-                w.int(p.session.into());
-                w.key("authid");
-                w.str(&p.authid);
-                w.key("authrole");
-                w.str(&p.authrole);
-                w.end_map();
-            }
-            w.end_list();
-        }
-        for (key, value) in &enc {
-            if let Some(s) = value {
-                w.key(key);
-                w.str(s);
-            }
-        }
-        w.end_map();
-        let _ = to;
+        let [enc_algo, enc_key, enc_serializer] = carrier.enc();
+        let plan = Plan::new(MessageType::Result, &[d.request], &carrier).details([
+            ("progress", progress.map(Val::Bool)),
+            ("callee", int(d.callee)),
+            ("callee_authid", text(d.callee_authid)),
+            ("callee_authrole", text(d.callee_authrole)),
+            ("forward_for", carrier.forward_for().map(Val::Principals)),
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ]);
+        plan.append(to, out).map(|_| ())
     }
 
-    /// The payload elements, each copied or transcoded into `to`.
-    fn payload(&self, to: Format, w: &mut impl Emit) {
-        if let Some(p) = self.transparent {
-            p.write_to(w, to);
-        } else if let Some(kwargs) = self.kwargs {
-            match self.args {
-                Some(args) => args.write_to(w, to),
-                None => w.null(),
-            }
-            kwargs.write_to(w, to);
-        } else if let Some(args) = self.args {
-            args.write_to(w, to);
+    /// Appends to `out` the caller's ERROR for the callee's `error` (an ERROR to an
+    /// INVOCATION) under `details`, in format `to`: the bytes of
+    /// [`ErrorReply::to_caller`](crate::ErrorReply::to_caller) encoded.
+    pub fn error(
+        &mut self,
+        error: &MessageView<'_>,
+        d: &ErrorDetails<'_>,
+        to: Format,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ForwardError> {
+        const N: &str = "ERROR";
+        let carrier = Carrier::of(error, MessageType::Error)?;
+        let uri = carrier.error_uri();
+        let callee = Callee {
+            callee: d.callee,
+            callee_authid: d.callee_authid,
+            callee_authrole: d.callee_authrole,
+        };
+        if to == Format::Flatbuffers {
+            let hops = hops(carrier.forward_for(), N)?;
+            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
+            fbs_forward::build_error(&c, d.request, &uri, &callee, hop_iter(&hops), &mut self.fbs);
+            out.extend_from_slice(self.fbs.finished_data());
+            return Ok(());
         }
+        let [enc_algo, enc_key, enc_serializer] = carrier.enc();
+        let mut plan = Plan::new(
+            MessageType::Error,
+            &[MessageType::Call.code(), d.request],
+            &carrier,
+        )
+        .details([
+            ("callee", int(d.callee)),
+            ("callee_authid", text(d.callee_authid)),
+            ("callee_authrole", text(d.callee_authrole)),
+            ("forward_for", carrier.forward_for().map(Val::Principals)),
+            enc_algo,
+            enc_key,
+            enc_serializer,
+        ]);
+        plan.uri = Some(uri);
+        plan.append(to, out).map(|_| ())
     }
 }
 
@@ -318,16 +805,26 @@ impl EventTemplate {
                 ..*details
             };
             forwarder.event(publish, &placeholder, to, &mut self.bytes)?;
-            let event = crate::Event::cast(&self.bytes)
-                .map_err(|_| unsupported("the template EVENT did not verify"))?;
-            self.id_at = event
-                .subscription_offset()
-                .ok_or_else(|| unsupported("the template EVENT has no subscription"))?;
+            let event = crate::Event::cast(&self.bytes).map_err(|_| {
+                unsupported("EVENT", "subscription", "the template EVENT did not verify")
+            })?;
+            self.id_at = event.subscription_offset().ok_or_else(|| {
+                unsupported(
+                    "EVENT",
+                    "subscription",
+                    "the template EVENT has no subscription",
+                )
+            })?;
             self.rest_at = self.id_at + 8;
             return Ok(());
         }
         // the template's ID is 0, one byte in every format, replaced by each stamp
-        let at = write_event(publish, details, to, &mut self.bytes, 0)?;
+        let carrier = Carrier::of(&publish.as_message(), MessageType::Publish)?;
+        let details = EventDetails {
+            subscription: 0,
+            ..*details
+        };
+        let at = forwarder.event_of(&carrier, &details, to, &mut self.bytes)?;
         self.id_at = at + usize::from(to == Format::Json);
         self.rest_at = self.id_at + 1;
         Ok(())

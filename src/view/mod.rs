@@ -387,6 +387,14 @@ fn borrowed(s: Option<&str>) -> Option<Cow<'_, str>> {
 }
 
 impl<'a> PublishView<'a> {
+    /// The same message as a [`MessageView`].
+    pub fn as_message(&self) -> MessageView<'a> {
+        match self {
+            PublishView::Elements(e) => MessageView::Elements(*e),
+            PublishView::Flatbuffers(p) => MessageView::Flatbuffers(MessageRef::Publish(*p)),
+        }
+    }
+
     fn options(&self) -> Option<ItemRef<'a>> {
         match self {
             PublishView::Elements(e) => e.element(2),

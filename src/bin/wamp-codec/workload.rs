@@ -250,7 +250,7 @@ fn router_ops<'m>(message: &'m Message, ops: &mut Vec<Op<'m>>) {
                 let view = Publish::view(from, black_box(&input)).unwrap();
                 black_box(view.topic());
             }));
-            for to in all.into_iter().filter(|&to| to != Format::Flatbuffers) {
+            for to in all {
                 let input = bytes.clone();
                 let mut forwarder = Forwarder::new();
                 let mut out = Vec::with_capacity(4 * n);

@@ -1370,3 +1370,11 @@ impl EventRef<'_> {
         self.t.field(S)
     }
 }
+
+impl CallRef<'_> {
+    /// `timeout` when the field is present (the owned CALL keeps a present 0).
+    pub(crate) fn timeout_given(&self) -> Option<u32> {
+        const S: usize = slot_of(&specs::CALL, "timeout");
+        self.t.u32(S)
+    }
+}

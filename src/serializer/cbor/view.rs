@@ -543,3 +543,13 @@ impl Emit for CborWriter<'_> {
         self.out.extend_from_slice(encoded);
     }
 }
+
+/// Checks `buf` as exactly one CBOR value, as [`decode_value`](super::decode_value) would
+/// (syntax, UTF-8, tags, trailing bytes, `limits`), and returns it read in place: how the CBOR
+/// that a FlatBuffers message keeps its `args`/`kwargs` in is read without decoding it.
+pub fn scan_value<'a>(buf: &'a [u8], limits: &Limits) -> Result<CborItem<'a>, DecodeError> {
+    let mut r = Reader::new(FORMAT, buf, limits)?;
+    skip_value(&mut r)?;
+    r.finish()?;
+    Ok(CborItem { bytes: buf })
+}
