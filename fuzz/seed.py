@@ -22,6 +22,8 @@ SERIALIZERS = ["json", "json.batched", "msgpack", "msgpack.batched", "cbor", "cb
                "flatbuffers"]
 # The roundtrip target's first byte picks the source format.
 ROUNDTRIP_SOURCES = ["json", "msgpack", "cbor"]
+# The views target's first byte picks the format.
+VIEW_FORMATS = ["json", "msgpack", "cbor", "flatbuffers"]
 
 
 def write(target, data, counts):
@@ -69,6 +71,7 @@ def main():
         write(fmt, data, counts)
         if fmt in ROUNDTRIP_SOURCES:
             write("roundtrip", bytes([ROUNDTRIP_SOURCES.index(fmt)]) + data, counts)
+        write("views", bytes([VIEW_FORMATS.index(fmt)]) + data, counts)
         unbatched = SERIALIZERS.index(fmt)
         write("batched", bytes([unbatched]) + data, counts)
         if fmt != "flatbuffers":

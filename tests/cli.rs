@@ -8,8 +8,13 @@ use wamp_codec::serializer::{msgpack, Format};
 
 /// Runs `convert --from from --to to --lines` on `input`; returns (stdout lines, exit code).
 fn convert_lines(from: &str, to: &str, input: &[u8]) -> (Vec<String>, Option<i32>) {
+    run_lines(&["convert", "--from", from, "--to", to, "--lines"], input)
+}
+
+/// Runs `wamp-codec args` on `input`; returns (stdout lines, exit code).
+fn run_lines(args: &[&str], input: &[u8]) -> (Vec<String>, Option<i32>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wamp-codec"))
-        .args(["convert", "--from", from, "--to", to, "--lines"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -195,6 +200,77 @@ fn every_format_pair_answers_every_line() {
             }
             for i in [1, 2] {
                 assert!(out[i].starts_with("error: "), "{from} -> {to}: {}", out[i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn forward_answers_each_publish_with_its_event_in_every_format_pair() {
+    use wamp_codec::router::EventDetails;
+    let formats = ["json", "msgpack", "cbor", "flatbuffers"];
+    let publishes = [
+        PUBLISH,
+        r#"[16,2,{"acknowledge":true,"x_custom":1},"com.t",[],{"k":[1,"\u00e9"]}]"#,
+        r#"[16,3,{},"com.t","\u0000AQID"]"#,
+    ];
+    let refused = [r#"[16,1,{},"bad uri#"]"#, "[16,", "not json", r#"[17,1,2]"#];
+    let details = EventDetails {
+        subscription: 5512315355,
+        publication: 4429313566,
+        ..EventDetails::default()
+    };
+    for from in formats {
+        let f = Format::from_name(from).unwrap();
+        let line = |json: &str| match f {
+            Format::Json => json.to_owned(),
+            _ => to_hex(&f.encode(&message(json)).unwrap()),
+        };
+        let mut input: Vec<String> = publishes.iter().map(|p| line(p)).collect();
+        input.extend(refused.iter().map(|r| match f {
+            Format::Json => r.to_string(),
+            _ => "zz".to_owned(),
+        }));
+        for to in formats {
+            let t = Format::from_name(to).unwrap();
+            let args = [
+                "forward",
+                "--from",
+                from,
+                "--to",
+                to,
+                "--subscription",
+                "5512315355",
+                "--publication",
+                "4429313566",
+                "--lines",
+            ];
+            let (out, code) = run_lines(&args, (input.join("\n") + "\n").as_bytes());
+            assert_eq!(code, Some(0));
+            assert_eq!(out.len(), input.len(), "{from} -> {to}: {out:#?}");
+            for (publish, answer) in publishes.iter().zip(&out) {
+                let wamp_codec::Message::Publish(p) = f
+                    .decode(&match f {
+                        Format::Json => publish.as_bytes().to_vec(),
+                        _ => from_hex(&line(publish)),
+                    })
+                    .unwrap()
+                else {
+                    panic!()
+                };
+                let expected = t.encode(&p.to_event(&details).into()).unwrap();
+                let got = match t {
+                    Format::Json => answer.as_bytes().to_vec(),
+                    _ => from_hex(answer),
+                };
+                assert_eq!(
+                    t.decode(&got).unwrap(),
+                    t.decode(&expected).unwrap(),
+                    "{from} -> {to}"
+                );
+            }
+            for answer in &out[publishes.len()..] {
+                assert!(answer.starts_with("error: "), "{from} -> {to}: {answer}");
             }
         }
     }
