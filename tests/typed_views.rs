@@ -965,3 +965,94 @@ fn forward_for_and_lists_read_in_place() {
         "{e}"
     );
 }
+
+/// FlatBuffers written by another writer, with defaults given explicitly: an INTERRUPT whose
+/// mode is `skip` (which the owned conversion reads as no mode), a REGISTER whose concurrency
+/// is 0 (absent), and an ERROR whose `request_type` is no message type (refused).
+#[test]
+fn flatbuffers_defaults_given_explicitly() {
+    use flatbuffers::FlatBufferBuilder;
+    use wamp_codec::fbs::generated::proto;
+
+    fn finish(
+        mut fbb: FlatBufferBuilder<'_>,
+        msg_type: proto::AnyMessage,
+        msg: flatbuffers::WIPOffset<flatbuffers::UnionWIPOffset>,
+    ) -> Vec<u8> {
+        let m = proto::Message::create(
+            &mut fbb,
+            &proto::MessageArgs {
+                msg_type,
+                msg: Some(msg),
+            },
+        );
+        fbb.finish_minimal(m);
+        fbb.finished_data().to_vec()
+    }
+    let forced = || {
+        let mut fbb = FlatBufferBuilder::new();
+        fbb.force_defaults(true);
+        fbb
+    };
+
+    let mut fbb = forced();
+    let interrupt = proto::Interrupt::create(
+        &mut fbb,
+        &proto::InterruptArgs {
+            request: 7,
+            mode: proto::CancelMode::SKIP,
+            ..Default::default()
+        },
+    );
+    let interrupt = finish(
+        fbb,
+        proto::AnyMessage::Interrupt,
+        interrupt.as_union_value(),
+    );
+
+    let mut fbb = forced();
+    let procedure = fbb.create_string("com.p");
+    let register = proto::Register::create(
+        &mut fbb,
+        &proto::RegisterArgs {
+            request: 8,
+            procedure: Some(procedure),
+            concurrency: 0,
+            ..Default::default()
+        },
+    );
+    let register = finish(fbb, proto::AnyMessage::Register, register.as_union_value());
+
+    let mut t = Tally::default();
+    for (name, bytes) in [("interrupt", &interrupt), ("register", &register)] {
+        let ok = check_message(&mut t, name, Format::Flatbuffers, bytes);
+        t.check(ok, || format!("{name}: refused by the owned decode"));
+    }
+    t.finish("explicit FlatBuffers defaults");
+    let i = Interrupt::view(Format::Flatbuffers, &interrupt).unwrap();
+    assert_eq!((i.request(), i.mode()), (7, None));
+    let r = Register::view(Format::Flatbuffers, &register).unwrap();
+    assert_eq!(
+        (r.concurrency(), r.r#match(), r.invoke()),
+        (None, "exact".into(), "single".into())
+    );
+
+    let mut fbb = FlatBufferBuilder::new();
+    let error = fbb.create_string("wamp.error.x");
+    let reply = proto::Error::create(
+        &mut fbb,
+        &proto::ErrorArgs {
+            request_type: proto::MessageType(9999),
+            request: 1,
+            error: Some(error),
+            ..Default::default()
+        },
+    );
+    let reply = finish(fbb, proto::AnyMessage::Error, reply.as_union_value());
+    let owned = Format::Flatbuffers.decode(&reply).unwrap_err().to_string();
+    let view = ErrorReply::view(Format::Flatbuffers, &reply)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(view, owned);
+    assert!(view.contains("9999 is not a WAMP message type"), "{view}");
+}
