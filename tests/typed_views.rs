@@ -499,6 +499,7 @@ fn typed_views_read_every_corpus_message_as_the_owned_decode() {
             .filter(|((_, f), _)| f == format)
             .map(|(_, n)| n)
             .sum();
+        println!("{format}: {n}");
         assert!(n > 100, "{format}: {n}");
     }
     t.finish("typed views on the corpus");

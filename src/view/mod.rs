@@ -22,6 +22,9 @@
 //! assert_eq!(publish.args().unwrap().bytes(), br#"["Hello"]"#);
 //! ```
 //!
+//! Every message type has its view ([`typed`]: `PublishView`, `CallView`, ... with `X::view`),
+//! and [`MessageView::typed`] gives the typed view of any message.
+//!
 //! [`Publish::view`]: crate::Publish::view
 
 pub mod check;
