@@ -261,7 +261,7 @@ impl<'a> Carrier<'a> {
         match &self.source {
             Source::Elements(..) => self.extra(key)?.as_int(),
             Source::Flatbuffers(MessageRef::Call(r)) if key == "timeout" => {
-                r.timeout_given().map(i128::from)
+                r.given_timeout().map(i128::from)
             }
             Source::Flatbuffers(_) => None,
         }

@@ -22,17 +22,23 @@
 //! assert_eq!(publish.args().unwrap().bytes(), br#"["Hello"]"#);
 //! ```
 //!
+//! Every message type has its view ([`typed`]: `PublishView`, `CallView`, ... with `X::view`),
+//! and [`MessageView::typed`] gives the typed view of any message.
+//!
 //! [`Publish::view`]: crate::Publish::view
 
 pub mod check;
 pub mod item;
 pub(crate) mod read;
+pub mod typed;
+
+pub use read::PrincipalView;
+pub use typed::*;
 
 use std::borrow::Cow;
 
 use crate::error::DecodeError;
-use crate::fbs::view::{MessageRef, PublishRef};
-use crate::message::pubsub::Publish;
+use crate::fbs::view::MessageRef;
 use crate::messages::{Message, MessageType};
 use crate::serializer::cbor::view::{CborItem, CborList, CborMap};
 use crate::serializer::json::view::{JsonItem, JsonList, JsonMap};
@@ -343,258 +349,6 @@ impl<'a> Payload<'a> {
         match self {
             Payload::Item(i) => Ok(i.to_value()),
             Payload::FlatbuffersCbor(b) => cbor::decode_value(b, &Limits::DEFAULT),
-        }
-    }
-}
-
-/// A checked PUBLISH in any format, read in place: what a broker reads of every publication.
-///
-/// The accessors have the same names and types whatever the format. Options are readable by
-/// key ([`PublishView::option`]), the keys the owned [`Publish`] does not model too; a
-/// FlatBuffers PUBLISH has only the schema's fields, which its typed accessors read.
-#[derive(Debug, Clone, Copy)]
-pub enum PublishView<'a> {
-    /// JSON, MessagePack or CBOR: `[16, request, options, topic, args?, kwargs?]` or with a
-    /// transparent payload.
-    Elements(ElementsView<'a>),
-    /// FlatBuffers.
-    Flatbuffers(PublishRef<'a>),
-}
-
-impl Publish {
-    /// Checks `buf` as one PUBLISH of `format` (every rule of [`Publish`]'s parse) and
-    /// returns its view; an error if it is not valid or holds another message.
-    pub fn view(format: Format, buf: &[u8]) -> Result<PublishView<'_>, DecodeError> {
-        match MessageView::decode(format, buf)? {
-            MessageView::Elements(e) if e.message_type == MessageType::Publish => {
-                Ok(PublishView::Elements(e))
-            }
-            MessageView::Flatbuffers(MessageRef::Publish(p)) => Ok(PublishView::Flatbuffers(p)),
-            other => Err(DecodeError::syntax(
-                format.name(),
-                format!(
-                    "expected PUBLISH, the buffer holds {}",
-                    other.message_type().name()
-                ),
-            )),
-        }
-    }
-}
-
-/// `Option<Cow<str>>` from a FlatBuffers string accessor.
-fn borrowed(s: Option<&str>) -> Option<Cow<'_, str>> {
-    s.map(Cow::Borrowed)
-}
-
-impl<'a> PublishView<'a> {
-    /// The same message as a [`MessageView`].
-    pub fn as_message(&self) -> MessageView<'a> {
-        match self {
-            PublishView::Elements(e) => MessageView::Elements(*e),
-            PublishView::Flatbuffers(p) => MessageView::Flatbuffers(MessageRef::Publish(*p)),
-        }
-    }
-
-    fn options(&self) -> Option<ItemRef<'a>> {
-        match self {
-            PublishView::Elements(e) => e.element(2),
-            PublishView::Flatbuffers(_) => None,
-        }
-    }
-
-    /// The value of options key `key` (its last occurrence), as the input holds it; `None`
-    /// when absent, and always for FlatBuffers (whose options are the typed accessors).
-    pub fn option(&self, key: &str) -> Option<ItemRef<'a>> {
-        self.options()?.get(key)
-    }
-
-    /// The options dict, as the input holds it (`None` for FlatBuffers).
-    pub fn options_item(&self) -> Option<ItemRef<'a>> {
-        self.options()
-    }
-
-    /// The format of the message.
-    pub fn format(&self) -> Format {
-        match self {
-            PublishView::Elements(e) => e.format(),
-            PublishView::Flatbuffers(_) => Format::Flatbuffers,
-        }
-    }
-
-    /// The request ID.
-    pub fn request(&self) -> u64 {
-        match self {
-            PublishView::Elements(e) => e.element(1).and_then(|i| read::id(&i)).unwrap_or(0),
-            PublishView::Flatbuffers(p) => p.request(),
-        }
-    }
-
-    /// The topic, borrowed from the input (unescaped into an owned string only for a JSON
-    /// topic written with escapes).
-    pub fn topic(&self) -> Cow<'a, str> {
-        match self {
-            PublishView::Elements(e) => e.element(3).and_then(|i| i.as_str()).unwrap_or_default(),
-            PublishView::Flatbuffers(p) => Cow::Borrowed(p.topic()),
-        }
-    }
-
-    /// A boolean option.
-    fn flag(&self, key: &str) -> Option<bool> {
-        self.option(key).and_then(|i| i.as_bool())
-    }
-
-    /// `acknowledge`: whether the publisher asks for PUBLISHED.
-    pub fn acknowledge(&self) -> Option<bool> {
-        match self {
-            PublishView::Elements(_) => self.flag("acknowledge"),
-            PublishView::Flatbuffers(p) => p.acknowledge(),
-        }
-    }
-
-    /// `exclude_me`: whether the publisher is excluded (default true).
-    pub fn exclude_me(&self) -> Option<bool> {
-        match self {
-            PublishView::Elements(_) => self.flag("exclude_me"),
-            PublishView::Flatbuffers(p) => p.exclude_me(),
-        }
-    }
-
-    /// `retain`: whether the broker is to retain the event.
-    pub fn retain(&self) -> Option<bool> {
-        match self {
-            PublishView::Elements(_) => self.flag("retain"),
-            PublishView::Flatbuffers(p) => p.retain(),
-        }
-    }
-
-    /// `transaction_hash`.
-    pub fn transaction_hash(&self) -> Option<Cow<'a, str>> {
-        match self {
-            PublishView::Elements(_) => self.option("transaction_hash").and_then(|i| i.as_str()),
-            PublishView::Flatbuffers(p) => borrowed(p.transaction_hash()),
-        }
-    }
-
-    /// The sessions excluded (`exclude`).
-    pub fn exclude(&self) -> Option<impl Iterator<Item = u64> + 'a> {
-        self.ids("exclude", |p| p.exclude())
-    }
-
-    /// The only sessions eligible (`eligible`).
-    pub fn eligible(&self) -> Option<impl Iterator<Item = u64> + 'a> {
-        self.ids("eligible", |p| p.eligible())
-    }
-
-    fn ids(
-        &self,
-        key: &str,
-        fbs: impl Fn(&PublishRef<'a>) -> Option<crate::fbs::view::U64Iter<'a>>,
-    ) -> Option<Ids<'a>> {
-        match self {
-            PublishView::Elements(_) => self.option(key)?.list().map(Ids::Items),
-            PublishView::Flatbuffers(p) => fbs(p).map(Ids::Flatbuffers),
-        }
-    }
-
-    /// The element after the topic, when it is the transparent payload (bytes).
-    fn transparent(&self) -> Option<ItemRef<'a>> {
-        let PublishView::Elements(e) = self else {
-            return None;
-        };
-        e.element(4)
-            .filter(|i| e.len() == 5 && i.kind() == Kind::Bytes)
-    }
-
-    /// `args`, as the input holds it.
-    pub fn args(&self) -> Option<Payload<'a>> {
-        match self {
-            PublishView::Elements(e) if self.transparent().is_none() => {
-                e.element(4).filter(|i| !i.is_null()).map(Payload::Item)
-            }
-            PublishView::Elements(_) => None,
-            PublishView::Flatbuffers(p) => p.args_bytes().map(Payload::FlatbuffersCbor),
-        }
-    }
-
-    /// `kwargs`, as the input holds it.
-    pub fn kwargs(&self) -> Option<Payload<'a>> {
-        match self {
-            PublishView::Elements(e) => e.element(5).map(Payload::Item),
-            PublishView::Flatbuffers(p) => p.kwargs_bytes().map(Payload::FlatbuffersCbor),
-        }
-    }
-
-    /// The transparent payload's bytes (borrowed; a JSON payload is base64, decoded into an
-    /// owned buffer).
-    pub fn payload(&self) -> Option<Cow<'a, [u8]>> {
-        match self {
-            PublishView::Elements(_) => self.transparent().and_then(|i| i.as_bytes()),
-            PublishView::Flatbuffers(p) => p.payload().map(Cow::Borrowed),
-        }
-    }
-
-    /// A payload-transparency key, present only with a transparent payload (as the owned
-    /// parse reads it: `null` is absent).
-    fn enc(&self, key: &str) -> Option<Cow<'a, str>> {
-        self.transparent()?;
-        read::non_null(self.option(key)).and_then(|i| i.as_str())
-    }
-
-    /// `enc_algo`.
-    pub fn enc_algo(&self) -> Option<Cow<'a, str>> {
-        match self {
-            PublishView::Elements(_) => self.enc("enc_algo"),
-            PublishView::Flatbuffers(p) => p.ppt_scheme().map(Cow::Borrowed),
-        }
-    }
-
-    /// `enc_key`.
-    pub fn enc_key(&self) -> Option<Cow<'a, str>> {
-        match self {
-            PublishView::Elements(_) => self.enc("enc_key"),
-            PublishView::Flatbuffers(p) => borrowed(p.ppt_keyid()),
-        }
-    }
-
-    /// `enc_serializer`.
-    pub fn enc_serializer(&self) -> Option<Cow<'a, str>> {
-        match self {
-            PublishView::Elements(_) => self.enc("enc_serializer"),
-            PublishView::Flatbuffers(p) => p.ppt_serializer().map(Cow::Borrowed),
-        }
-    }
-
-    /// The owned PUBLISH (decodes everything).
-    pub fn to_owned_message(&self) -> Result<Publish, DecodeError> {
-        let message = match self {
-            PublishView::Elements(e) => MessageView::Elements(*e).to_message()?,
-            PublishView::Flatbuffers(p) => Message::Publish(Publish::try_from(*p)?),
-        };
-        match message {
-            Message::Publish(p) => Ok(p),
-            other => Err(DecodeError::syntax(
-                "view",
-                format!("expected PUBLISH, found {}", other.message_type().name()),
-            )),
-        }
-    }
-}
-
-/// The IDs of an ID list option, read in place.
-#[derive(Debug, Clone)]
-pub enum Ids<'a> {
-    /// From a JSON, MessagePack or CBOR list.
-    Items(ItemList<'a>),
-    /// From a FlatBuffers `[uint64]`.
-    Flatbuffers(crate::fbs::view::U64Iter<'a>),
-}
-
-impl Iterator for Ids<'_> {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
-        match self {
-            Ids::Items(l) => l.next().and_then(|i| i.as_int()).map(|i| i as u64),
-            Ids::Flatbuffers(l) => l.next(),
         }
     }
 }

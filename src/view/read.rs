@@ -12,7 +12,6 @@ use crate::view::item::{Item, Kind};
 
 /// A WAMP ID: an integer in `0..=2^53`.
 #[inline]
-#[allow(dead_code)] // for the typed views
 pub(crate) fn id<'a, I: Item<'a>>(item: &I) -> Option<u64> {
     item.as_int()
         .filter(|i| (0..=i128::from(MAX_ID)).contains(i))
@@ -27,14 +26,12 @@ pub(crate) fn int<'a, I: Item<'a>>(item: &I) -> Option<i64> {
 
 /// A boolean.
 #[inline]
-#[allow(dead_code)] // for the typed views
 pub(crate) fn bool<'a, I: Item<'a>>(item: &I) -> Option<bool> {
     item.as_bool()
 }
 
 /// A string (a URI too, once checked), borrowed from the buffer where the format allows.
 #[inline]
-#[allow(dead_code)] // for the typed views
 pub(crate) fn str<'a, I: Item<'a>>(item: &I) -> Option<Cow<'a, str>> {
     item.as_str()
 }
@@ -46,7 +43,7 @@ pub(crate) fn non_null<'a, I: Item<'a>>(item: Option<I>) -> Option<I> {
 }
 
 /// The integers of an integer list (`exclude`, `eligible`), once checked.
-#[allow(dead_code)] // for the typed views
+#[allow(dead_code)] // the typed views iterate lists by `typed::Ids`/`Strs`
 pub(crate) fn int_list<'a, I: Item<'a>>(
     item: &I,
 ) -> Option<impl Iterator<Item = i64> + Clone + use<'a, I>> {
@@ -54,19 +51,22 @@ pub(crate) fn int_list<'a, I: Item<'a>>(
 }
 
 /// The strings of a string list (`exclude_authid`, `authmethods`, ...), once checked.
-#[allow(dead_code)] // for the typed views
+#[allow(dead_code)] // the typed views iterate lists by `typed::Ids`/`Strs`
 pub(crate) fn str_list<'a, I: Item<'a>>(
     item: &I,
 ) -> Option<impl Iterator<Item = Cow<'a, str>> + Clone> {
     Some(item.list()?.filter_map(|x| x.as_str()))
 }
 
-/// One hop of `forward_for`, read in place.
+/// One hop of `forward_for`, read in place: the owned [`Principal`](crate::Principal) with its
+/// strings borrowed from the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // for the typed views
-pub(crate) struct PrincipalRef<'a> {
+pub struct PrincipalView<'a> {
+    /// The session ID (as the owned `Principal` keeps it).
     pub session: i64,
+    /// The session's authentication ID.
     pub authid: Cow<'a, str>,
+    /// The session's authentication role.
     pub authrole: Cow<'a, str>,
 }
 
@@ -85,24 +85,15 @@ pub(crate) fn is_principal<'a, I: Item<'a>>(item: &I) -> bool {
 }
 
 /// The principal `item` holds, if it is one (see [`is_principal`]).
-#[allow(dead_code)] // for the typed views
-pub(crate) fn principal<'a, I: Item<'a>>(item: &I) -> Option<PrincipalRef<'a>> {
+pub(crate) fn principal<'a, I: Item<'a>>(item: &I) -> Option<PrincipalView<'a>> {
     if !is_principal(item) {
         return None;
     }
-    Some(PrincipalRef {
+    Some(PrincipalView {
         session: int(&item.get("session")?)?,
         authid: item.get("authid")?.as_str()?,
         authrole: item.get("authrole")?.as_str()?,
     })
-}
-
-/// The principals of a `forward_for` list, once checked.
-#[allow(dead_code)] // for the typed views
-pub(crate) fn principals<'a, I: Item<'a>>(
-    item: &I,
-) -> Option<impl Iterator<Item = PrincipalRef<'a>> + Clone> {
-    Some(item.list()?.filter_map(|x| principal(&x)))
 }
 
 #[cfg(test)]
@@ -122,7 +113,7 @@ mod tests {
         let p = Value::Map(dict! {"session" => 1, "authid" => "a", "authrole" => "r"});
         assert_eq!(
             principal(&&p),
-            Some(PrincipalRef {
+            Some(PrincipalView {
                 session: 1,
                 authid: "a".into(),
                 authrole: "r".into()
@@ -130,8 +121,6 @@ mod tests {
         );
         let bad = Value::Map(dict! {"session" => true, "authid" => "a", "authrole" => "r"});
         assert!(!is_principal(&&bad));
-        let list = Value::List(vec![p.clone(), p]);
-        assert_eq!(principals(&&list).map(Iterator::count), Some(2));
         let ints = Value::List(vec![Value::Int(1), Value::Int(-2)]);
         assert_eq!(int_list(&&ints).unwrap().collect::<Vec<_>>(), [1, -2]);
     }

@@ -1371,10 +1371,39 @@ impl EventRef<'_> {
     }
 }
 
-impl CallRef<'_> {
-    /// `timeout` when the field is present (the owned CALL keeps a present 0).
-    pub(crate) fn timeout_given(&self) -> Option<u32> {
-        const S: usize = slot_of(&specs::CALL, "timeout");
-        self.t.u32(S)
+// ---- for the typed views (`crate::view::typed`) ----
+
+/// The name of `AuthMethod` value `v` (`ticket`, `wampcra`, ...), `None` when unknown: how
+/// [`HelloRef::authmethods`] reads `authmethods`.
+pub(crate) fn auth_method_name(v: u8) -> Option<&'static str> {
+    name_of(&AUTH_METHODS, v)
+}
+
+/// Optional integer fields as the owned conversions read them (`None` when absent, a given 0
+/// kept): what the typed views answer for them.
+macro_rules! given_accessors {
+    ($($ref:ident { $($name:ident = $spec:ident $field:literal $ty:ident),* $(,)? })*) => {$(
+        impl $ref<'_> {
+            $(
+                pub(crate) fn $name(&self) -> Option<i64> {
+                    given_int!(self, $spec, $field, $ty)
+                }
+            )*
+        }
+    )*};
+}
+
+given_accessors! {
+    HelloRef { given_resume_session = HELLO "resume_session" u64 }
+    ErrorReplyRef { given_callee = ERROR "callee" u64 }
+    UnsubscribedRef { given_subscription = UNSUBSCRIBED "subscription" u64 }
+    EventRef { given_publisher = EVENT "publisher" u64 }
+    CallRef { given_timeout = CALL "timeout" u32, given_caller = CALL "caller" u64 }
+    CallResultRef { given_callee = RESULT "callee" u64 }
+    UnregisteredRef { given_registration = UNREGISTERED "registration" u64 }
+    InvocationRef {
+        given_timeout = INVOCATION "timeout" u32,
+        given_caller = INVOCATION "caller" u64,
     }
+    YieldRef { given_callee = YIELD "callee" u64 }
 }
