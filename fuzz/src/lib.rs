@@ -382,8 +382,11 @@ pub fn views(data: &[u8]) {
         };
         match (to.encode(&expected), forwarded) {
             (Ok(encoded), Ok(())) => {
-                let back = to.decode(&out).unwrap_or_else(|e| panic!("{to:?} forwarded bytes do not decode: {e}"));
-                assert_eq!(back, to.decode(&encoded).expect("owned bytes decode"), "{from:?} -> {to:?}");
+                // the same message, or the same refusal (a string starting with U+0000 cannot
+                // cross JSON, which reads it as bytes, whichever path wrote it)
+                let back = to.decode(&out).map_err(|e| e.to_string());
+                let owned_back = to.decode(&encoded).map_err(|e| e.to_string());
+                assert_eq!(back, owned_back, "{from:?} -> {to:?}");
             }
             (Err(_), Err(_)) => {}
             // the one refusal of its own: an escaped JSON enc_key bound for FlatBuffers
