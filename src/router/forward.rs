@@ -68,7 +68,9 @@ struct Plan<'p, 'd, 'a> {
     code: u64,
     ids: [u64; 2],
     id_count: usize,
-    details: [(&'static str, Option<Val<'p>>); 11],
+    /// Borrowed from the caller's stack: an array of this size moved into the plan cost more
+    /// than writing the message.
+    details: &'d [(&'static str, Option<Val<'p>>)],
     uri: Option<Cow<'p, str>>,
     carrier: &'d Carrier<'a>,
 }
@@ -341,27 +343,22 @@ fn text<'a>(v: Option<&'a str>) -> Option<Val<'a>> {
 }
 
 impl<'p, 'd, 'a: 'p> Plan<'p, 'd, 'a> {
-    fn new(code: MessageType, ids: &[u64], carrier: &'d Carrier<'a>) -> Plan<'p, 'd, 'a> {
+    fn new(
+        code: MessageType,
+        ids: &[u64],
+        carrier: &'d Carrier<'a>,
+        details: &'d [(&'static str, Option<Val<'p>>)],
+    ) -> Plan<'p, 'd, 'a> {
         let mut plan = Plan {
             code: code.code(),
             ids: [0; 2],
             id_count: ids.len(),
-            details: Default::default(),
+            details,
             uri: None,
             carrier,
         };
         plan.ids[..ids.len()].copy_from_slice(ids);
         plan
-    }
-
-    fn details(
-        mut self,
-        details: impl IntoIterator<Item = (&'static str, Option<Val<'p>>)>,
-    ) -> Self {
-        for (slot, d) in self.details.iter_mut().zip(details) {
-            *slot = d;
-        }
-        self
     }
 
     /// Writes the message; returns where its first ID starts (for JSON, its comma).
@@ -593,12 +590,7 @@ impl Forwarder {
             return Ok(at);
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
-        let plan = Plan::new(
-            MessageType::Event,
-            &[d.subscription, d.publication],
-            carrier,
-        )
-        .details([
+        let details = [
             ("publisher", int(d.publisher)),
             ("publisher_authid", text(d.publisher_authid)),
             ("publisher_authrole", text(d.publisher_authrole)),
@@ -613,7 +605,13 @@ impl Forwarder {
             enc_algo,
             enc_key,
             enc_serializer,
-        ]);
+        ];
+        let plan = Plan::new(
+            MessageType::Event,
+            &[d.subscription, d.publication],
+            carrier,
+            &details,
+        );
         plan.append(to, out)
     }
 
@@ -654,12 +652,7 @@ impl Forwarder {
             return Ok(());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
-        let plan = Plan::new(
-            MessageType::Invocation,
-            &[d.request, d.registration],
-            &carrier,
-        )
-        .details([
+        let details = [
             ("timeout", timeout.map(Val::Int)),
             ("receive_progress", receive_progress.map(Val::Bool)),
             ("caller", int(d.caller)),
@@ -671,7 +664,13 @@ impl Forwarder {
             enc_algo,
             enc_key,
             enc_serializer,
-        ]);
+        ];
+        let plan = Plan::new(
+            MessageType::Invocation,
+            &[d.request, d.registration],
+            &carrier,
+            &details,
+        );
         plan.append(to, out).map(|_| ())
     }
 
@@ -708,7 +707,7 @@ impl Forwarder {
             return Ok(());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
-        let plan = Plan::new(MessageType::Result, &[d.request], &carrier).details([
+        let details = [
             ("progress", progress.map(Val::Bool)),
             ("callee", int(d.callee)),
             ("callee_authid", text(d.callee_authid)),
@@ -717,7 +716,8 @@ impl Forwarder {
             enc_algo,
             enc_key,
             enc_serializer,
-        ]);
+        ];
+        let plan = Plan::new(MessageType::Result, &[d.request], &carrier, &details);
         plan.append(to, out).map(|_| ())
     }
 
@@ -747,12 +747,7 @@ impl Forwarder {
             return Ok(());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
-        let mut plan = Plan::new(
-            MessageType::Error,
-            &[MessageType::Call.code(), d.request],
-            &carrier,
-        )
-        .details([
+        let details = [
             ("callee", int(d.callee)),
             ("callee_authid", text(d.callee_authid)),
             ("callee_authrole", text(d.callee_authrole)),
@@ -760,7 +755,13 @@ impl Forwarder {
             enc_algo,
             enc_key,
             enc_serializer,
-        ]);
+        ];
+        let mut plan = Plan::new(
+            MessageType::Error,
+            &[MessageType::Call.code(), d.request],
+            &carrier,
+            &details,
+        );
         plan.uri = Some(uri);
         plan.append(to, out).map(|_| ())
     }
