@@ -288,7 +288,8 @@ impl<'a> Carrier<'a> {
 
     /// The `enc_*` details, present only beside a transparent payload.
     fn enc(&self) -> [(&'static str, Option<Val<'a>>); 3] {
-        let get = |key| self.transparent.and(self.str(key)).map(Val::Str);
+        // (read only beside a transparent payload: `and` would read them always)
+        let get = |key| self.transparent.and_then(|_| self.str(key)).map(Val::Str);
         [
             ("enc_algo", get("enc_algo")),
             ("enc_key", get("enc_key")),
@@ -452,7 +453,7 @@ fn carried<'a: 'c, 'c>(
         w.finish()?;
         Ok(Some(&room[..]))
     }
-    let enc = |key| carrier.transparent.and(carrier.str(key));
+    let enc = |key| carrier.transparent.and_then(|_| carrier.str(key));
     let keyid = match &carrier.source {
         Source::Flatbuffers(m) => carrying!(m, r => r.ppt_keyid()).flatten(),
         // only a borrowed key can be kept; an escaped JSON key is rare enough to refuse

@@ -176,12 +176,31 @@ impl<'a> ItemRef<'a> {
         each!(self, i => i.bytes())
     }
 
-    /// Whether the value is an empty list or map (what autobahn's `if args:` tests).
+    /// Whether the value is an empty list or map (what autobahn's `if args:` tests), told from
+    /// its first bytes: the length in a MessagePack or CBOR head, the byte after JSON's
+    /// bracket. Nothing of a non-empty container is read.
     pub fn is_empty_container(&self) -> bool {
-        match self.kind() {
-            Kind::List => self.list().is_none_or(|mut l| l.next().is_none()),
-            Kind::Map => self.map().is_none_or(|mut m| m.next().is_none()),
-            _ => false,
+        let bytes = self.bytes();
+        match self {
+            ItemRef::Json(_) => {
+                let inner = bytes.get(1..).unwrap_or_default();
+                matches!(bytes.first(), Some(b'[' | b'{'))
+                    && matches!(
+                        inner.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+                        Some(b']' | b'}')
+                    )
+            }
+            // fixarray/fixmap of 0; array16/32, map16/32 of 0
+            ItemRef::Msgpack(_) => match bytes {
+                [0x90 | 0x80, ..] => true,
+                [0xdc | 0xde, 0, 0, ..] => true,
+                [0xdd | 0xdf, 0, 0, 0, 0, ..] => true,
+                _ => false,
+            },
+            ItemRef::Cbor(_) => match self.kind() {
+                Kind::List | Kind::Map => self.item_count() == Some(0),
+                _ => false,
+            },
         }
     }
 
