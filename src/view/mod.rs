@@ -186,7 +186,9 @@ impl<'a> ItemRef<'a> {
                 let inner = bytes.get(1..).unwrap_or_default();
                 matches!(bytes.first(), Some(b'[' | b'{'))
                     && matches!(
-                        inner.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+                        inner
+                            .iter()
+                            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
                         Some(b']' | b'}')
                     )
             }
@@ -369,5 +371,38 @@ impl<'a> Payload<'a> {
             Payload::Item(i) => Ok(i.to_value()),
             Payload::FlatbuffersCbor(b) => cbor::decode_value(b, &Limits::DEFAULT),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_containers_are_told_from_their_heads() {
+        let json = br#"[16, 1, { }, "com.t", [ 
+ ], {"a": [1]}]"#;
+        let e = json::view::scan_message(json, &Limits::DEFAULT)
+            .unwrap()
+            .map(ItemRef::Json);
+        let empty = |i| e.get(i).unwrap().is_empty_container();
+        assert_eq!(
+            (empty(2), empty(3), empty(4), empty(5)),
+            (true, false, true, false)
+        );
+        // MessagePack: a 16-bit-length empty array, a fixarray of one
+        let m = [0x94, 0x10, 0x01, 0xdc, 0x00, 0x00, 0x91, 0x01];
+        let e = msgpack::view::scan_message(&m, &Limits::DEFAULT)
+            .unwrap()
+            .map(ItemRef::Msgpack);
+        assert!(e.get(2).unwrap().is_empty_container());
+        assert!(!e.get(3).unwrap().is_empty_container());
+        // CBOR: an indefinite empty array and a definite one of one
+        let c = [0x84, 0x10, 0x01, 0x9f, 0xff, 0x81, 0x01];
+        let e = cbor::view::scan_message(&c, &Limits::DEFAULT)
+            .unwrap()
+            .map(ItemRef::Cbor);
+        assert!(e.get(2).unwrap().is_empty_container());
+        assert!(!e.get(3).unwrap().is_empty_container());
     }
 }
