@@ -23,6 +23,8 @@ use crate::view::item::{Elems, Emit, Item, Kind};
 use super::reader::{whitespace_end as skip_whitespace, Discard, Fail, Number, Reader};
 use super::{starts_with_array, Base64Check};
 
+mod fast;
+
 /// Checks a whole JSON message and returns the elements of its array, read in place.
 ///
 /// Fails exactly when [`from_slice_with_limits`](super::from_slice_with_limits) fails before it
@@ -35,6 +37,22 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<JsonItem<'a>>, DecodeError> {
+    // The fast pass accepts the common messages outright; anything it does not vouch for
+    // (an error, or a rare construct) is scanned again by the exact walk below.
+    if buf.len() <= limits.max_size {
+        if let Ok(text) = core::str::from_utf8(buf) {
+            if let Some(elems) = fast::scan(text, limits) {
+                return Ok(elems);
+            }
+        }
+    }
+    scan_exact(buf, limits)
+}
+
+/// [`scan_message`] by the owned reader's own walk: every input, every error.
+#[cold]
+#[inline(never)]
+fn scan_exact<'a>(buf: &'a [u8], limits: &Limits) -> Result<Elems<JsonItem<'a>>, DecodeError> {
     let mut r = Reader::new(buf, limits)?;
     if !starts_with_array(buf) {
         let found = r.scan_value(0).and_then(|found| r.end().map(|()| found));
@@ -245,7 +263,7 @@ impl<'a> JsonItem<'a> {
                 } else {
                     Kind::Map
                 };
-                (container_end(bytes, pos), kind, false)
+                (fast::container_end(bytes, pos), kind, false)
             }
             b't' => (pos + 4, Kind::Bool, false),
             b'f' => (pos + 5, Kind::Bool, false),
@@ -305,15 +323,16 @@ impl<'a> Item<'a> for JsonItem<'a> {
         if self.kind != Kind::Int {
             return None;
         }
-        // At most twenty digits, checked to fit 64 bits by the scan.
         let (negative, digits) = match self.text.strip_prefix('-') {
             Some(digits) => (true, digits),
             None => (false, self.text),
         };
-        let n = digits.bytes().fold(0i128, |n, d| {
+        // at most twenty digits, checked to fit 64 bits by the scan
+        let n = digits.bytes().fold(0u64, |n, d| {
             n.wrapping_mul(10)
-                .wrapping_add(i128::from(d.wrapping_sub(b'0')))
+                .wrapping_add(u64::from(d.wrapping_sub(b'0')))
         });
+        let n = i128::from(n);
         Some(if negative { -n } else { n })
     }
 
@@ -467,14 +486,19 @@ fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
         // eight bytes at a time to the next `"` or `\`
         let rest = bytes.get(pos..).unwrap_or_default();
         let mut skipped = 0;
+        let mut found = false;
         for w in words(rest) {
-            if equal_bytes(w, b'"') | equal_bytes(w, b'\\') != 0 {
+            let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
+            if stops != 0 {
+                // exact: the first one is found at once
+                skipped += (stops.trailing_zeros() / 8) as usize;
+                found = true;
                 break;
             }
             skipped += 8;
         }
         pos += skipped;
-        while let Some(&b) = bytes.get(pos) {
+        while let Some(&b) = bytes.get(pos).filter(|_| !found) {
             if b == b'"' || b == b'\\' {
                 break;
             }
@@ -489,26 +513,6 @@ fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
             None => return (bytes.len(), escaped),
         }
     }
-}
-
-/// The end of the checked list or map at `pos` (after its closing bracket).
-fn container_end(bytes: &[u8], mut pos: usize) -> usize {
-    let mut depth = 0usize;
-    while let Some(&b) = bytes.get(pos) {
-        pos += 1;
-        match b {
-            b'"' => pos = string_end(bytes, pos).0,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return pos;
-                }
-            }
-            _ => {}
-        }
-    }
-    bytes.len()
 }
 
 /// A JSON writer driven value by value ([`Emit`]), appending to a `Vec`: what it writes for
