@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytewise::{equal_bytes, words};
+use crate::bytewise::equal_bytes;
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::elements::not_a_list;
 use crate::serializer::Limits;
@@ -249,36 +249,36 @@ impl<'a> JsonItem<'a> {
     }
 
     /// The item at `pos` of checked `text` (its first byte), and the position after it.
+    #[inline]
     fn at(text: &'a str, pos: usize) -> Option<(JsonItem<'a>, usize)> {
         let bytes = text.as_bytes();
         let (end, kind, escaped) = match *bytes.get(pos)? {
             b'"' => {
                 let (end, escaped) = string_end(bytes, pos + 1);
-                let binary = bytes.get(pos + 1..pos + 7) == Some(&b"\\u0000"[..]);
+                // a binary string starts with an escape
+                let binary = escaped && bytes.get(pos + 1..pos + 7) == Some(&b"\\u0000"[..]);
                 (end, if binary { Kind::Bytes } else { Kind::Str }, escaped)
             }
-            b'[' | b'{' => {
-                let kind = if bytes[pos] == b'[' {
-                    Kind::List
-                } else {
-                    Kind::Map
-                };
-                (fast::container_end(bytes, pos), kind, false)
-            }
+            b'[' => (fast::container_end(bytes, pos), Kind::List, false),
+            b'{' => (fast::container_end(bytes, pos), Kind::Map, false),
             b't' => (pos + 4, Kind::Bool, false),
             b'f' => (pos + 5, Kind::Bool, false),
             b'n' => (pos + 4, Kind::Null, false),
-            _ => {
-                let len = bytes
-                    .get(pos..)?
-                    .iter()
-                    .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                    .unwrap_or(bytes.len() - pos);
-                let literal = &bytes[pos..pos + len];
-                let float =
-                    literal == b"-0" || literal.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
-                let kind = if float { Kind::Float } else { Kind::Int };
-                (pos + len, kind, false)
+            first => {
+                // a checked number: the literal and whether it has a fraction or an exponent
+                let mut end = pos + 1;
+                let mut float = false;
+                while let Some(&b) = bytes.get(end) {
+                    match b {
+                        b'0'..=b'9' | b'-' | b'+' => {}
+                        b'.' | b'e' | b'E' => float = true,
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                // `-0` is read as a float
+                float |= first == b'-' && end == pos + 2 && bytes.get(pos + 1) == Some(&b'0');
+                (end, if float { Kind::Float } else { Kind::Int }, false)
             }
         };
         let item = JsonItem {
@@ -479,39 +479,34 @@ impl<'a> Iterator for JsonMap<'a> {
 }
 
 /// The end of a checked string whose contents start at `pos` (after its closing quote), and
-/// whether it has an escape.
+/// whether it has an escape: eight bytes at a time, the next `"` or `\\` found at once.
+#[inline]
 fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut escaped = false;
     loop {
-        // eight bytes at a time to the next `"` or `\`
-        let rest = bytes.get(pos..).unwrap_or_default();
-        let mut skipped = 0;
-        let mut found = false;
-        for w in words(rest) {
-            let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
-            if stops != 0 {
-                // exact: the first one is found at once
-                skipped += (stops.trailing_zeros() / 8) as usize;
-                found = true;
-                break;
+        let stop = match bytes.get(pos..pos + 8) {
+            Some(chunk) => {
+                let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
+                if stops == 0 {
+                    pos += 8;
+                    continue;
+                }
+                pos + (stops.trailing_zeros() / 8) as usize
             }
-            skipped += 8;
+            None => match bytes.get(pos..) {
+                Some(rest) => match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                    Some(i) => pos + i,
+                    None => return (bytes.len(), escaped),
+                },
+                None => return (bytes.len(), escaped),
+            },
+        };
+        if bytes.get(stop) == Some(&b'"') {
+            return (stop + 1, escaped);
         }
-        pos += skipped;
-        while let Some(&b) = bytes.get(pos).filter(|_| !found) {
-            if b == b'"' || b == b'\\' {
-                break;
-            }
-            pos += 1;
-        }
-        match bytes.get(pos) {
-            Some(b'\\') => {
-                escaped = true;
-                pos += 2;
-            }
-            Some(_) => return (pos + 1, escaped),
-            None => return (bytes.len(), escaped),
-        }
+        escaped = true;
+        pos = stop + 2;
     }
 }
 

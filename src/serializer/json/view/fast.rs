@@ -13,7 +13,7 @@
 //! that they stay in registers; nested lists and maps are walked without recursion, the kinds of
 //! the open levels kept as bits of a `u128` (the depth never exceeds 127).
 
-use crate::bytewise::{words, HIGH, ONES};
+use crate::bytewise::{HIGH, ONES};
 use crate::serializer::Limits;
 use crate::view::item::{Elems, Kind};
 
@@ -242,20 +242,19 @@ fn maybe_bracket(w: u64) -> u64 {
 }
 
 /// The end of the checked list or map at `pos` (after its closing bracket): only brackets and
-/// strings are looked at, eight bytes at a time between them.
+/// strings are looked at, the next one found eight bytes at a time.
 pub(super) fn container_end(bytes: &[u8], mut pos: usize) -> usize {
     let mut depth = 0usize;
     loop {
-        // eight bytes at a time to the next bracket or quote
-        let rest = bytes.get(pos..).unwrap_or_default();
-        let mut skipped = 0;
-        for w in words(rest) {
-            if (maybe_bracket(w) | crate::bytewise::equal_bytes(w, b'"')) & HIGH != 0 {
-                break;
+        if let Some(chunk) = bytes.get(pos..pos + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let found = maybe_bracket(w) | crate::bytewise::equal_bytes(w, b'"');
+            if found == 0 {
+                pos += 8;
+                continue;
             }
-            skipped += 8;
+            pos += (found.trailing_zeros() / 8) as usize;
         }
-        pos += skipped;
         let Some(&b) = bytes.get(pos) else {
             return bytes.len();
         };
