@@ -11,13 +11,16 @@
 //!
 //! Positions are passed in and out of small inlined functions rather than kept in a struct, so
 //! that they stay in registers; nested lists and maps are walked without recursion, the kinds of
-//! the open levels kept as bits of a `u128` (the depth never exceeds 127).
+//! the open levels kept as bits of a `u64` (deeper messages, rare, are left to the exact walk).
 
 use crate::bytewise::{HIGH, ONES};
 use crate::serializer::Limits;
 use crate::view::item::{Elems, Kind};
 
 use super::super::reader::{plain_end, whitespace_end as ws, RECURSION_LIMIT};
+
+/// The most levels the fast pass follows (one bit each in a `u64`).
+const MAX_FAST_DEPTH: usize = 64;
 use super::JsonItem;
 
 /// The byte at `pos`, or 0 (never valid where a token is expected) past the end.
@@ -44,7 +47,7 @@ fn skip_ws(bytes: &[u8], pos: usize) -> usize {
 #[inline(always)]
 pub(super) fn scan<'a>(text: &'a str, limits: &Limits) -> Option<Elems<JsonItem<'a>>> {
     let bytes = text.as_bytes();
-    let max_depth = limits.max_depth.min(RECURSION_LIMIT);
+    let max_depth = limits.max_depth.min(RECURSION_LIMIT).min(MAX_FAST_DEPTH);
     let mut pos = skip_ws(bytes, 0);
     if byte(bytes, pos) != b'[' {
         return None;
@@ -52,7 +55,7 @@ pub(super) fn scan<'a>(text: &'a str, limits: &Limits) -> Option<Elems<JsonItem<
     let mut elems = Elems::new();
     // the levels open, and bit `i` set when the level opened `i` levels ago is a map
     let mut open = 0usize;
-    let mut maps: u128 = 0;
+    let mut maps: u64 = 0;
     // the list elements and map entries read (the message's elements included)
     let mut count = 0usize;
     // where the current element of the message array starts, and the kind of the value
@@ -68,7 +71,7 @@ pub(super) fn scan<'a>(text: &'a str, limits: &Limits) -> Option<Elems<JsonItem<
                 }
                 open += 1;
                 let is_map = b == b'{';
-                maps = maps << 1 | u128::from(is_map);
+                maps = maps << 1 | u64::from(is_map);
                 pos = skip_ws(bytes, pos + 1);
                 // `]` and `}` are two after `[` and `{`
                 if byte(bytes, pos) != b + 2 {
@@ -95,7 +98,11 @@ pub(super) fn scan<'a>(text: &'a str, limits: &Limits) -> Option<Elems<JsonItem<
                 pos = string_end(bytes, pos + 1)?;
                 Kind::Str
             }
-            b'0'..=b'9' | b'-' => {
+            b'1'..=b'9' => {
+                pos = positive_end(bytes, pos)?;
+                Kind::Int
+            }
+            b'0' | b'-' => {
                 pos = int_end(bytes, pos)?;
                 Kind::Int
             }
@@ -202,6 +209,20 @@ fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// The position after an integer literal at `pos` whose first digit is not `0` (no sign), if
+/// the exact walk reads it as an integer: at most nineteen digits, no fraction or exponent.
+#[inline(always)]
+fn positive_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let end = digits_end(bytes, pos + 1);
+    if end - pos > 19 {
+        return None;
+    }
+    if let b'.' | b'e' | b'E' = byte(bytes, end) {
+        return None;
+    }
+    Some(end)
+}
+
 /// The position after an integer literal at `pos` (at `-` or its first digit), if it is one
 /// the exact walk reads as an integer: no fraction or exponent, no leading zero, at most
 /// nineteen digits (eighteen when negative, so within the `i64` range) and not `-0`.
@@ -304,7 +325,18 @@ mod tests {
             "[[1],{}]",
             "[\"12345678\",\"1234567\",\"123456789abcdefghij\"]",
         ];
+        let deep = format!("[{}1{}]", "[".repeat(70), "]".repeat(70));
+        let deep_map = format!("[{}1{}]", "{\"k\":[".repeat(40), "]}".repeat(40));
+        let inputs: Vec<&str> = inputs
+            .iter()
+            .copied()
+            .chain([deep.as_str(), deep_map.as_str()])
+            .collect();
         let tight = [
+            Limits {
+                max_depth: 200,
+                ..Limits::DEFAULT
+            },
             Limits::DEFAULT,
             Limits {
                 max_depth: 3,
@@ -319,7 +351,7 @@ mod tests {
                 ..Limits::DEFAULT
             },
         ];
-        for input in inputs {
+        for input in &inputs {
             for limits in &tight {
                 // every prefix too, so that truncations meet every path
                 for end in 0..=input.len() {
