@@ -323,15 +323,17 @@ impl<'a> Item<'a> for JsonItem<'a> {
         if self.kind != Kind::Int {
             return None;
         }
-        let (negative, digits) = match self.text.strip_prefix('-') {
-            Some(digits) => (true, digits),
-            None => (false, self.text),
+        let (negative, digits) = match self.text.as_bytes() {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
         };
         // at most twenty digits, checked to fit 64 bits by the scan
-        let n = digits.bytes().fold(0u64, |n, d| {
-            n.wrapping_mul(10)
-                .wrapping_add(u64::from(d.wrapping_sub(b'0')))
-        });
+        let mut n = 0u64;
+        for &d in digits {
+            n = n
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(d.wrapping_sub(b'0')));
+        }
         let n = i128::from(n);
         Some(if negative { -n } else { n })
     }
