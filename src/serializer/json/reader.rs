@@ -24,7 +24,7 @@ use super::{decode_base64, FORMAT, LENIENT_BASE64};
 
 /// The deepest nesting read whatever `max_depth` says, as serde_json's own guard had it: the
 /// 128th level is refused.
-const RECURSION_LIMIT: usize = 127;
+pub(super) const RECURSION_LIMIT: usize = 127;
 
 /// The error of a failed read, boxed so that results stay small on the fast path.
 pub(super) type Fail = Box<DecodeError>;
@@ -73,7 +73,7 @@ pub(super) fn whitespace_end(bytes: &[u8], mut pos: usize) -> usize {
 /// The end of the bytes from `pos` of a string that need no attention (the position of the
 /// first `"`, `\` or control character, or the end), eight at a time while eight remain.
 #[inline(always)]
-fn plain_end(bytes: &[u8], pos: usize) -> usize {
+pub(super) fn plain_end(bytes: &[u8], pos: usize) -> usize {
     let rest = bytes.get(pos..).unwrap_or_default();
     let mut skipped = 0;
     for w in words(rest) {

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use crate::bytewise::{equal_bytes, words};
+use crate::bytewise::equal_bytes;
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::elements::not_a_list;
 use crate::serializer::Limits;
@@ -22,6 +22,8 @@ use crate::view::item::{Elems, Emit, Item, Kind};
 
 use super::reader::{whitespace_end as skip_whitespace, Discard, Fail, Number, Reader};
 use super::{starts_with_array, Base64Check};
+
+mod fast;
 
 /// Checks a whole JSON message and returns the elements of its array, read in place.
 ///
@@ -35,6 +37,22 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<JsonItem<'a>>, DecodeError> {
+    // The fast pass accepts the common messages outright; anything it does not vouch for
+    // (an error, or a rare construct) is scanned again by the exact walk below.
+    if buf.len() <= limits.max_size {
+        if let Ok(text) = core::str::from_utf8(buf) {
+            if let Some(elems) = fast::scan(text, limits) {
+                return Ok(elems);
+            }
+        }
+    }
+    scan_exact(buf, limits)
+}
+
+/// [`scan_message`] by the owned reader's own walk: every input, every error.
+#[cold]
+#[inline(never)]
+fn scan_exact<'a>(buf: &'a [u8], limits: &Limits) -> Result<Elems<JsonItem<'a>>, DecodeError> {
     let mut r = Reader::new(buf, limits)?;
     if !starts_with_array(buf) {
         let found = r.scan_value(0).and_then(|found| r.end().map(|()| found));
@@ -231,36 +249,36 @@ impl<'a> JsonItem<'a> {
     }
 
     /// The item at `pos` of checked `text` (its first byte), and the position after it.
+    #[inline]
     fn at(text: &'a str, pos: usize) -> Option<(JsonItem<'a>, usize)> {
         let bytes = text.as_bytes();
         let (end, kind, escaped) = match *bytes.get(pos)? {
             b'"' => {
                 let (end, escaped) = string_end(bytes, pos + 1);
-                let binary = bytes.get(pos + 1..pos + 7) == Some(&b"\\u0000"[..]);
+                // a binary string starts with an escape
+                let binary = escaped && bytes.get(pos + 1..pos + 7) == Some(&b"\\u0000"[..]);
                 (end, if binary { Kind::Bytes } else { Kind::Str }, escaped)
             }
-            b'[' | b'{' => {
-                let kind = if bytes[pos] == b'[' {
-                    Kind::List
-                } else {
-                    Kind::Map
-                };
-                (container_end(bytes, pos), kind, false)
-            }
+            b'[' => (fast::container_end(bytes, pos), Kind::List, false),
+            b'{' => (fast::container_end(bytes, pos), Kind::Map, false),
             b't' => (pos + 4, Kind::Bool, false),
             b'f' => (pos + 5, Kind::Bool, false),
             b'n' => (pos + 4, Kind::Null, false),
-            _ => {
-                let len = bytes
-                    .get(pos..)?
-                    .iter()
-                    .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-                    .unwrap_or(bytes.len() - pos);
-                let literal = &bytes[pos..pos + len];
-                let float =
-                    literal == b"-0" || literal.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
-                let kind = if float { Kind::Float } else { Kind::Int };
-                (pos + len, kind, false)
+            first => {
+                // a checked number: the literal and whether it has a fraction or an exponent
+                let mut end = pos + 1;
+                let mut float = false;
+                while let Some(&b) = bytes.get(end) {
+                    match b {
+                        b'0'..=b'9' | b'-' | b'+' => {}
+                        b'.' | b'e' | b'E' => float = true,
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                // `-0` is read as a float
+                float |= first == b'-' && end == pos + 2 && bytes.get(pos + 1) == Some(&b'0');
+                (end, if float { Kind::Float } else { Kind::Int }, false)
             }
         };
         let item = JsonItem {
@@ -305,15 +323,18 @@ impl<'a> Item<'a> for JsonItem<'a> {
         if self.kind != Kind::Int {
             return None;
         }
-        // At most twenty digits, checked to fit 64 bits by the scan.
-        let (negative, digits) = match self.text.strip_prefix('-') {
-            Some(digits) => (true, digits),
-            None => (false, self.text),
+        let (negative, digits) = match self.text.as_bytes() {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
         };
-        let n = digits.bytes().fold(0i128, |n, d| {
-            n.wrapping_mul(10)
-                .wrapping_add(i128::from(d.wrapping_sub(b'0')))
-        });
+        // at most twenty digits, checked to fit 64 bits by the scan
+        let mut n = 0u64;
+        for &d in digits {
+            n = n
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(d.wrapping_sub(b'0')));
+        }
+        let n = i128::from(n);
         Some(if negative { -n } else { n })
     }
 
@@ -460,55 +481,35 @@ impl<'a> Iterator for JsonMap<'a> {
 }
 
 /// The end of a checked string whose contents start at `pos` (after its closing quote), and
-/// whether it has an escape.
+/// whether it has an escape: eight bytes at a time, the next `"` or `\\` found at once.
+#[inline]
 fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut escaped = false;
     loop {
-        // eight bytes at a time to the next `"` or `\`
-        let rest = bytes.get(pos..).unwrap_or_default();
-        let mut skipped = 0;
-        for w in words(rest) {
-            if equal_bytes(w, b'"') | equal_bytes(w, b'\\') != 0 {
-                break;
-            }
-            skipped += 8;
-        }
-        pos += skipped;
-        while let Some(&b) = bytes.get(pos) {
-            if b == b'"' || b == b'\\' {
-                break;
-            }
-            pos += 1;
-        }
-        match bytes.get(pos) {
-            Some(b'\\') => {
-                escaped = true;
-                pos += 2;
-            }
-            Some(_) => return (pos + 1, escaped),
-            None => return (bytes.len(), escaped),
-        }
-    }
-}
-
-/// The end of the checked list or map at `pos` (after its closing bracket).
-fn container_end(bytes: &[u8], mut pos: usize) -> usize {
-    let mut depth = 0usize;
-    while let Some(&b) = bytes.get(pos) {
-        pos += 1;
-        match b {
-            b'"' => pos = string_end(bytes, pos).0,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return pos;
+        let stop = match bytes.get(pos..pos + 8) {
+            Some(chunk) => {
+                let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
+                if stops == 0 {
+                    pos += 8;
+                    continue;
                 }
+                pos + (stops.trailing_zeros() / 8) as usize
             }
-            _ => {}
+            None => match bytes.get(pos..) {
+                Some(rest) => match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                    Some(i) => pos + i,
+                    None => return (bytes.len(), escaped),
+                },
+                None => return (bytes.len(), escaped),
+            },
+        };
+        if bytes.get(stop) == Some(&b'"') {
+            return (stop + 1, escaped);
         }
+        escaped = true;
+        pos = stop + 2;
     }
-    bytes.len()
 }
 
 /// A JSON writer driven value by value ([`Emit`]), appending to a `Vec`: what it writes for
