@@ -576,7 +576,13 @@ impl Emit for JsonWriter<'_> {
 
     fn int(&mut self, i: i128) {
         self.separate();
-        super::write_int(i, self.out);
+        // as a 64-bit integer where it is one (every WAMP integer): itoa's 128-bit path costs
+        // several times more
+        match (u64::try_from(i), i64::try_from(i)) {
+            (Ok(u), _) => super::write_int(u, self.out),
+            (_, Ok(n)) => super::write_int(n, self.out),
+            _ => super::write_int(i, self.out),
+        }
     }
 
     fn f64(&mut self, f: f64) {
