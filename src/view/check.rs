@@ -743,7 +743,9 @@ fn uri_error<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationErro
 // ---- the options and details ----
 
 /// An options or details dict (the owned `Extra`'s counterpart): which keys of its table it
-/// holds, found in one scan, each then read by [`Item::get`] (its last occurrence).
+/// holds, found in one scan. Their values (each key's last occurrence) are only read when a
+/// rule runs: all of them by one more scan ([`ItemExtra::check`]), or one by [`Item::get`]
+/// ([`ItemExtra::slot`]).
 ///
 /// Only the dict item and a bit set are kept, so that an empty dict, or one without a known
 /// key, costs one scan and nothing else.
@@ -797,10 +799,17 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
         self.check_present(range)
     }
 
-    /// [`ItemExtra::check`] for a dict holding keys of the table.
+    /// [`ItemExtra::check`] for a dict holding keys of the table: one more scan collects the
+    /// last occurrence of each (rather than one scan per key).
     fn check_present(&self, range: core::ops::Range<usize>) -> Result<(), ValidationError> {
+        let mut slots = [None; N];
+        for (name, value) in self.dict.map().into_iter().flatten() {
+            if let Some(i) = self.keys.iter().position(|k| k.name == name) {
+                slots[i] = Some(value);
+            }
+        }
         for i in range {
-            if let Some(value) = self.slot(i) {
+            if let Some(value) = slots[i] {
                 self.check_key(&self.keys[i], &value)?;
             }
         }
