@@ -92,14 +92,25 @@ pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, Validatio
 
 /// The message type coded by element 0: its integer read once; anything else (and every
 /// error) is left to the owned [`message_type_of`].
-#[inline]
+///
+/// The router's hot messages (PUBLISH, EVENT, CALL, RESULT, INVOCATION, YIELD) are matched
+/// by their code directly.
+#[inline(always)]
 fn message_type<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, ValidationError> {
+    use MessageType as T;
     let code = first.as_ref().and_then(Item::as_int);
-    match code.and_then(|c| u64::try_from(c).ok()) {
-        Some(c) => match MessageType::from_code(c) {
-            Some(t) => Ok(t),
-            None => message_type_error(first),
-        },
+    let known = match code.and_then(|c| u64::try_from(c).ok()) {
+        Some(16) => Some(T::Publish),
+        Some(36) => Some(T::Event),
+        Some(48) => Some(T::Call),
+        Some(50) => Some(T::Result),
+        Some(68) => Some(T::Invocation),
+        Some(70) => Some(T::Yield),
+        Some(c) => MessageType::from_code(c),
+        None => None,
+    };
+    match known {
+        Some(t) => Ok(t),
         None => message_type_error(first),
     }
 }
@@ -722,7 +733,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
 }
 
 /// A URI under `rule` ([`check_or_raise_uri`](crate::check_or_raise_uri) for an item).
-#[inline]
+#[inline(always)]
 fn check_uri<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationError> {
     match x.as_str() {
         Some(s) if is_valid_uri(&s, rule) => Ok(()),
@@ -1043,6 +1054,18 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.field(), Some("enc_algo"));
+    }
+
+    #[test]
+    fn hot_codes_are_their_types() {
+        for code in 0..=80u64 {
+            let v = Value::from(code);
+            assert_eq!(
+                message_type(Some(&v)).ok(),
+                MessageType::from_code(code),
+                "{code}"
+            );
+        }
     }
 
     #[test]
