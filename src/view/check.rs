@@ -635,7 +635,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     }
 
     /// Element `i` as a URI under `rule`.
-    #[inline]
+    #[inline(always)]
     fn uri(&self, i: usize, field: &'static str, rule: UriRule) -> Result<(), ValidationError> {
         check_uri(&self.element(i), rule).map_err(|e| self.locate(field, e))
     }
