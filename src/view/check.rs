@@ -9,9 +9,10 @@
 //!   each message's `parse_taking` reads them, so that the first error is the same.
 //! * [`ItemExtra`] is the counterpart of `Extra`: each message has one table of the
 //!   options/details keys its parse reads, in the order it reads them, each with its [`Rule`].
-//!   The dict is scanned once, keeping each known key's last occurrence in the key's slot (a
-//!   repeated key counts with its last value, as the decoders keep it); the rules then run over
-//!   the slots in table order. An empty dict, or one without a known key, costs the scan only.
+//!   The dict is scanned once, noting which known keys it holds; the rules then run over those
+//!   in table order, each reading its key's last occurrence (a repeated key counts with its
+//!   last value, as the decoders keep it). An empty dict, or one without a known key, costs
+//!   the scan only.
 //! * Where the owned parse applies a rule of its own (ID, URI, enc identifiers, revocations,
 //!   resumption, `match` selecting the URI rule) both sides call the same function.
 //!
@@ -27,7 +28,7 @@ use crate::message::{element_error, length_error, KeyLocation, PayloadStyle, STR
 use crate::messages::{message_type_of, MessageType};
 use crate::validate::{
     check_id, check_non_str_uri, check_uri_str, is_valid_enc_algo, is_valid_enc_serializer,
-    not_an_extra_type, UriRule,
+    is_valid_uri, not_an_extra_type, UriRule, MAX_ID,
 };
 use crate::view::item::{Elems, Item, Kind};
 use crate::view::read;
@@ -38,10 +39,11 @@ use crate::view::read;
 /// For every input the answer is the owned parse's: the same acceptance, and on rejection an
 /// equal [`ValidationError`] (kind, message, field and reason), found in the same order. On
 /// success nothing is allocated.
+#[inline(never)] // a call of its own keeps the scanners' frames small
 pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, ValidationError> {
     use MessageType as T;
     use PayloadStyle::{Publish, StrOrBytes};
-    let t = message_type_of(elems.get(0))?;
+    let t = message_type(elems.get(0))?;
     match t {
         T::Hello => hello(elems),
         T::Welcome => welcome(elems),
@@ -86,6 +88,37 @@ pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, Validatio
         T::Yield => outcome(elems, "YIELD", &YIELD_KEYS),
     }?;
     Ok(t)
+}
+
+/// The message type coded by element 0: its integer read once; anything else (and every
+/// error) is left to the owned [`message_type_of`].
+///
+/// The router's hot messages (PUBLISH, EVENT, CALL, RESULT, INVOCATION, YIELD) are matched
+/// by their code directly.
+#[inline(always)]
+fn message_type<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, ValidationError> {
+    use MessageType as T;
+    let code = first.as_ref().and_then(Item::as_int);
+    let known = match code.and_then(|c| u64::try_from(c).ok()) {
+        Some(16) => Some(T::Publish),
+        Some(36) => Some(T::Event),
+        Some(48) => Some(T::Call),
+        Some(50) => Some(T::Result),
+        Some(68) => Some(T::Invocation),
+        Some(70) => Some(T::Yield),
+        Some(c) => MessageType::from_code(c),
+        None => None,
+    };
+    match known {
+        Some(t) => Ok(t),
+        None => message_type_error(first),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn message_type_error<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, ValidationError> {
+    message_type_of(first)
 }
 
 // ---- the key tables ----
@@ -376,6 +409,7 @@ fn error<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<(), ValidationError> {
 }
 
 /// PUBLISH and CALL: `[CODE, Request|id, Options|dict, uri, payload...]`.
+#[inline]
 fn request_uri_payload<'a, I: Item<'a>, const N: usize>(
     elems: &Elems<I>,
     name: &'static str,
@@ -393,6 +427,7 @@ fn request_uri_payload<'a, I: Item<'a>, const N: usize>(
 }
 
 /// EVENT and INVOCATION: `[CODE, id, id, Details|dict, payload...]`.
+#[inline]
 fn delivery<'a, I: Item<'a>, const N: usize>(
     elems: &Elems<I>,
     name: &'static str,
@@ -410,6 +445,7 @@ fn delivery<'a, I: Item<'a>, const N: usize>(
 }
 
 /// RESULT and YIELD: `[CODE, Request|id, Details|dict (Options|dict), payload...]`.
+#[inline]
 fn outcome<'a, I: Item<'a>>(
     elems: &Elems<I>,
     name: &'static str,
@@ -564,14 +600,19 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
             .expect("an element within the checked arity, which is at most MAX_ELEMENTS")
     }
 
+    #[cold]
     fn error(&self, field: &'static str, reason: impl Into<String>) -> ValidationError {
         element_error(self.name, field, reason)
     }
 
+    #[cold]
+    #[inline(never)]
     fn type_error(&self, field: &'static str, item: &I) -> ValidationError {
         self.error(field, format!("invalid type {}", item.kind().type_name()))
     }
 
+    #[cold]
+    #[inline(never)]
     fn locate(&self, field: &'static str, e: ValidationError) -> ValidationError {
         e.in_message(self.name).at(field, FieldRole::Element)
     }
@@ -580,11 +621,21 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     #[inline]
     fn id(&self, i: usize, field: &'static str) -> Result<u64, ValidationError> {
         let x = self.element(i);
+        match x.as_int() {
+            Some(v) if (0..=i128::from(MAX_ID)).contains(&v) => Ok(v as u64),
+            _ => self.id_error(field, &x),
+        }
+    }
+
+    /// [`ItemMsg::id`] for an element that is not an ID: the owned rule's error.
+    #[cold]
+    #[inline(never)]
+    fn id_error(&self, field: &'static str, x: &I) -> Result<u64, ValidationError> {
         check_id(x.as_int(), x.kind().type_name()).map_err(|e| self.locate(field, e))
     }
 
     /// Element `i` as a URI under `rule`.
-    #[inline]
+    #[inline(always)]
     fn uri(&self, i: usize, field: &'static str, rule: UriRule) -> Result<(), ValidationError> {
         check_uri(&self.element(i), rule).map_err(|e| self.locate(field, e))
     }
@@ -619,6 +670,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         let x = self.element(i);
         match x.map() {
             Some(entries) => Ok(ItemExtra::collect(
+                x,
                 entries,
                 keys,
                 KeyLocation {
@@ -626,32 +678,24 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
                     role,
                 },
             )),
-            None => Err(self.locate(field, not_an_extra_type(x.kind().type_name()))),
+            None => Err(self.extra_error(field, &x)),
         }
     }
 
-    /// Element `i` as `args` (a list; `null` too when `null_ok`), if present.
-    fn args(&self, i: usize, null_ok: bool) -> Result<(), ValidationError> {
-        match self.get(i).map(|x| (x, x.kind())) {
-            None | Some((_, Kind::List)) => Ok(()),
-            Some((_, Kind::Null)) if null_ok => Ok(()),
-            Some((x, _)) => Err(self.type_error("args", &x)),
-        }
-    }
-
-    /// Element `i` as `kwargs` (a dict), if present.
-    fn kwargs(&self, i: usize) -> Result<(), ValidationError> {
-        match self.get(i) {
-            Some(x) if x.kind() != Kind::Map => Err(self.type_error("kwargs", &x)),
-            _ => Ok(()),
-        }
+    /// [`ItemMsg::extra`] for an element that is not a dict.
+    #[cold]
+    #[inline(never)]
+    fn extra_error(&self, field: &'static str, x: &I) -> ValidationError {
+        self.locate(field, not_an_extra_type(x.kind().type_name()))
     }
 
     /// The application payload from element `at` on, as the owned `AppPayload::read` reads
     /// it: a transparent payload (checking the `enc_*` keys) when element `at` is the last and
-    /// is bytes, or a string for the styles that take one; else `args` and `kwargs`. Returns
-    /// whether the payload is a string, which [`ItemMsg::check_payload`] rejects after the
-    /// other keys.
+    /// is bytes, or a string for the styles that take one; else `args` (a list; `null` too
+    /// but for PUBLISH) and `kwargs` (a dict). Returns whether the payload is a string, which
+    /// [`ItemMsg::check_payload`] rejects after the other keys.
+    ///
+    /// Each element's kind is read once, and only kinds are read.
     #[inline]
     fn payload<const N: usize>(
         &self,
@@ -659,18 +703,24 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         at: usize,
         style: PayloadStyle,
     ) -> Result<bool, ValidationError> {
+        let Some(args) = self.get(at) else {
+            return Ok(false); // no payload, so no `kwargs` either
+        };
         let last = self.len() == at + 1;
-        match self.get(at).map(|x| x.kind()) {
-            Some(Kind::Bytes) if last => extra.enc_options().map(|()| false),
-            Some(Kind::Str) if last && style != PayloadStyle::Bytes => {
-                extra.enc_options().map(|()| true)
+        match args.kind() {
+            Kind::List => {}
+            Kind::Bytes if last => return extra.enc_options().map(|()| false),
+            Kind::Str if last && style != PayloadStyle::Bytes => {
+                return extra.enc_options().map(|()| true)
             }
-            _ => {
-                self.args(at, style != PayloadStyle::Publish)?;
-                self.kwargs(at + 1)?;
-                Ok(false)
-            }
+            Kind::Null if style != PayloadStyle::Publish => {}
+            _ => return Err(self.type_error("args", &args)),
         }
+        match self.get(at + 1) {
+            Some(kwargs) if kwargs.kind() != Kind::Map => Err(self.type_error("kwargs", &kwargs)),
+            _ => Ok(()),
+        }
+        .map(|()| false)
     }
 
     /// Autobahn's constructor assertion: a transparent payload must be bytes.
@@ -683,8 +733,18 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
 }
 
 /// A URI under `rule` ([`check_or_raise_uri`](crate::check_or_raise_uri) for an item).
-#[inline]
+#[inline(always)]
 fn check_uri<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationError> {
+    match x.as_str() {
+        Some(s) if is_valid_uri(&s, rule) => Ok(()),
+        _ => uri_error(x, rule),
+    }
+}
+
+/// [`check_uri`] for an item that is not a valid URI: the owned rule's error.
+#[cold]
+#[inline(never)]
+fn uri_error<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationError> {
     match x.as_str() {
         Some(s) => check_uri_str(&s, rule).map(|_| ()),
         None => check_non_str_uri(x.kind(), rule),
@@ -693,33 +753,41 @@ fn check_uri<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationErro
 
 // ---- the options and details ----
 
-/// An options or details dict (the owned `Extra`'s counterpart): the last occurrence of each
-/// key of its table, collected in one scan.
+/// An options or details dict (the owned `Extra`'s counterpart): which keys of its table it
+/// holds, found in one scan. Their values (each key's last occurrence) are only read when a
+/// rule runs: all of them by one more scan ([`ItemExtra::check`]), or one by [`Item::get`]
+/// ([`ItemExtra::slot`]).
+///
+/// Only the dict item and a bit set are kept, so that an empty dict, or one without a known
+/// key, costs one scan and nothing else.
 struct ItemExtra<I, const N: usize> {
     keys: &'static [Key; N],
-    slots: [Option<I>; N],
-    /// Whether any key of the table is present (if not, no rule needs to run).
-    found: bool,
+    dict: I,
+    /// Bit `i` is set when key `i` of the table is present.
+    present: u32,
     at: KeyLocation,
 }
 
 impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
-    /// Scans the entries once, keeping each key of `keys` in its slot (a later occurrence
-    /// replacing an earlier one).
+    /// Scans the entries of `dict` once, noting which keys of `keys` it holds.
     #[inline]
-    fn collect(entries: I::Map, keys: &'static [Key; N], at: KeyLocation) -> ItemExtra<I, N> {
-        let mut slots = [None; N];
-        let mut found = false;
-        for (name, value) in entries {
+    fn collect(
+        dict: I,
+        entries: I::Map,
+        keys: &'static [Key; N],
+        at: KeyLocation,
+    ) -> ItemExtra<I, N> {
+        const { assert!(N <= 32) };
+        let mut present = 0;
+        for (name, _) in entries {
             if let Some(i) = keys.iter().position(|k| k.name == name) {
-                slots[i] = Some(value);
-                found = true;
+                present |= 1 << i;
             }
         }
         ItemExtra {
             keys,
-            slots,
-            found,
+            dict,
+            present,
             at,
         }
     }
@@ -727,17 +795,32 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
     /// The value of key `i` of the table, if present.
     #[inline]
     fn slot(&self, i: usize) -> Option<I> {
-        self.slots[i]
+        match self.present & (1 << i) {
+            0 => None,
+            _ => self.dict.get(self.keys[i].name),
+        }
     }
 
     /// Checks the keys `range` of the table, in order.
     #[inline]
     fn check(&self, range: core::ops::Range<usize>) -> Result<(), ValidationError> {
-        if !self.found {
+        if self.present == 0 {
             return Ok(());
         }
+        self.check_present(range)
+    }
+
+    /// [`ItemExtra::check`] for a dict holding keys of the table: one more scan collects the
+    /// last occurrence of each (rather than one scan per key).
+    fn check_present(&self, range: core::ops::Range<usize>) -> Result<(), ValidationError> {
+        let mut slots = [None; N];
+        for (name, value) in self.dict.map().into_iter().flatten() {
+            if let Some(i) = self.keys.iter().position(|k| k.name == name) {
+                slots[i] = Some(value);
+            }
+        }
         for i in range {
-            if let Some(value) = self.slots[i] {
+            if let Some(value) = slots[i] {
                 self.check_key(&self.keys[i], &value)?;
             }
         }
@@ -842,11 +925,11 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
             .iter()
             .map(|k| k.name)
             .eq(ENC.map(|k| k.name)));
-        if !self.found {
+        if self.present == 0 {
             return Ok(());
         }
         let algo = self.identifier(0, is_valid_enc_algo)?;
-        let key = match read::non_null(self.slots[1]) {
+        let key = match read::non_null(self.slot(1)) {
             None => false,
             Some(v) if v.kind() == Kind::Str => true,
             Some(v) => return Err(self.at.type_name_error("enc_key", v.kind().type_name())),
@@ -860,7 +943,7 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
 
     /// Whether identifier key `i` is present (`null` is absent), if it is valid.
     fn identifier(&self, i: usize, valid: fn(&str) -> bool) -> Result<bool, ValidationError> {
-        match read::non_null(self.slots[i]) {
+        match read::non_null(self.slot(i)) {
             None => Ok(false),
             Some(v) => match v.as_str() {
                 Some(s) if valid(&s) => Ok(true),
@@ -971,6 +1054,18 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.field(), Some("enc_algo"));
+    }
+
+    #[test]
+    fn hot_codes_are_their_types() {
+        for code in 0..=80u64 {
+            let v = Value::from(code);
+            assert_eq!(
+                message_type(Some(&v)).ok(),
+                MessageType::from_code(code),
+                "{code}"
+            );
+        }
     }
 
     #[test]
