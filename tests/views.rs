@@ -597,3 +597,46 @@ fn callee_errors_forward_as_caller_errors() {
         |f, v, to, out| f.error(v, &d, to, out),
     );
 }
+
+#[test]
+fn views_kept_with_their_bytes_read_as_the_borrowed_ones() {
+    use wamp_codec::view::MessageBytes;
+    let mut kept = 0;
+    for (name, format, bytes) in inputs() {
+        let borrowed = MessageView::decode(format, &bytes);
+        let owned = MessageBytes::new(format, bytes::Bytes::from(bytes.clone()));
+        match (borrowed, owned) {
+            (Ok(v), Ok(b)) => {
+                let again = b.view();
+                assert_eq!(b.message_type(), v.message_type(), "{name}");
+                assert_eq!(
+                    again.to_message().unwrap(),
+                    v.to_message().unwrap(),
+                    "{name}"
+                );
+                assert_eq!(b.bytes().as_ref(), &bytes[..]);
+                // every element, as the same bytes
+                if let (MessageView::Elements(a), MessageView::Elements(e)) = (again, v) {
+                    assert_eq!(a.len(), e.len());
+                    for i in 0..e.len() {
+                        let (x, y) = (a.element(i).unwrap(), e.element(i).unwrap());
+                        assert_eq!((x.bytes(), x.kind()), (y.bytes(), y.kind()), "{name} [{i}]");
+                    }
+                }
+                kept += 1;
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            (a, b) => panic!(
+                "{name}: borrowed {:?}, kept {:?}",
+                a.map(|v| v.message_type()),
+                b.map(|b| b.message_type())
+            ),
+        }
+    }
+    assert!(kept > 1000, "{kept}");
+    // FlatBuffers too
+    let publish: Message = Publish::new(1, "com.t").into();
+    let fbs = Format::Flatbuffers.encode(&publish).unwrap();
+    let b = MessageBytes::new(Format::Flatbuffers, bytes::Bytes::from(fbs)).unwrap();
+    assert_eq!(b.view().to_message().unwrap(), publish);
+}

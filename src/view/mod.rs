@@ -29,8 +29,10 @@
 
 pub mod check;
 pub mod item;
+mod owned_bytes;
 pub(crate) mod read;
 pub mod typed;
+pub use owned_bytes::MessageBytes;
 
 pub use read::PrincipalView;
 pub use typed::*;

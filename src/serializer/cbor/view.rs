@@ -553,3 +553,9 @@ pub fn scan_value<'a>(buf: &'a [u8], limits: &Limits) -> Result<CborItem<'a>, De
     r.finish()?;
     Ok(CborItem { bytes: buf })
 }
+
+/// The item of one element's bytes, checked as part of its message (for
+/// [`crate::view::MessageBytes`]).
+pub(crate) fn checked_item(element: &[u8]) -> Option<CborItem<'_>> {
+    Some(CborItem { bytes: element })
+}

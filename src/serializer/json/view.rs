@@ -637,3 +637,10 @@ impl Emit for JsonWriter<'_> {
         self.out.extend_from_slice(encoded);
     }
 }
+
+/// The item of one element's text, checked as part of its message: for the views kept with
+/// their bytes, which know where each element lies ([`crate::view::MessageBytes`]).
+pub(crate) fn checked_item(element: &[u8]) -> Option<JsonItem<'_>> {
+    let text = core::str::from_utf8(element).ok()?;
+    JsonItem::at(text, 0).map(|(item, _)| item)
+}

@@ -440,3 +440,9 @@ impl Emit for MsgpackWriter<'_> {
         self.out.extend_from_slice(encoded);
     }
 }
+
+/// The item of one element's bytes, checked as part of its message (for
+/// [`crate::view::MessageBytes`]).
+pub(crate) fn checked_item(element: &[u8]) -> Option<MsgpackItem<'_>> {
+    Some(MsgpackItem { bytes: element })
+}
