@@ -195,12 +195,10 @@ impl<'a> ItemRef<'a> {
                     )
             }
             // fixarray/fixmap of 0; array16/32, map16/32 of 0
-            ItemRef::Msgpack(_) => match bytes {
-                [0x90 | 0x80, ..] => true,
-                [0xdc | 0xde, 0, 0, ..] => true,
-                [0xdd | 0xdf, 0, 0, 0, 0, ..] => true,
-                _ => false,
-            },
+            ItemRef::Msgpack(_) => matches!(
+                bytes,
+                [0x90 | 0x80, ..] | [0xdc | 0xde, 0, 0, ..] | [0xdd | 0xdf, 0, 0, 0, 0, ..]
+            ),
             ItemRef::Cbor(_) => match self.kind() {
                 Kind::List | Kind::Map => self.item_count() == Some(0),
                 _ => false,
