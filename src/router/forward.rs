@@ -119,6 +119,8 @@ enum Transparent<'a> {
 struct Carrier<'a> {
     source: Source<'a>,
     transparent: Option<Transparent<'a>>,
+    /// A transparent payload is there, even an empty one.
+    transparent_given: bool,
     args: Option<ItemRef<'a>>,
     kwargs: Option<ItemRef<'a>>,
 }
@@ -210,18 +212,32 @@ impl<'a> Carrier<'a> {
         };
         // autobahn's marshal: the payload if non-empty; else `args` (even empty) and `kwargs`
         // if `kwargs` is non-empty; else `args` if non-empty
+        let transparent_given = transparent.is_some();
         let transparent = transparent.filter(|t| match t {
             Transparent::Item(i) => i.as_bytes().is_some_and(|b| !b.is_empty()),
             Transparent::Bytes(b) => !b.is_empty(),
         });
+        // (a FlatBuffers message may hold a payload and `args`/`kwargs` at once: the owned
+        // message keeps all three, FlatBuffers writes all three, the others the payload only)
         let kwargs = kwargs.filter(|k| !k.is_empty_container());
         let args = args.filter(|a| kwargs.is_some() || !a.is_empty_container());
         Ok(Carrier {
             source,
             transparent,
-            args: if transparent.is_some() { None } else { args },
-            kwargs: if transparent.is_some() { None } else { kwargs },
+            transparent_given,
+            args,
+            kwargs,
         })
+    }
+
+    /// A payload-transparency key as the owned message holds it: read from the options or
+    /// details only beside a transparent payload (as the owned parse reads them), from a
+    /// FlatBuffers message's `ppt_*` fields always.
+    fn enc_value(&self, key: &str) -> Option<Cow<'a, str>> {
+        match &self.source {
+            Source::Elements(..) if !self.transparent_given => None,
+            _ => self.str(key),
+        }
     }
 
     /// The value of options/details key `key` (JSON, MessagePack, CBOR), `null` read as absent.
@@ -288,8 +304,12 @@ impl<'a> Carrier<'a> {
 
     /// The `enc_*` details, present only beside a transparent payload.
     fn enc(&self) -> [(&'static str, Option<Val<'a>>); 3] {
-        // (read only beside a transparent payload: `and` would read them always)
-        let get = |key| self.transparent.and_then(|_| self.str(key)).map(Val::Str);
+        // written only beside a non-empty payload, as the owned marshal writes them
+        let get = |key| {
+            self.transparent
+                .and_then(|_| self.enc_value(key))
+                .map(Val::Str)
+        };
         [
             ("enc_algo", get("enc_algo")),
             ("enc_key", get("enc_key")),
@@ -453,7 +473,8 @@ fn carried<'a: 'c, 'c>(
         w.finish()?;
         Ok(Some(&room[..]))
     }
-    let enc = |key| carrier.transparent.and_then(|_| carrier.str(key));
+    // FlatBuffers writes whatever the owned message holds, with a payload or not
+    let enc = |key| carrier.enc_value(key);
     let keyid = match &carrier.source {
         Source::Flatbuffers(m) => carrying!(m, r => r.ppt_keyid()).flatten(),
         // only a borrowed key can be kept; an escaped JSON key is rare enough to refuse
@@ -473,7 +494,12 @@ fn carried<'a: 'c, 'c>(
             cbor(carrier.kwargs, kwargs_room)?,
             None,
         ),
-        Some(Transparent::Bytes(b)) => (None, None, Some(b)),
+        // from FlatBuffers, beside `args`/`kwargs` (which are CBOR already), if any
+        Some(Transparent::Bytes(b)) => (
+            carrier.args.map(|i| i.bytes()),
+            carrier.kwargs.map(|i| i.bytes()),
+            Some(b),
+        ),
         Some(Transparent::Item(i)) => match i.as_bytes() {
             Some(Cow::Borrowed(b)) => (None, None, Some(b)),
             // JSON's base64, decoded into the room `args` does not use then
