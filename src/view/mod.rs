@@ -146,6 +146,12 @@ impl<'a> Item<'a> for ItemRef<'a> {
     fn to_value(&self) -> Value {
         each!(self, i => i.to_value())
     }
+    fn item_count(&self) -> Option<usize> {
+        each!(self, i => i.item_count())
+    }
+    fn len_hint(&self) -> Option<usize> {
+        each!(self, i => i.len_hint())
+    }
     fn get(&self, key: &str) -> Option<ItemRef<'a>> {
         match self {
             ItemRef::Json(i) => i.get(key).map(ItemRef::Json),
@@ -198,7 +204,7 @@ fn scan<'a>(
 ) -> Result<Elems<ItemRef<'a>>, DecodeError> {
     Ok(match format {
         Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
-        Format::Msgpack => msgpack::view::scan_message(buf, limits)?.map(ItemRef::Msgpack),
+        Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
         Format::Cbor => cbor::view::scan_message(buf, limits)?.map(ItemRef::Cbor),
         Format::Flatbuffers => {
             return Err(DecodeError::syntax(
