@@ -216,6 +216,9 @@ fn scan<'a>(
 }
 
 /// Any of the 25 messages, checked, its elements read in place.
+// A view is returned and kept by value: boxing its elements would cost every decode an
+// allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy)]
 pub enum MessageView<'a> {
     /// A JSON, MessagePack or CBOR message: its elements.
@@ -358,6 +361,9 @@ impl<'a> Payload<'a> {
 /// The accessors have the same names and types whatever the format. Options are readable by
 /// key ([`PublishView::option`]), the keys the owned [`Publish`] does not model too; a
 /// FlatBuffers PUBLISH has only the schema's fields, which its typed accessors read.
+// A view is returned and kept by value: boxing its elements would cost every decode an
+// allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy)]
 pub enum PublishView<'a> {
     /// JSON, MessagePack or CBOR: `[16, request, options, topic, args?, kwargs?]` or with a
