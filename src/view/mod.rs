@@ -205,7 +205,7 @@ fn scan<'a>(
     Ok(match format {
         Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
         Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
-        Format::Cbor => cbor::view::scan_message(buf, limits)?.map(ItemRef::Cbor),
+        Format::Cbor => cbor::view::scan_message_with(buf, limits, ItemRef::Cbor)?,
         Format::Flatbuffers => {
             return Err(DecodeError::syntax(
                 "flatbuffers",

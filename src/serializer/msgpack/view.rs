@@ -131,8 +131,27 @@ impl<'a> Fast<'a> {
         Some(())
     }
 
+    /// One value. The one-byte scalars and the fix forms (most of a WAMP message) are
+    /// matched here on their byte, as [`parse_head`] reads them; the rest through it.
     #[inline(always)]
     fn value(&mut self) -> Option<()> {
+        let b = *self.buf.get(self.pos)?;
+        match b {
+            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => {
+                self.pos += 1;
+                Some(())
+            }
+            0xa0..=0xbf => {
+                self.pos += 1;
+                self.str_body(u32::from(b & 0x1f))
+            }
+            _ => self.other_value(),
+        }
+    }
+
+    /// A value of any other head.
+    #[inline(never)]
+    fn other_value(&mut self) -> Option<()> {
         match self.head()? {
             Head::Str(len) => self.str_body(len),
             Head::Bin(len) => self.take(len).map(drop),
@@ -142,25 +161,32 @@ impl<'a> Fast<'a> {
         }
     }
 
-    #[inline(never)]
-    fn list(&mut self, n: u32) -> Option<()> {
+    fn list(&mut self, mut n: u32) -> Option<()> {
         self.open(n, 1)?;
-        for _ in 0..n {
+        while n > 0 {
+            n -= 1;
             self.value()?;
         }
         self.depth_left += 1;
         Some(())
     }
 
-    #[inline(never)]
-    fn map(&mut self, n: u32) -> Option<()> {
+    fn map(&mut self, mut n: u32) -> Option<()> {
         self.open(n, 2)?;
-        for _ in 0..n {
-            if !is_str_marker(*self.buf.get(self.pos)?) {
-                return None;
-            }
-            let Head::Str(len) = self.head()? else {
-                return None;
+        while n > 0 {
+            n -= 1;
+            // A key: a string (fixstr, or through the head).
+            let b = *self.buf.get(self.pos)?;
+            let len = match b {
+                0xa0..=0xbf => {
+                    self.pos += 1;
+                    u32::from(b & 0x1f)
+                }
+                _ if is_str_marker(b) => match self.head()? {
+                    Head::Str(len) => len,
+                    _ => return None,
+                },
+                _ => return None,
             };
             self.str_body(len)?;
             self.value()?;
