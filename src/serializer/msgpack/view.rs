@@ -50,8 +50,10 @@ pub fn scan_message_with<'a, I: Copy>(
     limits: &Limits,
     wrap: impl Fn(MsgpackItem<'a>) -> I,
 ) -> Result<Elems<I>, DecodeError> {
-    match fast_scan(buf, limits, &wrap) {
-        Some(elems) => Ok(elems),
+    // Filled in place: the elements are large, and each move of them a copy.
+    let mut elems = Elems::new();
+    match fast_scan(buf, limits, &wrap, &mut elems) {
+        Some(()) => Ok(elems),
         None => precise_scan(buf, limits, &wrap),
     }
 }
@@ -203,7 +205,8 @@ fn fast_scan<'a, I: Copy>(
     buf: &'a [u8],
     limits: &Limits,
     wrap: &impl Fn(MsgpackItem<'a>) -> I,
-) -> Option<Elems<I>> {
+    elems: &mut Elems<I>,
+) -> Option<()> {
     if buf.len() > limits.max_size {
         return None;
     }
@@ -217,7 +220,6 @@ fn fast_scan<'a, I: Copy>(
         return None;
     };
     f.open(len, 1)?;
-    let mut elems = Elems::new();
     for _ in 0..len {
         let at = f.pos;
         let val = match f.head()? {
@@ -241,7 +243,7 @@ fn fast_scan<'a, I: Copy>(
             val,
         }));
     }
-    (f.pos == buf.len()).then_some(elems)
+    (f.pos == buf.len()).then_some(())
 }
 
 /// Checks the next element of the message array in `buf` and returns it as an item that keeps
