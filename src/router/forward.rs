@@ -125,6 +125,8 @@ struct Carrier<'a> {
     kwargs: Option<ItemRef<'a>>,
 }
 
+// (on the stack for one forwarding: boxing would cost an allocation)
+#[allow(clippy::large_enum_variant)]
 enum Source<'a> {
     /// A JSON, MessagePack or CBOR message and the index of its options/details.
     Elements(ElementsView<'a>, usize),

@@ -86,6 +86,30 @@ impl<'a> Reader<'a> {
         )
     }
 
+    /// The bytes from the position on.
+    #[inline(always)]
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    /// Moves `n` bytes on (`n` at most what [`Reader::rest`] holds).
+    #[inline(always)]
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.pos += n;
+    }
+
+    /// The error for `needed` more bytes at offset `at` ([`Reader::u8`]'s and
+    /// [`Reader::array`]'s, for a reader at `at`).
+    pub(crate) fn eof_at(&self, needed: u64, at: usize) -> DecodeError {
+        self.error(
+            at,
+            format_args!(
+                "unexpected end of input ({needed} bytes needed after offset {at}, {} left) in the item",
+                self.buf.len().saturating_sub(at)
+            ),
+        )
+    }
+
     /// The next byte.
     pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
         let b = *self

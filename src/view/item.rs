@@ -95,6 +95,12 @@ pub trait Item<'a>: Copy + Sized {
         }
     }
 
+    /// The number of items in a list or entries in a map when the encoding says it without
+    /// walking them (a MessagePack or CBOR head); `None` when it does not, or for another kind.
+    fn len_hint(&self) -> Option<usize> {
+        None
+    }
+
     /// The value of `key` in a map: its last occurrence, as the decoders keep it.
     fn get(&self, key: &str) -> Option<Self> {
         self.map()?.filter(|(k, _)| k == key).map(|(_, v)| v).last()
@@ -145,7 +151,7 @@ pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
         Kind::Bytes => out.bytes(&item.as_bytes().unwrap_or_default()),
         Kind::List => {
             let items = item.list().into_iter().flatten();
-            out.begin_list(items.clone().count());
+            out.begin_list(item.len_hint().unwrap_or_else(|| items.clone().count()));
             for child in items {
                 transcode(&child, out);
             }
@@ -153,7 +159,7 @@ pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
         }
         Kind::Map => {
             let entries = item.map().into_iter().flatten();
-            out.begin_map(entries.clone().count());
+            out.begin_map(item.len_hint().unwrap_or_else(|| entries.clone().count()));
             for (k, v) in entries {
                 out.key(&k);
                 transcode(&v, out);

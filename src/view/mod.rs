@@ -154,6 +154,12 @@ impl<'a> Item<'a> for ItemRef<'a> {
     fn to_value(&self) -> Value {
         each!(self, i => i.to_value())
     }
+    fn item_count(&self) -> Option<usize> {
+        each!(self, i => i.item_count())
+    }
+    fn len_hint(&self) -> Option<usize> {
+        each!(self, i => i.len_hint())
+    }
     fn get(&self, key: &str) -> Option<ItemRef<'a>> {
         match self {
             ItemRef::Json(i) => i.get(key).map(ItemRef::Json),
@@ -225,8 +231,8 @@ fn scan<'a>(
 ) -> Result<Elems<ItemRef<'a>>, DecodeError> {
     Ok(match format {
         Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
-        Format::Msgpack => msgpack::view::scan_message(buf, limits)?.map(ItemRef::Msgpack),
-        Format::Cbor => cbor::view::scan_message(buf, limits)?.map(ItemRef::Cbor),
+        Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
+        Format::Cbor => cbor::view::scan_message_with(buf, limits, ItemRef::Cbor)?,
         Format::Flatbuffers => {
             return Err(DecodeError::syntax(
                 "flatbuffers",
@@ -237,6 +243,9 @@ fn scan<'a>(
 }
 
 /// Any of the 25 messages, checked, its elements read in place.
+// A view is returned and kept by value: boxing its elements would cost every decode an
+// allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy)]
 pub enum MessageView<'a> {
     /// A JSON, MessagePack or CBOR message: its elements.
@@ -254,6 +263,7 @@ pub struct ElementsView<'a> {
 
 impl<'a> ElementsView<'a> {
     /// Scans and checks `buf` as a message of `format` (not FlatBuffers).
+    #[inline]
     fn decode(format: Format, buf: &'a [u8], limits: &Limits) -> Result<Self, DecodeError> {
         let elems = scan(format, buf, limits)?;
         let message_type = check::check(&elems)?;

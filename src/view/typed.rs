@@ -362,6 +362,9 @@ macro_rules! typed_view {
     ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
+        // A view is returned and kept by value: boxing its elements would cost every view an
+        // allocation.
+        #[allow(clippy::large_enum_variant)]
         pub enum $view<'a> {
             /// JSON, MessagePack or CBOR: the checked message's elements.
             Elements(ElementsView<'a>),

@@ -690,7 +690,7 @@ fn read_simple(r: &mut Reader<'_>, info: u8, start: usize) -> Result<Head, Decod
 }
 
 /// An IEEE 754 half-precision float, widened exactly (RFC 8949, appendix D).
-fn f16_to_f64(half: u16) -> f64 {
+pub(crate) fn f16_to_f64(half: u16) -> f64 {
     let exponent = i32::from((half >> 10) & 0x1f);
     let mantissa = f64::from(half & 0x3ff);
     let magnitude = match exponent {

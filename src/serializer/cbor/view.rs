@@ -14,8 +14,8 @@
 use std::borrow::Cow;
 
 use super::{
-    float_special, for_each_chunk, read_head, read_key_head, read_value, write_head, Head, BREAK,
-    FORMAT,
+    f16_to_f64, float_special, for_each_chunk, read_head, read_key_head, read_value, write_head,
+    Head, BREAK, FORMAT,
 };
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::bytes_reader::Reader;
@@ -36,6 +36,39 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<CborItem<'a>>, DecodeError> {
+    scan_message_with(buf, limits, |item| item)
+}
+
+/// [`scan_message`], each element wrapped by `wrap` as it is found (into the unified
+/// [`ItemRef`](crate::view::ItemRef), without a second pass over the elements).
+///
+/// A fast walk checks the message first, with no error to build, for the common encodings
+/// (definite lengths, no tags, the usual simple values): it accepts only what the precise
+/// walk (the owned decoder's reads through its [`Reader`]) accepts, and whenever it meets
+/// anything else or fails, the precise walk runs, to accept it or fail with the owned
+/// decoder's error.
+#[inline]
+pub fn scan_message_with<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: impl Fn(CborItem<'a>) -> I,
+) -> Result<Elems<I>, DecodeError> {
+    // Filled in place: the elements are large, and each move of them a copy.
+    let mut elems = Elems::new();
+    match fast_scan(buf, limits, &wrap, &mut elems) {
+        Some(()) => Ok(elems),
+        None => precise_scan(buf, limits, &wrap),
+    }
+}
+
+/// The precise walk: the owned decoder's own reads, failing with its errors.
+#[cold]
+#[inline(never)]
+fn precise_scan<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: &impl Fn(CborItem<'a>) -> I,
+) -> Result<Elems<I>, DecodeError> {
     let mut r = Reader::new(FORMAT, buf, limits)?;
     let (start, head) = read_head(&mut r)?;
     let Head::Array(len) = head else {
@@ -49,13 +82,13 @@ pub fn scan_message<'a>(
     match len {
         Some(n) => {
             for _ in 0..n {
-                element(&mut r, buf, &mut elems)?;
+                element(&mut r, buf, &mut elems, wrap)?;
             }
         }
         None => {
             while !r.at_break(BREAK) {
                 r.claim(Some(1), 1, r.pos())?;
-                element(&mut r, buf, &mut elems)?;
+                element(&mut r, buf, &mut elems, wrap)?;
             }
         }
     }
@@ -67,17 +100,184 @@ pub fn scan_message<'a>(
 /// Checks the next element of the message array in `buf` and appends it to `elems`. A
 /// function inlined into both loops, where a closure was a call per element.
 #[inline(always)]
-fn element<'a>(
+fn element<'a, I: Copy>(
     r: &mut Reader<'_>,
     buf: &'a [u8],
-    elems: &mut Elems<CborItem<'a>>,
+    elems: &mut Elems<I>,
+    wrap: &impl Fn(CborItem<'a>) -> I,
 ) -> Result<(), DecodeError> {
     let at = r.pos();
     skip_value(r)?;
-    elems.push(CborItem {
-        bytes: buf.get(at..r.pos()).unwrap_or_default(),
-    });
+    let (item, _) = split_item(buf.get(at..r.pos()).unwrap_or_default());
+    elems.push(wrap(item));
     Ok(())
+}
+
+// ---- the fast walk ----
+
+/// The fast walk: a position and what is left of the depth and item budgets (counted as the
+/// [`Reader`] counts them), and `None` for any failure or any encoding it leaves to the
+/// precise walk.
+struct Fast<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    depth_left: usize,
+    items_left: usize,
+}
+
+impl<'a> Fast<'a> {
+    /// A head with a definite argument (no tag, no indefinite length): its major type, its
+    /// additional information and its argument.
+    #[inline(always)]
+    fn head(&mut self) -> Option<(u8, u8, u64)> {
+        let b = *self.buf.get(self.pos)?;
+        let (major, info) = (b >> 5, b & 0x1f);
+        let (arg, n) = match info {
+            0..=23 => (u64::from(info), 1),
+            24 => (u64::from(*self.buf.get(self.pos + 1)?), 2),
+            25 => (u64::from(u16::from_be_bytes(self.following()?)), 3),
+            26 => (u64::from(u32::from_be_bytes(self.following()?)), 5),
+            27 => (u64::from_be_bytes(self.following()?), 9),
+            _ => return None,
+        };
+        self.pos += n;
+        Some((major, info, arg))
+    }
+
+    #[inline(always)]
+    fn following<const N: usize>(&self) -> Option<[u8; N]> {
+        self.buf
+            .get(self.pos + 1..)
+            .and_then(<[u8]>::first_chunk::<N>)
+            .copied()
+    }
+
+    #[inline(always)]
+    fn take(&mut self, len: u64) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(usize::try_from(len).ok()?)?;
+        let bytes = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        Some(bytes)
+    }
+
+    /// A text string's content checked as UTF-8 (most are ASCII, which `is_ascii` confirms
+    /// a word at a time).
+    #[inline(always)]
+    fn text(&mut self, len: u64) -> Option<()> {
+        let bytes = self.take(len)?;
+        (bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()).then_some(())
+    }
+
+    /// Enters an array or map of `n` items of at least `min_size` bytes: the reader's `enter`
+    /// and `claim`.
+    #[inline(always)]
+    fn open(&mut self, n: u64, min_size: u64) -> Option<()> {
+        self.depth_left = self.depth_left.checked_sub(1)?;
+        let left = (self.buf.len() - self.pos) as u64;
+        if n > left / min_size {
+            return None;
+        }
+        self.items_left = self.items_left.checked_sub(usize::try_from(n).ok()?)?;
+        Some(())
+    }
+
+    #[inline(always)]
+    fn value(&mut self) -> Option<()> {
+        let (major, info, arg) = self.head()?;
+        match major {
+            0 => Some(()),
+            1 => (arg <= i64::MAX as u64).then_some(()),
+            2 => self.take(arg).map(drop),
+            3 => self.text(arg),
+            4 => self.array(arg),
+            5 => self.map(arg),
+            6 => None,
+            _ => matches!(info, 20..=22 | 25..=27).then_some(()),
+        }
+    }
+
+    fn array(&mut self, mut n: u64) -> Option<()> {
+        self.open(n, 1)?;
+        while n > 0 {
+            n -= 1;
+            self.value()?;
+        }
+        self.depth_left += 1;
+        Some(())
+    }
+
+    fn map(&mut self, mut n: u64) -> Option<()> {
+        self.open(n, 2)?;
+        while n > 0 {
+            n -= 1;
+            match self.head()? {
+                (3, _, len) => self.text(len)?,
+                _ => return None,
+            }
+            self.value()?;
+        }
+        self.depth_left += 1;
+        Some(())
+    }
+}
+
+/// The fast walk of a whole message: its elements, or `None` if anything is wrong with it,
+/// it is not an array, or it uses an encoding left to the precise walk.
+#[inline(always)]
+fn fast_scan<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: &impl Fn(CborItem<'a>) -> I,
+    elems: &mut Elems<I>,
+) -> Option<()> {
+    if buf.len() > limits.max_size {
+        return None;
+    }
+    let mut f = Fast {
+        buf,
+        pos: 0,
+        depth_left: limits.max_depth,
+        items_left: limits.max_items,
+    };
+    let (4, _, len) = f.head()? else {
+        return None;
+    };
+    f.open(len, 1)?;
+    for _ in 0..len {
+        let at = f.pos;
+        let (major, info, arg) = f.head()?;
+        let head = u32::try_from(f.pos - at).ok()?;
+        let val = match major {
+            0 => Val::UInt(arg),
+            1 => Val::Int(-1 - i64::try_from(arg).ok()?),
+            2 => Val::Bytes(f.take(arg)?),
+            // Kept as the `str`: the accessors never check it again.
+            3 => Val::Str(core::str::from_utf8(f.take(arg)?).ok()?),
+            4 => {
+                f.array(arg)?;
+                Val::List { head, len: arg }
+            }
+            5 => {
+                f.map(arg)?;
+                Val::Map { head, len: arg }
+            }
+            6 => return None,
+            _ => match info {
+                20 => Val::Bool(false),
+                21 => Val::Bool(true),
+                22 => Val::Null,
+                25 => Val::Float(f16_to_f64(arg as u16)),
+                26 => Val::Float(f64::from(f32::from_bits(arg as u32))),
+                27 => Val::Float(f64::from_bits(arg)),
+                _ => return None,
+            },
+        };
+        elems.push(wrap(CborItem {
+            bytes: buf.get(at..f.pos)?,
+            val,
+        }));
+    }
+    (f.pos == buf.len()).then_some(())
 }
 
 // ---- the checked walk: the owned decoder's reads, with nothing built ----
@@ -187,14 +387,49 @@ fn kind_of(head: Head) -> Kind {
 
 // ---- the items ----
 
+/// The length of an array or map that has none in its head (indefinite: up to a break).
+const INDEFINITE: u64 = u64::MAX;
+
+/// What an item's head says, decoded once (by the scan, or when an array or map of a checked
+/// buffer hands the item out): the accessors only match on it.
+#[derive(Debug, Clone, Copy)]
+enum Val<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    /// A definite-length text string the scan validated and kept as a `str`.
+    Str(&'a str),
+    /// A definite-length text string checked as UTF-8 by the scan, borrowed as a `str` (which
+    /// safe code must check again) only when asked for.
+    StrBytes(&'a [u8]),
+    /// A definite-length byte string.
+    Bytes(&'a [u8]),
+    /// An indefinite-length string of major type 2 or 3, its chunks read when asked for.
+    Chunked(u8),
+    /// An array of `len` items ([`INDEFINITE`]: up to a break), after `head` bytes (its head
+    /// and tags).
+    List {
+        head: u32,
+        len: u64,
+    },
+    /// A map of `len` entries, as [`Val::List`].
+    Map {
+        head: u32,
+        len: u64,
+    },
+}
+
 /// One CBOR data item in a buffer that [`scan_message`] checked, read in place.
 ///
-/// It holds exactly the item's encoding ([`CborItem::bytes`]), tags included; definite-length
-/// strings and byte strings are borrowed from it, indefinite-length ones joined into an owned
-/// `Cow`.
+/// It holds exactly the item's encoding ([`CborItem::bytes`]), tags included, and what its
+/// head says, decoded: its accessors cost a `match`. Definite-length strings and byte strings
+/// are borrowed from it, indefinite-length ones joined into an owned `Cow`.
 #[derive(Debug, Clone, Copy)]
 pub struct CborItem<'a> {
     bytes: &'a [u8],
+    val: Val<'a>,
 }
 
 impl<'a> CborItem<'a> {
@@ -203,44 +438,31 @@ impl<'a> CborItem<'a> {
         self.bytes
     }
 
-    /// The item's head, and a reader just past it.
-    #[inline]
-    fn head(&self) -> (Head, Reader<'a>) {
-        let mut r = Reader::checked(FORMAT, self.bytes);
-        // The bytes were checked, so the head reads; a `null` stands in for the impossible.
-        let head = read_head(&mut r).map_or(Head::Null, |(_, head)| head);
-        (head, r)
-    }
-
-    /// The content of a string (major 3) or byte string (2): borrowed when definite, the
-    /// chunks joined when indefinite.
-    fn content(&self, major: u8) -> Option<Cow<'a, [u8]>> {
-        let (head, mut r) = self.head();
-        let len = match (head, major) {
-            (Head::Text(len), 3) | (Head::Bytes(len), 2) => len,
+    /// The content of an indefinite-length string of major type `major`: its chunks joined.
+    fn chunks(&self, major: u8) -> Option<Vec<u8>> {
+        match self.val {
+            Val::Chunked(m) if m == major => {}
             _ => return None,
-        };
-        Some(match len {
-            Some(n) => Cow::Borrowed(r.take(n, 0).unwrap_or_default()),
-            None => {
-                let mut joined = Vec::new();
-                let _ = for_each_chunk(&mut r, major, |_, chunk, _| {
-                    joined.extend_from_slice(chunk);
-                    Ok(())
-                });
-                Cow::Owned(joined)
-            }
-        })
+        }
+        let mut r = Reader::checked(FORMAT, self.bytes);
+        read_head(&mut r).ok()?;
+        let mut joined = Vec::new();
+        let _ = for_each_chunk(&mut r, major, |_, chunk, _| {
+            joined.extend_from_slice(chunk);
+            Ok(())
+        });
+        Some(joined)
     }
 
     /// The items or entries of an array or map: the bytes after its head, and its length.
+    #[inline]
     fn children(&self, as_map: bool) -> Option<Children<'a>> {
-        let (head, r) = self.head();
-        let left = match (head, as_map) {
-            (Head::Array(len), false) | (Head::Map(len), true) => len,
+        let (head, len) = match (self.val, as_map) {
+            (Val::List { head, len }, false) | (Val::Map { head, len }, true) => (head, len),
             _ => return None,
         };
-        let rest = self.bytes.get(r.pos()..).unwrap_or_default();
+        let rest = self.bytes.get(head as usize..).unwrap_or_default();
+        let left = (len != INDEFINITE).then_some(len);
         Some(Children { rest, left })
     }
 }
@@ -249,20 +471,58 @@ impl<'a> CborItem<'a> {
 #[inline]
 fn split_item(buf: &[u8]) -> (CborItem<'_>, &[u8]) {
     let mut r = Reader::checked(FORMAT, buf);
-    let end = match pass_checked(&mut r) {
-        Some(()) => r.pos(),
-        None => buf.len(),
+    // The bytes were checked, so they read; a `null` over the rest stands in for the
+    // impossible.
+    let (val, end) = match read_head(&mut r) {
+        Ok((_, head)) => {
+            let at = r.pos();
+            let val = match head {
+                Head::Null => Val::Null,
+                Head::Bool(b) => Val::Bool(b),
+                Head::Int(i) => Val::Int(i),
+                Head::UInt(u) => Val::UInt(u),
+                Head::Float(f) => Val::Float(f),
+                Head::Text(Some(n)) => Val::StrBytes(r.take(n, 0).unwrap_or_default()),
+                Head::Bytes(Some(n)) => Val::Bytes(r.take(n, 0).unwrap_or_default()),
+                Head::Text(None) => Val::Chunked(3),
+                Head::Bytes(None) => Val::Chunked(2),
+                Head::Array(len) => Val::List {
+                    head: u32::try_from(at).unwrap_or(u32::MAX),
+                    len: len.unwrap_or(INDEFINITE),
+                },
+                Head::Map(len) => Val::Map {
+                    head: u32::try_from(at).unwrap_or(u32::MAX),
+                    len: len.unwrap_or(INDEFINITE),
+                },
+            };
+            // A definite string's content was taken above.
+            let passed = match head {
+                Head::Text(Some(_)) | Head::Bytes(Some(_)) => Some(()),
+                _ => pass_body(&mut r, head),
+            };
+            let end = match passed {
+                Some(()) => r.pos(),
+                None => buf.len(),
+            };
+            (val, end)
+        }
+        Err(_) => (Val::Null, buf.len()),
     };
     let (item, rest) = buf.split_at(end.min(buf.len()));
-    (CborItem { bytes: item }, rest)
+    (CborItem { bytes: item, val }, rest)
 }
 
 /// Moves past the (checked) data item at the reader's position; `None` only for bytes that
 /// were not checked. Recursive, to a depth the scan's limit bounded.
 fn pass_checked(r: &mut Reader<'_>) -> Option<()> {
-    let (start, head) = read_head(r).ok()?;
+    let (_, head) = read_head(r).ok()?;
+    pass_body(r, head)
+}
+
+/// Moves past what follows the head just read (of a checked data item).
+fn pass_body(r: &mut Reader<'_>, head: Head) -> Option<()> {
     match head {
-        Head::Bytes(Some(n)) | Head::Text(Some(n)) => drop(r.take(n, start).ok()?),
+        Head::Bytes(Some(n)) | Head::Text(Some(n)) => drop(r.take(n, 0).ok()?),
         Head::Bytes(None) => for_each_chunk(r, 2, |_, _, _| Ok(())).ok()?,
         Head::Text(None) => for_each_chunk(r, 3, |_, _, _| Ok(())).ok()?,
         Head::Array(Some(n)) => (0..n).try_for_each(|_| pass_checked(r))?,
@@ -364,48 +624,70 @@ impl<'a> Item<'a> for CborItem<'a> {
     type List = CborList<'a>;
     type Map = CborMap<'a>;
 
+    #[inline]
     fn kind(&self) -> Kind {
-        kind_of(self.head().0)
+        match self.val {
+            Val::Null => Kind::Null,
+            Val::Bool(_) => Kind::Bool,
+            Val::Int(_) | Val::UInt(_) => Kind::Int,
+            Val::Float(_) => Kind::Float,
+            Val::Str(_) | Val::StrBytes(_) | Val::Chunked(3) => Kind::Str,
+            Val::Bytes(_) | Val::Chunked(_) => Kind::Bytes,
+            Val::List { .. } => Kind::List,
+            Val::Map { .. } => Kind::Map,
+        }
     }
 
+    #[inline]
     fn as_bool(&self) -> Option<bool> {
-        match self.head().0 {
-            Head::Bool(b) => Some(b),
+        match self.val {
+            Val::Bool(b) => Some(b),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_int(&self) -> Option<i128> {
-        match self.head().0 {
-            Head::Int(i) => Some(i128::from(i)),
-            Head::UInt(u) => Some(i128::from(u)),
+        match self.val {
+            Val::Int(i) => Some(i128::from(i)),
+            Val::UInt(u) => Some(i128::from(u)),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_f64(&self) -> Option<f64> {
-        match self.head().0 {
-            Head::Float(f) => Some(f),
+        match self.val {
+            Val::Float(f) => Some(f),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_str(&self) -> Option<Cow<'a, str>> {
-        // Checked as UTF-8 by the scan; safe code must check again to make a `str` of it.
-        match self.content(3)? {
-            Cow::Borrowed(b) => core::str::from_utf8(b).ok().map(Cow::Borrowed),
-            Cow::Owned(v) => String::from_utf8(v).ok().map(Cow::Owned),
+        // A string the scan did not keep as a `str` was checked as UTF-8 by it; safe code
+        // must check again to make a `str` of it.
+        match self.val {
+            Val::Str(s) => Some(Cow::Borrowed(s)),
+            Val::StrBytes(b) => core::str::from_utf8(b).ok().map(Cow::Borrowed),
+            _ => String::from_utf8(self.chunks(3)?).ok().map(Cow::Owned),
         }
     }
 
+    #[inline]
     fn as_bytes(&self) -> Option<Cow<'a, [u8]>> {
-        self.content(2)
+        match self.val {
+            Val::Bytes(b) => Some(Cow::Borrowed(b)),
+            _ => self.chunks(2).map(Cow::Owned),
+        }
     }
 
+    #[inline]
     fn list(&self) -> Option<CborList<'a>> {
         self.children(false).map(CborList)
     }
 
+    #[inline]
     fn map(&self) -> Option<CborMap<'a>> {
         self.children(true).map(CborMap)
     }
@@ -416,10 +698,22 @@ impl<'a> Item<'a> for CborItem<'a> {
     }
 
     fn item_count(&self) -> Option<usize> {
-        match self.head().0 {
-            Head::Array(Some(n)) | Head::Map(Some(n)) => usize::try_from(n).ok(),
-            Head::Array(None) => self.list().map(Iterator::count),
-            Head::Map(None) => self.map().map(Iterator::count),
+        match self.val {
+            Val::List { len, .. } | Val::Map { len, .. } if len != INDEFINITE => {
+                usize::try_from(len).ok()
+            }
+            Val::List { .. } => self.list().map(Iterator::count),
+            Val::Map { .. } => self.map().map(Iterator::count),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn len_hint(&self) -> Option<usize> {
+        match self.val {
+            Val::List { len, .. } | Val::Map { len, .. } if len != INDEFINITE => {
+                usize::try_from(len).ok()
+            }
             _ => None,
         }
     }
@@ -429,7 +723,12 @@ impl<'a> Item<'a> for CborItem<'a> {
         let mut entries = self.map()?;
         let mut found = None;
         while let Some((k, v)) = entries.next_raw() {
-            if k.content(3).is_some_and(|k| *k == *key.as_bytes()) {
+            let matches = match k.val {
+                Val::StrBytes(b) | Val::Bytes(b) => b == key.as_bytes(),
+                Val::Str(s) => s == key,
+                _ => k.chunks(3).is_some_and(|k| *k == *key.as_bytes()),
+            };
+            if matches {
                 found = Some(v);
             }
         }
@@ -551,11 +850,11 @@ pub fn scan_value<'a>(buf: &'a [u8], limits: &Limits) -> Result<CborItem<'a>, De
     let mut r = Reader::new(FORMAT, buf, limits)?;
     skip_value(&mut r)?;
     r.finish()?;
-    Ok(CborItem { bytes: buf })
+    Ok(split_item(buf).0)
 }
 
 /// The item of one element's bytes, checked as part of its message (for
 /// [`crate::view::MessageBytes`]).
 pub(crate) fn checked_item(element: &[u8]) -> Option<CborItem<'_>> {
-    Some(CborItem { bytes: element })
+    Some(split_item(element).0)
 }

@@ -281,45 +281,131 @@ pub(crate) enum Head {
     Map(u32),
 }
 
+/// Why [`parse_head`] could not read a head: [`read_head`] turns it into the reader's error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HeadError {
+    /// `needed` more bytes were needed at offset `at` (from the head's first byte).
+    Eof { needed: u8, at: usize },
+    /// An extension type's marker.
+    Ext,
+    /// The never-used byte `c1`.
+    Reserved,
+}
+
+/// The `N` bytes after a head's marker byte, big-endian.
+#[inline(always)]
+fn after_marker<const N: usize>(buf: &[u8]) -> Result<[u8; N], HeadError> {
+    match buf.get(1..).and_then(<[u8]>::first_chunk::<N>) {
+        Some(b) => Ok(*b),
+        None => Err(HeadError::Eof {
+            needed: N as u8,
+            at: 1,
+        }),
+    }
+}
+
+/// The one reading of MessagePack's markers: the head at the start of `buf`, and how many
+/// bytes it takes. One `match` on the marker byte; every reader of MessagePack goes through
+/// it (the owned decoder and the scanner by [`read_head`], the items of a checked buffer
+/// directly), so that they classify every value alike.
+#[inline(always)]
+pub(crate) fn parse_head(buf: &[u8]) -> Result<(Head, usize), HeadError> {
+    let Some(&b) = buf.first() else {
+        return Err(HeadError::Eof { needed: 1, at: 0 });
+    };
+    let u8_ = |buf| after_marker::<1>(buf).map(|[x]| x);
+    Ok(match b {
+        0x00..=0x7f => (Head::Int(i64::from(b)), 1),
+        0x80..=0x8f => (Head::Map(u32::from(b & 0x0f)), 1),
+        0x90..=0x9f => (Head::Array(u32::from(b & 0x0f)), 1),
+        0xa0..=0xbf => (Head::Str(u32::from(b & 0x1f)), 1),
+        0xc0 => (Head::Nil, 1),
+        0xc1 => return Err(HeadError::Reserved),
+        0xc2 => (Head::Bool(false), 1),
+        0xc3 => (Head::Bool(true), 1),
+        0xc4 => (Head::Bin(u32::from(u8_(buf)?)), 2),
+        0xc5 => (
+            Head::Bin(u32::from(u16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xc6 => (Head::Bin(u32::from_be_bytes(after_marker(buf)?)), 5),
+        0xc7..=0xc9 | 0xd4..=0xd8 => return Err(HeadError::Ext),
+        0xca => (
+            Head::Float(f64::from(f32::from_be_bytes(after_marker(buf)?))),
+            5,
+        ),
+        0xcb => (Head::Float(f64::from_be_bytes(after_marker(buf)?)), 9),
+        0xcc => (Head::Int(i64::from(u8_(buf)?)), 2),
+        0xcd => (
+            Head::Int(i64::from(u16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xce => (
+            Head::Int(i64::from(u32::from_be_bytes(after_marker(buf)?))),
+            5,
+        ),
+        0xcf => (Head::UInt(u64::from_be_bytes(after_marker(buf)?)), 9),
+        0xd0 => (
+            Head::Int(i64::from(i8::from_be_bytes(after_marker(buf)?))),
+            2,
+        ),
+        0xd1 => (
+            Head::Int(i64::from(i16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xd2 => (
+            Head::Int(i64::from(i32::from_be_bytes(after_marker(buf)?))),
+            5,
+        ),
+        0xd3 => (Head::Int(i64::from_be_bytes(after_marker(buf)?)), 9),
+        0xd9 => (Head::Str(u32::from(u8_(buf)?)), 2),
+        0xda => (
+            Head::Str(u32::from(u16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xdb => (Head::Str(u32::from_be_bytes(after_marker(buf)?)), 5),
+        0xdc => (
+            Head::Array(u32::from(u16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xdd => (Head::Array(u32::from_be_bytes(after_marker(buf)?)), 5),
+        0xde => (
+            Head::Map(u32::from(u16::from_be_bytes(after_marker(buf)?))),
+            3,
+        ),
+        0xdf => (Head::Map(u32::from_be_bytes(after_marker(buf)?)), 5),
+        0xe0..=0xff => (Head::Int(i64::from(b as i8)), 1),
+    })
+}
+
 /// Reads the head of the value at the reader's position (which is `start`): extension types
 /// and the reserved byte are errors here, for every reader of MessagePack.
 #[inline(always)]
 pub(crate) fn read_head(r: &mut Reader<'_>, start: usize) -> Result<Head, DecodeError> {
-    let marker = Marker::from_u8(r.u8()?);
-    Ok(match marker {
-        Marker::Null => Head::Nil,
-        Marker::False => Head::Bool(false),
-        Marker::True => Head::Bool(true),
-        Marker::FixPos(n) => Head::Int(i64::from(n)),
-        Marker::U8 => Head::Int(i64::from(r.u8()?)),
-        Marker::U16 => Head::Int(i64::from(u16::from_be_bytes(r.array()?))),
-        Marker::U32 => Head::Int(i64::from(u32::from_be_bytes(r.array()?))),
-        Marker::U64 => Head::UInt(u64::from_be_bytes(r.array()?)),
-        Marker::FixNeg(n) => Head::Int(i64::from(n)),
-        Marker::I8 => Head::Int(i64::from(i8::from_be_bytes(r.array()?))),
-        Marker::I16 => Head::Int(i64::from(i16::from_be_bytes(r.array()?))),
-        Marker::I32 => Head::Int(i64::from(i32::from_be_bytes(r.array()?))),
-        Marker::I64 => Head::Int(i64::from_be_bytes(r.array()?)),
-        Marker::F32 => Head::Float(f64::from(f32::from_be_bytes(r.array()?))),
-        Marker::F64 => Head::Float(f64::from_be_bytes(r.array()?)),
-        Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32 => {
-            Head::Str(read_len(r, marker)?)
+    match parse_head(r.rest()) {
+        Ok((head, n)) => {
+            r.advance(n);
+            Ok(head)
         }
-        Marker::Bin8 | Marker::Bin16 | Marker::Bin32 => Head::Bin(read_len(r, marker)?),
-        Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-            Head::Array(read_len(r, marker)?)
-        }
-        Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => Head::Map(read_len(r, marker)?),
-        Marker::FixExt1
-        | Marker::FixExt2
-        | Marker::FixExt4
-        | Marker::FixExt8
-        | Marker::FixExt16
-        | Marker::Ext8
-        | Marker::Ext16
-        | Marker::Ext32 => return Err(r.error(start, "unsupported extension type")),
-        Marker::Reserved => return Err(r.error(start, "reserved byte 0xc1")),
-    })
+        Err(e) => Err(head_error(r, e, start)),
+    }
+}
+
+/// The reader's error for a head that [`parse_head`] could not read at its position.
+#[cold]
+#[inline(never)]
+fn head_error(r: &Reader<'_>, e: HeadError, start: usize) -> DecodeError {
+    match e {
+        HeadError::Eof { needed, at } => r.eof_at(u64::from(needed), r.pos() + at),
+        HeadError::Ext => r.error(start, "unsupported extension type"),
+        HeadError::Reserved => r.error(start, "reserved byte 0xc1"),
+    }
+}
+
+/// Whether `b` is the marker of a string (fixstr, str8/16/32).
+#[inline(always)]
+pub(crate) fn is_str_marker(b: u8) -> bool {
+    matches!(b, 0xa0..=0xbf | 0xd9..=0xdb)
 }
 
 /// Reads one value at the reader's position.
@@ -391,30 +477,21 @@ pub(crate) fn open_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<usi
 }
 
 /// Reads the head of a map key, which must be a string: its length and its offset.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_key_head(r: &mut Reader<'_>) -> Result<(u32, usize), DecodeError> {
     let key_start = r.pos();
-    let key_marker = Marker::from_u8(r.u8()?);
-    if !matches!(
-        key_marker,
-        Marker::FixStr(_) | Marker::Str8 | Marker::Str16 | Marker::Str32
-    ) {
-        return Err(r.error(key_start, "map key is not a string"));
+    match r.rest().first() {
+        Some(&b) if is_str_marker(b) => match read_head(r, key_start)? {
+            Head::Str(len) => Ok((len, key_start)),
+            _ => Err(r.error(key_start, "map key is not a string")),
+        },
+        Some(_) => Err(r.error(key_start, "map key is not a string")),
+        None => Err(head_error(
+            r,
+            HeadError::Eof { needed: 1, at: 0 },
+            key_start,
+        )),
     }
-    Ok((read_len(r, key_marker)?, key_start))
-}
-
-/// The length that follows `marker` (or is part of it).
-#[inline]
-fn read_len(r: &mut Reader<'_>, marker: Marker) -> Result<u32, DecodeError> {
-    Ok(match marker {
-        Marker::FixStr(n) | Marker::FixArray(n) | Marker::FixMap(n) => u32::from(n),
-        Marker::Str8 | Marker::Bin8 => u32::from(r.u8()?),
-        Marker::Str16 | Marker::Bin16 | Marker::Array16 | Marker::Map16 => {
-            u32::from(u16::from_be_bytes(r.array()?))
-        }
-        _ => u32::from_be_bytes(r.array()?),
-    })
 }
 
 /// The `len` bytes of the string whose head (at `start`) was just read, checked as UTF-8.
@@ -658,5 +735,30 @@ mod tests {
         assert_eq!(truncated.len(), 2);
         assert!(truncated[1].is_err());
         assert!(batch(&hex("7fffffff")).next().unwrap().is_err());
+    }
+
+    #[test]
+    fn head_errors_name_their_offsets() {
+        let reason = |bytes: &str| match dec(&hex(bytes)) {
+            Err(DecodeError::Syntax { reason, .. }) => reason,
+            other => panic!("{bytes}: {other:?}"),
+        };
+        let eof = |needed, at, left| {
+            format!(
+                "unexpected end of input ({needed} bytes needed after offset {at}, {left} left) in the item at offset {at}"
+            )
+        };
+        assert_eq!(reason(""), eof(1, 0, 0));
+        assert_eq!(reason("cd 01"), eof(2, 1, 1));
+        assert_eq!(reason("91 cf 0102"), eof(8, 2, 2));
+        assert_eq!(reason("92 00 cd"), eof(2, 3, 0));
+        assert_eq!(reason("81 da 00"), eof(2, 2, 1));
+        assert_eq!(reason("81 01 00"), "map key is not a string at offset 1");
+        assert_eq!(reason("91 c1"), "reserved byte 0xc1 at offset 1");
+        assert_eq!(
+            reason("91 d4 00 00"),
+            "unsupported extension type at offset 1"
+        );
+        assert_eq!(reason("da 00"), eof(2, 1, 1));
     }
 }

@@ -13,8 +13,9 @@
 use std::borrow::Cow;
 
 use super::{
-    open_array, open_map, read_head, read_key_head, read_value, write_array_head, write_bin,
-    write_map_head, write_negative, write_str, write_uint, Head, FORMAT,
+    is_str_marker, open_array, open_map, parse_head, read_head, read_key_head, read_value,
+    write_array_head, write_bin, write_map_head, write_negative, write_str, write_uint, Head,
+    FORMAT,
 };
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::bytes_reader::Reader;
@@ -34,6 +35,37 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<MsgpackItem<'a>>, DecodeError> {
+    scan_message_with(buf, limits, |item| item)
+}
+
+/// [`scan_message`], each element wrapped by `wrap` as it is found (into the unified
+/// [`ItemRef`](crate::view::ItemRef), without a second pass over the elements).
+///
+/// A fast walk checks the message first, with no error to build: it accepts exactly what the
+/// precise walk (the owned decoder's reads through its [`Reader`]) accepts, and only when it
+/// fails does the precise walk run, to fail with the owned decoder's error.
+#[inline]
+pub fn scan_message_with<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: impl Fn(MsgpackItem<'a>) -> I,
+) -> Result<Elems<I>, DecodeError> {
+    // Filled in place: the elements are large, and each move of them a copy.
+    let mut elems = Elems::new();
+    match fast_scan(buf, limits, &wrap, &mut elems) {
+        Some(()) => Ok(elems),
+        None => precise_scan(buf, limits, &wrap),
+    }
+}
+
+/// The precise walk: the owned decoder's own reads, failing with its errors.
+#[cold]
+#[inline(never)]
+fn precise_scan<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: &impl Fn(MsgpackItem<'a>) -> I,
+) -> Result<Elems<I>, DecodeError> {
     let mut r = Reader::new(FORMAT, buf, limits)?;
     let start = r.pos();
     let len = match read_head(&mut r, start)? {
@@ -46,15 +78,207 @@ pub fn scan_message<'a>(
     };
     let mut elems = Elems::new();
     for _ in 0..len {
-        let at = r.pos();
-        skip_value(&mut r)?;
-        elems.push(MsgpackItem {
-            bytes: &buf[at..r.pos()],
-        });
+        elems.push(wrap(element(&mut r, buf)?));
     }
     r.leave();
     r.finish()?;
     Ok(elems)
+}
+
+// ---- the fast walk ----
+
+/// The fast walk: a position and what is left of the depth and item budgets (counted as the
+/// [`Reader`] counts them), and `None` for any failure.
+struct Fast<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    depth_left: usize,
+    items_left: usize,
+}
+
+impl<'a> Fast<'a> {
+    #[inline(always)]
+    fn head(&mut self) -> Option<Head> {
+        let (head, n) = parse_head(self.buf.get(self.pos..)?).ok()?;
+        self.pos += n;
+        Some(head)
+    }
+
+    #[inline(always)]
+    fn take(&mut self, len: u32) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(len as usize)?;
+        let bytes = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        Some(bytes)
+    }
+
+    /// A string's body checked as UTF-8 (most are ASCII, which `is_ascii` confirms a word at
+    /// a time).
+    #[inline(always)]
+    fn str_body(&mut self, len: u32) -> Option<()> {
+        let bytes = self.take(len)?;
+        (bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()).then_some(())
+    }
+
+    /// Enters a list or map of `n` items of at least `min_size` bytes: the reader's `enter`
+    /// and `claim`.
+    #[inline(always)]
+    fn open(&mut self, n: u32, min_size: u64) -> Option<()> {
+        self.depth_left = self.depth_left.checked_sub(1)?;
+        let left = (self.buf.len() - self.pos) as u64;
+        if u64::from(n) * min_size > left {
+            return None;
+        }
+        self.items_left = self.items_left.checked_sub(n as usize)?;
+        Some(())
+    }
+
+    /// One value. The one-byte scalars and the fix forms (most of a WAMP message) are
+    /// matched here on their byte, as [`parse_head`] reads them; the rest through it.
+    #[inline(always)]
+    fn value(&mut self) -> Option<()> {
+        let b = *self.buf.get(self.pos)?;
+        match b {
+            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => {
+                self.pos += 1;
+                Some(())
+            }
+            0xa0..=0xbf => {
+                self.pos += 1;
+                self.str_body(u32::from(b & 0x1f))
+            }
+            _ => self.other_value(),
+        }
+    }
+
+    /// A value of any other head.
+    #[inline(never)]
+    fn other_value(&mut self) -> Option<()> {
+        match self.head()? {
+            Head::Str(len) => self.str_body(len),
+            Head::Bin(len) => self.take(len).map(drop),
+            Head::Array(n) => self.list(n),
+            Head::Map(n) => self.map(n),
+            Head::Nil | Head::Bool(_) | Head::Int(_) | Head::UInt(_) | Head::Float(_) => Some(()),
+        }
+    }
+
+    fn list(&mut self, mut n: u32) -> Option<()> {
+        self.open(n, 1)?;
+        while n > 0 {
+            n -= 1;
+            self.value()?;
+        }
+        self.depth_left += 1;
+        Some(())
+    }
+
+    fn map(&mut self, mut n: u32) -> Option<()> {
+        self.open(n, 2)?;
+        while n > 0 {
+            n -= 1;
+            // A key: a string (fixstr, or through the head).
+            let b = *self.buf.get(self.pos)?;
+            let len = match b {
+                0xa0..=0xbf => {
+                    self.pos += 1;
+                    u32::from(b & 0x1f)
+                }
+                _ if is_str_marker(b) => match self.head()? {
+                    Head::Str(len) => len,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            self.str_body(len)?;
+            self.value()?;
+        }
+        self.depth_left += 1;
+        Some(())
+    }
+}
+
+/// The fast walk of a whole message: its elements, or `None` if anything is wrong with it (or
+/// it is not an array).
+#[inline(always)]
+fn fast_scan<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: &impl Fn(MsgpackItem<'a>) -> I,
+    elems: &mut Elems<I>,
+) -> Option<()> {
+    if buf.len() > limits.max_size {
+        return None;
+    }
+    let mut f = Fast {
+        buf,
+        pos: 0,
+        depth_left: limits.max_depth,
+        items_left: limits.max_items,
+    };
+    let Head::Array(len) = f.head()? else {
+        return None;
+    };
+    f.open(len, 1)?;
+    for _ in 0..len {
+        let at = f.pos;
+        let val = match f.head()? {
+            // Kept as the `str`: the accessors never check it again.
+            Head::Str(len) => Val::Str(core::str::from_utf8(f.take(len)?).ok()?),
+            Head::Bin(len) => Val::Bin(f.take(len)?),
+            Head::Array(n) => {
+                let body = f.pos;
+                f.list(n)?;
+                Val::List(n, buf.get(body..f.pos)?)
+            }
+            Head::Map(n) => {
+                let body = f.pos;
+                f.map(n)?;
+                Val::Map(n, buf.get(body..f.pos)?)
+            }
+            scalar => scalar_val(scalar),
+        };
+        elems.push(wrap(MsgpackItem {
+            bytes: buf.get(at..f.pos)?,
+            val,
+        }));
+    }
+    (f.pos == buf.len()).then_some(())
+}
+
+/// Checks the next element of the message array in `buf` and returns it as an item that keeps
+/// what the check decoded: its scalar, its string as the `str` just validated, its container's
+/// length and body.
+#[inline(always)]
+fn element<'a>(r: &mut Reader<'_>, buf: &'a [u8]) -> Result<MsgpackItem<'a>, DecodeError> {
+    let at = r.pos();
+    let head = read_head(r, at)?;
+    let body_at = r.pos();
+    let val = match head {
+        Head::Str(len) => {
+            let bytes = r.take(u64::from(len), at)?;
+            // Kept as the `str`: the accessors never check it again.
+            let body = buf.get(body_at..body_at + bytes.len()).unwrap_or_default();
+            Val::Str(r.utf8(body, body_at)?)
+        }
+        Head::Bin(len) => {
+            let n = r.take(u64::from(len), at)?.len();
+            Val::Bin(buf.get(body_at..body_at + n).unwrap_or_default())
+        }
+        Head::Array(len) => {
+            skip_list(r, len, at)?;
+            Val::List(len, buf.get(body_at..r.pos()).unwrap_or_default())
+        }
+        Head::Map(len) => {
+            skip_map(r, len, at)?;
+            Val::Map(len, buf.get(body_at..r.pos()).unwrap_or_default())
+        }
+        scalar => scalar_val(scalar),
+    };
+    Ok(MsgpackItem {
+        bytes: buf.get(at..r.pos()).unwrap_or_default(),
+        val,
+    })
 }
 
 // ---- the checked walk: the owned decoder's reads, with nothing built ----
@@ -129,13 +353,47 @@ fn kind_of(head: Head) -> Kind {
 
 // ---- the items ----
 
+/// What an item's head says, decoded once (by the scan, or when a list or map of a checked
+/// buffer hands the item out): the accessors only match on it.
+#[derive(Debug, Clone, Copy)]
+enum Val<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    /// A string the scan validated and kept as a `str` (a top-level element).
+    Str(&'a str),
+    /// A string inside a list or map: checked as UTF-8 by the scan, borrowed as a `str` (which
+    /// safe code must check again) only when asked for.
+    StrBytes(&'a [u8]),
+    Bin(&'a [u8]),
+    /// A list of this many items, and the bytes after its head.
+    List(u32, &'a [u8]),
+    /// A map of this many entries, and the bytes after its head.
+    Map(u32, &'a [u8]),
+}
+
+/// The value of a scalar's head (`Nil` for a string's or container's, which have a body).
+#[inline(always)]
+fn scalar_val<'a>(head: Head) -> Val<'a> {
+    match head {
+        Head::Bool(b) => Val::Bool(b),
+        Head::Int(i) => Val::Int(i),
+        Head::UInt(u) => Val::UInt(u),
+        Head::Float(f) => Val::Float(f),
+        Head::Nil | Head::Str(_) | Head::Bin(_) | Head::Array(_) | Head::Map(_) => Val::Nil,
+    }
+}
+
 /// One MessagePack value in a buffer that [`scan_message`] checked, read in place.
 ///
-/// It holds exactly the value's encoding ([`MsgpackItem::bytes`]); strings and byte strings are
-/// borrowed from it.
+/// It holds exactly the value's encoding ([`MsgpackItem::bytes`]) and what its head says,
+/// decoded: its accessors cost a `match`. Strings and byte strings are borrowed from the input.
 #[derive(Debug, Clone, Copy)]
 pub struct MsgpackItem<'a> {
     bytes: &'a [u8],
+    val: Val<'a>,
 }
 
 impl<'a> MsgpackItem<'a> {
@@ -143,56 +401,63 @@ impl<'a> MsgpackItem<'a> {
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
-
-    /// The value's head and the bytes after it.
-    #[inline]
-    fn head(&self) -> (Head, &'a [u8]) {
-        let mut r = Reader::checked(FORMAT, self.bytes);
-        // The bytes were checked, so the head reads; a `nil` stands in for the impossible.
-        let head = read_head(&mut r, 0).unwrap_or(Head::Nil);
-        (head, self.bytes.get(r.pos()..).unwrap_or_default())
-    }
-
-    /// The body of a string or byte string (the bytes after its head).
-    #[inline]
-    fn body(&self) -> Option<(Head, &'a [u8])> {
-        match self.head() {
-            (head @ (Head::Str(len) | Head::Bin(len)), rest) => {
-                Some((head, rest.get(..len as usize).unwrap_or_default()))
-            }
-            _ => None,
-        }
-    }
 }
 
 /// The first value in `buf` (checked) as an item, and the bytes after it.
 #[inline]
 fn split_item(buf: &[u8]) -> (MsgpackItem<'_>, &[u8]) {
-    let (item, rest) = buf.split_at(encoded_len(buf).min(buf.len()));
-    (MsgpackItem { bytes: item }, rest)
+    // The bytes were checked, so the head reads; a `nil` over the rest stands in for the
+    // impossible.
+    let (head, n) = parse_head(buf).unwrap_or((Head::Nil, buf.len()));
+    let rest = buf.get(n..).unwrap_or_default();
+    let (val, body_len) = match head {
+        Head::Str(len) => {
+            let body = rest.get(..len as usize).unwrap_or(rest);
+            (Val::StrBytes(body), body.len())
+        }
+        Head::Bin(len) => {
+            let body = rest.get(..len as usize).unwrap_or(rest);
+            (Val::Bin(body), body.len())
+        }
+        Head::Array(len) => {
+            let body_len = values_len(rest, u64::from(len));
+            (
+                Val::List(len, rest.get(..body_len).unwrap_or(rest)),
+                body_len,
+            )
+        }
+        Head::Map(len) => {
+            let body_len = values_len(rest, 2 * u64::from(len));
+            (
+                Val::Map(len, rest.get(..body_len).unwrap_or(rest)),
+                body_len,
+            )
+        }
+        scalar => (scalar_val(scalar), 0),
+    };
+    let (item, rest) = buf.split_at((n + body_len).min(buf.len()));
+    (MsgpackItem { bytes: item, val }, rest)
 }
 
-/// The length of the encoding of the (checked) value at the start of `buf`. A count of the
-/// values still to pass replaces recursion: an array adds its items, a map twice its entries.
-fn encoded_len(buf: &[u8]) -> usize {
-    let mut r = Reader::checked(FORMAT, buf);
-    let mut pending: u64 = 1;
+/// The length of the encoding of the `pending` (checked) values at the start of `buf`. A count
+/// of the values still to pass replaces recursion: an array adds its items, a map twice its
+/// entries.
+fn values_len(buf: &[u8], mut pending: u64) -> usize {
+    let mut pos = 0;
     while pending > 0 {
         pending -= 1;
-        let start = r.pos();
-        match read_head(&mut r, start) {
-            Ok(Head::Str(len) | Head::Bin(len)) => {
-                if r.take(u64::from(len), start).is_err() {
-                    return buf.len();
-                }
-            }
-            Ok(Head::Array(len)) => pending += u64::from(len),
-            Ok(Head::Map(len)) => pending += 2 * u64::from(len),
-            Ok(_) => {}
-            Err(_) => return buf.len(),
+        let Ok((head, n)) = parse_head(buf.get(pos..).unwrap_or_default()) else {
+            return buf.len();
+        };
+        pos += n;
+        match head {
+            Head::Str(len) | Head::Bin(len) => pos += len as usize,
+            Head::Array(len) => pending += u64::from(len),
+            Head::Map(len) => pending += 2 * u64::from(len),
+            _ => {}
         }
     }
-    r.pos()
+    pos.min(buf.len())
 }
 
 /// The items of a [`MsgpackItem`] list, in order.
@@ -205,6 +470,7 @@ pub struct MsgpackList<'a> {
 impl<'a> Iterator for MsgpackList<'a> {
     type Item = MsgpackItem<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<MsgpackItem<'a>> {
         self.left = self.left.checked_sub(1)?;
         let (item, rest) = split_item(self.rest);
@@ -216,6 +482,8 @@ impl<'a> Iterator for MsgpackList<'a> {
         (self.left as usize, Some(self.left as usize))
     }
 }
+
+impl ExactSizeIterator for MsgpackList<'_> {}
 
 /// The entries of a [`MsgpackItem`] map, in order, a repeated key each time it occurs.
 #[derive(Debug, Clone)]
@@ -229,16 +497,24 @@ impl<'a> MsgpackMap<'a> {
     #[inline]
     fn next_raw(&mut self) -> Option<(&'a [u8], MsgpackItem<'a>)> {
         self.left = self.left.checked_sub(1)?;
-        let (key, rest) = split_item(self.rest);
+        // A key is a string (the scan checked it): its head and body, without an item.
+        let (key, rest) = match parse_head(self.rest) {
+            Ok((Head::Str(len), n)) => {
+                let rest = self.rest.get(n..).unwrap_or_default();
+                rest.split_at((len as usize).min(rest.len()))
+            }
+            _ => (&[][..], &[][..]),
+        };
         let (value, rest) = split_item(rest);
         self.rest = rest;
-        Some((key.body().map(|(_, b)| b).unwrap_or_default(), value))
+        Some((key, value))
     }
 }
 
 impl<'a> Iterator for MsgpackMap<'a> {
     type Item = (Cow<'a, str>, MsgpackItem<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let (key, value) = self.next_raw()?;
         // Checked as UTF-8 by the scan; safe code must check again to borrow it as a `str`.
@@ -253,60 +529,80 @@ impl<'a> Iterator for MsgpackMap<'a> {
     }
 }
 
+impl ExactSizeIterator for MsgpackMap<'_> {}
+
 impl<'a> Item<'a> for MsgpackItem<'a> {
     type List = MsgpackList<'a>;
     type Map = MsgpackMap<'a>;
 
+    #[inline]
     fn kind(&self) -> Kind {
-        kind_of(self.head().0)
+        match self.val {
+            Val::Nil => Kind::Null,
+            Val::Bool(_) => Kind::Bool,
+            Val::Int(_) | Val::UInt(_) => Kind::Int,
+            Val::Float(_) => Kind::Float,
+            Val::Str(_) | Val::StrBytes(_) => Kind::Str,
+            Val::Bin(_) => Kind::Bytes,
+            Val::List(..) => Kind::List,
+            Val::Map(..) => Kind::Map,
+        }
     }
 
+    #[inline]
     fn as_bool(&self) -> Option<bool> {
-        match self.head().0 {
-            Head::Bool(b) => Some(b),
+        match self.val {
+            Val::Bool(b) => Some(b),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_int(&self) -> Option<i128> {
-        match self.head().0 {
-            Head::Int(i) => Some(i128::from(i)),
-            Head::UInt(u) => Some(i128::from(u)),
+        match self.val {
+            Val::Int(i) => Some(i128::from(i)),
+            Val::UInt(u) => Some(i128::from(u)),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_f64(&self) -> Option<f64> {
-        match self.head().0 {
-            Head::Float(f) => Some(f),
+        match self.val {
+            Val::Float(f) => Some(f),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_str(&self) -> Option<Cow<'a, str>> {
-        match self.body()? {
-            (Head::Str(_), body) => core::str::from_utf8(body).ok().map(Cow::Borrowed),
+        match self.val {
+            Val::Str(s) => Some(Cow::Borrowed(s)),
+            Val::StrBytes(b) => core::str::from_utf8(b).ok().map(Cow::Borrowed),
             _ => None,
         }
     }
 
+    #[inline]
     fn as_bytes(&self) -> Option<Cow<'a, [u8]>> {
-        match self.body()? {
-            (Head::Bin(_), body) => Some(Cow::Borrowed(body)),
+        match self.val {
+            Val::Bin(b) => Some(Cow::Borrowed(b)),
             _ => None,
         }
     }
 
+    #[inline]
     fn list(&self) -> Option<MsgpackList<'a>> {
-        match self.head() {
-            (Head::Array(left), rest) => Some(MsgpackList { rest, left }),
+        match self.val {
+            Val::List(left, rest) => Some(MsgpackList { rest, left }),
             _ => None,
         }
     }
 
+    #[inline]
     fn map(&self) -> Option<MsgpackMap<'a>> {
-        match self.head() {
-            (Head::Map(left), rest) => Some(MsgpackMap { rest, left }),
+        match self.val {
+            Val::Map(left, rest) => Some(MsgpackMap { rest, left }),
             _ => None,
         }
     }
@@ -316,9 +612,15 @@ impl<'a> Item<'a> for MsgpackItem<'a> {
         read_value(&mut Reader::checked(FORMAT, self.bytes)).unwrap_or_default()
     }
 
+    #[inline]
     fn item_count(&self) -> Option<usize> {
-        match self.head().0 {
-            Head::Array(n) | Head::Map(n) => Some(n as usize),
+        self.len_hint()
+    }
+
+    #[inline]
+    fn len_hint(&self) -> Option<usize> {
+        match self.val {
+            Val::List(n, _) | Val::Map(n, _) => Some(n as usize),
             _ => None,
         }
     }
@@ -444,5 +746,5 @@ impl Emit for MsgpackWriter<'_> {
 /// The item of one element's bytes, checked as part of its message (for
 /// [`crate::view::MessageBytes`]).
 pub(crate) fn checked_item(element: &[u8]) -> Option<MsgpackItem<'_>> {
-    Some(MsgpackItem { bytes: element })
+    Some(split_item(element).0)
 }
