@@ -264,7 +264,11 @@ pub struct ElementsView<'a> {
 impl<'a> ElementsView<'a> {
     /// Scans and checks `buf` as a message of `format` (not FlatBuffers).
     #[inline]
-    fn decode(format: Format, buf: &'a [u8], limits: &Limits) -> Result<Self, DecodeError> {
+    pub(crate) fn decode(
+        format: Format,
+        buf: &'a [u8],
+        limits: &Limits,
+    ) -> Result<Self, DecodeError> {
         let elems = scan(format, buf, limits)?;
         let message_type = check::check(&elems)?;
         Ok(ElementsView {

@@ -377,6 +377,14 @@ macro_rules! typed_view {
                             "rule of the owned parse) and returns its view; an error if it is ",
                             "not valid or holds another message.")]
             pub fn view(format: Format, buf: &[u8]) -> Result<$view<'_>, DecodeError> {
+                if format != Format::Flatbuffers {
+                    // straight into the view: each move of the elements is a copy of them
+                    let e = ElementsView::decode(format, buf, &crate::serializer::Limits::DEFAULT)?;
+                    return match e.message_type() {
+                        MessageType::$variant => Ok($view::Elements(e)),
+                        other => Err(wrong_type(format, MessageType::$variant, other)),
+                    };
+                }
                 match MessageView::decode(format, buf)?.typed()? {
                     TypedView::$variant(v) => Ok(v),
                     other => Err(wrong_type(format, MessageType::$variant, other.message_type())),
