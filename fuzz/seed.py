@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the fuzz targets' seed corpora from the shared test data.
+"""Writes the fuzz targets' seed corpora from the test data in tests/data.
 
-Reads ../../shared/conformance/*.jsonl (fields `json`, `msgpack`, `cbor`, `flatbuffers` hex; see
-that folder's README) and the `bytes_hex` samples of ../../shared/wamp-proto-testsuite, and
+Reads ../tests/data/conformance/*.jsonl (fields `json`, `msgpack`, `cbor`, `flatbuffers` hex; see
+that folder's README) and the `bytes_hex` samples of ../tests/data/wamp-proto-testsuite, and
 writes one file per input into fuzz/corpus/<target>/, named by its content's SHA-1 (so running
 it twice changes nothing). Standard library only.
 
@@ -15,7 +15,7 @@ import pathlib
 import struct
 
 FUZZ = pathlib.Path(__file__).resolve().parent
-SHARED = FUZZ.parent.parent / "shared"
+SHARED = FUZZ.parent / "tests" / "data"
 
 # The order of `Serializer::ALL`: the batched target's first byte picks one of these.
 SERIALIZERS = ["json", "json.batched", "msgpack", "msgpack.batched", "cbor", "cbor.batched",

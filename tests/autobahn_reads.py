@@ -8,7 +8,7 @@ stdin: one JSON object a line, {"id": ..., "format": "json"|"msgpack"|"cbor"|"fl
 The bytes go through the classes autobahn uses on the wire (`JsonSerializer`,
 `MsgPackSerializer`, `CBORSerializer`, `FlatBuffersSerializer`, `.unserialize(payload,
 isBinary)`), one instance per format, as a session would hold them. `marshal` is made JSON-safe
-the way ../shared/conformance encodes its `marshal` and `flatbuffers_marshal` fields, so the Rust
+the way tests/data/conformance encodes its `marshal` and `flatbuffers_marshal` fields, so the Rust
 side compares JSON values exactly: bytes as "\\u0000" + standard base64, tuples as lists. Anything
 else JSON cannot carry exactly (a non-string map key, a non-finite float, an object of another
 type) is an error naming it rather than a silent conversion, so that it cannot compare equal by

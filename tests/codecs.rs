@@ -7,7 +7,7 @@ use std::path::Path;
 use wamp_codec::serializer::{cbor, json, msgpack, Limits};
 use wamp_codec::{DecodeError, Message, Value};
 
-const CORPUS: &str = "../shared/conformance/autobahn-26.10.2.jsonl";
+const CORPUS: &str = "tests/data/conformance/autobahn-26.10.2.jsonl";
 
 struct Case {
     id: String,

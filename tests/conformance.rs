@@ -1,5 +1,5 @@
 //! Differential conformance against autobahn-python 26.10.2 (the corpus in
-//! `../shared/conformance`) and the official wamp-proto test vectors, on the JSON path.
+//! `tests/data/conformance`) and the official wamp-proto test vectors, on the JSON path.
 
 mod common;
 

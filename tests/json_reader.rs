@@ -13,7 +13,7 @@ use std::path::Path;
 use wamp_codec::serializer::{json, Limits};
 use wamp_codec::{Message, Value};
 
-const CORPUS: &str = "../shared/conformance/autobahn-26.10.2.jsonl";
+const CORPUS: &str = "tests/data/conformance/autobahn-26.10.2.jsonl";
 
 /// serde_json's value as ours: `None` when ours must refuse it (an integer beyond 64 bits, a
 /// binary string that is not base64).

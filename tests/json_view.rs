@@ -16,7 +16,7 @@ use wamp_codec::serializer::{json, Limits};
 use wamp_codec::view::item::{transcode, Item, Kind};
 use wamp_codec::{DecodeError, Dict, Value};
 
-const CORPUS: &str = "../shared/conformance/autobahn-26.10.2.jsonl";
+const CORPUS: &str = "tests/data/conformance/autobahn-26.10.2.jsonl";
 
 /// Equal, with floats compared bit for bit (so `-0.0` is not `0.0`) and integers by variant.
 fn same(a: &Value, b: &Value) -> bool {

@@ -1,4 +1,4 @@
-//! Shared test data access: the conformance corpus and the wamp-proto vectors in `../shared`.
+//! Test data access: the conformance corpus and the wamp-proto vectors in `tests/data`.
 //! Missing data is a failure, never a skip.
 #![allow(dead_code)]
 
@@ -7,18 +7,14 @@ use std::path::PathBuf;
 use wamp_codec::serializer::{json, Limits};
 use wamp_codec::Value;
 
-/// `../shared` beside the repository.
-pub fn shared_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        dir.is_dir(),
-        "test data missing: {} must exist (the shared folder beside the repo)",
-        dir.display()
-    );
+/// `tests/data`, the test data kept in the repository.
+pub fn data_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    assert!(dir.is_dir(), "test data missing: {}", dir.display());
     dir
 }
 
-/// One case of the differential corpus (see `../shared/conformance/README.md`).
+/// One case of the differential corpus (see `tests/data/conformance/README.md`).
 pub struct Case {
     pub id: String,
     pub raw: serde_json::Value,
@@ -49,9 +45,9 @@ pub fn to_value(v: &serde_json::Value) -> Value {
     json::value_from_slice(v.to_string().as_bytes(), &Limits::DEFAULT).expect("corpus JSON decodes")
 }
 
-/// Every case of every `../shared/conformance/*.jsonl` file.
+/// Every case of every `tests/data/conformance/*.jsonl` file.
 pub fn corpus() -> Vec<Case> {
-    let dir = shared_dir().join("conformance");
+    let dir = data_dir().join("conformance");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -72,9 +68,9 @@ pub fn corpus() -> Vec<Case> {
     cases
 }
 
-/// Every vector file of `../shared/wamp-proto-testsuite/singlemessage`.
+/// Every vector file of `tests/data/wamp-proto-testsuite/singlemessage`.
 pub fn testsuite_files() -> Vec<(String, serde_json::Value)> {
-    let root = shared_dir().join("wamp-proto-testsuite/singlemessage");
+    let root = data_dir().join("wamp-proto-testsuite/singlemessage");
     let mut out = Vec::new();
     for family in ["basic", "advanced"] {
         let dir = root.join(family);
