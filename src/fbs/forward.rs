@@ -45,17 +45,10 @@ pub(crate) struct Hop<'b> {
     pub authrole: &'b str,
 }
 
-/// What a FlatBuffers EVENT takes from its PUBLISH, whatever format the PUBLISH came in:
-/// `args` and `kwargs` as CBOR, the payload, its transparency fields, `transaction_hash` and
-/// `forward_for`.
+/// What a FlatBuffers EVENT takes from its PUBLISH beside the payload ([`Carried`]),
+/// whatever format the PUBLISH came in.
 pub(crate) struct EventBody<'b, F> {
-    pub args: Option<&'b [u8]>,
-    pub kwargs: Option<&'b [u8]>,
-    pub payload: Option<&'b [u8]>,
     pub transaction_hash: Option<&'b str>,
-    pub ppt_scheme: u8,
-    pub ppt_keyid: Option<&'b str>,
-    pub ppt_serializer: u8,
     pub ppt_cipher: u8,
     pub forward_for: Option<F>,
 }
@@ -63,6 +56,7 @@ pub(crate) struct EventBody<'b, F> {
 /// Builds into `fbb` (reset first) the EVENT of `body` under `details`, in `Event`'s builder
 /// order: the bytes the owned EVENT with the same fields builds.
 pub(crate) fn build_event_from<'f, 'b, F>(
+    c: &Carried<'b>,
     body: EventBody<'b, F>,
     details: &EventDetails<'_>,
     fbb: &mut impl Sink<'f>,
@@ -71,17 +65,12 @@ pub(crate) fn build_event_from<'f, 'b, F>(
 {
     fbb.reset();
     // out-of-line objects first, in `Event`'s builder order
-    let args = body.args.map(|b| fbb.create_bytes(b));
-    let kwargs = body.kwargs.map(|b| fbb.create_bytes(b));
-    let payload = body
-        .payload
-        .filter(|p| !p.is_empty())
-        .map(|b| fbb.create_bytes(b));
+    let (args, kwargs, payload) = payload_objects(fbb, c);
     let publisher_authid = details.publisher_authid.map(|s| fbb.create_string(s));
     let publisher_authrole = details.publisher_authrole.map(|s| fbb.create_string(s));
     let topic = details.topic.map(|s| fbb.create_string(s));
     let transaction_hash = body.transaction_hash.map(|s| fbb.create_string(s));
-    let keyid = body.ppt_keyid.map(|s| fbb.create_string(s));
+    let keyid = keyid(fbb, c);
     let forward_for = body.forward_for.map(|chain| copy_principals(fbb, chain));
 
     let table = fbb.table(|t| {
@@ -97,9 +86,9 @@ pub(crate) fn build_event_from<'f, 'b, F>(
         given(t, fb::Event::VT_RETAINED, details.retained);
         push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
         given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
-        t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, body.ppt_scheme, 0);
+        t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, c.ppt_scheme, 0);
         push(t, fb::Event::VT_PPT_KEYID, keyid);
-        t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, body.ppt_serializer, 0);
+        t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, c.ppt_serializer, 0);
         // autobahn's EVENT writer has no `ppt_cipher`; carried over so that nothing is lost
         t.push_slot::<u8>(fb::Event::VT_PPT_CIPHER, body.ppt_cipher, 0);
         push(t, fb::Event::VT_FORWARD_FOR, forward_for);
@@ -127,18 +116,20 @@ impl PublishRef<'_> {
     /// [`Event::build_flatbuffers`](crate::Event::build_flatbuffers) writes for the owned EVENT
     /// with the same fields: the same creation order and field order.
     pub fn build_event<'f>(&self, details: &EventDetails<'_>, fbb: &mut impl Sink<'f>) {
-        let body = EventBody {
+        let carried = Carried {
             args: self.args_bytes(),
             kwargs: self.kwargs_bytes(),
             payload: self.payload(),
-            transaction_hash: self.transaction_hash(),
             ppt_scheme: self.ppt_scheme_value(),
             ppt_keyid: self.ppt_keyid(),
             ppt_serializer: self.ppt_serializer_value(),
+        };
+        let body = EventBody {
+            transaction_hash: self.transaction_hash(),
             ppt_cipher: self.ppt_cipher(),
             forward_for: self.forward_for().map(|chain| chain.map(hop)),
         };
-        build_event_from(body, details, fbb);
+        build_event_from(&carried, body, details, fbb);
     }
 }
 
@@ -191,6 +182,28 @@ pub(crate) struct Carried<'b> {
     pub ppt_serializer: u8,
 }
 
+/// A byte vector's offset in the builder.
+type BytesOffset<'f> = WIPOffset<flatbuffers::Vector<'f, u8>>;
+
+/// The payload's vectors, created first as every message's builder creates them: `args` and
+/// `kwargs` as given, the transparent payload when non-empty.
+fn payload_objects<'f>(
+    fbb: &mut impl Sink<'f>,
+    c: &Carried<'_>,
+) -> (
+    Option<BytesOffset<'f>>,
+    Option<BytesOffset<'f>>,
+    Option<BytesOffset<'f>>,
+) {
+    let args = c.args.map(|b| fbb.create_bytes(b));
+    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
+    let payload = c
+        .payload
+        .filter(|p| !p.is_empty())
+        .map(|b| fbb.create_bytes(b));
+    (args, kwargs, payload)
+}
+
 /// The parts of an INVOCATION beside what it carries.
 pub(crate) struct InvocationFields<'b> {
     pub request: u64,
@@ -212,12 +225,7 @@ pub(crate) fn build_invocation<'f, 'b>(
     fbb: &mut impl Sink<'f>,
 ) {
     fbb.reset();
-    let args = c.args.map(|b| fbb.create_bytes(b));
-    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
-    let payload = c
-        .payload
-        .filter(|p| !p.is_empty())
-        .map(|b| fbb.create_bytes(b));
+    let (args, kwargs, payload) = payload_objects(fbb, c);
     let procedure = i.procedure.map(|s| fbb.create_string(s));
     let transaction_hash = i.transaction_hash.map(|s| fbb.create_string(s));
     let caller_authid = i.caller_authid.map(|s| fbb.create_string(s));
@@ -262,12 +270,7 @@ pub(crate) fn build_result<'f, 'b>(
     fbb: &mut impl Sink<'f>,
 ) {
     fbb.reset();
-    let args = c.args.map(|b| fbb.create_bytes(b));
-    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
-    let payload = c
-        .payload
-        .filter(|p| !p.is_empty())
-        .map(|b| fbb.create_bytes(b));
+    let (args, kwargs, payload) = payload_objects(fbb, c);
     let keyid = keyid(fbb, c);
     let callee_authid = callee.callee_authid.map(|s| fbb.create_string(s));
     let callee_authrole = callee.callee_authrole.map(|s| fbb.create_string(s));
@@ -300,12 +303,7 @@ pub(crate) fn build_error<'f, 'b>(
     fbb: &mut impl Sink<'f>,
 ) {
     fbb.reset();
-    let args = c.args.map(|b| fbb.create_bytes(b));
-    let kwargs = c.kwargs.map(|b| fbb.create_bytes(b));
-    let payload = c
-        .payload
-        .filter(|p| !p.is_empty())
-        .map(|b| fbb.create_bytes(b));
+    let (args, kwargs, payload) = payload_objects(fbb, c);
     let error = Some(error)
         .filter(|e| !e.is_empty())
         .map(|s| fbb.create_string(s));

@@ -564,6 +564,24 @@ fn hop_iter(
 }
 
 impl Forwarder {
+    /// Writes the FlatBuffers `message` that `build` makes of what `carrier` carries (its
+    /// payload as CBOR, its `forward_for` chain) and appends it to `out`; returns where it
+    /// starts there.
+    fn flatbuffers(
+        &mut self,
+        carrier: &Carrier<'_>,
+        message: &'static str,
+        out: &mut Vec<u8>,
+        build: impl FnOnce(&Carried<'_>, &Option<OwnedHops>, &mut Writer),
+    ) -> Result<usize, ForwardError> {
+        let hops = hops(carrier.forward_for(), message)?;
+        let c = carried(carrier, &mut self.args, &mut self.kwargs, message)?;
+        build(&c, &hops, &mut self.fbs);
+        let at = out.len();
+        out.extend_from_slice(self.fbs.finished_data());
+        Ok(at)
+    }
+
     /// A forwarder with no room reserved yet.
     pub fn new() -> Forwarder {
         Forwarder::default()
@@ -599,24 +617,15 @@ impl Forwarder {
     ) -> Result<usize, ForwardError> {
         const N: &str = "EVENT";
         if to == Format::Flatbuffers {
-            let hops = hops(carrier.forward_for(), N)?;
             let transaction_hash = carrier.str("transaction_hash");
-            let c = carried(carrier, &mut self.args, &mut self.kwargs, N)?;
-            let body = EventBody {
-                args: c.args,
-                kwargs: c.kwargs,
-                payload: c.payload,
-                transaction_hash: transaction_hash.as_deref(),
-                ppt_scheme: c.ppt_scheme,
-                ppt_keyid: c.ppt_keyid,
-                ppt_serializer: c.ppt_serializer,
-                ppt_cipher: 0,
-                forward_for: hop_iter(&hops),
-            };
-            fbs_forward::build_event_from(body, d, &mut self.fbs);
-            let at = out.len();
-            out.extend_from_slice(self.fbs.finished_data());
-            return Ok(at);
+            return self.flatbuffers(carrier, N, out, |c, hops, fbb| {
+                let body = EventBody {
+                    transaction_hash: transaction_hash.as_deref(),
+                    ppt_cipher: 0,
+                    forward_for: hop_iter(hops),
+                };
+                fbs_forward::build_event_from(c, body, d, fbb)
+            });
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
         let details = [
@@ -663,8 +672,6 @@ impl Forwarder {
             let timeout = timeout
                 .map(|t| u32::try_from(t).map_err(|_| unsupported(N, "timeout", "beyond uint32")))
                 .transpose()?;
-            let hops = hops(carrier.forward_for(), N)?;
-            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
             let fields = InvocationFields {
                 request: d.request,
                 registration: d.registration,
@@ -676,9 +683,11 @@ impl Forwarder {
                 procedure: d.procedure,
                 transaction_hash: transaction_hash.as_deref(),
             };
-            fbs_forward::build_invocation(&c, &fields, hop_iter(&hops), &mut self.fbs);
-            out.extend_from_slice(self.fbs.finished_data());
-            return Ok(());
+            return self
+                .flatbuffers(&carrier, N, out, |c, hops, fbb| {
+                    fbs_forward::build_invocation(c, &fields, hop_iter(hops), fbb)
+                })
+                .map(|_| ());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
         let details = [
@@ -722,18 +731,11 @@ impl Forwarder {
             callee_authrole: d.callee_authrole,
         };
         if to == Format::Flatbuffers {
-            let hops = hops(carrier.forward_for(), N)?;
-            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
-            fbs_forward::build_result(
-                &c,
-                d.request,
-                progress,
-                &callee,
-                hop_iter(&hops),
-                &mut self.fbs,
-            );
-            out.extend_from_slice(self.fbs.finished_data());
-            return Ok(());
+            return self
+                .flatbuffers(&carrier, N, out, |c, hops, fbb| {
+                    fbs_forward::build_result(c, d.request, progress, &callee, hop_iter(hops), fbb)
+                })
+                .map(|_| ());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
         let details = [
@@ -769,11 +771,11 @@ impl Forwarder {
             callee_authrole: d.callee_authrole,
         };
         if to == Format::Flatbuffers {
-            let hops = hops(carrier.forward_for(), N)?;
-            let c = carried(&carrier, &mut self.args, &mut self.kwargs, N)?;
-            fbs_forward::build_error(&c, d.request, &uri, &callee, hop_iter(&hops), &mut self.fbs);
-            out.extend_from_slice(self.fbs.finished_data());
-            return Ok(());
+            return self
+                .flatbuffers(&carrier, N, out, |c, hops, fbb| {
+                    fbs_forward::build_error(c, d.request, &uri, &callee, hop_iter(hops), fbb)
+                })
+                .map(|_| ());
         }
         let [enc_algo, enc_key, enc_serializer] = carrier.enc();
         let details = [

@@ -54,7 +54,8 @@ impl Kind {
 ///
 /// `'a` is the buffer's lifetime: strings and bytes are borrowed from it where the encoding
 /// allows (a JSON string with escapes, or JSON's base64 bytes, are decoded into an owned
-/// `Cow`). A map's repeated key counts once, with its last value, as the decoders keep it.
+/// `Cow`). [`Item::map`] yields a repeated key each time it occurs; [`Item::get`] answers with
+/// its last value, as the decoders keep it.
 pub trait Item<'a>: Copy + Sized {
     /// The items of a list, in order.
     type List: Iterator<Item = Self> + Clone;
