@@ -48,7 +48,9 @@ fn main() {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", schema_dir.display()));
     let digest = hex(&Sha256::digest(&digest_input));
 
-    let generated = match find_flatc() {
+    let flatc = find_flatc();
+    declare_tool_cfgs(flatc.is_some());
+    let generated = match flatc {
         Some(flatc) => generate_with_flatc(&flatc, &schema_dir, &out_dir, &snapshot_path, &digest),
         None => generated_from_snapshot(&snapshot_path, &digest),
     };
@@ -56,6 +58,40 @@ fn main() {
     let target = out_dir.join(GENERATED_FILE);
     fs::write(&target, generated)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+}
+
+/// Tells the tests which outside tools they can use, so that a test needing one is reported as
+/// ignored (with the reason) where the tool is missing, instead of passing without checking:
+/// `has_flatc` when flatc `FLATC_VERSION` was found, `has_autobahn` when
+/// `WAMP_CODEC_AUTOBAHN_PYTHON` names autobahn's venv python. CI sets `WAMP_CODEC_REQUIRE_FLATC=1`
+/// and `WAMP_CODEC_REQUIRE_AUTOBAHN=1`, which turn each cfg on regardless, so that a missing
+/// tool fails there instead of being skipped.
+fn declare_tool_cfgs(flatc_found: bool) {
+    let env_is = |name: &str, want: &str| env::var_os(name).is_some_and(|v| v == want);
+    let env_set = |name: &str| env::var_os(name).is_some_and(|v| !v.is_empty());
+    for name in [
+        "WAMP_CODEC_AUTOBAHN_PYTHON",
+        "WAMP_CODEC_REQUIRE_AUTOBAHN",
+        "WAMP_CODEC_REQUIRE_FLATC",
+    ] {
+        println!("cargo:rerun-if-env-changed={name}");
+    }
+    let tools = [
+        (
+            "has_flatc",
+            flatc_found || env_is("WAMP_CODEC_REQUIRE_FLATC", "1"),
+        ),
+        (
+            "has_autobahn",
+            env_set("WAMP_CODEC_AUTOBAHN_PYTHON") || env_is("WAMP_CODEC_REQUIRE_AUTOBAHN", "1"),
+        ),
+    ];
+    for (cfg, present) in tools {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if present {
+            println!("cargo:rustc-cfg={cfg}");
+        }
+    }
 }
 
 /// A flatc of exactly `FLATC_VERSION`, from `$FLATC` or `PATH`, if there is one.

@@ -44,30 +44,15 @@ fn snapshot_digest_matches_schema() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_flatc),
+    ignore = "needs flatc 25.12.19: export FLATC=$(.ci/install-flatc.sh)"
+)]
 fn snapshot_equals_fresh_flatc_output() {
-    // `.ci/run` installs flatc and sets FLATC and WAMP_CODEC_REQUIRE_FLATC=1, so CI always
-    // checks; a plain `cargo test` on a machine without flatc says it could not.
-    let flatc = env::var_os("FLATC").filter(|v| !v.is_empty()).or_else(|| {
-        Command::new("flatc")
-            .arg("--version")
-            .output()
-            .ok()
-            .filter(|o| {
-                parse_flatc_version(&String::from_utf8_lossy(&o.stdout)) == Some(FLATC_VERSION)
-            })
-            .map(|_| "flatc".into())
-    });
-    let Some(flatc) = flatc else {
-        assert!(
-            env::var_os("WAMP_CODEC_REQUIRE_FLATC").is_none_or(|v| v != "1"),
-            "WAMP_CODEC_REQUIRE_FLATC=1 but no flatc {FLATC_VERSION}: run `export FLATC=$(.ci/install-flatc.sh)`"
-        );
-        eprintln!(
-            "NOT CHECKED snapshot_equals_fresh_flatc_output: no flatc {FLATC_VERSION} (FLATC unset, none on PATH); \
-             `export FLATC=$(.ci/install-flatc.sh)` to check"
-        );
-        return;
-    };
+    // The build saw flatc (or CI's WAMP_CODEC_REQUIRE_FLATC=1): find it the way build.rs does.
+    let flatc = env::var_os("FLATC")
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "flatc".into());
 
     let version = Command::new(&flatc)
         .arg("--version")
