@@ -8,12 +8,9 @@
 
 use core::fmt;
 
-use indexmap::IndexMap;
+mod dict;
 
-/// A map with string keys that keeps insertion order (a Python `dict`).
-///
-/// Equality ignores order, as Python's does; serialization keeps it.
-pub type Dict = IndexMap<String, Value>;
+pub use dict::{Dict, Iter as DictIter, INDEXED_FROM};
 
 /// A dynamically typed WAMP value.
 ///
@@ -21,12 +18,8 @@ pub type Dict = IndexMap<String, Value>;
 /// decoders produce [`Value::Int`] for every integer that fits an `i64` and [`Value::UInt`] only
 /// above `i64::MAX`. Equality compares integers by numeric value, whichever variant holds them.
 ///
-/// The tag is left to the compiler, which hides it in spare bits of the widest variant's fields:
-/// a value is 72 bytes (on 64-bit targets). An explicit `repr(u8)` tag was tried: 80 bytes, and a
-/// `match` became one byte load, which took 41 of 1,121 instructions off the FlatBuffers
-/// encoding of the typical Publish. But the msgpack and CBOR decoders, at the same instruction
-/// count, took about 40% longer: a `Result<Value, _>` returned by value was copied as its tag
-/// byte and the 79 bytes after it, with unaligned loads straddling the stores just made.
+/// A value is 32 bytes on 64-bit targets: the widest variant, [`Value::Map`], is a vector and a
+/// pointer, and the tag hides in spare bits of the vector's capacity.
 #[derive(Debug, Clone, Default)]
 pub enum Value {
     /// JSON `null`, Python `None`; the default value.

@@ -88,7 +88,7 @@ impl Publish {
             [&self.enc_algo, &self.enc_key, &self.enc_serializer],
         ));
         if let Some(ff) = &self.forward_for {
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
         }
         options
     }
@@ -331,7 +331,7 @@ impl WampMessage for Subscribe {
             "get_retained" => self.get_retained,
         };
         if let Some(ff) = &self.forward_for {
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
         }
         let mut msg = ids(Self::MESSAGE_TYPE, &[self.request]);
         msg.push(Value::Map(options));
@@ -426,7 +426,7 @@ impl WampMessage for Unsubscribe {
         let mut msg = ids(Self::MESSAGE_TYPE, &[self.request, self.subscription]);
         if let Some(ff) = self.forward_for.as_deref().filter(|ff| !ff.is_empty()) {
             let mut options = Dict::with_capacity(1);
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
             msg.push(Value::Map(options));
         }
         msg
@@ -576,7 +576,7 @@ impl Event {
             "x_acknowledged_delivery" => self.x_acknowledged_delivery,
         };
         if let Some(ff) = &self.forward_for {
-            details.insert("forward_for".into(), forward_for_value(ff));
+            details.insert("forward_for", forward_for_value(ff));
         }
         details.extend(enc_extra(
             &self.payload,
