@@ -193,8 +193,8 @@ mod tests {
             panic!("no options/details in {from:?} / {to:?}");
         };
         for key in keys {
-            assert_eq!(a.get(*key), b.get(*key), "{key}");
-            assert!(a.contains_key(*key), "the test message lacks {key}");
+            assert_eq!(a.get(key), b.get(key), "{key}");
+            assert!(a.contains_key(key), "the test message lacks {key}");
         }
         assert_eq!(from[from_extra + 1..].last(), to[to_extra + 1..].last());
     }
