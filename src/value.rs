@@ -86,6 +86,34 @@ impl Value {
         }
     }
 
+    /// The boolean, if the value is one (integers are not booleans).
+    pub fn as_bool(&self) -> Option<bool> {
+        match *self {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The value as an `f64`, if it is a number: a float as it is, an integer converted (to
+    /// the nearest `f64`, so integers beyond 2^53 may be rounded), as `serde_json`'s `as_f64`
+    /// does. Use [`Value::as_i64`] or [`Value::as_u64`] for an integer's exact value.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Value::Float(f) => Some(f),
+            Value::Int(i) => Some(i as f64),
+            Value::UInt(u) => Some(u as f64),
+            _ => None,
+        }
+    }
+
+    /// The byte string, if the value is one (a string is not: WAMP keeps them apart).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
     /// The string, if the value is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -169,16 +197,27 @@ macro_rules! value_from {
     )*};
 }
 
+// Every integer type converts exactly: `Int` for what fits an `i64`, `UInt` above (a `usize`
+// or `u64` above `i64::MAX`), the canonical form the decoders produce.
 value_from! {
     bool => |v| Value::Bool(v),
+    i8 => |v| Value::Int(i64::from(v)),
+    i16 => |v| Value::Int(i64::from(v)),
     i32 => |v| Value::Int(i64::from(v)),
     i64 => |v| Value::Int(v),
+    // `isize` and `usize` are at most 64 bits wide on every target Rust supports.
+    isize => |v| Value::Int(v as i64),
+    u8 => |v| Value::Int(i64::from(v)),
+    u16 => |v| Value::Int(i64::from(v)),
     u32 => |v| Value::Int(i64::from(v)),
     u64 => |v| Value::from_u64(v),
+    usize => |v| Value::from_u64(v as u64),
+    f32 => |v| Value::Float(f64::from(v)),
     f64 => |v| Value::Float(v),
     String => |v| Value::Str(v),
     &str => |v| Value::Str(v.to_owned()),
     Vec<u8> => |v| Value::Bytes(v),
+    &[u8] => |v| Value::Bytes(v.to_vec()),
     Vec<Value> => |v| Value::List(v),
     Dict => |v| Value::Map(v),
     Vec<i64> => |v| Value::List(v.into_iter().map(Value::Int).collect()),
@@ -191,8 +230,50 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A list of the values, in order.
+impl FromIterator<Value> for Value {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Value {
+        Value::List(iter.into_iter().collect())
+    }
+}
+
+/// A map of the entries, in order (a repeated key keeps its first position and its last value).
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Value {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Value {
+        Value::Map(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// The `null` that indexing answers for a missing element or key.
+static NULL: Value = Value::Null;
+
+/// `value[i]`: element `i` of a list; `null` when the value is not a list or is too short, as
+/// `serde_json::Value` answers (it never panics).
+impl core::ops::Index<usize> for Value {
+    type Output = Value;
+    fn index(&self, i: usize) -> &Value {
+        self.as_list().and_then(|l| l.get(i)).unwrap_or(&NULL)
+    }
+}
+
+/// `value["key"]`: the value of `key` in a map; `null` when the value is not a map or has no
+/// such key, as `serde_json::Value` answers (it never panics).
+impl core::ops::Index<&str> for Value {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        self.as_map().and_then(|m| m.get(key)).unwrap_or(&NULL)
+    }
+}
+
 impl fmt::Display for Value {
-    /// JSON-like text with Python's spelling of bytes (`b'..'` as hex), for `Display` of messages.
+    /// JSON-like text for logs and `Display` of messages: strings quoted and escaped as Rust
+    /// does, floats always with a fraction or exponent (`1.0`), and bytes as `0x` followed by
+    /// their lowercase hex (`0xdead`, empty: `0x`), unquoted so they cannot be mistaken for a
+    /// string. It is not JSON (use the JSON serializer for that).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => f.write_str("null"),
