@@ -353,6 +353,55 @@ mod tests {
     }
 
     #[test]
+    fn conveniences() {
+        assert_eq!(Value::Int(-2).as_f64(), Some(-2.0));
+        assert_eq!(
+            Value::UInt(u64::MAX).as_f64(),
+            Some(18_446_744_073_709_551_615.0)
+        );
+        assert_eq!(Value::from(0.5f32).as_f64(), Some(0.5));
+        assert_eq!(Value::from("1").as_f64(), None);
+        assert_eq!(Value::Int(1).as_bool(), None);
+        assert_eq!(Value::from(&b"ab"[..]).as_bytes(), Some(&b"ab"[..]));
+        assert_eq!(Value::from("ab").as_bytes(), None);
+        // every integer type, exactly: above i64::MAX only as UInt
+        assert!(matches!(Value::from(usize::MAX), Value::UInt(u) if u == usize::MAX as u64));
+        assert!(matches!(Value::from(isize::MIN), Value::Int(i) if i == isize::MIN as i64));
+        assert!(matches!(Value::from(u8::MAX), Value::Int(255)));
+        assert!(matches!(Value::from(i8::MIN), Value::Int(-128)));
+        assert!(matches!(Value::from(u16::MAX), Value::Int(65_535)));
+        assert!(matches!(Value::from(i16::MIN), Value::Int(-32_768)));
+    }
+
+    #[test]
+    fn collecting_and_indexing() {
+        let list: Value = (1..=3).map(Value::from).collect();
+        assert_eq!(list, Value::List(vec![1.into(), 2.into(), 3.into()]));
+        let map: Value = [("b", 1), ("a", 2)].into_iter().collect();
+        let keys: Vec<&str> = map.as_map().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["b", "a"]);
+        assert_eq!(list[2], Value::Int(3));
+        assert_eq!(map["a"], Value::Int(2));
+        // missing, or not a container: null, never a panic
+        assert_eq!(list[3], Value::Null);
+        assert_eq!(map["z"], Value::Null);
+        assert_eq!(map[0], Value::Null);
+        assert_eq!(list["a"], Value::Null);
+        assert_eq!(map["a"]["deeper"][7], Value::Null);
+    }
+
+    #[test]
+    fn display_spells_bytes_as_hex() {
+        let v = Value::List(vec![
+            Value::Bytes(vec![0xde, 0xad]),
+            Value::Bytes(vec![]),
+            "s".into(),
+            Value::Float(1.0),
+        ]);
+        assert_eq!(v.to_string(), r#"[0xdead, 0x, "s", 1.0]"#);
+    }
+
+    #[test]
     fn truthiness_follows_python() {
         for falsy in [
             Value::Null,

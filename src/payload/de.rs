@@ -356,6 +356,17 @@ where
         visitor.visit_some(self)
     }
 
+    /// `()` is "no arguments": an empty (or absent) `args`.
+    fn deserialize_unit<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Whole::List(mut items, _) => match items.next() {
+                None => visitor.visit_unit(),
+                Some(_) => Err(de::Error::invalid_length(1 + items.count(), &"no elements")),
+            },
+            map => map.deserialize_any(visitor),
+        }
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'a>>(
         self,
         _name: &'static str,
@@ -371,7 +382,7 @@ where
     forward_to_deserialize_any! {
         <W: Visitor<'a>>
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct enum identifier
+        unit_struct seq tuple tuple_struct map struct enum identifier
     }
 }
 
