@@ -1,16 +1,22 @@
 #![doc = include_str!("../README.md")]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bytewise;
 pub mod error;
 pub mod fbs;
 pub mod message;
 mod messages;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub mod payload;
 pub mod router;
 pub mod serializer;
 pub mod validate;
 pub mod value;
+#[cfg(feature = "serde")]
+mod value_serde;
 pub mod view;
 
 pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
