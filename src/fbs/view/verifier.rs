@@ -552,7 +552,7 @@ impl<'a> Verifier<'a> {
         // (past the end of the buffer: `scalar` says so)
         let (vt_len, _) = self.scalar::<2>(vt, "vtable")?;
         let vt_len = usize::from(u16::from_le_bytes(*vt_len));
-        if vt_len % 2 != 0 || vt_len < 4 {
+        if !vt_len.is_multiple_of(2) || vt_len < 4 {
             return Err(bad_vtable_len(pos, vt_len));
         }
         let vtable = match self.buf.get(vt..).and_then(|b| b.get(..vt_len)) {
