@@ -31,6 +31,10 @@ fn main() {
     let snapshot_path = manifest_dir.join(SNAPSHOT_PATH);
 
     println!("cargo:rerun-if-changed=build.rs");
+    // Without the `flatbuffers` feature nothing includes the generated code.
+    if env::var_os("CARGO_FEATURE_FLATBUFFERS").is_none() {
+        return;
+    }
     println!("cargo:rerun-if-changed=build/flatc_args.rs");
     println!("cargo:rerun-if-changed={SCHEMA_DIR}");
     println!("cargo:rerun-if-changed={SNAPSHOT_PATH}");

@@ -13,7 +13,6 @@
 
 use std::fmt;
 
-use base64::Engine;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -132,86 +131,94 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// JSON as WAMP reads it: a string starting with U+0000 is the base64 of a byte string, as the
-/// crate's JSON decoder reads it (an error if the base64 is invalid, as there); numbers are
-/// integers when serde_json holds them as integers, else floats.
-impl TryFrom<serde_json::Value> for Value {
-    type Error = DecodeError;
+/// The conversions with `serde_json::Value`, which need the `json` feature's base64.
+#[cfg(feature = "json")]
+mod json_value {
+    use base64::Engine;
 
-    fn try_from(json: serde_json::Value) -> Result<Value, DecodeError> {
-        Ok(match json {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => Value::Int(i),
-                (None, Some(u), _) => Value::from_u64(u),
-                (None, None, Some(f)) => Value::Float(f),
-                (None, None, None) => {
-                    return Err(DecodeError::syntax(
-                        "json",
-                        format!("unreadable number {n}"),
-                    ))
-                }
-            },
-            serde_json::Value::String(s) => match s.strip_prefix('\0') {
-                Some(encoded) => Value::Bytes(
-                    crate::serializer::json::decode_base64(encoded)
-                        .map_err(|reason| DecodeError::syntax("json", reason))?,
+    use super::*;
+
+    /// JSON as WAMP reads it: a string starting with U+0000 is the base64 of a byte string, as the
+    /// crate's JSON decoder reads it (an error if the base64 is invalid, as there); numbers are
+    /// integers when serde_json holds them as integers, else floats.
+    impl TryFrom<serde_json::Value> for Value {
+        type Error = DecodeError;
+
+        fn try_from(json: serde_json::Value) -> Result<Value, DecodeError> {
+            Ok(match json {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Bool(b) => Value::Bool(b),
+                serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                    (Some(i), _, _) => Value::Int(i),
+                    (None, Some(u), _) => Value::from_u64(u),
+                    (None, None, Some(f)) => Value::Float(f),
+                    (None, None, None) => {
+                        return Err(DecodeError::syntax(
+                            "json",
+                            format!("unreadable number {n}"),
+                        ))
+                    }
+                },
+                serde_json::Value::String(s) => match s.strip_prefix('\0') {
+                    Some(encoded) => Value::Bytes(
+                        crate::serializer::json::decode_base64(encoded)
+                            .map_err(|reason| DecodeError::syntax("json", reason))?,
+                    ),
+                    None => Value::Str(s),
+                },
+                serde_json::Value::Array(items) => Value::List(
+                    items
+                        .into_iter()
+                        .map(Value::try_from)
+                        .collect::<Result<_, _>>()?,
                 ),
-                None => Value::Str(s),
-            },
-            serde_json::Value::Array(items) => Value::List(
-                items
-                    .into_iter()
-                    .map(Value::try_from)
-                    .collect::<Result<_, _>>()?,
-            ),
-            serde_json::Value::Object(entries) => Value::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| Ok((k, Value::try_from(v)?)))
-                    .collect::<Result<_, DecodeError>>()?,
-            ),
-        })
+                serde_json::Value::Object(entries) => Value::Map(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| Ok((k, Value::try_from(v)?)))
+                        .collect::<Result<_, DecodeError>>()?,
+                ),
+            })
+        }
     }
-}
 
-/// The value as WAMP writes it in JSON: bytes as a string of U+0000 and their standard base64
-/// (what autobahn and the crate's JSON encoder write). A NaN or infinite float is an error, as
-/// in the JSON encoder: JSON has none. (Map order is kept if serde_json's `preserve_order`
-/// feature is on, sorted by key if not.)
-impl TryFrom<Value> for serde_json::Value {
-    type Error = EncodeError;
+    /// The value as WAMP writes it in JSON: bytes as a string of U+0000 and their standard base64
+    /// (what autobahn and the crate's JSON encoder write). A NaN or infinite float is an error, as
+    /// in the JSON encoder: JSON has none. (Map order is kept if serde_json's `preserve_order`
+    /// feature is on, sorted by key if not.)
+    impl TryFrom<Value> for serde_json::Value {
+        type Error = EncodeError;
 
-    fn try_from(value: Value) -> Result<serde_json::Value, EncodeError> {
-        Ok(match value {
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(b),
-            Value::Int(i) => i.into(),
-            Value::UInt(u) => u.into(),
-            Value::Float(f) => serde_json::Number::from_f64(f)
-                .map(serde_json::Value::Number)
-                .ok_or_else(|| EncodeError::Unrepresentable {
-                    format: "json",
-                    what: format!("the float {f}"),
-                })?,
-            Value::Str(s) => serde_json::Value::String(s),
-            Value::Bytes(b) => serde_json::Value::String(format!(
-                "\0{}",
-                base64::engine::general_purpose::STANDARD.encode(b)
-            )),
-            Value::List(items) => serde_json::Value::Array(
-                items
-                    .into_iter()
-                    .map(serde_json::Value::try_from)
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Map(entries) => serde_json::Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| Ok((k, serde_json::Value::try_from(v)?)))
-                    .collect::<Result<_, EncodeError>>()?,
-            ),
-        })
+        fn try_from(value: Value) -> Result<serde_json::Value, EncodeError> {
+            Ok(match value {
+                Value::Null => serde_json::Value::Null,
+                Value::Bool(b) => serde_json::Value::Bool(b),
+                Value::Int(i) => i.into(),
+                Value::UInt(u) => u.into(),
+                Value::Float(f) => serde_json::Number::from_f64(f)
+                    .map(serde_json::Value::Number)
+                    .ok_or_else(|| EncodeError::Unrepresentable {
+                        format: "json",
+                        what: format!("the float {f}"),
+                    })?,
+                Value::Str(s) => serde_json::Value::String(s),
+                Value::Bytes(b) => serde_json::Value::String(format!(
+                    "\0{}",
+                    base64::engine::general_purpose::STANDARD.encode(b)
+                )),
+                Value::List(items) => serde_json::Value::Array(
+                    items
+                        .into_iter()
+                        .map(serde_json::Value::try_from)
+                        .collect::<Result<_, _>>()?,
+                ),
+                Value::Map(entries) => serde_json::Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| Ok((k, serde_json::Value::try_from(v)?)))
+                        .collect::<Result<_, EncodeError>>()?,
+                ),
+            })
+        }
     }
 }

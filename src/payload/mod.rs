@@ -87,6 +87,7 @@ mod ser;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "flatbuffers")]
 use crate::fbs::view::{
     CallRef, CallResultRef, ErrorReplyRef, EventRef, InvocationRef, PublishRef, YieldRef,
 };
@@ -94,7 +95,9 @@ use crate::message::pubsub::{Event, Publish};
 use crate::message::rpc::{Call, CallResult, Invocation, Yield};
 use crate::message::session::ErrorReply;
 use crate::message::WampMessage;
-use crate::serializer::{cbor, Limits};
+#[cfg(feature = "flatbuffers")]
+use crate::serializer::cbor;
+use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 use crate::view::item::{Item, Kind};
 use crate::view::typed::{
@@ -238,6 +241,7 @@ fn owned_kwargs<'v, T: Deserialize<'v>>(
 
 /// A view's payload element, read in place: the CBOR of a FlatBuffers payload is checked
 /// first, within the default limits, as the owned conversion checks it.
+#[cfg_attr(not(feature = "flatbuffers"), allow(unused_variables))]
 fn payload_item<'a>(
     payload: Payload<'a>,
     message: &'static str,
@@ -245,6 +249,7 @@ fn payload_item<'a>(
 ) -> Result<ItemRef<'a>, DecodeError> {
     match payload {
         Payload::Item(item) => Ok(item),
+        #[cfg(feature = "flatbuffers")]
         Payload::FlatbuffersCbor(bytes) => cbor::view::scan_value(bytes, &Limits::DEFAULT)
             .map(ItemRef::Cbor)
             .map_err(|e| match e {
@@ -373,6 +378,7 @@ macro_rules! typed_payloads {
             }
         }
 
+        #[cfg(feature = "flatbuffers")]
         impl<'a> $fbs<'a> {
             #[doc = concat!("`args` deserialized as `T` from their CBOR (checked first within ",
                             "the default limits), borrowing from the buffer (an empty list when ",

@@ -300,4 +300,9 @@ mod tests {
         assert_eq!((e.request_type, e.request), (MessageType::Call, 1));
     }
 }
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "json", feature = "msgpack", feature = "cbor")))
+)]
 pub mod forward;

@@ -2,10 +2,12 @@
 //! 4 bytes big-endian. Shared by both codecs and by [`Serializer`](super::Serializer).
 
 use crate::error::{DecodeError, EncodeError};
+#[cfg(any(feature = "msgpack", feature = "cbor"))]
 use crate::messages::Message;
 
 /// Batched mode: every message prefixed with its length, 4 bytes big-endian
 /// (autobahn's `struct.pack("!L", len)`).
+#[cfg(any(feature = "msgpack", feature = "cbor"))]
 pub(crate) fn encode_frames<'m>(
     format: &'static str,
     msgs: impl IntoIterator<Item = &'m Message>,
@@ -37,6 +39,7 @@ pub(crate) fn append_frame(
 }
 
 /// The frames of a batch, borrowed from `buf`. After an error the iterator ends.
+#[cfg(any(feature = "msgpack", feature = "cbor"))]
 pub(crate) fn frames<'a>(
     format: &'static str,
     buf: &'a [u8],
