@@ -19,7 +19,7 @@ check() {
     fi
 }
 
-combinations=("" json msgpack cbor flatbuffers "json,msgpack" "json,flatbuffers" serde "json,serde" "msgpack,serde" "flatbuffers,serde")
+combinations=("" json msgpack cbor flatbuffers "json,msgpack" "json,flatbuffers" serde "json,serde" "msgpack,serde" "flatbuffers,serde" "json,tokio" "msgpack,cbor,tokio")
 for features in "${combinations[@]}"; do
     echo "check-features: --no-default-features --features '${features}'" >&2
     check --no-default-features --features "$features"

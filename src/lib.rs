@@ -23,6 +23,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bytewise;
 pub mod error;
@@ -39,6 +40,8 @@ mod messages;
 pub mod payload;
 pub mod router;
 pub mod serializer;
+#[cfg(any_format)]
+pub mod transport;
 pub mod validate;
 pub mod value;
 #[cfg(feature = "serde")]

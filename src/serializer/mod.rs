@@ -163,7 +163,7 @@ macro_rules! formats {
 
             /// The byte after each message of a batch, for a format whose batches are
             /// separated rather than length-prefixed.
-            const fn batch_separator(self) -> Option<u8> {
+            pub(crate) const fn batch_separator(self) -> Option<u8> {
                 match self {
                     $(#[cfg(feature = $feature)] Format::$variant => $batch_separator,)*
                 }
@@ -476,45 +476,19 @@ impl Serializer {
     }
 
     /// The frames of a transport payload, borrowed from it: the payload itself when
-    /// unbatched, else each message of the batch.
+    /// unbatched, else each message of the batch
+    /// ([`Subprotocol::messages`](crate::transport::websocket::Subprotocol::messages), its
+    /// errors as syntax errors of the format). After an error the iterator ends.
+    #[cfg(any_format)]
     pub fn frames(self, buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-        let format = self.format;
-        let mut rest = Some(buf);
-        core::iter::from_fn(move || {
-            let current = rest?;
-            if !self.batched {
-                rest = None;
-                return Some(Ok(current));
-            }
-            if current.is_empty() {
-                return None;
-            }
-            match format.batch_separator() {
-                Some(separator) => {
-                    let (frame, tail) = match current.iter().position(|&b| b == separator) {
-                        Some(end) => (Ok(&current[..end]), &current[end + 1..]),
-                        None => (
-                            Err(DecodeError::syntax(
-                                format.name(),
-                                "batched message without its 0x18 terminator",
-                            )),
-                            &[][..],
-                        ),
-                    };
-                    rest = Some(tail);
-                    Some(frame)
-                }
-                None => {
-                    let mut pos = 0;
-                    let frame = frames::next_frame(format.name(), current, &mut pos);
-                    rest = current.get(pos..);
-                    frame
-                }
-            }
-        })
+        let format = self.format.name();
+        crate::transport::websocket::Subprotocol::from(self)
+            .messages(buf, usize::MAX)
+            .map(move |frame| frame.map_err(|err| DecodeError::syntax(format, err.to_string())))
     }
 
     /// Decodes every message of a transport payload.
+    #[cfg(any_format)]
     pub fn decode(self, buf: &[u8]) -> Result<Vec<Message>, DecodeError> {
         self.frames(buf)
             .map(|frame| self.format.decode(frame?))
@@ -523,6 +497,7 @@ impl Serializer {
 
     /// Decodes every message of a transport payload, each within `limits`
     /// ([`Format::decode_with_limits`]).
+    #[cfg(any_format)]
     pub fn decode_with_limits(
         self,
         buf: &[u8],
