@@ -36,6 +36,12 @@ fn main() {
     println!("cargo:rerun-if-changed={SNAPSHOT_PATH}");
     println!("cargo:rerun-if-env-changed=FLATC");
     println!("cargo:rerun-if-env-changed=WAMP_CODEC_UPDATE_SNAPSHOT");
+    // `has_autobahn`: the autobahn-python venv is known, so the tests that drive it run
+    println!("cargo::rustc-check-cfg=cfg(has_autobahn)");
+    println!("cargo:rerun-if-env-changed=WAMP_CODEC_AUTOBAHN_PYTHON");
+    if env::var_os("WAMP_CODEC_AUTOBAHN_PYTHON").is_some_and(|v| !v.is_empty()) {
+        println!("cargo:rustc-cfg=has_autobahn");
+    }
 
     let files = schema_files(&schema_dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", schema_dir.display()));

@@ -18,9 +18,6 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the writer has to flush what is queued once the session is over.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The largest message the broker takes or sends, on either transport.
-pub const MAX_MESSAGE: usize = 16 << 20;
-
 /// Serves the connection whose transport payloads `incoming` yields (an `Err` when the
 /// transport fails, with why) and whose `writer` task drains the queue `outbox` feeds.
 pub async fn serve(

@@ -20,7 +20,7 @@
 //!   stalls the publisher or other subscribers.
 //! * [`connection`], [`rawsocket`], [`websocket`]: the I/O: an accept loop per transport, one
 //!   task per connection reading its messages, one writer task draining its queue. Frames
-//!   above 16 MiB are refused at the transport; a bad handshake, garbage or an invalid message
+//!   above 16 MiB (or `--max-message`) are refused at the transport; a bad handshake, garbage or an invalid message
 //!   closes that connection only (an invalid message after an ABORT
 //!   `wamp.error.protocol_violation`).
 
@@ -53,6 +53,11 @@ struct Args {
     /// Address to accept WebSocket connections on.
     #[arg(long, value_name = "ADDR")]
     websocket: Option<SocketAddr>,
+    /// The largest message accepted, in bytes (at most 16 MiB; RawSocket rounds it down to a
+    /// power of two of at least 512).
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20,
+          value_parser = clap::value_parser!(u32).range(512..=16 << 20))]
+    max_message: u32,
 }
 
 #[tokio::main]
@@ -65,11 +70,21 @@ async fn main() -> Result<(), String> {
     let mut servers = tokio::task::JoinSet::new();
     if let Some(addr) = args.rawsocket {
         let listener = bind(addr, "RawSocket").await?;
-        servers.spawn(accept(listener, router.clone(), rawsocket::serve));
+        servers.spawn(accept(
+            listener,
+            router.clone(),
+            args.max_message as usize,
+            rawsocket::serve,
+        ));
     }
     if let Some(addr) = args.websocket {
         let listener = bind(addr, "WebSocket").await?;
-        servers.spawn(accept(listener, router.clone(), websocket::serve));
+        servers.spawn(accept(
+            listener,
+            router.clone(),
+            args.max_message as usize,
+            websocket::serve,
+        ));
     }
     // the accept loops run until the process is stopped
     while servers.join_next().await.is_some() {}
@@ -86,12 +101,14 @@ async fn bind(addr: SocketAddr, transport: &str) -> Result<TcpListener, String> 
     Ok(listener)
 }
 
-/// Accepts connections for ever, serving each in its own task with `serve`; a failed
+/// Accepts connections for ever, serving each in its own task with `serve` (messages up to
+/// `max_message` bytes); a failed
 /// connection is logged and affects no other.
 async fn accept<F>(
     listener: TcpListener,
     router: Arc<Router>,
-    serve: fn(Arc<Router>, TcpStream) -> F,
+    max_message: usize,
+    serve: fn(Arc<Router>, TcpStream, usize) -> F,
 ) where
     F: Future<Output = Result<(), String>> + Send + 'static,
 {
@@ -108,7 +125,7 @@ async fn accept<F>(
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         tokio::spawn(async move {
-            if let Err(e) = serve(router, stream).await {
+            if let Err(e) = serve(router, stream, max_message).await {
                 eprintln!("broker: {e}");
             }
         });

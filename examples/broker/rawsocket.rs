@@ -21,8 +21,14 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The magic first octet of a handshake.
 const MAGIC: u8 = 0x7F;
 
-/// The largest message the broker receives, as the handshake's exponent: 2^(9+15) = 16 MiB.
-const MAX_LENGTH_EXPONENT: u8 = 15;
+/// The handshake's exponent for the largest power of two (from 2^9 to 2^24) not above
+/// `max_message`: the largest message is 2^(9+L) bytes.
+fn length_exponent(max_message: usize) -> u8 {
+    (0..=15u8)
+        .rev()
+        .find(|l| 1usize << (9 + l) <= max_message)
+        .unwrap_or(0)
+}
 
 /// Handshake refusal codes (the high nibble of the reply's second octet).
 const ERROR_SERIALIZER_UNSUPPORTED: u8 = 1;
@@ -33,9 +39,16 @@ const FRAME_MESSAGE: u8 = 0;
 const FRAME_PING: u8 = 1;
 const FRAME_PONG: u8 = 2;
 
-/// Serves one RawSocket connection: the handshake (refused for an unknown serializer or
+/// Serves one RawSocket connection taking messages up to `max_message` bytes (rounded
+/// down to a power of two): the handshake (refused for an unknown serializer or
 /// non-zero reserved bits), then the session.
-pub async fn serve(router: Arc<Router>, mut stream: TcpStream) -> Result<(), String> {
+pub async fn serve(
+    router: Arc<Router>,
+    mut stream: TcpStream,
+    max_message: usize,
+) -> Result<(), String> {
+    let exponent = length_exponent(max_message);
+    let max_message = 1usize << (9 + exponent);
     let mut request = [0; 4];
     tokio::time::timeout(HANDSHAKE_TIMEOUT, stream.read_exact(&mut request))
         .await
@@ -53,7 +66,7 @@ pub async fn serve(router: Arc<Router>, mut stream: TcpStream) -> Result<(), Str
     } else {
         match Serializer::from_rawsocket_id(request[1] & 0x0F) {
             Some(serializer) => {
-                let reply = [MAGIC, MAX_LENGTH_EXPONENT << 4 | (request[1] & 0x0F), 0, 0];
+                let reply = [MAGIC, exponent << 4 | (request[1] & 0x0F), 0, 0];
                 (reply, Some(serializer))
             }
             None => (refuse(ERROR_SERIALIZER_UNSUPPORTED), None),
@@ -73,7 +86,9 @@ pub async fn serve(router: Arc<Router>, mut stream: TcpStream) -> Result<(), Str
     let incoming = Box::pin(futures_util::stream::unfold(
         (read, pongs_tx),
         |(mut read, pongs)| async move {
-            let item = next_message(&mut read, &pongs).await.transpose()?;
+            let item = next_message(&mut read, &pongs, max_message)
+                .await
+                .transpose()?;
             Some((item, (read, pongs)))
         },
     ));
@@ -88,6 +103,7 @@ pub async fn serve(router: Arc<Router>, mut stream: TcpStream) -> Result<(), Str
 async fn next_message(
     read: &mut OwnedReadHalf,
     pongs: &mpsc::Sender<Vec<u8>>,
+    max_message: usize,
 ) -> Result<Option<Vec<u8>>, String> {
     loop {
         let mut header = [0; 4];
@@ -102,7 +118,7 @@ async fn next_message(
             return Err(format!("RawSocket frame of unknown type {kind:#04x}"));
         }
         // refused before anything is buffered
-        if len > connection::MAX_MESSAGE {
+        if len > max_message {
             return Err(format!("RawSocket frame of {len} bytes, above the limit"));
         }
         let mut payload = vec![0; len];

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use wamp_codec::serializer::{Format, Serializer};
 
-use crate::connection::{self, MAX_MESSAGE};
+use crate::connection;
 use crate::outbox::{self, Queue};
 use crate::router::Router;
 
@@ -29,9 +29,13 @@ fn negotiate(request: &Request) -> Option<Serializer> {
         .find_map(|offered| Serializer::from_subprotocol(offered.trim()))
 }
 
-/// Serves one WebSocket connection: the handshake (refused with 400 when no offered
+/// Serves one WebSocket connection taking messages up to `max_message` bytes: the handshake (refused with 400 when no offered
 /// subprotocol is a WAMP serializer), then the session.
-pub async fn serve(router: Arc<Router>, stream: TcpStream) -> Result<(), String> {
+pub async fn serve(
+    router: Arc<Router>,
+    stream: TcpStream,
+    max_message: usize,
+) -> Result<(), String> {
     let mut chosen = None;
     let choose = |request: &Request, mut response: Response| {
         let Some(serializer) = negotiate(request) else {
@@ -47,8 +51,8 @@ pub async fn serve(router: Arc<Router>, stream: TcpStream) -> Result<(), String>
         Ok(response)
     };
     let config = WebSocketConfig {
-        max_message_size: Some(MAX_MESSAGE),
-        max_frame_size: Some(MAX_MESSAGE),
+        max_message_size: Some(max_message),
+        max_frame_size: Some(max_message),
         ..WebSocketConfig::default()
     };
     let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, choose, Some(config))
