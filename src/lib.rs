@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bytewise;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod message;
 mod messages;
 pub mod router;
 pub mod serializer;
+pub mod transport;
 pub mod validate;
 pub mod value;
 pub mod view;

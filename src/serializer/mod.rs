@@ -389,43 +389,14 @@ impl Serializer {
     }
 
     /// The frames of a transport payload, borrowed from it: the payload itself when
-    /// unbatched, else each message of the batch.
+    /// unbatched, else each message of the batch
+    /// ([`Subprotocol::messages`](crate::transport::websocket::Subprotocol::messages), its
+    /// errors as syntax errors of the format). After an error the iterator ends.
     pub fn frames(self, buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-        let format = self.format;
-        let mut rest = Some(buf);
-        core::iter::from_fn(move || {
-            let current = rest?;
-            if !self.batched {
-                rest = None;
-                return Some(Ok(current));
-            }
-            if current.is_empty() {
-                return None;
-            }
-            match format {
-                Format::Json => {
-                    let (frame, tail) =
-                        match current.iter().position(|&b| b == json::BATCH_SEPARATOR) {
-                            Some(end) => (Ok(&current[..end]), &current[end + 1..]),
-                            None => (
-                                Err(DecodeError::syntax(
-                                    format.name(),
-                                    "batched message without its 0x18 terminator",
-                                )),
-                                &[][..],
-                            ),
-                        };
-                    rest = Some(tail);
-                    Some(frame)
-                }
-                _ => {
-                    let mut pos = 0;
-                    let frame = frames::next_frame(format.name(), current, &mut pos);
-                    rest = current.get(pos..);
-                    frame
-                }
-            }
-        })
+        let format = self.format.name();
+        crate::transport::websocket::Subprotocol::from(self)
+            .messages(buf, usize::MAX)
+            .map(move |frame| frame.map_err(|err| DecodeError::syntax(format, err.to_string())))
     }
 
     /// Decodes every message of a transport payload.
