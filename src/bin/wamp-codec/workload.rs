@@ -211,6 +211,19 @@ pub fn ops(message: &Message) -> Vec<Op<'_>> {
             },
         ));
     }
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&json).expect("benchmark messages are JSON");
+    let mut out = Vec::with_capacity(2 * json.len());
+    ops.push(Op::new(
+        "serde_json-value",
+        "encode",
+        json.len(),
+        move || {
+            out.clear();
+            serde_json::to_writer(&mut out, black_box(&parsed)).unwrap();
+            black_box(&out);
+        },
+    ));
     ops.push(Op::new(
         "serde_json-value",
         "decode",
