@@ -162,7 +162,7 @@ macro_rules! define_messages {
 
             /// The raw message array with the application payload borrowed (see
             /// [`WampMessage::marshal_parts`]).
-            pub fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
+            pub fn marshal_parts(&self) -> (crate::message::Head<'_>, PayloadRef<'_>) {
                 match self { $(Message::$variant(m) => m.marshal_parts(),)* }
             }
 

@@ -43,8 +43,8 @@ pub trait WampMessage: Sized {
     /// [`WampMessage::marshal`] in two parts: the elements before the application payload, and
     /// the payload elements, borrowed from the message rather than copied (how the serializers
     /// write a message).
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        (self.marshal(), PayloadRef::None)
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        (Head::marshalled(self.marshal()), PayloadRef::None)
     }
 
     /// The message's tracing metadata.
@@ -53,6 +53,155 @@ pub trait WampMessage: Sized {
     /// The message's tracing metadata, to set it.
     fn correlation_mut(&mut self) -> &mut Correlation;
 }
+
+/// The elements of a message's array before its application payload (see
+/// [`WampMessage::marshal_parts`]): for the messages that carry a payload, built without
+/// allocating (IDs by value, URIs borrowed from the message, an options or details dict that
+/// allocates only when it has entries); for the others, their [`WampMessage::marshal`].
+#[derive(Debug, Clone)]
+pub struct Head<'a>(HeadElements<'a>);
+
+#[derive(Debug, Clone)]
+enum HeadElements<'a> {
+    Inline([Inline<'a>; Head::INLINE], usize),
+    Marshalled(Vec<Value>),
+}
+
+/// One element of a [`Head`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HeadElement<'a> {
+    /// An element as a value.
+    Value(&'a Value),
+    /// An integer (the message code, an ID).
+    Int(u64),
+    /// A string the message holds (a URI).
+    Str(&'a str),
+}
+
+/// An inline element: owned values are kept as they were built.
+#[derive(Debug, Clone)]
+enum Inline<'a> {
+    Value(Value),
+    Int(u64),
+    Str(&'a str),
+}
+
+impl<'a> Head<'a> {
+    /// The most elements any message has before its payload (ERROR: code, request type,
+    /// request, details, error URI).
+    const INLINE: usize = 5;
+
+    /// A head of the message code and the given IDs.
+    pub(crate) fn ids(code: u64, ids: &[u64]) -> Head<'a> {
+        let mut head = Head(HeadElements::Inline(
+            [const { Inline::Int(0) }; Head::INLINE],
+            0,
+        ));
+        head.push_int(code);
+        for &id in ids {
+            head.push_int(id);
+        }
+        head
+    }
+
+    /// A head that is a whole marshalled message.
+    pub(crate) fn marshalled(elements: Vec<Value>) -> Head<'static> {
+        Head(HeadElements::Marshalled(elements))
+    }
+
+    fn push(&mut self, element: Inline<'a>) {
+        match &mut self.0 {
+            HeadElements::Inline(items, len) => {
+                items[*len] = element;
+                *len += 1;
+            }
+            HeadElements::Marshalled(values) => values.push(match element {
+                Inline::Value(v) => v,
+                Inline::Int(i) => Value::from(i),
+                Inline::Str(s) => Value::from(s),
+            }),
+        }
+    }
+
+    /// Appends an integer.
+    pub(crate) fn push_int(&mut self, value: u64) {
+        self.push(Inline::Int(value));
+    }
+
+    /// Appends a value built for the message (an options or details dict).
+    pub(crate) fn push_value(&mut self, value: Value) {
+        self.push(Inline::Value(value));
+    }
+
+    /// Appends a string the message holds.
+    pub(crate) fn push_str(&mut self, s: &'a str) {
+        self.push(Inline::Str(s));
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            HeadElements::Inline(_, len) => *len,
+            HeadElements::Marshalled(values) => values.len(),
+        }
+    }
+
+    /// Whether there are no elements (never, for a message: its code is one).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The elements in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = HeadElement<'_>> + '_ {
+        let (inline, marshalled): (&[Inline<'a>], &[Value]) = match &self.0 {
+            HeadElements::Inline(items, len) => (&items[..*len], &[]),
+            HeadElements::Marshalled(values) => (&[], values),
+        };
+        let inline = inline.iter().map(|e| match e {
+            Inline::Value(v) => HeadElement::Value(v),
+            Inline::Int(i) => HeadElement::Int(*i),
+            Inline::Str(s) => HeadElement::Str(s),
+        });
+        // one of the two is empty
+        InlineOrValues(inline, marshalled.iter())
+    }
+
+    /// The elements as values (copied).
+    pub fn into_values(self) -> Vec<Value> {
+        match self.0 {
+            HeadElements::Marshalled(values) => values,
+            HeadElements::Inline(items, len) => items
+                .into_iter()
+                .take(len)
+                .map(|e| match e {
+                    Inline::Value(v) => v,
+                    Inline::Int(i) => Value::from(i),
+                    Inline::Str(s) => Value::from(s),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// [`Head::iter`]'s iterator: the inline elements, then the marshalled ones (one part is empty).
+struct InlineOrValues<'h, I>(I, core::slice::Iter<'h, Value>);
+
+impl<'h, I: ExactSizeIterator<Item = HeadElement<'h>>> Iterator for InlineOrValues<'h, I> {
+    type Item = HeadElement<'h>;
+
+    fn next(&mut self) -> Option<HeadElement<'h>> {
+        self.0
+            .next()
+            .or_else(|| self.1.next().map(HeadElement::Value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let len = self.0.len() + self.1.len();
+        (len, Some(len))
+    }
+}
+
+impl<'h, I: ExactSizeIterator<Item = HeadElement<'h>>> ExactSizeIterator for InlineOrValues<'h, I> {}
 
 /// The application payload elements that end a message's array, borrowed from the message (see
 /// [`WampMessage::marshal_parts`]).
@@ -112,9 +261,10 @@ impl<'a> PayloadRef<'a> {
 }
 
 /// [`WampMessage::marshal`] of a message with a payload: its parts joined.
-pub(crate) fn joined((mut head, payload): (Vec<Value>, PayloadRef<'_>)) -> Vec<Value> {
-    payload.append_to(&mut head);
-    head
+pub(crate) fn joined((head, payload): (Head<'_>, PayloadRef<'_>)) -> Vec<Value> {
+    let mut values = head.into_values();
+    payload.append_to(&mut values);
+    values
 }
 
 /// Message correlation: tracing metadata every message carries in memory (autobahn's

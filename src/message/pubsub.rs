@@ -3,6 +3,7 @@
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
+use crate::message::Head;
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -153,10 +154,10 @@ impl WampMessage for Publish {
         joined(self.marshal_parts())
     }
 
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        let mut head = ids(Self::MESSAGE_TYPE, &[self.request]);
-        head.push(Value::Map(self.options()));
-        head.push(Value::Str(self.topic.clone()));
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
+        head.push_value(Value::Map(self.options()));
+        head.push_str(&self.topic);
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),
@@ -639,9 +640,9 @@ impl WampMessage for Event {
         joined(self.marshal_parts())
     }
 
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        let mut head = ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
-        head.push(Value::Map(self.details()));
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
+        head.push_value(Value::Map(self.details()));
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),

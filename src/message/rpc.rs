@@ -7,6 +7,7 @@
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
+use crate::message::Head;
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -192,13 +193,10 @@ impl WampMessage for Call {
         joined(self.marshal_parts())
     }
 
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        let head = vec![
-            code::<Self>(),
-            Value::from(self.request),
-            Value::Map(self.options()),
-            Value::Str(self.procedure.clone()),
-        ];
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
+        head.push_value(Value::Map(self.options()));
+        head.push_str(&self.procedure);
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),
@@ -376,12 +374,9 @@ macro_rules! call_outcome {
                 joined(self.marshal_parts())
             }
 
-            fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-                let head = vec![
-                    code::<Self>(),
-                    Value::from(self.request),
-                    Value::Map(self.extra()),
-                ];
+            fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+                let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
+                head.push_value(Value::Map(self.extra()));
                 (head, PayloadRef::of(&self.args, &self.kwargs, &self.payload))
             }
 
@@ -864,13 +859,9 @@ impl WampMessage for Invocation {
         joined(self.marshal_parts())
     }
 
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        let head = vec![
-            code::<Self>(),
-            Value::from(self.request),
-            Value::from(self.registration),
-            Value::Map(self.details()),
-        ];
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request, self.registration]);
+        head.push_value(Value::Map(self.details()));
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
+use crate::message::Head;
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -857,14 +858,11 @@ impl WampMessage for ErrorReply {
         joined(self.marshal_parts())
     }
 
-    fn marshal_parts(&self) -> (Vec<Value>, PayloadRef<'_>) {
-        let head = vec![
-            Value::Int(Self::MESSAGE_TYPE as i64),
-            Value::from(self.request_type.code()),
-            Value::from(self.request),
-            Value::Map(self.details()),
-            Value::Str(self.error.clone()),
-        ];
+    fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
+        let code = self.request_type.code();
+        let mut head = Head::ids(Self::MESSAGE_TYPE, &[code, self.request]);
+        head.push_value(Value::Map(self.details()));
+        head.push_str(&self.error);
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),

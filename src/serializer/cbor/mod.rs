@@ -31,7 +31,7 @@ use std::cell::RefCell;
 
 use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
-use crate::message::PayloadRef;
+use crate::message::{HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
@@ -68,8 +68,12 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
     append(out, |buf, pos| {
         let len = head.len() + payload.element_count();
         let mut pos = write_head(buf, pos, 4, len as u64);
-        for v in &head {
-            pos = write_value(buf, pos, v);
+        for element in head.iter() {
+            pos = match element {
+                HeadElement::Value(v) => write_value(buf, pos, v),
+                HeadElement::Int(i) => write_head(buf, pos, 0, i),
+                HeadElement::Str(s) => write_text(buf, pos, 3, s.as_bytes()),
+            };
         }
         match payload {
             PayloadRef::None => pos,

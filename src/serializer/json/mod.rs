@@ -23,7 +23,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
 use crate::error::{DecodeError, EncodeError};
-use crate::message::PayloadRef;
+use crate::message::{HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
@@ -55,11 +55,15 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.marshal_parts();
     out.push(b'[');
-    for (i, v) in head.iter().enumerate() {
+    for (i, element) in head.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_value(v, out)?;
+        match element {
+            HeadElement::Value(v) => write_value(v, out)?,
+            HeadElement::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+            HeadElement::Str(s) => write_str(s, out),
+        }
     }
     match payload {
         PayloadRef::None => {}
@@ -160,10 +164,70 @@ fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     Ok(())
 }
 
+/// Writes `s` as a JSON string, escaping what Python's `json.dumps(ensure_ascii=False)` escapes
+/// (autobahn's JSON): `"` and `\` with a backslash, `\b`, `\t`, `\n`, `\f`, `\r` by name, the
+/// other controls below U+0020 as `\u00xx`; everything else, non-ASCII included, as it is.
 fn write_str(s: &str, out: &mut Vec<u8>) {
-    // serde_json escapes exactly what Python's ensure_ascii=False escapes: `"`, `\` and the
-    // control characters below U+0020.
-    serde_json::to_writer(out, s).expect("writing to a Vec cannot fail");
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut clean = 0; // bytes before `clean` are written
+    let mut at = 0;
+    while let Some(found) = next_escape(bytes, at) {
+        out.extend_from_slice(&bytes[clean..found]);
+        write_escape(bytes[found], out);
+        clean = found + 1;
+        at = found + 1;
+    }
+    out.extend_from_slice(&bytes[clean..]);
+    out.push(b'"');
+}
+
+/// The position of the first byte from `from` on that a JSON string must escape. Eight bytes
+/// at a time: WAMP strings (URIs, keys, text) rarely hold one, so the common case is a scan.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A high bit set in each byte of `word` that is zero (the classic SWAR test).
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // below 0x20: the byte minus 0x20 borrows into its high bit (bytes >= 0x80 excluded)
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let special = control
+            | zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if special != 0 {
+            // the lowest flagged byte is exact; later ones may be false positives
+            return Some(at + (special.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|i| at + i)
+}
+
+/// The escape of one byte [`next_escape`] found.
+fn write_escape(byte: u8, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let named = match byte {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x09 => b't',
+        0x0a => b'n',
+        0x0c => b'f',
+        0x0d => b'r',
+        _ => {
+            let hex = [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]];
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
+            return;
+        }
+    };
+    out.extend_from_slice(&[b'\\', named]);
 }
 
 /// Deserializes one JSON message with the default [`Limits`].
@@ -320,6 +384,39 @@ impl reader::Unescaped for Base64Check {
 mod tests {
     use super::*;
     use crate::{Publish, WampMessage};
+
+    /// Strings are escaped as serde_json escapes them, which is what Python's `json.dumps`
+    /// with `ensure_ascii=False` does: every byte that needs escaping, at every offset of the
+    /// eight-byte scan, alone and next to others, in ASCII and non-ASCII text.
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        let specials: Vec<char> = (0u8..0x20)
+            .map(char::from)
+            .chain(['"', '\\', '\u{7f}'])
+            .collect();
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "com.myapp.topic".into(),
+            "héllo wörld ✓".into(),
+        ];
+        for &c in &specials {
+            for len in 0..20 {
+                for at in 0..=len {
+                    let mut s: String = "abcdefghijklmnopqrstu"[..len].into();
+                    s.insert(at, c);
+                    cases.push(s.clone());
+                    s.insert(0, 'ü');
+                    s.push(c);
+                    cases.push(s);
+                }
+            }
+        }
+        for case in cases {
+            let mut ours = Vec::new();
+            write_str(&case, &mut ours);
+            assert_eq!(ours, serde_json::to_vec(&case).unwrap(), "{case:?}");
+        }
+    }
 
     fn roundtrip(json: &str) -> String {
         let v = value_from_slice(json.as_bytes(), &Limits::DEFAULT).unwrap();

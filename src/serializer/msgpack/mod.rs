@@ -22,7 +22,7 @@
 use rmp::Marker;
 
 use crate::error::{DecodeError, EncodeError};
-use crate::message::PayloadRef;
+use crate::message::{HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
@@ -49,8 +49,12 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.marshal_parts();
     write_array_head(out, head.len() + payload.element_count())?;
-    for v in &head {
-        encode_value(v, out)?;
+    for element in head.iter() {
+        match element {
+            HeadElement::Value(v) => encode_value(v, out)?,
+            HeadElement::Int(i) => encode_value(&Value::from(i), out)?,
+            HeadElement::Str(s) => write_str(out, s)?,
+        }
     }
     match payload {
         PayloadRef::None => {}
