@@ -7,14 +7,21 @@ use common::{corpus, listed_deviations, testsuite_files, to_value, Tally};
 use wamp_codec::serializer::json;
 use wamp_codec::{Message, Value};
 
-/// The quoted field name in an autobahn error (`'topic' in PUBLISH: ...`).
+/// The quoted field name in an autobahn error: the first quoted word at the start of the
+/// message or after `for `/`in ` (`'topic' in PUBLISH: ...`, `invalid type <class 'dict'> for
+/// 'retain' option in PUBLISH`), not a quoted value (`invalid value 'xbr' for 'mode' ...`,
+/// `b'com'`, `{'k': 1}`) nor a Python type name. Autobahn's REGISTER misses a closing quote
+/// (`for 'force_reregister option in REGISTER`), hence only the first word.
 fn quoted_field(why: &str) -> Option<&str> {
-    // skip Python type names such as <class 'str'>
-    why.split('\'')
-        .skip(1)
-        .step_by(2)
-        .zip(why.split('\'').step_by(2))
-        .find_map(|(quoted, before)| (!before.ends_with("<class ")).then_some(quoted))
+    let parts: Vec<&str> = why.split('\'').collect();
+    parts.chunks(2).find_map(|pair| match pair {
+        [before, quoted]
+            if before.is_empty() || before.ends_with("for ") || before.ends_with("in ") =>
+        {
+            quoted.split(' ').next()
+        }
+        _ => None,
+    })
 }
 
 /// The message name autobahn's error mentions (`... in PUBLISH`, `... for HELLO`).

@@ -103,7 +103,7 @@ impl WampMessage for Publish {
         let request = w.id(1, "request")?;
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
+        let mut app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
         let acknowledge = options.bool("acknowledge")?;
         let exclude_me = options.bool("exclude_me")?;
         let exclude = options.int_list("exclude")?;
@@ -115,7 +115,7 @@ impl WampMessage for Publish {
         let retain = options.bool("retain")?;
         let transaction_hash = options.string("transaction_hash")?;
         let forward_for = options.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,
@@ -595,7 +595,7 @@ impl WampMessage for Event {
         let subscription = w.id(1, "subscription")?;
         let publication = w.id(2, "publication")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
+        let mut app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let publisher = details.int("publisher")?;
         let publisher_authid = details.string("publisher_authid")?;
         let publisher_authrole = details.string("publisher_authrole")?;
@@ -604,7 +604,7 @@ impl WampMessage for Event {
         let transaction_hash = details.string("transaction_hash")?;
         let x_acknowledged_delivery = details.bool("x_acknowledged_delivery")?;
         let forward_for = details.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,

@@ -260,14 +260,21 @@ KEYS = {
 ALL_KEYS = sorted({k for keys in KEYS.values() for k in keys} | {"registration", "subscription"})
 
 # Value pools. Integers stay within what every format carries (no bigger than 2^64 - 1, no
-# smaller than -2^63); JSON's non-finite floats are left out (they are not JSON).
+# smaller than -2^63); JSON's non-finite floats are left out (they are not JSON). Two things
+# autobahn accepts and the crate refuses on purpose (DEVIATIONS.md: "URIs end at their last
+# character", "Integers are 64-bit") are left out too: every case autobahn accepts is one the
+# tests decode, and those two are held by the crate's unit tests instead. So no URI ends in a
+# newline, and the values an option may hold (SCALARS, COMPOUNDS) stay within i64; IDs and
+# payload values still reach 2^64 - 1.
 IDS = [0, 1, 2**53 - 1, 2**53, 2**53 + 1, 2**63 - 1, 2**63, 2**64 - 1, -1, -(2**53), -(2**63),
        1.0, 0.5, True, False, None, "1", b"\x01", [1], {}]
+# the IDs that may also stand in an option's place (within i64)
+OPTION_INTS = [i for i in IDS if type(i) is int and -(2**63) <= i < 2**63]
 URIS = ["com.myapp.topic", "com", "a.b.c", "com.myapp.", ".com.myapp", "com..myapp", "", ".", "..",
-        "com.my app", "com.my\tapp", "com.myapp#", "com.myapp.topic\n", "Com.MyApp.Topic", "com.my-app",
+        "com.my app", "com.my\tapp", "com.myapp#", "com.myapp.topic\n.x", "Com.MyApp.Topic", "com.my-app",
         "com.ü.x", "com.٣", "com.日本.話", "wamp.error.x", "x" * 300, "com.*.x", "com.\u00a0.x",
         None, 7, 1.5, True, [], {}, b"com"]
-SCALARS = [None, True, False, 0, 1, -1, 2**31, 2**53 + 1, 2**63, -(2**63), 0.0, -0.0, 1.5, 1e300,
+SCALARS = [None, True, False, 0, 1, -1, 2**31, 2**53 + 1, 2**63 - 1, -(2**63), 0.0, -0.0, 1.5, 1e300,
            -2.5e-300, "", "a", "x_", "kill", "skip", "killnowait", "exact", "prefix", "wildcard",
            "single", "first", "last", "roundrobin", "random", "all", "cryptobox", "mqtt", "xbr",
            "x_custom", "json", "msgpack", "cbor", "ubjson", "flatbuffers", "ünïcödé", "😀",
@@ -282,7 +289,8 @@ PAYLOAD_VALUES = [None, True, 0, -1, 2**64 - 1, -(2**63), 0.1, -0.0, 1e-300, "",
 
 
 def any_value(rng):
-    return rng.choice(SCALARS + COMPOUNDS + IDS + URIS)
+    """A value for an element or an option: anything but an integer beyond i64."""
+    return rng.choice(SCALARS + COMPOUNDS + OPTION_INTS + URIS)
 
 
 def payload_value(rng, depth=0):
