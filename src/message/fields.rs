@@ -8,6 +8,7 @@
 use core::mem;
 
 use crate::error::{FieldRole, ValidationError};
+use crate::message::pubsub::StrOrBytesArgs;
 use crate::message::Principal;
 use crate::validate::{
     check_or_raise_id, check_or_raise_uri, is_valid_enc_algo, is_valid_enc_serializer,
@@ -530,6 +531,8 @@ pub(crate) struct AppPayload {
     pub args: Option<Vec<Value>>,
     pub kwargs: Option<Dict>,
     pub payload: Option<Vec<u8>>,
+    /// PUBLISH's `args` when a string or bytes (see [`StrOrBytesArgs`]).
+    pub args_str_or_bytes: Option<StrOrBytesArgs>,
     pub enc_algo: Option<String>,
     pub enc_key: Option<String>,
     pub enc_serializer: Option<String>,
@@ -562,9 +565,21 @@ impl AppPayload {
                 let enc = extra.enc_options()?;
                 AppPayload::transparent(None, enc, Some(w.error("payload", STR_PAYLOAD)))
             }
+            // PUBLISH's `args` may be a string or bytes when `kwargs` follows (autobahn's
+            // `type(args) not in [list, str, bytes]`)
+            Some(Value::Str(_) | Value::Bytes(_))
+                if style == PayloadStyle::Publish && w.len() == at + 2 =>
+            {
+                AppPayload {
+                    args_str_or_bytes: StrOrBytesArgs::from_value(w.take(at)),
+                    kwargs: w.kwargs(at + 1, false)?,
+                    ..AppPayload::transparent(None, EncOptions::default(), None)
+                }
+            }
             _ => AppPayload {
                 args: w.args(at, style != PayloadStyle::Publish)?,
                 kwargs: w.kwargs(at + 1, false)?,
+                args_str_or_bytes: None,
                 payload: None,
                 enc_algo: None,
                 enc_key: None,
@@ -585,6 +600,7 @@ impl AppPayload {
             args: None,
             kwargs: None,
             payload,
+            args_str_or_bytes: None,
             enc_algo: enc.enc_algo,
             enc_key: enc.enc_key,
             enc_serializer: enc.enc_serializer,

@@ -16,6 +16,8 @@ use crate::value::{Dict, Value};
 /// `[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list]`,
 /// `[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list, ArgumentsKw|dict]`, or with
 /// payload transparency `[PUBLISH, Request|id, Options|dict, Topic|uri, Payload|binary]`.
+/// Autobahn also takes a string or bytes for `Arguments` when `ArgumentsKw` follows: see
+/// [`StrOrBytesArgs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Publish {
     /// The request ID, echoed in PUBLISHED or ERROR.
@@ -28,6 +30,9 @@ pub struct Publish {
     pub kwargs: Option<Dict>,
     /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
     pub payload: Option<Vec<u8>>,
+    /// `args` when it is a string or bytes rather than a list (`args` is then `None`; were both
+    /// set, this one is written). See [`StrOrBytesArgs`].
+    pub args_str_or_bytes: Option<StrOrBytesArgs>,
     /// Ask the broker for a PUBLISHED acknowledgement.
     pub acknowledge: Option<bool>,
     /// Whether the publisher is excluded from receiving the event (default true).
@@ -58,6 +63,52 @@ pub struct Publish {
     pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
+}
+
+/// The `args` of a six-element PUBLISH that is a string or bytes, not a list.
+///
+/// Autobahn 26.10.2's `Publish.parse` takes `args` of type list, str or bytes when `kwargs`
+/// follows (with five elements a string or bytes is the transparent payload instead), and
+/// `kwargs` must still be a dict. It keeps the value as it came, writes it back as it came in
+/// every format (in FlatBuffers as the CBOR of the string or bytes, as it writes a list), and
+/// its `marshal()` applies its usual rule: `args` and `kwargs` if `kwargs` is non-empty, else
+/// `args` alone if non-empty (which autobahn then reads back as a transparent payload), else
+/// neither. The crate does the same. Only PUBLISH has this rule; EVENT, CALL and the others
+/// take a list. So such a publication cannot be delivered: autobahn's `Event` asserts that
+/// `args` is a list, and [`Publish::to_event`] and the forwarder refuse it with an error
+/// naming `args`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrOrBytesArgs(Value);
+
+impl StrOrBytesArgs {
+    /// A string `args`.
+    pub fn str(s: impl Into<String>) -> StrOrBytesArgs {
+        StrOrBytesArgs(Value::Str(s.into()))
+    }
+
+    /// A binary `args`.
+    pub fn bytes(b: impl Into<Vec<u8>>) -> StrOrBytesArgs {
+        StrOrBytesArgs(Value::Bytes(b.into()))
+    }
+
+    /// The string or bytes, as a value ([`Value::Str`] or [`Value::Bytes`]).
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    /// `value` if it is a string or bytes.
+    pub(crate) fn from_value(value: Value) -> Option<StrOrBytesArgs> {
+        matches!(value, Value::Str(_) | Value::Bytes(_)).then_some(StrOrBytesArgs(value))
+    }
+
+    /// The payload elements autobahn's `marshal` writes for these `args` and `kwargs`.
+    fn payload_ref<'a>(&'a self, kwargs: &'a Option<Dict>) -> PayloadRef<'a> {
+        match kwargs.as_ref().filter(|kw| !kw.is_empty()) {
+            Some(kw) => PayloadRef::StrOrBytesArgs(&self.0, Some(kw)),
+            None if self.0.is_truthy() => PayloadRef::StrOrBytesArgs(&self.0, None),
+            None => PayloadRef::None,
+        }
+    }
 }
 
 impl Publish {
@@ -120,6 +171,7 @@ impl WampMessage for Publish {
             args,
             kwargs,
             payload,
+            args_str_or_bytes,
             enc_algo,
             enc_key,
             enc_serializer,
@@ -131,6 +183,7 @@ impl WampMessage for Publish {
             args,
             kwargs,
             payload,
+            args_str_or_bytes,
             acknowledge,
             exclude_me,
             exclude,
@@ -157,10 +210,11 @@ impl WampMessage for Publish {
         let mut head = ids(Self::MESSAGE_TYPE, &[self.request]);
         head.push(Value::Map(self.options()));
         head.push(Value::Str(self.topic.clone()));
-        (
-            head,
-            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
-        )
+        let payload = match &self.args_str_or_bytes {
+            Some(args) if !has_payload(&self.payload) => args.payload_ref(&self.kwargs),
+            _ => PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        };
+        (head, payload)
     }
 
     correlation_accessors!();

@@ -717,6 +717,8 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
                 return Ok(Some(self.error("payload", STR_PAYLOAD)));
             }
             Kind::Null if style != PayloadStyle::Publish => {}
+            // PUBLISH's `args` may be a string or bytes when `kwargs` follows (`StrOrBytesArgs`)
+            Kind::Str | Kind::Bytes if style == PayloadStyle::Publish && self.len() == at + 2 => {}
             _ => return Err(self.type_error("args", &args)),
         }
         match self.get(at + 1) {

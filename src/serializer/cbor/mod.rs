@@ -82,6 +82,13 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
                 };
                 write_map(buf, pos, kwargs)
             }
+            PayloadRef::StrOrBytesArgs(args, kwargs) => {
+                let pos = write_value(buf, pos, args);
+                match kwargs {
+                    Some(kwargs) => write_map(buf, pos, kwargs),
+                    None => pos,
+                }
+            }
         }
     });
 }

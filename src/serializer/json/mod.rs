@@ -80,6 +80,14 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
             out.push(b',');
             write_map(kwargs, out)?;
         }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            out.push(b',');
+            write_value(args, out)?;
+            if let Some(kwargs) = kwargs {
+                out.push(b',');
+                write_map(kwargs, out)?;
+            }
+        }
     }
     out.push(b']');
     Ok(())

@@ -63,6 +63,12 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
             }
             write_map(out, kwargs)?;
         }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            encode_value(args, out)?;
+            if let Some(kwargs) = kwargs {
+                write_map(out, kwargs)?;
+            }
+        }
     }
     Ok(())
 }
