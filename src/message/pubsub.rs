@@ -747,6 +747,48 @@ mod tests {
     use super::*;
     use crate::dict;
 
+    /// A six-element PUBLISH whose `args` is a string or bytes, as autobahn 26.10.2 takes it:
+    /// kept as it came, marshalled by autobahn's rule (checked with its `marshal()`: `args`
+    /// and `kwargs` when `kwargs` is non-empty, else `args` alone when non-empty, else neither),
+    /// and not deliverable as an EVENT.
+    #[test]
+    fn publish_args_may_be_a_string_or_bytes_before_kwargs() {
+        let wmsg = |args: Value, kwargs: Value| -> Vec<Value> {
+            vec![
+                16.into(),
+                1.into(),
+                dict! {}.into(),
+                "com.t".into(),
+                args,
+                kwargs,
+            ]
+        };
+        let kw = || Value::from(dict! { "k" => 1 });
+        for (args, held) in [
+            (Value::from("abc"), StrOrBytesArgs::str("abc")),
+            (Value::Bytes(vec![1, 2]), StrOrBytesArgs::bytes([1, 2])),
+        ] {
+            let p = Publish::parse(&wmsg(args.clone(), kw())).unwrap();
+            assert_eq!(
+                (p.args_str_or_bytes.as_ref(), &p.args),
+                (Some(&held), &None)
+            );
+            assert_eq!(p.marshal(), wmsg(args.clone(), kw()));
+            let e = crate::router::EventDetails::default();
+            assert_eq!(p.to_event(&e).unwrap_err().field(), Some("args"));
+            // an empty kwargs is not marshalled; a non-empty args still is
+            let p = Publish::parse(&wmsg(args.clone(), dict! {}.into())).unwrap();
+            assert_eq!(p.marshal(), wmsg(args, kw())[..5]);
+        }
+        let p = Publish::parse(&wmsg("".into(), dict! {}.into())).unwrap();
+        assert_eq!(p.marshal().len(), 4);
+        // kwargs must still be a dict; args of another type is still refused
+        let e = Publish::parse(&wmsg("abc".into(), "kw".into())).unwrap_err();
+        assert_eq!(e.field(), Some("kwargs"));
+        let e = Publish::parse(&wmsg(1.into(), kw())).unwrap_err();
+        assert_eq!(e.field(), Some("args"));
+    }
+
     #[test]
     fn subscribe_topic_allows_empty_components_whatever_match() {
         let s =
