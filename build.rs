@@ -31,6 +31,12 @@ fn main() {
     let snapshot_path = manifest_dir.join(SNAPSHOT_PATH);
 
     println!("cargo:rerun-if-changed=build.rs");
+    declare_format_cfg();
+    // Without the `flatbuffers` feature nothing includes the generated code.
+    if env::var_os("CARGO_FEATURE_FLATBUFFERS").is_none() {
+        declare_tool_cfgs(false);
+        return;
+    }
     println!("cargo:rerun-if-changed=build/flatc_args.rs");
     println!("cargo:rerun-if-changed={SCHEMA_DIR}");
     println!("cargo:rerun-if-changed={SNAPSHOT_PATH}");
@@ -58,6 +64,19 @@ fn main() {
     let target = out_dir.join(GENERATED_FILE);
     fs::write(&target, generated)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+}
+
+/// `any_format`: at least one serializer feature is on, so there are formats to frame and
+/// messages to view (an alias for the `any(...)` of the four features).
+fn declare_format_cfg() {
+    println!("cargo::rustc-check-cfg=cfg(any_format)");
+    let features = ["JSON", "MSGPACK", "CBOR", "FLATBUFFERS"];
+    if features
+        .iter()
+        .any(|f| env::var_os(format!("CARGO_FEATURE_{f}")).is_some())
+    {
+        println!("cargo:rustc-cfg=any_format");
+    }
 }
 
 /// Tells the tests which outside tools they can use, so that a test needing one is reported as

@@ -33,6 +33,7 @@ pub(crate) fn bytes_below(w: u64, n: u8) -> u64 {
 
 /// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
 /// call to `memcpy` costs more than the copy itself below 32 bytes.
+#[cfg(feature = "cbor")] // (the CBOR and FlatBuffers writers)
 #[inline(always)]
 pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
     let n = src.len();

@@ -139,6 +139,20 @@ pub enum DecodeError {
         /// The configured maximum.
         max: usize,
     },
+    /// `args` or `kwargs` did not deserialize into the type asked for (`args_as`,
+    /// `kwargs_as`): the message is valid WAMP, its payload not what the application expects
+    /// (where autobahn's callee raises `wamp.error.invalid_argument`).
+    #[cfg(feature = "serde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+    #[error("'{field}' in {message}: {reason}")]
+    Payload {
+        /// The message name (`"CALL"`).
+        message: &'static str,
+        /// `args` or `kwargs`.
+        field: &'static str,
+        /// What was wrong, and where in the payload (`at [1]["name"]: ...`).
+        reason: String,
+    },
 }
 
 impl DecodeError {
@@ -183,4 +197,11 @@ pub enum EncodeError {
         /// Why not.
         reason: &'static str,
     },
+    /// A Rust value could not be serialized into a [`Value`](crate::Value) (`args_from`,
+    /// `kwargs_from`): a map key that is not a string, an integer beyond the `i64`/`u64`
+    /// ranges, a type that is not a list where `args` must be one, ...
+    #[cfg(feature = "serde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+    #[error("cannot serialize into a WAMP value: {0}")]
+    Serialize(String),
 }

@@ -1,17 +1,59 @@
-#![doc = include_str!("../README.md")]
+// The README's examples use every format, so it is the crate's page only when they all are
+// there; a build with fewer formats keeps the short summary below instead.
+#![cfg_attr(
+    all(
+        feature = "json",
+        feature = "msgpack",
+        feature = "cbor",
+        feature = "flatbuffers"
+    ),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(
+    not(all(
+        feature = "json",
+        feature = "msgpack",
+        feature = "cbor",
+        feature = "flatbuffers"
+    )),
+    doc = "The 25 messages of the WAMP protocol, wire-compatible with autobahn-python, with the \
+           serializers chosen by the crate's features (`json`, `msgpack`, `cbor`, \
+           `flatbuffers`); the README describes the whole crate."
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bytewise;
 pub mod error;
+#[cfg(feature = "flatbuffers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
 pub mod fbs;
 pub mod message;
 mod messages;
+#[cfg(all(
+    feature = "serde",
+    any(feature = "json", feature = "msgpack", feature = "cbor")
+))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub mod payload;
 pub mod router;
 pub mod serializer;
+#[cfg(any_format)]
+pub mod transport;
 pub mod validate;
 pub mod value;
+#[cfg(feature = "serde")]
+mod value_serde;
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 pub mod view;
+/// Without a serializer there is nothing to view: only the [`item::Item`] trait, which the
+/// owned messages' validation reads values through, is here.
+#[cfg(not(any(feature = "json", feature = "msgpack", feature = "cbor")))]
+pub mod view {
+    pub mod item;
+}
 
 pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
 pub use message::pubsub::{

@@ -8,12 +8,9 @@
 
 use core::fmt;
 
-use indexmap::IndexMap;
+mod dict;
 
-/// A map with string keys that keeps insertion order (a Python `dict`).
-///
-/// Equality ignores order, as Python's does; serialization keeps it.
-pub type Dict = IndexMap<String, Value>;
+pub use dict::{Dict, Iter as DictIter, INDEXED_FROM};
 
 /// A dynamically typed WAMP value.
 ///
@@ -21,12 +18,8 @@ pub type Dict = IndexMap<String, Value>;
 /// decoders produce [`Value::Int`] for every integer that fits an `i64` and [`Value::UInt`] only
 /// above `i64::MAX`. Equality compares integers by numeric value, whichever variant holds them.
 ///
-/// The tag is left to the compiler, which hides it in spare bits of the widest variant's fields:
-/// a value is 72 bytes (on 64-bit targets). An explicit `repr(u8)` tag was tried: 80 bytes, and a
-/// `match` became one byte load, which took 41 of 1,121 instructions off the FlatBuffers
-/// encoding of the typical Publish. But the msgpack and CBOR decoders, at the same instruction
-/// count, took about 40% longer: a `Result<Value, _>` returned by value was copied as its tag
-/// byte and the 79 bytes after it, with unaligned loads straddling the stores just made.
+/// A value is 32 bytes on 64-bit targets: the widest variant, [`Value::Map`], is a vector and a
+/// pointer, and the tag hides in spare bits of the vector's capacity.
 #[derive(Debug, Clone, Default)]
 pub enum Value {
     /// JSON `null`, Python `None`; the default value.
@@ -82,6 +75,34 @@ impl Value {
         match *self {
             Value::Int(i) => Some(i),
             Value::UInt(u) => i64::try_from(u).ok(),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if the value is one (integers are not booleans).
+    pub fn as_bool(&self) -> Option<bool> {
+        match *self {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The value as an `f64`, if it is a number: a float as it is, an integer converted (to
+    /// the nearest `f64`, so integers beyond 2^53 may be rounded), as `serde_json`'s `as_f64`
+    /// does. Use [`Value::as_i64`] or [`Value::as_u64`] for an integer's exact value.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Value::Float(f) => Some(f),
+            Value::Int(i) => Some(i as f64),
+            Value::UInt(u) => Some(u as f64),
+            _ => None,
+        }
+    }
+
+    /// The byte string, if the value is one (a string is not: WAMP keeps them apart).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
             _ => None,
         }
     }
@@ -169,16 +190,27 @@ macro_rules! value_from {
     )*};
 }
 
+// Every integer type converts exactly: `Int` for what fits an `i64`, `UInt` above (a `usize`
+// or `u64` above `i64::MAX`), the canonical form the decoders produce.
 value_from! {
     bool => |v| Value::Bool(v),
+    i8 => |v| Value::Int(i64::from(v)),
+    i16 => |v| Value::Int(i64::from(v)),
     i32 => |v| Value::Int(i64::from(v)),
     i64 => |v| Value::Int(v),
+    // `isize` and `usize` are at most 64 bits wide on every target Rust supports.
+    isize => |v| Value::Int(v as i64),
+    u8 => |v| Value::Int(i64::from(v)),
+    u16 => |v| Value::Int(i64::from(v)),
     u32 => |v| Value::Int(i64::from(v)),
     u64 => |v| Value::from_u64(v),
+    usize => |v| Value::from_u64(v as u64),
+    f32 => |v| Value::Float(f64::from(v)),
     f64 => |v| Value::Float(v),
     String => |v| Value::Str(v),
     &str => |v| Value::Str(v.to_owned()),
     Vec<u8> => |v| Value::Bytes(v),
+    &[u8] => |v| Value::Bytes(v.to_vec()),
     Vec<Value> => |v| Value::List(v),
     Dict => |v| Value::Map(v),
     Vec<i64> => |v| Value::List(v.into_iter().map(Value::Int).collect()),
@@ -191,8 +223,50 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A list of the values, in order.
+impl FromIterator<Value> for Value {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Value {
+        Value::List(iter.into_iter().collect())
+    }
+}
+
+/// A map of the entries, in order (a repeated key keeps its first position and its last value).
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Value {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Value {
+        Value::Map(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// The `null` that indexing answers for a missing element or key.
+static NULL: Value = Value::Null;
+
+/// `value[i]`: element `i` of a list; `null` when the value is not a list or is too short, as
+/// `serde_json::Value` answers (it never panics).
+impl core::ops::Index<usize> for Value {
+    type Output = Value;
+    fn index(&self, i: usize) -> &Value {
+        self.as_list().and_then(|l| l.get(i)).unwrap_or(&NULL)
+    }
+}
+
+/// `value["key"]`: the value of `key` in a map; `null` when the value is not a map or has no
+/// such key, as `serde_json::Value` answers (it never panics).
+impl core::ops::Index<&str> for Value {
+    type Output = Value;
+    fn index(&self, key: &str) -> &Value {
+        self.as_map().and_then(|m| m.get(key)).unwrap_or(&NULL)
+    }
+}
+
 impl fmt::Display for Value {
-    /// JSON-like text with Python's spelling of bytes (`b'..'` as hex), for `Display` of messages.
+    /// JSON-like text for logs and `Display` of messages: strings quoted and escaped as Rust
+    /// does, floats always with a fraction or exponent (`1.0`), and bytes as `0x` followed by
+    /// their lowercase hex (`0xdead`, empty: `0x`), unquoted so they cannot be mistaken for a
+    /// string. It is not JSON (use the JSON serializer for that).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Null => f.write_str("null"),
@@ -269,6 +343,55 @@ mod tests {
         let b = dict! { "b" => 2, "a" => 1 };
         assert_eq!(Value::Map(a.clone()), Value::Map(b));
         assert_eq!(a.keys().next().map(String::as_str), Some("a"));
+    }
+
+    #[test]
+    fn conveniences() {
+        assert_eq!(Value::Int(-2).as_f64(), Some(-2.0));
+        assert_eq!(
+            Value::UInt(u64::MAX).as_f64(),
+            Some(18_446_744_073_709_551_615.0)
+        );
+        assert_eq!(Value::from(0.5f32).as_f64(), Some(0.5));
+        assert_eq!(Value::from("1").as_f64(), None);
+        assert_eq!(Value::Int(1).as_bool(), None);
+        assert_eq!(Value::from(&b"ab"[..]).as_bytes(), Some(&b"ab"[..]));
+        assert_eq!(Value::from("ab").as_bytes(), None);
+        // every integer type, exactly: above i64::MAX only as UInt
+        assert!(matches!(Value::from(usize::MAX), Value::UInt(u) if u == usize::MAX as u64));
+        assert!(matches!(Value::from(isize::MIN), Value::Int(i) if i == isize::MIN as i64));
+        assert!(matches!(Value::from(u8::MAX), Value::Int(255)));
+        assert!(matches!(Value::from(i8::MIN), Value::Int(-128)));
+        assert!(matches!(Value::from(u16::MAX), Value::Int(65_535)));
+        assert!(matches!(Value::from(i16::MIN), Value::Int(-32_768)));
+    }
+
+    #[test]
+    fn collecting_and_indexing() {
+        let list: Value = (1..=3).map(Value::from).collect();
+        assert_eq!(list, Value::List(vec![1.into(), 2.into(), 3.into()]));
+        let map: Value = [("b", 1), ("a", 2)].into_iter().collect();
+        let keys: Vec<&str> = map.as_map().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["b", "a"]);
+        assert_eq!(list[2], Value::Int(3));
+        assert_eq!(map["a"], Value::Int(2));
+        // missing, or not a container: null, never a panic
+        assert_eq!(list[3], Value::Null);
+        assert_eq!(map["z"], Value::Null);
+        assert_eq!(map[0], Value::Null);
+        assert_eq!(list["a"], Value::Null);
+        assert_eq!(map["a"]["deeper"][7], Value::Null);
+    }
+
+    #[test]
+    fn display_spells_bytes_as_hex() {
+        let v = Value::List(vec![
+            Value::Bytes(vec![0xde, 0xad]),
+            Value::Bytes(vec![]),
+            "s".into(),
+            Value::Float(1.0),
+        ]);
+        assert_eq!(v.to_string(), r#"[0xdead, 0x, "s", 1.0]"#);
     }
 
     #[test]

@@ -458,8 +458,8 @@ fn wamp_proto_vectors_match_autobahn() {
 
 fn typical_publish() -> Message {
     let mut kwargs = wamp_codec::Dict::new();
-    kwargs.insert("a".into(), Value::Int(23));
-    kwargs.insert("b".into(), Value::Str("x".into()));
+    kwargs.insert("a", Value::Int(23));
+    kwargs.insert("b", Value::Str("x".into()));
     Message::Publish(Publish {
         request: 1234,
         topic: "com.example.topic".into(),

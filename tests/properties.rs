@@ -174,9 +174,9 @@ fn raw_message() -> impl Strategy<Value = Vec<Value>> {
                     let body = match r {
                         "publisher" | "broker" => {
                             let mut f = Dict::new();
-                            f.insert("publisher_exclusion".into(), Value::Bool(flag));
+                            f.insert("publisher_exclusion", Value::Bool(flag));
                             let mut b = Dict::new();
-                            b.insert("features".into(), Value::Map(f));
+                            b.insert("features", Value::Map(f));
                             b
                         }
                         _ => Dict::new(),
@@ -205,7 +205,7 @@ fn raw_message() -> impl Strategy<Value = Vec<Value>> {
         ]),
     )
         .prop_map(move |(realm, names, flag, mut details)| {
-            details.insert("roles".into(), roles(names, flag));
+            details.insert("roles", roles(names, flag));
             vec![int(1), s(realm), Value::Map(details)]
         });
     let welcome = (
@@ -222,7 +222,7 @@ fn raw_message() -> impl Strategy<Value = Vec<Value>> {
         ]),
     )
         .prop_map(move |(session, names, flag, mut details)| {
-            details.insert("roles".into(), roles(names, flag));
+            details.insert("roles", roles(names, flag));
             vec![int(2), int(session), Value::Map(details)]
         });
     let reason_details = || options(vec![opt("message", text())]);

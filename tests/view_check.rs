@@ -784,7 +784,7 @@ fn roles_features_match_enc_and_forward_for() {
                 let mut d = Dict::new();
                 for (name, x) in [("enc_algo", a), ("enc_key", k), ("enc_serializer", s)] {
                     if let Some(x) = x {
-                        d.insert(name.into(), x.clone());
+                        d.insert(name, x.clone());
                     }
                 }
                 let d = Value::Map(d);
@@ -830,12 +830,12 @@ fn roles_features_match_enc_and_forward_for() {
             let mut d = dict! {"roles" => dict! {"caller" => dict! {}}};
             let mut w = dict! {"roles" => dict! {"dealer" => dict! {}}};
             if let Some(s) = &session {
-                d.insert("resume-session".into(), s.clone());
-                w.insert("resumable".into(), v(s == &v(3)));
+                d.insert("resume-session", s.clone());
+                w.insert("resumable", v(s == &v(3)));
             }
             if let Some(t) = &token {
-                d.insert("resume-token".into(), t.clone());
-                w.insert("resume_token".into(), t.clone());
+                d.insert("resume-token", t.clone());
+                w.insert("resume_token", t.clone());
             }
             compare_values(&[v(1), v("realm1"), Value::Map(d)]);
             compare_values(&[v(2), v(1), Value::Map(w)]);

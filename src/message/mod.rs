@@ -166,9 +166,9 @@ pub struct Principal {
 impl Principal {
     fn to_value(&self) -> Value {
         let mut d = Dict::with_capacity(3);
-        d.insert("session".into(), Value::Int(self.session));
-        d.insert("authid".into(), Value::Str(self.authid.clone()));
-        d.insert("authrole".into(), Value::Str(self.authrole.clone()));
+        d.insert("session", Value::Int(self.session));
+        d.insert("authid", Value::Str(self.authid.clone()));
+        d.insert("authrole", Value::Str(self.authrole.clone()));
         Value::Map(d)
     }
 }

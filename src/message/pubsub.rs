@@ -139,7 +139,7 @@ impl Publish {
             [&self.enc_algo, &self.enc_key, &self.enc_serializer],
         ));
         if let Some(ff) = &self.forward_for {
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
         }
         options
     }
@@ -385,7 +385,7 @@ impl WampMessage for Subscribe {
             "get_retained" => self.get_retained,
         };
         if let Some(ff) = &self.forward_for {
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
         }
         let mut msg = ids(Self::MESSAGE_TYPE, &[self.request]);
         msg.push(Value::Map(options));
@@ -480,7 +480,7 @@ impl WampMessage for Unsubscribe {
         let mut msg = ids(Self::MESSAGE_TYPE, &[self.request, self.subscription]);
         if let Some(ff) = self.forward_for.as_deref().filter(|ff| !ff.is_empty()) {
             let mut options = Dict::with_capacity(1);
-            options.insert("forward_for".into(), forward_for_value(ff));
+            options.insert("forward_for", forward_for_value(ff));
             msg.push(Value::Map(options));
         }
         msg
@@ -630,7 +630,7 @@ impl Event {
             "x_acknowledged_delivery" => self.x_acknowledged_delivery,
         };
         if let Some(ff) = &self.forward_for {
-            details.insert("forward_for".into(), forward_for_value(ff));
+            details.insert("forward_for", forward_for_value(ff));
         }
         details.extend(enc_extra(
             &self.payload,

@@ -207,7 +207,7 @@ fn roles_value(roles: &Roles) -> Value {
             .collect();
         let mut body = Dict::new();
         if !set.is_empty() {
-            body.insert("features".into(), Value::Map(set));
+            body.insert("features", Value::Map(set));
         }
         (role.name().to_owned(), Value::Map(body))
     };
@@ -287,7 +287,7 @@ impl Hello {
 
     fn details(&self) -> Dict {
         let mut details = Dict::new();
-        details.insert("roles".into(), roles_value(&self.roles));
+        details.insert("roles", roles_value(&self.roles));
         details.extend(extra! {
             "authmethods" => self.authmethods.clone(),
             "authid" => self.authid.clone(),
@@ -414,7 +414,7 @@ impl Welcome {
         });
         // Autobahn's marshal tests `authrole`, not `authmethod`, for this key.
         if details.contains_key("authrole") {
-            details.insert("authmethod".into(), Value::from(self.authmethod.clone()));
+            details.insert("authmethod", Value::from(self.authmethod.clone()));
         }
         details.extend(extra! {
             "authprovider" => truthy(&self.authprovider),
@@ -423,7 +423,7 @@ impl Welcome {
             "resumable" => truthy(&self.resumable),
             "resume_token" => truthy(&self.resume_token),
         });
-        details.insert("roles".into(), roles_value(&self.roles));
+        details.insert("roles", roles_value(&self.roles));
         details
     }
 }

@@ -9,16 +9,26 @@
 use std::borrow::Cow;
 
 use crate::error::{DecodeError, EncodeError};
-use crate::fbs::builder::{ppt_scheme, ppt_serializer};
-use crate::fbs::forward::{self as fbs_forward, Callee, Carried, EventBody, Hop, InvocationFields};
-use crate::fbs::view::{MessageRef, PrincipalIter};
-use crate::fbs::Writer;
+#[cfg(feature = "flatbuffers")]
+use crate::fbs::{
+    builder::{ppt_scheme, ppt_serializer},
+    forward::{self as fbs_forward, Callee, Carried, EventBody, Hop, InvocationFields},
+    view::{MessageRef, PrincipalIter},
+    Writer,
+};
 use crate::messages::MessageType;
 use crate::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
-use crate::serializer::cbor::view::{scan_value, CborWriter};
+#[cfg(feature = "flatbuffers")]
+use crate::serializer::cbor::view::scan_value;
+#[cfg(feature = "cbor")]
+use crate::serializer::cbor::view::CborWriter;
+#[cfg(feature = "json")]
 use crate::serializer::json::view::JsonWriter;
+#[cfg(feature = "msgpack")]
 use crate::serializer::msgpack::view::MsgpackWriter;
-use crate::serializer::{Format, Limits};
+use crate::serializer::Format;
+#[cfg(feature = "flatbuffers")]
+use crate::serializer::Limits;
 use crate::view::item::{transcode, Emit, Item, Kind};
 use crate::view::{read, ElementsView, ItemList, ItemRef, MessageView, PublishView};
 
@@ -39,12 +49,16 @@ pub enum ForwardError {
 /// for FlatBuffers, kept between messages so that forwarding allocates nothing once grown.
 #[derive(Debug, Default)]
 pub struct Forwarder {
+    #[cfg(feature = "flatbuffers")]
     fbs: Writer,
+    #[cfg(feature = "flatbuffers")]
     args: Vec<u8>,
+    #[cfg(feature = "flatbuffers")]
     kwargs: Vec<u8>,
 }
 
 /// A FlatBuffers-only error for the step `message`.
+#[cfg(feature = "flatbuffers")]
 fn unsupported(message: &'static str, field: &'static str, reason: &'static str) -> ForwardError {
     ForwardError::Encode(EncodeError::Unsupported {
         format: "flatbuffers",
@@ -86,6 +100,7 @@ struct HopRef<'a> {
 #[derive(Clone)]
 enum Principals<'a> {
     Items(ItemList<'a>),
+    #[cfg(feature = "flatbuffers")]
     Flatbuffers(PrincipalIter<'a>),
 }
 
@@ -98,6 +113,7 @@ impl<'a> Iterator for Principals<'a> {
                 authid: p.authid,
                 authrole: p.authrole,
             }),
+            #[cfg(feature = "flatbuffers")]
             Principals::Flatbuffers(l) => l.next().map(|p| HopRef {
                 session: p.session().into(),
                 authid: Cow::Borrowed(p.authid().unwrap_or_default()),
@@ -111,6 +127,7 @@ impl<'a> Iterator for Principals<'a> {
 #[derive(Clone, Copy)]
 enum Transparent<'a> {
     Item(ItemRef<'a>),
+    #[cfg(feature = "flatbuffers")]
     Bytes(&'a [u8]),
 }
 
@@ -130,10 +147,12 @@ struct Carrier<'a> {
 enum Source<'a> {
     /// A JSON, MessagePack or CBOR message and the index of its options/details.
     Elements(ElementsView<'a>, usize),
+    #[cfg(feature = "flatbuffers")]
     Flatbuffers(MessageRef<'a>),
 }
 
 /// The same expression on whichever of the four payload-carrying FlatBuffers views `$m` is.
+#[cfg(feature = "flatbuffers")]
 macro_rules! carrying {
     ($m:expr, $r:ident => $e:expr) => {
         match $m {
@@ -183,6 +202,7 @@ impl<'a> Carrier<'a> {
                     not_null(kwargs),
                 )
             }
+            #[cfg(feature = "flatbuffers")]
             MessageView::Flatbuffers(m) => {
                 let name = want.name();
                 let cbor = |b: Option<&'a [u8]>, field, kind: Kind| -> Result<_, ForwardError> {
@@ -217,6 +237,7 @@ impl<'a> Carrier<'a> {
         let transparent_given = transparent.is_some();
         let transparent = transparent.filter(|t| match t {
             Transparent::Item(i) => i.as_bytes().is_some_and(|b| !b.is_empty()),
+            #[cfg(feature = "flatbuffers")]
             Transparent::Bytes(b) => !b.is_empty(),
         });
         // (a FlatBuffers message may hold a payload and `args`/`kwargs` at once: the owned
@@ -252,6 +273,7 @@ impl<'a> Carrier<'a> {
     fn extra(&self, key: &str) -> Option<ItemRef<'a>> {
         match &self.source {
             Source::Elements(e, at) => read::non_null(e.element(*at)?.get(key)),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(_) => None,
         }
     }
@@ -259,6 +281,7 @@ impl<'a> Carrier<'a> {
     fn str(&self, key: &str) -> Option<Cow<'a, str>> {
         match &self.source {
             Source::Elements(..) => self.extra(key)?.as_str(),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => match (m, key) {
                 (MessageRef::Publish(r), "transaction_hash") => r.transaction_hash(),
                 (MessageRef::Call(r), "transaction_hash") => r.transaction_hash(),
@@ -275,6 +298,7 @@ impl<'a> Carrier<'a> {
     fn flag(&self, key: &str) -> Option<bool> {
         match &self.source {
             Source::Elements(..) => self.extra(key)?.as_bool(),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => match (m, key) {
                 (MessageRef::Call(r), "receive_progress") => r.receive_progress(),
                 (MessageRef::Yield(r), "progress") => r.progress(),
@@ -286,9 +310,11 @@ impl<'a> Carrier<'a> {
     fn int(&self, key: &str) -> Option<i128> {
         match &self.source {
             Source::Elements(..) => self.extra(key)?.as_int(),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(MessageRef::Call(r)) if key == "timeout" => {
                 r.given_timeout().map(i128::from)
             }
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(_) => None,
         }
     }
@@ -296,6 +322,7 @@ impl<'a> Carrier<'a> {
     fn forward_for(&self) -> Option<Principals<'a>> {
         match &self.source {
             Source::Elements(..) => self.extra("forward_for")?.list().map(Principals::Items),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => carrying!(m, r => r.forward_for())
                 .flatten()
                 .map(Principals::Flatbuffers),
@@ -306,6 +333,7 @@ impl<'a> Carrier<'a> {
     fn error_uri(&self) -> Cow<'a, str> {
         match &self.source {
             Source::Elements(e, _) => e.element(4).and_then(|i| i.as_str()).unwrap_or_default(),
+            #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(_) => self.str("error").unwrap_or_default(),
         }
     }
@@ -349,6 +377,7 @@ impl<'a> Carrier<'a> {
             match t {
                 Transparent::Item(i) if i.format() == to => w.raw(i.bytes()),
                 Transparent::Item(i) => w.bytes(&i.as_bytes().unwrap_or_default()),
+                #[cfg(feature = "flatbuffers")]
                 Transparent::Bytes(b) => w.bytes(b),
             }
         } else if let Some(kwargs) = &self.kwargs {
@@ -438,18 +467,22 @@ impl<'p, 'd, 'a: 'p> Plan<'p, 'd, 'a> {
     /// first ID starts.
     fn append(&self, to: Format, out: &mut Vec<u8>) -> Result<usize, ForwardError> {
         let (at, written) = match to {
+            #[cfg(feature = "json")]
             Format::Json => {
                 let mut w = JsonWriter::new(out);
                 (self.write(to, &mut w), w.finish())
             }
+            #[cfg(feature = "msgpack")]
             Format::Msgpack => {
                 let mut w = MsgpackWriter::new(out);
                 (self.write(to, &mut w), w.finish())
             }
+            #[cfg(feature = "cbor")]
             Format::Cbor => {
                 let mut w = CborWriter::new(out);
                 (self.write(to, &mut w), w.finish())
             }
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 return Err(unsupported("message", "all", "not self-describing"))
             }
@@ -461,6 +494,7 @@ impl<'p, 'd, 'a: 'p> Plan<'p, 'd, 'a> {
 
 /// The pieces of a FlatBuffers message carried over: the payload's CBOR (copied when it is
 /// CBOR already, else transcoded into the forwarder's buffers), the transparency enums.
+#[cfg(feature = "flatbuffers")]
 fn carried<'a: 'c, 'c>(
     carrier: &Carrier<'a>,
     args_room: &'c mut Vec<u8>,
@@ -484,6 +518,7 @@ fn carried<'a: 'c, 'c>(
     // FlatBuffers writes whatever the owned message holds, with a payload or not
     let enc = |key| carrier.enc_value(key);
     let keyid = match &carrier.source {
+        #[cfg(feature = "flatbuffers")]
         Source::Flatbuffers(m) => carrying!(m, r => r.ppt_keyid()).flatten(),
         // only a borrowed key can be kept; an escaped JSON key is rare enough to refuse
         Source::Elements(..) => match enc("enc_key") {
@@ -503,6 +538,7 @@ fn carried<'a: 'c, 'c>(
             None,
         ),
         // from FlatBuffers, beside `args`/`kwargs` (which are CBOR already), if any
+        #[cfg(feature = "flatbuffers")]
         Some(Transparent::Bytes(b)) => (
             carrier.args.map(|i| i.bytes()),
             carrier.kwargs.map(|i| i.bytes()),
@@ -530,10 +566,12 @@ fn carried<'a: 'c, 'c>(
 
 /// A `forward_for` chain bound for FlatBuffers: session, authid, authrole per hop (owned, as
 /// a JSON string may have been unescaped; only built when a message has the chain).
+#[cfg(feature = "flatbuffers")]
 type OwnedHops = Vec<(u64, String, String)>;
 
 /// The `forward_for` chain as FlatBuffers principals (sessions must be unsigned, as the owned
 /// builder requires).
+#[cfg(feature = "flatbuffers")]
 fn hops(
     chain: Option<Principals<'_>>,
     message: &'static str,
@@ -557,6 +595,7 @@ fn hops(
         .transpose()
 }
 
+#[cfg(feature = "flatbuffers")]
 fn hop_iter(
     hops: &Option<Vec<(u64, String, String)>>,
 ) -> Option<impl ExactSizeIterator<Item = Hop<'_>>> {
@@ -573,6 +612,7 @@ impl Forwarder {
     /// Writes the FlatBuffers `message` that `build` makes of what `carrier` carries (its
     /// payload as CBOR, its `forward_for` chain) and appends it to `out`; returns where it
     /// starts there.
+    #[cfg(feature = "flatbuffers")]
     fn flatbuffers(
         &mut self,
         carrier: &Carrier<'_>,
@@ -604,6 +644,7 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<(), ForwardError> {
+        #[cfg(feature = "flatbuffers")]
         if let (PublishView::Flatbuffers(p), Format::Flatbuffers) = (publish, to) {
             p.build_event(details, &mut self.fbs);
             out.extend_from_slice(self.fbs.finished_data());
@@ -621,7 +662,9 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<usize, ForwardError> {
+        #[cfg(feature = "flatbuffers")]
         const N: &str = "EVENT";
+        #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
             let transaction_hash = carrier.str("transaction_hash");
             return self.flatbuffers(carrier, N, out, |c, hops, fbb| {
@@ -669,11 +712,13 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<(), ForwardError> {
+        #[cfg(feature = "flatbuffers")]
         const N: &str = "INVOCATION";
         let carrier = Carrier::of(call, MessageType::Call)?;
         let timeout = carrier.int("timeout");
         let receive_progress = carrier.flag("receive_progress");
         let transaction_hash = carrier.str("transaction_hash");
+        #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
             let timeout = timeout
                 .map(|t| u32::try_from(t).map_err(|_| unsupported(N, "timeout", "beyond uint32")))
@@ -728,15 +773,17 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<(), ForwardError> {
+        #[cfg(feature = "flatbuffers")]
         const N: &str = "RESULT";
         let carrier = Carrier::of(yielded, MessageType::Yield)?;
         let progress = carrier.flag("progress");
-        let callee = Callee {
-            callee: d.callee,
-            callee_authid: d.callee_authid,
-            callee_authrole: d.callee_authrole,
-        };
+        #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
+            let callee = Callee {
+                callee: d.callee,
+                callee_authid: d.callee_authid,
+                callee_authrole: d.callee_authrole,
+            };
             return self
                 .flatbuffers(&carrier, N, out, |c, hops, fbb| {
                     fbs_forward::build_result(c, d.request, progress, &callee, hop_iter(hops), fbb)
@@ -768,15 +815,17 @@ impl Forwarder {
         to: Format,
         out: &mut Vec<u8>,
     ) -> Result<(), ForwardError> {
+        #[cfg(feature = "flatbuffers")]
         const N: &str = "ERROR";
         let carrier = Carrier::of(error, MessageType::Error)?;
         let uri = carrier.error_uri();
-        let callee = Callee {
-            callee: d.callee,
-            callee_authid: d.callee_authid,
-            callee_authrole: d.callee_authrole,
-        };
+        #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
+            let callee = Callee {
+                callee: d.callee,
+                callee_authid: d.callee_authid,
+                callee_authrole: d.callee_authrole,
+            };
             return self
                 .flatbuffers(&carrier, N, out, |c, hops, fbb| {
                     fbs_forward::build_error(c, d.request, &uri, &callee, hop_iter(hops), fbb)
@@ -835,6 +884,7 @@ impl EventTemplate {
     ) -> Result<(), ForwardError> {
         self.bytes.clear();
         self.format = Some(to);
+        #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
             // A non-zero placeholder, so that the field is written (FlatBuffers leaves out a
             // field at its default); the stamp overwrites its eight bytes.
@@ -863,7 +913,14 @@ impl EventTemplate {
             ..*details
         };
         let at = forwarder.event_of(&carrier, &details, to, &mut self.bytes)?;
-        self.id_at = at + usize::from(to == Format::Json);
+        // (JSON's `at` is the comma before the ID)
+        self.id_at = at
+            + match to {
+                #[cfg(feature = "json")]
+                Format::Json => 1,
+                #[allow(unreachable_patterns)] // (with JSON alone)
+                _ => 0,
+            };
         self.rest_at = self.id_at + 1;
         Ok(())
     }
@@ -875,11 +932,15 @@ impl EventTemplate {
         let Some(format) = self.format else { return };
         out.extend_from_slice(&self.bytes[..self.id_at]);
         match format {
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => out.extend_from_slice(&subscription.to_le_bytes()),
+            #[cfg(feature = "json")]
             Format::Json => {
                 out.extend_from_slice(itoa::Buffer::new().format(subscription).as_bytes())
             }
+            #[cfg(feature = "msgpack")]
             Format::Msgpack => MsgpackWriter::new(out).int(subscription.into()),
+            #[cfg(feature = "cbor")]
             Format::Cbor => CborWriter::new(out).int(subscription.into()),
         }
         out.extend_from_slice(&self.bytes[self.rest_at..]);

@@ -213,8 +213,8 @@ mod tests {
             panic!("no options/details in {from:?} / {to:?}");
         };
         for key in keys {
-            assert_eq!(a.get(*key), b.get(*key), "{key}");
-            assert!(a.contains_key(*key), "the test message lacks {key}");
+            assert_eq!(a.get(key), b.get(key), "{key}");
+            assert!(a.contains_key(key), "the test message lacks {key}");
         }
         assert_eq!(from[from_extra + 1..].last(), to[to_extra + 1..].last());
     }
@@ -322,4 +322,9 @@ mod tests {
         assert_eq!((e.request_type, e.request), (MessageType::Call, 1));
     }
 }
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "json", feature = "msgpack", feature = "cbor")))
+)]
 pub mod forward;

@@ -88,18 +88,21 @@ impl<'a> Reader<'a> {
 
     /// The bytes from the position on.
     #[inline(always)]
+    #[cfg(feature = "msgpack")]
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.buf.get(self.pos..).unwrap_or_default()
     }
 
     /// Moves `n` bytes on (`n` at most what [`Reader::rest`] holds).
     #[inline(always)]
+    #[cfg(feature = "msgpack")]
     pub(crate) fn advance(&mut self, n: usize) {
         self.pos += n;
     }
 
     /// The error for `needed` more bytes at offset `at` ([`Reader::u8`]'s and
     /// [`Reader::array`]'s, for a reader at `at`).
+    #[cfg(feature = "msgpack")]
     pub(crate) fn eof_at(&self, needed: u64, at: usize) -> DecodeError {
         self.error(
             at,
@@ -111,6 +114,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte.
+    #[cfg(feature = "cbor")]
     pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
         let b = *self
             .buf
@@ -121,6 +125,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `N` bytes, for a fixed-width number.
+    #[cfg(feature = "cbor")]
     pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let start = self.pos;
         let mut out = [0; N];
@@ -175,11 +180,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte, without consuming it.
+    #[cfg(feature = "cbor")]
     pub(crate) fn peek(&self) -> Option<u8> {
         self.buf.get(self.pos).copied()
     }
 
     /// Consumes `prefix` if the input continues with it.
+    #[cfg(feature = "cbor")]
     pub(crate) fn skip_prefix(&mut self, prefix: &[u8]) -> bool {
         let found = self.buf[self.pos..].starts_with(prefix);
         if found {
@@ -189,6 +196,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes the stop code `stop` if it is next (end of an indefinite-length item).
+    #[cfg(feature = "cbor")]
     pub(crate) fn at_break(&mut self, stop: u8) -> bool {
         let found = self.buf.get(self.pos) == Some(&stop);
         self.pos += usize::from(found);

@@ -1,14 +1,29 @@
-//! The WAMP serializers: JSON, MessagePack, CBOR (and FlatBuffers, in [`crate::fbs`]).
+//! The WAMP serializers: JSON, MessagePack, CBOR (and FlatBuffers, in [`crate::fbs`]), each
+//! behind the crate feature of its name.
 //!
 //! Each text/binary serializer reads the elements of the raw message array and hands them to
 //! [`Message::parse_taking`](crate::Message::parse_taking), so every path applies the same
 //! validation, and the decoded strings, lists and dicts move into the message uncopied.
 
+// With no format compiled in, `Format` has no values and its methods' arguments go unused.
+#![cfg_attr(
+    not(any(feature = "json", feature = "msgpack", feature = "cbor")),
+    allow(unused_variables)
+)]
+
+#[cfg(any(feature = "msgpack", feature = "cbor"))]
 mod bytes_reader;
+#[cfg(feature = "cbor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
 pub mod cbor;
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 mod elements;
 mod frames;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json;
+#[cfg(feature = "msgpack")]
+#[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
 pub mod msgpack;
 
 /// Bounds a decoder enforces on untrusted input; exceeding one is a [`DecodeError::Limit`]
@@ -44,6 +59,7 @@ impl Default for Limits {
 
 /// Checks a decoded message array against `limits`' depth and item counts, as the decoders
 /// count them: the array is depth 1, and every list element and map entry is an item.
+#[cfg(feature = "flatbuffers")]
 fn within_limits(format: &'static str, msg: &[Value], limits: &Limits) -> Result<(), DecodeError> {
     fn count<'v>(
         children: impl Iterator<Item = &'v Value>,
@@ -80,94 +96,223 @@ use bytes::Bytes;
 
 use crate::error::{DecodeError, EncodeError};
 use crate::messages::Message;
+#[cfg(feature = "flatbuffers")]
 use crate::value::Value;
 
-/// A wire format, before the batched/unbatched choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
+/// Defines [`Format`] and the [`Serializer`] constants from one row per format: the variant,
+/// its feature, autobahn's name, the RawSocket id, the MIME type, the unbatched serializer,
+/// and the batched one with its framing, if autobahn has one. Every item of a format is gated
+/// on its feature.
+macro_rules! formats {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident {
+            feature: $feature:literal,
+            name: $name:literal,
+            rawsocket_id: $rawsocket_id:literal,
+            mime_type: $mime_type:literal,
+            binary: $binary:literal,
+            batch_separator: $batch_separator:expr,
+            serializer: $serializer:ident,
+            $(batched: $batched:ident, framing: $framing:literal,)?
+        }
+    )*) => {
+        /// A wire format, before the batched/unbatched choice; each is there with the crate
+        /// feature of its name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Format {
+            $(
+                $(#[$doc])*
+                #[cfg(feature = $feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+                $variant,
+            )*
+        }
+
+        impl Format {
+            /// Every format compiled in.
+            pub const ALL: &'static [Format] = &[$(#[cfg(feature = $feature)] Format::$variant,)*];
+
+            /// The name autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(#[cfg(feature = $feature)] Format::$variant => $name,)*
+                }
+            }
+
+            /// The RawSocket serializer id (JSON 1, MessagePack 2, CBOR 3, FlatBuffers 5).
+            pub const fn rawsocket_id(self) -> u8 {
+                match self {
+                    $(#[cfg(feature = $feature)] Format::$variant => $rawsocket_id,)*
+                }
+            }
+
+            /// The MIME type.
+            pub const fn mime_type(self) -> &'static str {
+                match self {
+                    $(#[cfg(feature = $feature)] Format::$variant => $mime_type,)*
+                }
+            }
+
+            /// Whether the format needs a binary-clean transport (a WebSocket binary frame).
+            pub const fn is_binary(self) -> bool {
+                match self {
+                    $(#[cfg(feature = $feature)] Format::$variant => $binary,)*
+                }
+            }
+
+            /// The byte after each message of a batch, for a format whose batches are
+            /// separated rather than length-prefixed.
+            pub(crate) const fn batch_separator(self) -> Option<u8> {
+                match self {
+                    $(#[cfg(feature = $feature)] Format::$variant => $batch_separator,)*
+                }
+            }
+        }
+
+        impl Serializer {
+            $(
+                #[doc = concat!("`", $name, "` (`wamp.2.", $name, "`).")]
+                #[cfg(feature = $feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+                pub const $serializer: Serializer = Serializer {
+                    format: Format::$variant,
+                    batched: false,
+                };
+                $(
+                    #[doc = concat!("`", $name, ".batched`: ", $framing, ".")]
+                    #[cfg(feature = $feature)]
+                    #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+                    pub const $batched: Serializer = Serializer {
+                        format: Format::$variant,
+                        batched: true,
+                    };
+                )?
+            )*
+
+            /// Every serializer compiled in, as a slice ([`Serializer::ALL`] is this array).
+            const ALL_SLICE: &'static [Serializer] = &[
+                $(
+                    #[cfg(feature = $feature)]
+                    Serializer::$serializer,
+                    $(#[cfg(feature = $feature)] Serializer::$batched,)?
+                )*
+            ];
+
+            /// The serializer id (`json`, `cbor.batched`, ...).
+            pub const fn id(self) -> &'static str {
+                match (self.format, self.batched) {
+                    $(
+                        #[cfg(feature = $feature)]
+                        (Format::$variant, false) => $name,
+                        // (never constructed for a format without a batched form)
+                        #[cfg(feature = $feature)]
+                        (Format::$variant, true) => concat!($name, ".batched"),
+                    )*
+                }
+            }
+
+            /// The WebSocket subprotocol (`wamp.2.` and the id).
+            pub const fn subprotocol(self) -> &'static str {
+                match (self.format, self.batched) {
+                    $(
+                        #[cfg(feature = $feature)]
+                        (Format::$variant, false) => concat!("wamp.2.", $name),
+                        #[cfg(feature = $feature)]
+                        (Format::$variant, true) => concat!("wamp.2.", $name, ".batched"),
+                    )*
+                }
+            }
+        }
+    };
+}
+
+formats! {
     /// JSON.
-    Json,
+    Json {
+        feature: "json",
+        name: "json",
+        rawsocket_id: 1,
+        mime_type: "application/json",
+        binary: false,
+        batch_separator: Some(json::BATCH_SEPARATOR),
+        serializer: JSON,
+        batched: JSON_BATCHED,
+        framing: "each message followed by `0x18`",
+    }
     /// MessagePack.
-    Msgpack,
+    Msgpack {
+        feature: "msgpack",
+        name: "msgpack",
+        rawsocket_id: 2,
+        mime_type: "application/x-msgpack",
+        binary: true,
+        batch_separator: None,
+        serializer: MSGPACK,
+        batched: MSGPACK_BATCHED,
+        framing: "each message after a 4-byte big-endian length",
+    }
     /// CBOR.
-    Cbor,
-    /// FlatBuffers.
-    Flatbuffers,
+    Cbor {
+        feature: "cbor",
+        name: "cbor",
+        rawsocket_id: 3,
+        mime_type: "application/cbor",
+        binary: true,
+        batch_separator: None,
+        serializer: CBOR,
+        batched: CBOR_BATCHED,
+        framing: "each message after a 4-byte big-endian length",
+    }
+    /// FlatBuffers (autobahn has no batched form).
+    Flatbuffers {
+        feature: "flatbuffers",
+        name: "flatbuffers",
+        rawsocket_id: 5,
+        mime_type: "application/x-flatbuffers",
+        binary: true,
+        batch_separator: None,
+        serializer: FLATBUFFERS,
+    }
 }
 
 impl Format {
-    /// The name autobahn uses (`json`, `msgpack`, `cbor`, `flatbuffers`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Msgpack => "msgpack",
-            Format::Cbor => "cbor",
-            Format::Flatbuffers => "flatbuffers",
-        }
-    }
-
     /// The format named `name`.
     pub fn from_name(name: &str) -> Option<Format> {
-        [
-            Format::Json,
-            Format::Msgpack,
-            Format::Cbor,
-            Format::Flatbuffers,
-        ]
-        .into_iter()
-        .find(|f| f.name() == name)
-    }
-
-    /// The RawSocket serializer id (JSON 1, MessagePack 2, CBOR 3, FlatBuffers 5).
-    pub const fn rawsocket_id(self) -> u8 {
-        match self {
-            Format::Json => 1,
-            Format::Msgpack => 2,
-            Format::Cbor => 3,
-            Format::Flatbuffers => 5,
-        }
-    }
-
-    /// The MIME type.
-    pub const fn mime_type(self) -> &'static str {
-        match self {
-            Format::Json => "application/json",
-            Format::Msgpack => "application/x-msgpack",
-            Format::Cbor => "application/cbor",
-            Format::Flatbuffers => "application/x-flatbuffers",
-        }
-    }
-
-    /// Whether the format needs a binary-clean transport (a WebSocket binary frame).
-    pub const fn is_binary(self) -> bool {
-        !matches!(self, Format::Json)
+        Format::ALL.iter().copied().find(|f| f.name() == name)
     }
 
     /// Decodes one message.
     pub fn decode(self, buf: &[u8]) -> Result<Message, DecodeError> {
         match self {
+            #[cfg(feature = "json")]
             Format::Json => json::from_slice(buf),
+            #[cfg(feature = "msgpack")]
             Format::Msgpack => msgpack::from_slice(buf),
+            #[cfg(feature = "cbor")]
             Format::Cbor => cbor::from_slice(buf),
             // Structural checks only, as autobahn (which runs no `parse` rules on this path):
             // autobahn's HELLO/WELCOME carry no roles, which `parse` would reject.
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => Message::try_from(crate::fbs::view::MessageRef::cast(buf)?),
         }
     }
 
     /// Decodes one message within `limits`.
     ///
-    /// For FlatBuffers, `max_size` bounds the buffer ([`VerifierOptions::max_buffer_size`]) and
+    /// For FlatBuffers, `max_size` bounds the buffer (the verifier's `max_buffer_size`) and
     /// the other verifier limits keep their defaults; the CBOR of `args`, `kwargs` and the
     /// extras is decoded within the default limits, and the decoded message is then held to
     /// `max_depth` and `max_items`, counted as the other formats count them.
-    ///
-    /// [`VerifierOptions::max_buffer_size`]: crate::fbs::view::VerifierOptions::max_buffer_size
     pub fn decode_with_limits(self, buf: &[u8], limits: &Limits) -> Result<Message, DecodeError> {
         match self {
+            #[cfg(feature = "json")]
             Format::Json => json::from_slice_with_limits(buf, limits),
+            #[cfg(feature = "msgpack")]
             Format::Msgpack => msgpack::from_slice_with_limits(buf, limits),
+            #[cfg(feature = "cbor")]
             Format::Cbor => cbor::from_slice_with_limits(buf, limits),
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 use crate::fbs::view::{MessageRef, VerifierOptions};
                 let opts = VerifierOptions {
@@ -184,12 +329,16 @@ impl Format {
     /// Appends one message's encoding to `out`.
     pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
+            #[cfg(feature = "json")]
             Format::Json => json::write_message(msg, out),
+            #[cfg(feature = "msgpack")]
             Format::Msgpack => msgpack::write_message(msg, out),
+            #[cfg(feature = "cbor")]
             Format::Cbor => {
                 cbor::write_message(msg, out);
                 Ok(())
             }
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 out.extend_from_slice(&crate::fbs::builder::to_vec(msg)?);
                 Ok(())
@@ -209,10 +358,12 @@ impl Format {
 /// router looks serializers up in, by id, WebSocket subprotocol or RawSocket id.
 ///
 /// ```
+/// # #[cfg(all(feature = "msgpack", feature = "cbor"))] {
 /// use wamp_codec::serializer::{Format, Serializer};
 /// let s = Serializer::from_subprotocol("wamp.2.msgpack.batched").unwrap();
 /// assert_eq!((s.format(), s.is_batched(), s.id()), (Format::Msgpack, true, "msgpack.batched"));
 /// assert_eq!(Serializer::from_rawsocket_id(3), Some(Serializer::CBOR));
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Serializer {
@@ -221,52 +372,12 @@ pub struct Serializer {
 }
 
 impl Serializer {
-    /// `json` (`wamp.2.json`).
-    pub const JSON: Serializer = Serializer {
-        format: Format::Json,
-        batched: false,
-    };
-    /// `json.batched`: each message followed by `0x18`.
-    pub const JSON_BATCHED: Serializer = Serializer {
-        format: Format::Json,
-        batched: true,
-    };
-    /// `msgpack` (`wamp.2.msgpack`).
-    pub const MSGPACK: Serializer = Serializer {
-        format: Format::Msgpack,
-        batched: false,
-    };
-    /// `msgpack.batched`: each message after a 4-byte big-endian length.
-    pub const MSGPACK_BATCHED: Serializer = Serializer {
-        format: Format::Msgpack,
-        batched: true,
-    };
-    /// `cbor` (`wamp.2.cbor`).
-    pub const CBOR: Serializer = Serializer {
-        format: Format::Cbor,
-        batched: false,
-    };
-    /// `cbor.batched`: each message after a 4-byte big-endian length.
-    pub const CBOR_BATCHED: Serializer = Serializer {
-        format: Format::Cbor,
-        batched: true,
-    };
-    /// `flatbuffers` (`wamp.2.flatbuffers`; autobahn has no batched form).
-    pub const FLATBUFFERS: Serializer = Serializer {
-        format: Format::Flatbuffers,
-        batched: false,
-    };
-
-    /// Every serializer.
-    pub const ALL: [Serializer; 7] = [
-        Serializer::JSON,
-        Serializer::JSON_BATCHED,
-        Serializer::MSGPACK,
-        Serializer::MSGPACK_BATCHED,
-        Serializer::CBOR,
-        Serializer::CBOR_BATCHED,
-        Serializer::FLATBUFFERS,
-    ];
+    /// Every serializer compiled in.
+    pub const ALL: [Serializer; Serializer::ALL_SLICE.len()] =
+        match Serializer::ALL_SLICE.first_chunk() {
+            Some(all) => *all,
+            None => unreachable!(),
+        };
 
     /// The wire format.
     pub const fn format(self) -> Format {
@@ -276,32 +387,6 @@ impl Serializer {
     /// Whether several messages travel in one transport frame.
     pub const fn is_batched(self) -> bool {
         self.batched
-    }
-
-    /// The serializer id (`json`, `cbor.batched`, ...).
-    pub const fn id(self) -> &'static str {
-        match (self.format, self.batched) {
-            (Format::Json, false) => "json",
-            (Format::Json, true) => "json.batched",
-            (Format::Msgpack, false) => "msgpack",
-            (Format::Msgpack, true) => "msgpack.batched",
-            (Format::Cbor, false) => "cbor",
-            (Format::Cbor, true) => "cbor.batched",
-            (Format::Flatbuffers, _) => "flatbuffers",
-        }
-    }
-
-    /// The WebSocket subprotocol (`wamp.2.` and the id).
-    pub const fn subprotocol(self) -> &'static str {
-        match (self.format, self.batched) {
-            (Format::Json, false) => "wamp.2.json",
-            (Format::Json, true) => "wamp.2.json.batched",
-            (Format::Msgpack, false) => "wamp.2.msgpack",
-            (Format::Msgpack, true) => "wamp.2.msgpack.batched",
-            (Format::Cbor, false) => "wamp.2.cbor",
-            (Format::Cbor, true) => "wamp.2.cbor.batched",
-            (Format::Flatbuffers, _) => "wamp.2.flatbuffers",
-        }
     }
 
     /// The RawSocket serializer id (RawSocket frames messages itself, so it has no batched
@@ -320,17 +405,18 @@ impl Serializer {
         self.format.is_binary()
     }
 
-    /// The index of this serializer in [`Serializer::ALL`].
+    /// The index of this serializer in [`Serializer::ALL`] (every value is one of them: the
+    /// constants are the only constructors).
     const fn index(self) -> usize {
-        match (self.format, self.batched) {
-            (Format::Json, false) => 0,
-            (Format::Json, true) => 1,
-            (Format::Msgpack, false) => 2,
-            (Format::Msgpack, true) => 3,
-            (Format::Cbor, false) => 4,
-            (Format::Cbor, true) => 5,
-            (Format::Flatbuffers, _) => 6,
+        let mut i = 0;
+        while i < Serializer::ALL.len() {
+            let s = Serializer::ALL[i];
+            if s.format as u8 == self.format as u8 && s.batched == self.batched {
+                return i;
+            }
+            i += 1;
         }
+        unreachable!()
     }
 
     /// The serializer with id `id`.
@@ -378,57 +464,31 @@ impl Serializer {
     }
 
     fn append_framed(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        match self.format {
-            Format::Json => {
-                self.format.encode_into(msg, out)?;
-                out.push(json::BATCH_SEPARATOR);
+        let format = self.format;
+        match format.batch_separator() {
+            Some(separator) => {
+                format.encode_into(msg, out)?;
+                out.push(separator);
             }
-            format => frames::append_frame(format.name(), out, |out| format.encode_into(msg, out))?,
+            None => frames::append_frame(format.name(), out, |out| format.encode_into(msg, out))?,
         }
         Ok(())
     }
 
     /// The frames of a transport payload, borrowed from it: the payload itself when
-    /// unbatched, else each message of the batch.
+    /// unbatched, else each message of the batch
+    /// ([`Subprotocol::messages`](crate::transport::websocket::Subprotocol::messages), its
+    /// errors as syntax errors of the format). After an error the iterator ends.
+    #[cfg(any_format)]
     pub fn frames(self, buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-        let format = self.format;
-        let mut rest = Some(buf);
-        core::iter::from_fn(move || {
-            let current = rest?;
-            if !self.batched {
-                rest = None;
-                return Some(Ok(current));
-            }
-            if current.is_empty() {
-                return None;
-            }
-            match format {
-                Format::Json => {
-                    let (frame, tail) =
-                        match current.iter().position(|&b| b == json::BATCH_SEPARATOR) {
-                            Some(end) => (Ok(&current[..end]), &current[end + 1..]),
-                            None => (
-                                Err(DecodeError::syntax(
-                                    format.name(),
-                                    "batched message without its 0x18 terminator",
-                                )),
-                                &[][..],
-                            ),
-                        };
-                    rest = Some(tail);
-                    Some(frame)
-                }
-                _ => {
-                    let mut pos = 0;
-                    let frame = frames::next_frame(format.name(), current, &mut pos);
-                    rest = current.get(pos..);
-                    frame
-                }
-            }
-        })
+        let format = self.format.name();
+        crate::transport::websocket::Subprotocol::from(self)
+            .messages(buf, usize::MAX)
+            .map(move |frame| frame.map_err(|err| DecodeError::syntax(format, err.to_string())))
     }
 
     /// Decodes every message of a transport payload.
+    #[cfg(any_format)]
     pub fn decode(self, buf: &[u8]) -> Result<Vec<Message>, DecodeError> {
         self.frames(buf)
             .map(|frame| self.format.decode(frame?))
@@ -437,6 +497,7 @@ impl Serializer {
 
     /// Decodes every message of a transport payload, each within `limits`
     /// ([`Format::decode_with_limits`]).
+    #[cfg(any_format)]
     pub fn decode_with_limits(
         self,
         buf: &[u8],
@@ -456,7 +517,7 @@ impl Serializer {
 #[derive(Debug, Default)]
 pub struct CachedMessage {
     message: Option<Message>,
-    cache: [OnceLock<Bytes>; 7],
+    cache: [OnceLock<Bytes>; Serializer::ALL.len()],
 }
 
 impl CachedMessage {

@@ -175,7 +175,7 @@ pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
 impl<'a> Item<'a> for &'a Value {
     type List = core::slice::Iter<'a, Value>;
     type Map = core::iter::Map<
-        indexmap::map::Iter<'a, String, Value>,
+        crate::value::DictIter<'a>,
         fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value),
     >;
 

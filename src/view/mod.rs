@@ -40,12 +40,25 @@ pub use typed::*;
 use std::borrow::Cow;
 
 use crate::error::DecodeError;
+#[cfg(feature = "flatbuffers")]
 use crate::fbs::view::MessageRef;
 use crate::messages::{Message, MessageType};
-use crate::serializer::cbor::view::{CborItem, CborList, CborMap};
-use crate::serializer::json::view::{JsonItem, JsonList, JsonMap};
-use crate::serializer::msgpack::view::{MsgpackItem, MsgpackList, MsgpackMap};
-use crate::serializer::{cbor, json, msgpack, Format, Limits};
+#[cfg(feature = "cbor")]
+use crate::serializer::cbor::{
+    self,
+    view::{CborItem, CborList, CborMap},
+};
+#[cfg(feature = "json")]
+use crate::serializer::json::{
+    self,
+    view::{JsonItem, JsonList, JsonMap},
+};
+#[cfg(feature = "msgpack")]
+use crate::serializer::msgpack::{
+    self,
+    view::{MsgpackItem, MsgpackList, MsgpackMap},
+};
+use crate::serializer::{Format, Limits};
 use crate::value::Value;
 use item::{Elems, Emit, Item, Kind};
 
@@ -53,10 +66,16 @@ use item::{Elems, Emit, Item, Kind};
 #[derive(Debug, Clone, Copy)]
 pub enum ItemRef<'a> {
     /// A JSON value.
+    #[cfg(feature = "json")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     Json(JsonItem<'a>),
     /// A MessagePack value.
+    #[cfg(feature = "msgpack")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
     Msgpack(MsgpackItem<'a>),
     /// A CBOR value.
+    #[cfg(feature = "cbor")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
     Cbor(CborItem<'a>),
 }
 
@@ -64,8 +83,11 @@ pub enum ItemRef<'a> {
 macro_rules! each {
     ($item:expr, $i:ident => $e:expr) => {
         match $item {
+            #[cfg(feature = "json")]
             ItemRef::Json($i) => $e,
+            #[cfg(feature = "msgpack")]
             ItemRef::Msgpack($i) => $e,
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor($i) => $e,
         }
     };
@@ -75,10 +97,16 @@ macro_rules! each {
 #[derive(Debug, Clone)]
 pub enum ItemList<'a> {
     /// Of a JSON list.
+    #[cfg(feature = "json")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     Json(JsonList<'a>),
     /// Of a MessagePack list.
+    #[cfg(feature = "msgpack")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
     Msgpack(MsgpackList<'a>),
     /// Of a CBOR list.
+    #[cfg(feature = "cbor")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
     Cbor(CborList<'a>),
 }
 
@@ -86,8 +114,11 @@ impl<'a> Iterator for ItemList<'a> {
     type Item = ItemRef<'a>;
     fn next(&mut self) -> Option<ItemRef<'a>> {
         match self {
+            #[cfg(feature = "json")]
             ItemList::Json(l) => l.next().map(ItemRef::Json),
+            #[cfg(feature = "msgpack")]
             ItemList::Msgpack(l) => l.next().map(ItemRef::Msgpack),
+            #[cfg(feature = "cbor")]
             ItemList::Cbor(l) => l.next().map(ItemRef::Cbor),
         }
     }
@@ -97,10 +128,16 @@ impl<'a> Iterator for ItemList<'a> {
 #[derive(Debug, Clone)]
 pub enum ItemMap<'a> {
     /// Of a JSON map.
+    #[cfg(feature = "json")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     Json(JsonMap<'a>),
     /// Of a MessagePack map.
+    #[cfg(feature = "msgpack")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
     Msgpack(MsgpackMap<'a>),
     /// Of a CBOR map.
+    #[cfg(feature = "cbor")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cbor")))]
     Cbor(CborMap<'a>),
 }
 
@@ -108,8 +145,11 @@ impl<'a> Iterator for ItemMap<'a> {
     type Item = (Cow<'a, str>, ItemRef<'a>);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
+            #[cfg(feature = "json")]
             ItemMap::Json(m) => m.next().map(|(k, v)| (k, ItemRef::Json(v))),
+            #[cfg(feature = "msgpack")]
             ItemMap::Msgpack(m) => m.next().map(|(k, v)| (k, ItemRef::Msgpack(v))),
+            #[cfg(feature = "cbor")]
             ItemMap::Cbor(m) => m.next().map(|(k, v)| (k, ItemRef::Cbor(v))),
         }
     }
@@ -139,15 +179,21 @@ impl<'a> Item<'a> for ItemRef<'a> {
     }
     fn list(&self) -> Option<ItemList<'a>> {
         match self {
+            #[cfg(feature = "json")]
             ItemRef::Json(i) => i.list().map(ItemList::Json),
+            #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(i) => i.list().map(ItemList::Msgpack),
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor(i) => i.list().map(ItemList::Cbor),
         }
     }
     fn map(&self) -> Option<ItemMap<'a>> {
         match self {
+            #[cfg(feature = "json")]
             ItemRef::Json(i) => i.map().map(ItemMap::Json),
+            #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(i) => i.map().map(ItemMap::Msgpack),
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor(i) => i.map().map(ItemMap::Cbor),
         }
     }
@@ -162,8 +208,11 @@ impl<'a> Item<'a> for ItemRef<'a> {
     }
     fn get(&self, key: &str) -> Option<ItemRef<'a>> {
         match self {
+            #[cfg(feature = "json")]
             ItemRef::Json(i) => i.get(key).map(ItemRef::Json),
+            #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(i) => i.get(key).map(ItemRef::Msgpack),
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor(i) => i.get(key).map(ItemRef::Cbor),
         }
     }
@@ -173,8 +222,11 @@ impl<'a> ItemRef<'a> {
     /// The format the value is encoded in.
     pub fn format(&self) -> Format {
         match self {
+            #[cfg(feature = "json")]
             ItemRef::Json(_) => Format::Json,
+            #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(_) => Format::Msgpack,
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor(_) => Format::Cbor,
         }
     }
@@ -188,9 +240,10 @@ impl<'a> ItemRef<'a> {
     /// its first bytes: the length in a MessagePack or CBOR head, the byte after JSON's
     /// bracket. Nothing of a non-empty container is read.
     pub fn is_empty_container(&self) -> bool {
-        let bytes = self.bytes();
         match self {
-            ItemRef::Json(_) => {
+            #[cfg(feature = "json")]
+            ItemRef::Json(json) => {
+                let bytes = json.bytes();
                 let inner = bytes.get(1..).unwrap_or_default();
                 matches!(bytes.first(), Some(b'[' | b'{'))
                     && matches!(
@@ -201,10 +254,12 @@ impl<'a> ItemRef<'a> {
                     )
             }
             // fixarray/fixmap of 0; array16/32, map16/32 of 0
-            ItemRef::Msgpack(_) => matches!(
-                bytes,
+            #[cfg(feature = "msgpack")]
+            ItemRef::Msgpack(msgpack) => matches!(
+                msgpack.bytes(),
                 [0x90 | 0x80, ..] | [0xdc | 0xde, 0, 0, ..] | [0xdd | 0xdf, 0, 0, 0, 0, ..]
             ),
+            #[cfg(feature = "cbor")]
             ItemRef::Cbor(_) => match self.kind() {
                 Kind::List | Kind::Map => self.item_count() == Some(0),
                 _ => false,
@@ -230,9 +285,13 @@ fn scan<'a>(
     limits: &Limits,
 ) -> Result<Elems<ItemRef<'a>>, DecodeError> {
     Ok(match format {
+        #[cfg(feature = "json")]
         Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
+        #[cfg(feature = "msgpack")]
         Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
+        #[cfg(feature = "cbor")]
         Format::Cbor => cbor::view::scan_message_with(buf, limits, ItemRef::Cbor)?,
+        #[cfg(feature = "flatbuffers")]
         Format::Flatbuffers => {
             return Err(DecodeError::syntax(
                 "flatbuffers",
@@ -251,12 +310,15 @@ pub enum MessageView<'a> {
     /// A JSON, MessagePack or CBOR message: its elements.
     Elements(ElementsView<'a>),
     /// A FlatBuffers message.
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     Flatbuffers(MessageRef<'a>),
 }
 
 /// The elements of a checked JSON, MessagePack or CBOR message.
 #[derive(Debug, Clone, Copy)]
 pub struct ElementsView<'a> {
+    format: Format,
     message_type: MessageType,
     elems: Elems<ItemRef<'a>>,
 }
@@ -272,6 +334,7 @@ impl<'a> ElementsView<'a> {
         let elems = scan(format, buf, limits)?;
         let message_type = check::check(&elems)?;
         Ok(ElementsView {
+            format,
             message_type,
             elems,
         })
@@ -298,7 +361,7 @@ impl<'a> ElementsView<'a> {
     }
 
     fn format(&self) -> Format {
-        self.elems.get(0).map_or(Format::Json, |i| i.format())
+        self.format
     }
 }
 
@@ -316,7 +379,9 @@ impl<'a> MessageView<'a> {
         limits: &Limits,
     ) -> Result<MessageView<'a>, DecodeError> {
         match format {
+            #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => MessageRef::cast(buf).map(MessageView::Flatbuffers),
+            #[allow(unreachable_patterns)] // (with FlatBuffers alone)
             _ => ElementsView::decode(format, buf, limits).map(MessageView::Elements),
         }
     }
@@ -325,6 +390,7 @@ impl<'a> MessageView<'a> {
     pub fn message_type(&self) -> MessageType {
         match self {
             MessageView::Elements(e) => e.message_type,
+            #[cfg(feature = "flatbuffers")]
             MessageView::Flatbuffers(m) => m.message_type(),
         }
     }
@@ -333,6 +399,7 @@ impl<'a> MessageView<'a> {
     pub fn format(&self) -> Format {
         match self {
             MessageView::Elements(e) => e.format(),
+            #[cfg(feature = "flatbuffers")]
             MessageView::Flatbuffers(_) => Format::Flatbuffers,
         }
     }
@@ -347,6 +414,7 @@ impl<'a> MessageView<'a> {
                     .collect();
                 Ok(Message::parse_taking(&mut raw)?)
             }
+            #[cfg(feature = "flatbuffers")]
             MessageView::Flatbuffers(m) => Message::try_from(*m),
         }
     }
@@ -359,6 +427,8 @@ pub enum Payload<'a> {
     /// A checked element of a JSON, MessagePack or CBOR message.
     Item(ItemRef<'a>),
     /// The CBOR bytes of a FlatBuffers message's `args`/`kwargs` (not checked until read).
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     FlatbuffersCbor(&'a [u8]),
 }
 
@@ -367,6 +437,7 @@ impl<'a> Payload<'a> {
     pub fn bytes(&self) -> &'a [u8] {
         match self {
             Payload::Item(i) => i.bytes(),
+            #[cfg(feature = "flatbuffers")]
             Payload::FlatbuffersCbor(b) => b,
         }
     }
@@ -375,6 +446,7 @@ impl<'a> Payload<'a> {
     pub fn format(&self) -> Format {
         match self {
             Payload::Item(i) => i.format(),
+            #[cfg(feature = "flatbuffers")]
             Payload::FlatbuffersCbor(_) => Format::Cbor,
         }
     }
@@ -383,6 +455,7 @@ impl<'a> Payload<'a> {
     pub fn to_value(&self) -> Result<Value, DecodeError> {
         match self {
             Payload::Item(i) => Ok(i.to_value()),
+            #[cfg(feature = "flatbuffers")]
             Payload::FlatbuffersCbor(b) => cbor::decode_value(b, &Limits::DEFAULT),
         }
     }

@@ -6,9 +6,16 @@ use bytes::Bytes;
 use super::item::{Elems, MAX_ELEMENTS};
 use super::{ElementsView, ItemRef, MessageView};
 use crate::error::DecodeError;
+#[cfg(feature = "flatbuffers")]
 use crate::fbs::view::MessageBuf;
 use crate::messages::MessageType;
-use crate::serializer::{cbor, json, msgpack, Format, Limits};
+#[cfg(feature = "cbor")]
+use crate::serializer::cbor;
+#[cfg(feature = "json")]
+use crate::serializer::json;
+#[cfg(feature = "msgpack")]
+use crate::serializer::msgpack;
+use crate::serializer::{Format, Limits};
 
 /// A message of any format, checked once (every rule [`MessageView::decode`] applies) and kept
 /// with its bytes: cheap to clone (a [`Bytes`]), `Send + Sync`, viewed again with
@@ -40,6 +47,7 @@ enum Kept {
         spans: [(u32, u32); MAX_ELEMENTS],
         len: usize,
     },
+    #[cfg(feature = "flatbuffers")]
     Flatbuffers(MessageBuf),
 }
 
@@ -55,6 +63,7 @@ impl MessageBytes {
         bytes: Bytes,
         limits: &Limits,
     ) -> Result<MessageBytes, DecodeError> {
+        #[cfg(feature = "flatbuffers")]
         if format == Format::Flatbuffers {
             return MessageBuf::new(bytes).map(|b| MessageBytes {
                 kept: Kept::Flatbuffers(b),
@@ -86,6 +95,7 @@ impl MessageBytes {
     pub fn bytes(&self) -> &Bytes {
         match &self.kept {
             Kept::Elements { bytes, .. } => bytes,
+            #[cfg(feature = "flatbuffers")]
             Kept::Flatbuffers(b) => b.bytes(),
         }
     }
@@ -94,6 +104,7 @@ impl MessageBytes {
     pub fn format(&self) -> Format {
         match &self.kept {
             Kept::Elements { format, .. } => *format,
+            #[cfg(feature = "flatbuffers")]
             Kept::Flatbuffers(_) => Format::Flatbuffers,
         }
     }
@@ -102,6 +113,7 @@ impl MessageBytes {
     pub fn message_type(&self) -> MessageType {
         match &self.kept {
             Kept::Elements { message_type, .. } => *message_type,
+            #[cfg(feature = "flatbuffers")]
             Kept::Flatbuffers(b) => b.message_type(),
         }
     }
@@ -111,6 +123,7 @@ impl MessageBytes {
     /// Rust can only do by checking its UTF-8).
     pub fn view(&self) -> MessageView<'_> {
         match &self.kept {
+            #[cfg(feature = "flatbuffers")]
             Kept::Flatbuffers(b) => MessageView::Flatbuffers(b.view()),
             Kept::Elements {
                 bytes,
@@ -130,6 +143,7 @@ impl MessageBytes {
                     }
                 }
                 MessageView::Elements(ElementsView {
+                    format: *format,
                     message_type: *message_type,
                     elems,
                 })
@@ -141,9 +155,13 @@ impl MessageBytes {
 /// The item of one element's bytes, checked when the message was.
 fn item_of(format: Format, element: &[u8]) -> Option<ItemRef<'_>> {
     Some(match format {
+        #[cfg(feature = "json")]
         Format::Json => ItemRef::Json(json::view::checked_item(element)?),
+        #[cfg(feature = "msgpack")]
         Format::Msgpack => ItemRef::Msgpack(msgpack::view::checked_item(element)?),
+        #[cfg(feature = "cbor")]
         Format::Cbor => ItemRef::Cbor(cbor::view::checked_item(element)?),
+        #[cfg(feature = "flatbuffers")]
         Format::Flatbuffers => return None,
     })
 }

@@ -31,6 +31,7 @@ use super::item::{Item, Kind};
 use super::read::{self, PrincipalView};
 use super::{ElementsView, ItemList, ItemRef, MessageView, Payload};
 use crate::error::DecodeError;
+#[cfg(feature = "flatbuffers")]
 use crate::fbs::view::*;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
@@ -46,6 +47,8 @@ pub enum Ids<'a> {
     /// From a JSON, MessagePack or CBOR list.
     Items(ItemList<'a>),
     /// From a FlatBuffers `[uint64]`.
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     Flatbuffers(U64Iter<'a>),
 }
 
@@ -54,11 +57,13 @@ impl Iterator for Ids<'_> {
     fn next(&mut self) -> Option<u64> {
         match self {
             Ids::Items(l) => l.next().and_then(|i| i.as_int()).map(|i| i as u64),
+            #[cfg(feature = "flatbuffers")]
             Ids::Flatbuffers(l) => l.next(),
         }
     }
 }
 
+#[cfg(feature = "flatbuffers")]
 impl<'a> From<U64Iter<'a>> for Ids<'a> {
     fn from(it: U64Iter<'a>) -> Ids<'a> {
         Ids::Flatbuffers(it)
@@ -71,9 +76,13 @@ pub enum Strs<'a> {
     /// From a JSON, MessagePack or CBOR list.
     Items(ItemList<'a>),
     /// From a FlatBuffers `[string]`.
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     Flatbuffers(StrIter<'a>),
     /// From a FlatBuffers `[AuthMethod]` (HELLO's `authmethods`), as names; unknown values are
     /// skipped.
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     AuthMethods(core::slice::Iter<'a, u8>),
 }
 
@@ -82,16 +91,20 @@ impl<'a> Iterator for Strs<'a> {
     fn next(&mut self) -> Option<Cow<'a, str>> {
         match self {
             Strs::Items(l) => l.find_map(|i| i.as_str()),
+            #[cfg(feature = "flatbuffers")]
             Strs::Flatbuffers(l) => l.next().map(Cow::Borrowed),
+            #[cfg(feature = "flatbuffers")]
             Strs::AuthMethods(l) => l.find_map(|&v| auth_method_name_of(v)).map(Cow::Borrowed),
         }
     }
 }
 
+#[cfg(feature = "flatbuffers")]
 fn auth_method_name_of(v: u8) -> Option<&'static str> {
     crate::fbs::view::auth_method_name(v)
 }
 
+#[cfg(feature = "flatbuffers")]
 impl<'a> From<StrIter<'a>> for Strs<'a> {
     fn from(it: StrIter<'a>) -> Strs<'a> {
         Strs::Flatbuffers(it)
@@ -104,6 +117,8 @@ pub enum Principals<'a> {
     /// From a JSON, MessagePack or CBOR list.
     Items(ItemList<'a>),
     /// From a FlatBuffers `[Principal]`.
+    #[cfg(feature = "flatbuffers")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
     Flatbuffers(PrincipalIter<'a>),
 }
 
@@ -112,6 +127,7 @@ impl<'a> Iterator for Principals<'a> {
     fn next(&mut self) -> Option<PrincipalView<'a>> {
         match self {
             Principals::Items(l) => l.find_map(|i| read::principal(&i)),
+            #[cfg(feature = "flatbuffers")]
             Principals::Flatbuffers(l) => l.next().map(|p| PrincipalView {
                 session: p.session() as i64,
                 authid: Cow::Borrowed(p.authid().unwrap_or_default()),
@@ -121,6 +137,7 @@ impl<'a> Iterator for Principals<'a> {
     }
 }
 
+#[cfg(feature = "flatbuffers")]
 impl<'a> From<PrincipalIter<'a>> for Principals<'a> {
     fn from(it: PrincipalIter<'a>) -> Principals<'a> {
         Principals::Flatbuffers(it)
@@ -150,6 +167,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> u64 {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| read::id(&x)).unwrap_or(0),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
         }
@@ -160,6 +178,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Cow<'a, str> {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| x.as_str()).unwrap_or_default(),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => Cow::Borrowed($fbs),
             }
         }
@@ -170,6 +189,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| x.as_str()),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => ($fbs).map(Cow::Borrowed),
             }
         }
@@ -185,6 +205,7 @@ macro_rules! accessor {
                     .element($i)
                     .and_then(|x| read::id(&x))
                     .and_then(MessageType::from_code),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
             .unwrap_or(MessageType::Subscribe)
@@ -195,6 +216,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<bool> {
             match self {
                 $view::Elements(_) => read::bool(&self.dict()?.get($key)?),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
         }
@@ -204,6 +226,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<i64> {
             match self {
                 $view::Elements(_) => read::int(&self.dict()?.get($key)?),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
         }
@@ -213,6 +236,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(_) => read::str(&self.dict()?.get($key)?),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => ($fbs).map(Cow::Borrowed),
             }
         }
@@ -227,6 +251,7 @@ macro_rules! accessor {
                     .and_then(|d| d.get($key))
                     .and_then(|x| read::str(&x))
                     .unwrap_or(Cow::Borrowed($default)),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => Cow::Borrowed($fbs),
             }
         }
@@ -236,6 +261,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<Ids<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Ids::Items),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => ($fbs).map(Into::into),
             }
         }
@@ -245,6 +271,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<Strs<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Strs::Items),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => ($fbs).map(Into::into),
             }
         }
@@ -255,6 +282,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<Principals<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Principals::Items),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => ($fbs).map(Into::into),
             }
         }
@@ -266,6 +294,7 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<ItemRef<'a>> {
             match self {
                 $view::Elements(_) => read::non_null(self.dict()?.get($key)),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
         }
@@ -279,8 +308,10 @@ macro_rules! payload_accessors {
         /// The element after the dict, when it is the transparent payload: the last element,
         /// and bytes (the check refuses a string there).
         fn transparent(&self) -> Option<ItemRef<'a>> {
-            let $view::Elements(e) = self else {
-                return None;
+            let e = match self {
+                $view::Elements(e) => e,
+                #[cfg(feature = "flatbuffers")]
+                $view::Flatbuffers(_) => return None,
             };
             e.element($at)
                 .filter(|i| e.len() == $at + 1 && i.kind() == Kind::Bytes)
@@ -293,6 +324,7 @@ macro_rules! payload_accessors {
                     e.element($at).filter(|i| !i.is_null()).map(Payload::Item)
                 }
                 $view::Elements(_) => None,
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.args_bytes().map(Payload::FlatbuffersCbor),
             }
         }
@@ -301,6 +333,7 @@ macro_rules! payload_accessors {
         pub fn kwargs(&self) -> Option<Payload<'a>> {
             match self {
                 $view::Elements(e) => e.element($at + 1).map(Payload::Item),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.kwargs_bytes().map(Payload::FlatbuffersCbor),
             }
         }
@@ -310,6 +343,7 @@ macro_rules! payload_accessors {
         pub fn payload(&self) -> Option<Cow<'a, [u8]>> {
             match self {
                 $view::Elements(_) => self.transparent().and_then(|i| i.as_bytes()),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.payload().map(Cow::Borrowed),
             }
         }
@@ -325,6 +359,7 @@ macro_rules! payload_accessors {
         pub fn enc_algo(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(_) => self.enc("enc_algo"),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.ppt_scheme().map(Cow::Borrowed),
             }
         }
@@ -333,6 +368,7 @@ macro_rules! payload_accessors {
         pub fn enc_key(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(_) => self.enc("enc_key"),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.ppt_keyid().map(Cow::Borrowed),
             }
         }
@@ -341,6 +377,7 @@ macro_rules! payload_accessors {
         pub fn enc_serializer(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(_) => self.enc("enc_serializer"),
+                #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.ppt_serializer().map(Cow::Borrowed),
             }
         }
@@ -369,6 +406,8 @@ macro_rules! typed_view {
             /// JSON, MessagePack or CBOR: the checked message's elements.
             Elements(ElementsView<'a>),
             /// FlatBuffers.
+            #[cfg(feature = "flatbuffers")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "flatbuffers")))]
             Flatbuffers($fbs<'a>),
         }
 
@@ -377,17 +416,18 @@ macro_rules! typed_view {
                             "rule of the owned parse) and returns its view; an error if it is ",
                             "not valid or holds another message.")]
             pub fn view(format: Format, buf: &[u8]) -> Result<$view<'_>, DecodeError> {
-                if format != Format::Flatbuffers {
-                    // straight into the view: each move of the elements is a copy of them
-                    let e = ElementsView::decode(format, buf, &crate::serializer::Limits::DEFAULT)?;
-                    return match e.message_type() {
-                        MessageType::$variant => Ok($view::Elements(e)),
-                        other => Err(wrong_type(format, MessageType::$variant, other)),
+                #[cfg(feature = "flatbuffers")]
+                if format == Format::Flatbuffers {
+                    return match MessageView::decode(format, buf)?.typed()? {
+                        TypedView::$variant(v) => Ok(v),
+                        other => Err(wrong_type(format, MessageType::$variant, other.message_type())),
                     };
                 }
-                match MessageView::decode(format, buf)?.typed()? {
-                    TypedView::$variant(v) => Ok(v),
-                    other => Err(wrong_type(format, MessageType::$variant, other.message_type())),
+                // straight into the view: each move of the elements is a copy of them
+                let e = ElementsView::decode(format, buf, &crate::serializer::Limits::DEFAULT)?;
+                match e.message_type() {
+                    MessageType::$variant => Ok($view::Elements(e)),
+                    other => Err(wrong_type(format, MessageType::$variant, other)),
                 }
             }
         }
@@ -397,6 +437,7 @@ macro_rules! typed_view {
             pub fn format(&self) -> Format {
                 match self {
                     $view::Elements(e) => e.format(),
+                    #[cfg(feature = "flatbuffers")]
                     $view::Flatbuffers(_) => Format::Flatbuffers,
                 }
             }
@@ -405,6 +446,7 @@ macro_rules! typed_view {
             pub fn as_message(&self) -> MessageView<'a> {
                 match self {
                     $view::Elements(e) => MessageView::Elements(*e),
+                    #[cfg(feature = "flatbuffers")]
                     $view::Flatbuffers(r) => MessageView::Flatbuffers(MessageRef::$variant(*r)),
                 }
             }
@@ -420,6 +462,7 @@ macro_rules! typed_view {
                             other.message_type(),
                         )),
                     },
+                    #[cfg(feature = "flatbuffers")]
                     $view::Flatbuffers(r) => $owned::try_from(*r),
                 }
             }
@@ -430,6 +473,7 @@ macro_rules! typed_view {
                 fn dict(&self) -> Option<ItemRef<'a>> {
                     match self {
                         $view::Elements(e) => e.element($dict_at),
+                        #[cfg(feature = "flatbuffers")]
                         $view::Flatbuffers(_) => None,
                     }
                 }
@@ -491,6 +535,7 @@ macro_rules! typed_views {
                     MessageView::Elements(e) => match e.message_type() {
                         $(MessageType::$variant => TypedView::$variant($view::Elements(e)),)*
                     },
+                    #[cfg(feature = "flatbuffers")]
                     MessageView::Flatbuffers(MessageRef::Error(r))
                         if r.request_type().is_none() =>
                     {
@@ -502,6 +547,7 @@ macro_rules! typed_views {
                             ),
                         ));
                     }
+                    #[cfg(feature = "flatbuffers")]
                     MessageView::Flatbuffers(m) => match m {
                         $(MessageRef::$variant(r) => TypedView::$variant($view::Flatbuffers(r)),)*
                     },

@@ -203,7 +203,7 @@ fn each_line(
 
 fn from_hex(text: &[u8]) -> Result<Vec<u8>, String> {
     let text = text.trim_ascii();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err("hex input has an odd number of digits".into());
     }
     // Digit by digit: `u8::from_str_radix` would also take a sign ("+1").

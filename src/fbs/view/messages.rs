@@ -875,16 +875,16 @@ fn welcome_custom(v: &WelcomeRef<'_>) -> Result<Dict, DecodeError> {
         return Ok(Dict::new());
     };
     let custom = cbor_dict(bytes, "custom", "WELCOME")?;
-    match custom
+    if let Some(k) = custom
         .keys()
         .find(|k| !crate::validate::is_custom_attribute(k))
     {
-        Some(k) => Err(DecodeError::syntax(
+        return Err(DecodeError::syntax(
             "flatbuffers",
             format!("'custom' in WELCOME: {k:?} is not a custom attribute"),
-        )),
-        None => Ok(custom),
+        ));
     }
+    Ok(custom)
 }
 
 /// The one-pair `Map` table as a dict.

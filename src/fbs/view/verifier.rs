@@ -328,7 +328,7 @@ impl Opened<'_> {
             _ => return Err(field_outside(voff, self.object.len())),
         };
         let p = self.pos + voff;
-        if p % N != 0 {
+        if !p.is_multiple_of(N) {
             return Err(misaligned(what, p, N));
         }
         Ok((p, bytes))
@@ -454,7 +454,7 @@ impl<'a> Verifier<'a> {
     /// the rest. (Not counted: the caller counts them with what it checks next.)
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn scalar<const N: usize>(&self, pos: usize, what: &str) -> R<(&'a [u8; N], &'a [u8])> {
-        if pos % N != 0 {
+        if !pos.is_multiple_of(N) {
             return Err(misaligned(what, pos, N));
         }
         // One range check, `pos + N <= len`, which the optimizer then knows, so that neither
@@ -486,7 +486,7 @@ impl<'a> Verifier<'a> {
         let (len, rest) = self.scalar::<4>(pos, "vector length")?;
         let len = u32::from_le_bytes(*len) as usize;
         let start = pos + 4;
-        if start % elem != 0 {
+        if !start.is_multiple_of(elem) {
             return Err(misaligned(what, start, elem));
         }
         let size = len.saturating_mul(elem);
@@ -552,7 +552,7 @@ impl<'a> Verifier<'a> {
         // (past the end of the buffer: `scalar` says so)
         let (vt_len, _) = self.scalar::<2>(vt, "vtable")?;
         let vt_len = usize::from(u16::from_le_bytes(*vt_len));
-        if vt_len % 2 != 0 || vt_len < 4 {
+        if !vt_len.is_multiple_of(2) || vt_len < 4 {
             return Err(bad_vtable_len(pos, vt_len));
         }
         let vtable = match self.buf.get(vt..).and_then(|b| b.get(..vt_len)) {

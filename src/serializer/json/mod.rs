@@ -207,7 +207,9 @@ pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeErro
     reader::read_value(buf, limits)
 }
 
-fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
+/// The bytes of the base64 after a binary string's U+0000, read as Python's `b64decode` reads
+/// them (also for `TryFrom<serde_json::Value> for Value`).
+pub(crate) fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
     // Almost every payload is plain base64: decode it at once. The decoder rejects any
     // character outside the alphabet, so only then are they dropped first, as Python's
     // non-validating `b64decode` drops them (an input that fails with none to drop fails the

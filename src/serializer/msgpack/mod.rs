@@ -256,7 +256,7 @@ pub fn encode_batch<'m>(
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
 /// truncated length prefix or a length beyond the end of the input.
 pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
-    frames::frames(FORMAT, buf)
+    super::Serializer::MSGPACK_BATCHED.frames(buf)
 }
 
 /// What a value's head says: a scalar's value, or the length of what follows (the bytes of a

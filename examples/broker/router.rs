@@ -1,0 +1,615 @@
+//! The WAMP side of the broker: one [`Session`] per connection turns each incoming message into
+//! messages queued for itself and for other sessions of its realm. No I/O happens here; the
+//! connection glue feeds frames in and drains the [`Outbox`]es.
+//!
+//! The hot path (PUBLISH, CALL, YIELD and a callee's ERROR) never decodes a message into owned
+//! values: the message is checked and read in place ([`MessageView::decode`]), routed on its
+//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`] and
+//! [`EventTemplate`] (one EVENT built per publication and subscriber format, stamped with the
+//! subscription ID per subscriber). The rare session messages (HELLO, SUBSCRIBE, REGISTER, ...)
+//! are decoded into the owned types.
+//!
+//! Each realm's state is behind its own lock, taken for the handling of one message; nothing
+//! is awaited while it is held, as queueing never waits (see [`crate::outbox`]).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use wamp_codec::message::session::{Features, Role, Roles};
+use wamp_codec::router::forward::{EventTemplate, Forwarder};
+use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
+use wamp_codec::serializer::Format;
+use wamp_codec::view::{CallView, ErrorReplyView, MessageView, PublishView, TypedView, YieldView};
+use wamp_codec::{
+    Abort, ErrorReply, Goodbye, Hello, Message, MessageType, Published, Registered, Subscribed,
+    Unregistered, Unsubscribed, Welcome,
+};
+
+use crate::outbox::Outbox;
+use crate::realm::{random_id, PendingCall, Realm, SessionId};
+
+/// The features the router implements, per role: exactly what WELCOME announces.
+const ROUTER_FEATURES: [(Role, &[&str]); 2] = [
+    (
+        Role::Broker,
+        &[
+            "subscriber_blackwhite_listing",
+            "publisher_exclusion",
+            "payload_transparency",
+        ],
+    ),
+    (
+        Role::Dealer,
+        &["progressive_call_results", "payload_transparency"],
+    ),
+];
+
+/// The authrole every (anonymous) session gets.
+const AUTHROLE: &str = "anonymous";
+
+/// Error and close reasons the router sends.
+mod uri {
+    pub const PROTOCOL_VIOLATION: &str = "wamp.error.protocol_violation";
+    pub const NO_SUCH_REALM: &str = "wamp.error.no_such_realm";
+    pub const NO_AUTH_METHOD: &str = "wamp.error.no_auth_method";
+    pub const NO_SUCH_PROCEDURE: &str = "wamp.error.no_such_procedure";
+    pub const INVALID_ARGUMENT: &str = "wamp.error.invalid_argument";
+    pub const CANCELED: &str = "wamp.error.canceled";
+    pub const GOODBYE_AND_OUT: &str = "wamp.close.goodbye_and_out";
+}
+
+/// Every realm, created by the first session that joins it and removed with the last.
+#[derive(Debug, Default)]
+pub struct Router {
+    realms: Mutex<HashMap<String, Arc<Mutex<Hub>>>>,
+    /// Every session ID in use, so that a new one is unique router-wide.
+    sessions: Mutex<HashSet<SessionId>>,
+}
+
+/// A realm's routing state and the queues of its sessions.
+#[derive(Debug, Default)]
+struct Hub {
+    realm: Realm,
+    peers: HashMap<SessionId, Peer>,
+}
+
+/// What the router knows of a joined session.
+#[derive(Debug)]
+struct Peer {
+    format: Format,
+    outbox: Outbox,
+    authid: String,
+    /// The last request ID the router used in this session's scope (INVOCATIONs).
+    last_request: u64,
+}
+
+impl Peer {
+    /// The next request ID in this session's scope: 1, 2, ... (wrapping within 2^53).
+    fn next_request(&mut self) -> u64 {
+        self.last_request = self.last_request % crate::realm::MAX_ID + 1;
+        self.last_request
+    }
+}
+
+/// Locks `mutex`, also after a panic elsewhere (the state stays consistent between messages).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Router {
+    /// A router with no realm yet.
+    pub fn new() -> Arc<Router> {
+        Arc::new(Router::default())
+    }
+
+    /// The realm `name`, created if it does not exist.
+    fn hub(&self, name: &str) -> Arc<Mutex<Hub>> {
+        lock(&self.realms)
+            .entry(name.to_owned())
+            .or_default()
+            .clone()
+    }
+
+    /// A session ID not in use.
+    fn new_session_id(&self) -> SessionId {
+        let mut sessions = lock(&self.sessions);
+        loop {
+            let id = random_id();
+            if sessions.insert(id) {
+                return id;
+            }
+        }
+    }
+
+    /// Removes the realm `name` if nobody is in it any more.
+    fn forget_if_empty(&self, name: &str) {
+        let mut realms = lock(&self.realms);
+        if let Some(hub) = realms.get(name) {
+            if lock(hub).peers.is_empty() {
+                realms.remove(name);
+            }
+        }
+    }
+}
+
+/// What the connection does after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep reading.
+    Continue,
+    /// Stop reading; close the connection once what is queued is written.
+    Close,
+}
+
+/// A joined session's place in its realm.
+#[derive(Debug)]
+struct Joined {
+    id: SessionId,
+    realm: String,
+    hub: Arc<Mutex<Hub>>,
+}
+
+/// Buffers reused from message to message.
+#[derive(Debug, Default)]
+struct Scratch {
+    forwarder: Forwarder,
+    /// One EVENT template per subscriber format, refilled per publication.
+    templates: [EventTemplate; 4],
+    out: Vec<u8>,
+}
+
+/// The slot of `format` in per-format arrays.
+fn slot(format: Format) -> usize {
+    match format {
+        Format::Json => 0,
+        Format::Msgpack => 1,
+        Format::Cbor => 2,
+        Format::Flatbuffers => 3,
+    }
+}
+
+/// A message the peer should not have sent: answered with ABORT
+/// `wamp.error.protocol_violation` and the end of the connection.
+#[derive(Debug)]
+struct Violation(String);
+
+impl<E: std::fmt::Display> From<E> for Violation {
+    fn from(e: E) -> Violation {
+        Violation(e.to_string())
+    }
+}
+
+/// One connection's WAMP session: from before HELLO until the connection ends (leaving the
+/// realm when dropped).
+#[derive(Debug)]
+pub struct Session {
+    router: Arc<Router>,
+    format: Format,
+    outbox: Outbox,
+    joined: Option<Joined>,
+    scratch: Scratch,
+}
+
+impl Session {
+    /// A session speaking `format` whose messages go to `outbox`.
+    pub fn new(router: Arc<Router>, format: Format, outbox: Outbox) -> Session {
+        Session {
+            router,
+            format,
+            outbox,
+            joined: None,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Whether the session has joined a realm (its HELLO was welcomed).
+    pub fn is_joined(&self) -> bool {
+        self.joined.is_some()
+    }
+
+    /// Handles one incoming message.
+    pub fn handle(&mut self, frame: &[u8]) -> Flow {
+        let result = match MessageView::decode(self.format, frame) {
+            Ok(view) => self.dispatch(&view),
+            Err(e) => Err(Violation::from(e)),
+        };
+        match result {
+            Ok(flow) => flow,
+            Err(Violation(reason)) => self.reject(reason),
+        }
+    }
+
+    /// Ends the session for a protocol violation: ABORT `wamp.error.protocol_violation`
+    /// saying `reason`, then [`Flow::Close`].
+    pub fn reject(&mut self, reason: String) -> Flow {
+        self.send_own(Abort {
+            message: Some(reason),
+            ..Abort::new(uri::PROTOCOL_VIOLATION)
+        });
+        Flow::Close
+    }
+
+    fn dispatch(&mut self, view: &MessageView<'_>) -> Result<Flow, Violation> {
+        let Some(joined) = &self.joined else {
+            return match view.to_message()? {
+                Message::Hello(hello) => Ok(self.hello(hello)),
+                other => Err(Violation(format!(
+                    "{} before HELLO",
+                    other.message_type().name()
+                ))),
+            };
+        };
+        let (me, hub) = (joined.id, joined.hub.clone());
+        let mut hub = lock(&hub);
+        match view.typed()? {
+            TypedView::Publish(publish) => self.publish(&mut hub, me, &publish)?,
+            TypedView::Call(call) => self.call(&mut hub, me, &call)?,
+            TypedView::Yield(yielded) => self.yielded(&mut hub, me, &yielded)?,
+            TypedView::Error(error) => self.callee_error(&mut hub, me, &error)?,
+            TypedView::Goodbye(_) => {
+                self.send_own(Goodbye::new(uri::GOODBYE_AND_OUT));
+                return Ok(Flow::Close);
+            }
+            // the rare session messages: decoded into the owned types
+            _ => match view.to_message()? {
+                Message::Subscribe(s) => {
+                    let subscription = hub.realm.subscribe(me, &s.topic);
+                    self.send_own(Subscribed::new(s.request, subscription));
+                }
+                Message::Unsubscribe(u) => match hub.realm.unsubscribe(me, u.subscription) {
+                    Ok(()) => self.send_own(Unsubscribed::new(u.request)),
+                    Err(refusal) => {
+                        self.send_error(MessageType::Unsubscribe, u.request, refusal.uri())
+                    }
+                },
+                Message::Register(r) => match hub.realm.register(me, &r.procedure) {
+                    Ok(registration) => self.send_own(Registered::new(r.request, registration)),
+                    Err(refusal) => {
+                        self.send_error(MessageType::Register, r.request, refusal.uri())
+                    }
+                },
+                Message::Unregister(u) => match hub.realm.unregister(me, u.registration) {
+                    Ok(()) => self.send_own(Unregistered::new(u.request)),
+                    Err(refusal) => {
+                        self.send_error(MessageType::Unregister, u.request, refusal.uri())
+                    }
+                },
+                other => {
+                    return Err(Violation(format!(
+                        "{} is not a message a client sends to this router",
+                        other.message_type().name()
+                    )))
+                }
+            },
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// HELLO: joins the realm (any realm, anonymous authentication) and answers WELCOME.
+    fn hello(&mut self, hello: Hello) -> Flow {
+        let Some(realm) = hello.realm else {
+            self.send_own(Abort::new(uri::NO_SUCH_REALM));
+            return Flow::Close;
+        };
+        if let Some(methods) = &hello.authmethods {
+            if !methods.iter().any(|m| m == "anonymous") {
+                self.send_own(Abort {
+                    message: Some("this router only authenticates anonymously".into()),
+                    ..Abort::new(uri::NO_AUTH_METHOD)
+                });
+                return Flow::Close;
+            }
+        }
+        let id = self.router.new_session_id();
+        let authid = format!("anonymous-{id}");
+        let hub = self.router.hub(&realm);
+        lock(&hub).peers.insert(
+            id,
+            Peer {
+                format: self.format,
+                outbox: self.outbox.clone(),
+                authid: authid.clone(),
+                last_request: 0,
+            },
+        );
+        self.send_own(Welcome {
+            realm: Some(realm.clone()),
+            authid: Some(authid),
+            authrole: Some(AUTHROLE.into()),
+            authmethod: Some("anonymous".into()),
+            authprovider: Some("static".into()),
+            ..Welcome::new(id, router_roles())
+        });
+        self.joined = Some(Joined { id, realm, hub });
+        Flow::Continue
+    }
+
+    /// PUBLISH: one EVENT per eligible subscriber, built once per format; PUBLISHED if asked.
+    fn publish(
+        &mut self,
+        hub: &mut Hub,
+        me: SessionId,
+        publish: &PublishView<'_>,
+    ) -> Result<(), Violation> {
+        let publication = random_id();
+        let topic = publish.topic();
+        if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
+            let details = EventDetails {
+                publication,
+                ..EventDetails::default()
+            };
+            let Scratch {
+                forwarder,
+                templates,
+                ..
+            } = &mut self.scratch;
+            // Some(Ok) once a format's template is filled, Some(Err) if it cannot be
+            let mut filled: [Option<bool>; 4] = [None; 4];
+            for &subscriber in subscribers {
+                let Some(peer) = hub.peers.get(&subscriber) else {
+                    continue;
+                };
+                if !receives(publish, me, subscriber, &peer.authid) {
+                    continue;
+                }
+                let at = slot(peer.format);
+                let ready = *filled[at].get_or_insert_with(|| {
+                    templates[at]
+                        .fill(forwarder, publish, &details, peer.format)
+                        .map_err(|e| {
+                            eprintln!("broker: EVENT of {topic} as {}: {e}", peer.format.name())
+                        })
+                        .is_ok()
+                });
+                if ready {
+                    let mut event = Vec::new();
+                    templates[at].stamp(subscription, &mut event);
+                    peer.outbox.push_event(event);
+                }
+            }
+        }
+        if publish.acknowledge() == Some(true) {
+            self.send_own(Published::new(publish.request(), publication));
+        }
+        Ok(())
+    }
+
+    /// CALL: an INVOCATION to the procedure's callee, or ERROR `no_such_procedure`.
+    fn call(&mut self, hub: &mut Hub, me: SessionId, call: &CallView<'_>) -> Result<(), Violation> {
+        let request = call.request();
+        let Some((registration, callee)) = hub.realm.callee(&call.procedure()) else {
+            self.send_error(MessageType::Call, request, uri::NO_SUCH_PROCEDURE);
+            return Ok(());
+        };
+        let Some(peer) = hub.peers.get_mut(&callee) else {
+            self.send_error(MessageType::Call, request, uri::NO_SUCH_PROCEDURE);
+            return Ok(());
+        };
+        let invocation = peer.next_request();
+        let details = InvocationDetails {
+            request: invocation,
+            registration,
+            ..InvocationDetails::default()
+        };
+        let out = &mut self.scratch.out;
+        out.clear();
+        if let Err(e) =
+            self.scratch
+                .forwarder
+                .invocation(&call.as_message(), &details, peer.format, out)
+        {
+            // the callee's format cannot carry this call (a custom transparency key in
+            // FlatBuffers, a NaN in JSON, ...)
+            self.send_error_with(
+                MessageType::Call,
+                request,
+                uri::INVALID_ARGUMENT,
+                e.to_string(),
+            );
+            return Ok(());
+        }
+        peer.outbox.push(out.clone());
+        let call = PendingCall {
+            caller: me,
+            call_request: request,
+        };
+        hub.realm.start_call(callee, invocation, call);
+        Ok(())
+    }
+
+    /// YIELD: the caller's RESULT (a progressive one keeps the call open).
+    fn yielded(
+        &mut self,
+        hub: &mut Hub,
+        me: SessionId,
+        yielded: &YieldView<'_>,
+    ) -> Result<(), Violation> {
+        let progressive = yielded.progress() == Some(true);
+        // a YIELD for a call whose caller left is dropped
+        let Some(call) = hub.realm.answer_call(me, yielded.request(), progressive) else {
+            return Ok(());
+        };
+        let Some(caller) = hub.peers.get(&call.caller) else {
+            return Ok(());
+        };
+        let details = ResultDetails {
+            request: call.call_request,
+            ..ResultDetails::default()
+        };
+        let out = &mut self.scratch.out;
+        out.clear();
+        match self
+            .scratch
+            .forwarder
+            .result(&yielded.as_message(), &details, caller.format, out)
+        {
+            Ok(()) => caller.outbox.push(out.clone()),
+            Err(e) => caller.outbox.push(error_message(
+                caller.format,
+                call.call_request,
+                uri::INVALID_ARGUMENT,
+                Some(format!(
+                    "the callee's result cannot be sent as {}: {e}",
+                    caller.format.name()
+                )),
+            )),
+        }
+        Ok(())
+    }
+
+    /// A callee's ERROR for an INVOCATION: the caller's ERROR for its CALL.
+    fn callee_error(
+        &mut self,
+        hub: &mut Hub,
+        me: SessionId,
+        error: &ErrorReplyView<'_>,
+    ) -> Result<(), Violation> {
+        if error.request_type() != MessageType::Invocation {
+            return Err(Violation(format!(
+                "ERROR for a {}: a client sends ERROR only for an INVOCATION",
+                error.request_type().name()
+            )));
+        }
+        let Some(call) = hub.realm.answer_call(me, error.request(), false) else {
+            return Ok(());
+        };
+        let Some(caller) = hub.peers.get(&call.caller) else {
+            return Ok(());
+        };
+        let details = ErrorDetails {
+            request: call.call_request,
+            ..ErrorDetails::default()
+        };
+        let out = &mut self.scratch.out;
+        out.clear();
+        match self
+            .scratch
+            .forwarder
+            .error(&error.as_message(), &details, caller.format, out)
+        {
+            Ok(()) => caller.outbox.push(out.clone()),
+            Err(e) => caller.outbox.push(error_message(
+                caller.format,
+                call.call_request,
+                &error.error(),
+                Some(format!(
+                    "the callee's error cannot be sent as {}: {e}",
+                    caller.format.name()
+                )),
+            )),
+        }
+        Ok(())
+    }
+
+    /// Queues a router-made message for this session.
+    fn send_own(&self, message: impl Into<Message>) {
+        match self.format.encode(&message.into()) {
+            Ok(bytes) => self.outbox.push(bytes),
+            // the router's own messages are always representable; if not, say so and close
+            Err(e) => {
+                eprintln!(
+                    "broker: cannot encode a reply as {}: {e}",
+                    self.format.name()
+                );
+                self.outbox.evict();
+            }
+        }
+    }
+
+    /// Queues an ERROR for this session's request.
+    fn send_error(&self, request_type: MessageType, request: u64, error: &str) {
+        self.send_own(ErrorReply::new(request_type, request, error));
+    }
+
+    /// Queues an ERROR with a message (as the only argument) for this session's request.
+    fn send_error_with(
+        &self,
+        request_type: MessageType,
+        request: u64,
+        error: &str,
+        message: String,
+    ) {
+        self.send_own(ErrorReply {
+            args: Some(vec![message.into()]),
+            ..ErrorReply::new(request_type, request, error)
+        });
+    }
+}
+
+impl Drop for Session {
+    /// Leaves the realm: the session's subscriptions and registrations go, and the callers
+    /// of the calls it was answering get ERROR `wamp.error.canceled`.
+    fn drop(&mut self) {
+        let Some(joined) = self.joined.take() else {
+            return;
+        };
+        {
+            let mut hub = lock(&joined.hub);
+            hub.peers.remove(&joined.id);
+            for call in hub.realm.leave(joined.id).orphaned_calls {
+                if let Some(caller) = hub.peers.get(&call.caller) {
+                    caller.outbox.push(error_message(
+                        caller.format,
+                        call.call_request,
+                        uri::CANCELED,
+                        Some("the callee left".into()),
+                    ));
+                }
+            }
+        }
+        lock(&self.router.sessions).remove(&joined.id);
+        self.router.forget_if_empty(&joined.realm);
+    }
+}
+
+/// Whether `subscriber` (whose authid is `authid`) receives what `me` publishes: the
+/// publisher's exclusion (`exclude_me`, true by default) and the black and white lists.
+fn receives(publish: &PublishView<'_>, me: SessionId, subscriber: SessionId, authid: &str) -> bool {
+    if subscriber == me && publish.exclude_me() != Some(false) {
+        return false;
+    }
+    let excluded = publish
+        .exclude()
+        .is_some_and(|mut ids| ids.any(|id| id == subscriber))
+        || publish
+            .exclude_authid()
+            .is_some_and(|mut ids| ids.any(|id| id == authid))
+        || publish
+            .exclude_authrole()
+            .is_some_and(|mut roles| roles.any(|r| r == AUTHROLE));
+    let eligible = publish
+        .eligible()
+        .is_none_or(|mut ids| ids.any(|id| id == subscriber))
+        && publish
+            .eligible_authid()
+            .is_none_or(|mut ids| ids.any(|id| id == authid))
+        && publish
+            .eligible_authrole()
+            .is_none_or(|mut roles| roles.any(|r| r == AUTHROLE));
+    !excluded && eligible
+}
+
+/// The caller's ERROR for its CALL `request`, encoded in `format`.
+fn error_message(format: Format, request: u64, error: &str, message: Option<String>) -> Vec<u8> {
+    let reply = ErrorReply {
+        args: message.map(|m| vec![m.into()]),
+        ..ErrorReply::new(MessageType::Call, request, error)
+    };
+    // an ERROR with one string argument is representable in every format
+    format.encode(&reply.into()).unwrap_or_default()
+}
+
+/// The roles WELCOME announces, with [`ROUTER_FEATURES`].
+fn router_roles() -> Roles {
+    ROUTER_FEATURES
+        .iter()
+        .map(|&(role, features)| {
+            (
+                role,
+                features.iter().map(|&f| (f, true)).collect::<Features>(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,469 @@
+//! A publish/subscribe load generator for any WAMP router over RawSocket.
+//!
+//! ```text
+//! cargo run --release --example loadgen -- --url rs://127.0.0.1:8080 --realm realm1 \
+//!     --serializer msgpack --subscribers 4 --publishers 2 --duration 10 [--payload 64]
+//! ```
+//!
+//! N subscriber sessions and M publisher sessions join the realm; every subscriber subscribes
+//! to one topic; for the given seconds each publisher keeps a bounded window of PUBLISHes with
+//! `acknowledge: true` in flight (so the latency measured is the router's, not a queue in
+//! front of it), each carrying `[send time in ns, sequence number, payload]`. After a bounded
+//! grace period for the last EVENTs every session says GOODBYE, and one JSON line goes to
+//! stdout:
+//!
+//! `events_per_s` (EVENTs received by all subscribers per second of the publish phase),
+//! `published_per_s`, `p50_us`/`p99_us` (publish-to-receive latency over every EVENT),
+//! `lost` (publications x subscribers - EVENTs received) and the workload.
+//!
+//! A refused handshake, an ABORT, an ERROR or a closed connection is reported on stderr with
+//! exit status 1. Every wait is bounded.
+//!
+//! The RawSocket framing is the crate's sans-IO `FrameDecoder`/`FrameEncoder` driven by tokio
+//! directly, so the example needs no cargo feature.
+
+use std::error::Error;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use clap::Parser;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{watch, Barrier};
+use tokio::time::timeout;
+
+use wamp_codec::message::session::{Role, Roles};
+use wamp_codec::serializer::Format;
+use wamp_codec::transport::rawsocket::{
+    ClientHandshake, FrameDecoder, FrameEncoder, FrameKind, MaxLength,
+};
+use wamp_codec::{Goodbye, Hello, Message, Publish, Subscribe, Value};
+
+type BoxError = Box<dyn Error + Send + Sync>;
+type Outcome<T> = Result<T, BoxError>;
+
+/// The topic every session uses.
+const TOPIC: &str = "com.wampcodec.loadgen";
+/// PUBLISHes each publisher has in flight at most.
+const WINDOW: usize = 16;
+/// Bounds on every wait and on the workload.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+const GRACE: Duration = Duration::from_secs(5);
+const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
+const MAX_SESSIONS: usize = 2000;
+const MAX_DURATION_S: u64 = 3600;
+const MAX_PAYLOAD: usize = 1 << 20;
+/// Latency samples kept per subscriber (4 bytes each); the rest are counted, not kept.
+const MAX_SAMPLES_PER_SUBSCRIBER: usize = 4 << 20;
+
+#[derive(Parser, Debug)]
+#[command(about = "WAMP publish/subscribe load over RawSocket; prints one JSON line")]
+struct Args {
+    /// The router, rs://HOST:PORT.
+    #[arg(long)]
+    url: String,
+    /// The realm to join.
+    #[arg(long)]
+    realm: String,
+    /// json, msgpack, cbor or flatbuffers.
+    #[arg(long)]
+    serializer: String,
+    /// Subscriber sessions.
+    #[arg(long)]
+    subscribers: usize,
+    /// Publisher sessions.
+    #[arg(long)]
+    publishers: usize,
+    /// Seconds of publishing.
+    #[arg(long)]
+    duration: u64,
+    /// Octets of payload in each PUBLISH (a string of that length).
+    #[arg(long, default_value_t = 0)]
+    payload: usize,
+}
+
+/// What the workload is, checked.
+#[derive(Debug, Clone)]
+struct Workload {
+    addr: String,
+    realm: String,
+    format: Format,
+    subscribers: usize,
+    publishers: usize,
+    duration: Duration,
+    payload: usize,
+}
+
+impl Workload {
+    fn from_args(args: Args) -> Outcome<Workload> {
+        let addr = args
+            .url
+            .strip_prefix("rs://")
+            .ok_or_else(|| format!("--url {:?}: expected rs://HOST:PORT", args.url))?
+            .trim_end_matches('/')
+            .to_owned();
+        let format = Format::from_name(&args.serializer).ok_or_else(|| {
+            format!(
+                "--serializer {:?}: expected json, msgpack, cbor or flatbuffers",
+                args.serializer
+            )
+        })?;
+        let sessions = args.subscribers + args.publishers;
+        if args.subscribers == 0 || args.publishers == 0 || sessions > MAX_SESSIONS {
+            return Err(format!(
+                "--subscribers and --publishers: at least 1 each, {MAX_SESSIONS} in all"
+            )
+            .into());
+        }
+        if args.duration == 0 || args.duration > MAX_DURATION_S {
+            return Err(format!("--duration: 1 to {MAX_DURATION_S} seconds").into());
+        }
+        if args.payload > MAX_PAYLOAD {
+            return Err(format!("--payload: at most {MAX_PAYLOAD} bytes").into());
+        }
+        Ok(Workload {
+            addr,
+            realm: args.realm,
+            format,
+            subscribers: args.subscribers,
+            publishers: args.publishers,
+            duration: Duration::from_secs(args.duration),
+            payload: args.payload,
+        })
+    }
+}
+
+/// One WAMP session over RawSocket.
+struct Session {
+    stream: TcpStream,
+    format: Format,
+    decoder: FrameDecoder,
+    encoder: FrameEncoder,
+    inbox: BytesMut,
+    outbox: BytesMut,
+}
+
+impl Session {
+    /// Connects, does the RawSocket handshake and joins `realm` in `role`.
+    async fn join(workload: &Workload, role: Role) -> Outcome<Session> {
+        let mut stream = timeout(CONNECT_TIMEOUT, TcpStream::connect(&workload.addr))
+            .await
+            .map_err(|_| format!("connecting to {} timed out", workload.addr))?
+            .map_err(|e| format!("connecting to {}: {e}", workload.addr))?;
+        stream.set_nodelay(true)?;
+        let handshake = ClientHandshake::new(workload.format, MaxLength::MAX);
+        stream.write_all(&handshake.to_bytes()).await?;
+        let mut reply = [0; 4];
+        // autobahn-based routers close without a reply when they refuse (say, a serializer)
+        timeout(REPLY_TIMEOUT, stream.read_exact(&mut reply))
+            .await
+            .map_err(|_| "rawsocket handshake reply timed out")?
+            .map_err(|e| format!("rawsocket handshake: no reply from the router ({e})"))?;
+        let negotiated = handshake.finish(&reply)?;
+        let mut session = Session {
+            stream,
+            format: workload.format,
+            decoder: FrameDecoder::new(negotiated.max_receive),
+            encoder: FrameEncoder::new(negotiated.max_send),
+            inbox: BytesMut::with_capacity(64 << 10),
+            outbox: BytesMut::with_capacity(64 << 10),
+        };
+        let roles = Roles::from_iter([(role, Default::default())]);
+        session
+            .send(&Hello::new(Some(workload.realm.clone()), roles).into())
+            .await?;
+        match session.receive(REPLY_TIMEOUT).await? {
+            Message::Welcome(_) => Ok(session),
+            other => Err(unexpected("WELCOME", &other)),
+        }
+    }
+
+    async fn send(&mut self, message: &Message) -> Outcome<()> {
+        let bytes = self.format.encode(message)?;
+        self.encoder.encode_message(&bytes, &mut self.outbox)?;
+        self.flush().await
+    }
+
+    async fn flush(&mut self) -> Outcome<()> {
+        self.stream.write_all(&self.outbox).await?;
+        self.outbox.clear();
+        Ok(())
+    }
+
+    /// The next WAMP message, answering PINGs on the way; an error after `wait`.
+    async fn receive(&mut self, wait: Duration) -> Outcome<Message> {
+        timeout(wait, self.receive_unbounded())
+            .await
+            .map_err(|_| format!("no message from the router within {wait:?}"))?
+    }
+
+    async fn receive_unbounded(&mut self) -> Outcome<Message> {
+        loop {
+            while let Some(frame) = self.decoder.decode(&mut self.inbox)? {
+                match frame.kind {
+                    FrameKind::Message => return Ok(self.format.decode(&frame.payload)?),
+                    FrameKind::Ping => {
+                        let pong = frame.pong().expect("a PING");
+                        self.encoder.encode_frame(&pong, &mut self.outbox)?;
+                        self.flush().await?;
+                    }
+                    FrameKind::Pong => {}
+                }
+            }
+            if self.stream.read_buf(&mut self.inbox).await? == 0 {
+                return Err("the router closed the connection".into());
+            }
+        }
+    }
+
+    /// Says GOODBYE and waits (bounded) for the router's, skipping EVENTs still arriving.
+    async fn leave(mut self) -> Outcome<()> {
+        self.send(&Goodbye::new(Goodbye::DEFAULT_REASON).into())
+            .await?;
+        let deadline = Instant::now() + GOODBYE_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.receive(left).await? {
+                Message::Goodbye(_) => return Ok(()),
+                Message::Event(_) | Message::Published(_) => continue,
+                other => return Err(unexpected("GOODBYE", &other)),
+            }
+        }
+    }
+}
+
+fn unexpected(expected: &str, got: &Message) -> BoxError {
+    match got {
+        Message::Abort(abort) => format!(
+            "router sent ABORT {} ({}) instead of {expected}",
+            abort.reason,
+            abort.message.as_deref().unwrap_or("")
+        )
+        .into(),
+        Message::Error(error) => {
+            format!("router sent ERROR {} instead of {expected}", error.error).into()
+        }
+        other => format!(
+            "router sent {:?} instead of {expected}",
+            other.message_type()
+        )
+        .into(),
+    }
+}
+
+/// What one subscriber saw.
+#[derive(Default)]
+struct Received {
+    events: u64,
+    latencies_us: Vec<u32>,
+}
+
+/// The time since `epoch` in ns, as the PUBLISH carries it.
+fn stamp(epoch: Instant) -> i64 {
+    i64::try_from(epoch.elapsed().as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// Receives EVENTs until publishing is over and every publication arrived, or the grace
+/// period after publishing ends.
+async fn subscribe(
+    mut session: Session,
+    epoch: Instant,
+    start: Arc<Barrier>,
+    mut done: watch::Receiver<Option<u64>>,
+) -> Outcome<(Session, Received)> {
+    session.send(&Subscribe::new(1, TOPIC).into()).await?;
+    match session.receive(REPLY_TIMEOUT).await? {
+        Message::Subscribed(_) => {}
+        other => return Err(unexpected("SUBSCRIBED", &other)),
+    }
+    start.wait().await;
+    let mut received = Received::default();
+    let mut grace_ends = None;
+    loop {
+        if let Some(published) = *done.borrow_and_update() {
+            if received.events >= published {
+                break;
+            }
+            let deadline = *grace_ends.get_or_insert_with(|| Instant::now() + GRACE);
+            if Instant::now() >= deadline {
+                break;
+            }
+        }
+        let message = tokio::select! {
+            message = session.receive(REPLY_TIMEOUT) => message?,
+            _ = done.changed() => continue,
+            _ = tokio::time::sleep(Duration::from_millis(100)), if grace_ends.is_some() => continue,
+        };
+        let Message::Event(event) = message else {
+            return Err(unexpected("EVENT", &message));
+        };
+        let sent = match event.args.as_deref() {
+            Some([Value::Int(sent), ..]) => *sent,
+            _ => return Err("EVENT without the send time in args[0]".into()),
+        };
+        received.events += 1;
+        if received.latencies_us.len() < MAX_SAMPLES_PER_SUBSCRIBER {
+            let ns = stamp(epoch).saturating_sub(sent).max(0);
+            received
+                .latencies_us
+                .push(u32::try_from(ns / 1000).unwrap_or(u32::MAX));
+        }
+    }
+    Ok((session, received))
+}
+
+/// Publishes for `duration` from the start, with at most [`WINDOW`] PUBLISHes
+/// unacknowledged; returns how many it sent, all acknowledged.
+async fn publish(
+    mut session: Session,
+    epoch: Instant,
+    start: Arc<Barrier>,
+    duration: Duration,
+    payload: String,
+) -> Outcome<(Session, u64)> {
+    start.wait().await;
+    let until = epoch.elapsed() + duration;
+    let (mut sent, mut in_flight) = (0u64, 0usize);
+    loop {
+        let publishing = epoch.elapsed() < until;
+        if publishing && in_flight < WINDOW {
+            sent += 1;
+            let publish = Publish {
+                args: Some(vec![
+                    Value::Int(stamp(epoch)),
+                    Value::Int(sent as i64),
+                    Value::Str(payload.clone()),
+                ]),
+                acknowledge: Some(true),
+                ..Publish::new(sent, TOPIC)
+            };
+            session.send(&publish.into()).await?;
+            in_flight += 1;
+            continue;
+        }
+        if in_flight == 0 {
+            break;
+        }
+        match session.receive(REPLY_TIMEOUT).await? {
+            Message::Published(_) => in_flight -= 1,
+            other => return Err(unexpected("PUBLISHED", &other)),
+        }
+    }
+    Ok((session, sent))
+}
+
+/// The `q`-quantile of sorted samples.
+fn quantile(sorted: &[u32], q: f64) -> Option<u32> {
+    let last = sorted.len().checked_sub(1)?;
+    Some(sorted[((last as f64) * q).round() as usize])
+}
+
+async fn run(workload: Workload) -> Outcome<serde_json::Value> {
+    let sessions = workload.subscribers + workload.publishers;
+    let start = Arc::new(Barrier::new(sessions + 1));
+    let (done_tx, done_rx) = watch::channel(None);
+
+    let mut subscribers = Vec::with_capacity(workload.subscribers);
+    let mut publishers = Vec::with_capacity(workload.publishers);
+    // The publish phase starts at the barrier; `epoch` anchors the send times.
+    let epoch = Instant::now();
+    for _ in 0..workload.subscribers {
+        let session = Session::join(&workload, Role::Subscriber).await?;
+        subscribers.push(tokio::spawn(subscribe(
+            session,
+            epoch,
+            start.clone(),
+            done_rx.clone(),
+        )));
+    }
+    let payload = "x".repeat(workload.payload);
+    for _ in 0..workload.publishers {
+        let session = Session::join(&workload, Role::Publisher).await?;
+        publishers.push(tokio::spawn(publish(
+            session,
+            epoch,
+            start.clone(),
+            workload.duration,
+            payload.clone(),
+        )));
+    }
+    // every session has joined (and subscribed): publishing starts now
+    start.wait().await;
+    let phase_start = epoch.elapsed();
+
+    let mut published = 0;
+    let mut sessions_left = Vec::with_capacity(sessions);
+    for publisher in publishers {
+        let (session, sent) = publisher.await??;
+        published += sent;
+        sessions_left.push(session);
+    }
+    let phase = epoch.elapsed().saturating_sub(phase_start).as_secs_f64();
+    done_tx.send(Some(published))?;
+
+    let (mut events, mut latencies) = (0u64, Vec::new());
+    for subscriber in subscribers {
+        let (session, received) = subscriber.await??;
+        events += received.events;
+        latencies.extend(received.latencies_us);
+        sessions_left.push(session);
+    }
+    for session in sessions_left {
+        session.leave().await?;
+    }
+    latencies.sort_unstable();
+    let expected = published * workload.subscribers as u64;
+    Ok(serde_json::json!({
+        "serializer": workload.format.name(),
+        "subscribers": workload.subscribers,
+        "publishers": workload.publishers,
+        "duration": workload.duration.as_secs(),
+        "payload": workload.payload,
+        "window": WINDOW,
+        "published": published,
+        "events": events,
+        "publish_phase_s": phase,
+        "published_per_s": published as f64 / phase,
+        "events_per_s": events as f64 / phase,
+        "p50_us": quantile(&latencies, 0.50),
+        "p99_us": quantile(&latencies, 0.99),
+        "lost": expected as i64 - events as i64,
+    }))
+}
+
+fn main() -> ExitCode {
+    let result = Workload::from_args(Args::parse()).and_then(|workload| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?
+            .block_on(run(workload))
+    });
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("loadgen: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantile;
+
+    #[test]
+    fn quantiles_of_sorted_samples() {
+        let samples: Vec<u32> = (1..=100).collect();
+        assert_eq!(quantile(&samples, 0.5), Some(51)); // index round(99 * 0.5) = 50
+        assert_eq!(quantile(&samples, 0.99), Some(99));
+        assert_eq!(quantile(&[7], 0.99), Some(7));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+}
