@@ -59,7 +59,7 @@ fn fbs_cases() -> Vec<(Case, Vec<u8>)> {
         .into_iter()
         .filter_map(|c| c.hex("flatbuffers").map(|b| (c, b)))
         .collect();
-    assert_eq!(cases.len(), 482, "corpus cases with flatbuffers bytes");
+    assert_eq!(cases.len(), 1888, "corpus cases with flatbuffers bytes");
     cases
 }
 

@@ -871,6 +871,7 @@ impl FbsTable for Publish {
     /// writes its CBOR in `args`, but the schema's `args` is the CBOR of a list, and every
     /// reader, the crate's included, takes it for one.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
+        self.check_one_args()?;
         if self.args_str_or_bytes.is_some() {
             return Err(EncodeError::Unsupported {
                 format: FORMAT,

@@ -30,8 +30,11 @@ pub struct Publish {
     pub kwargs: Option<Dict>,
     /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
     pub payload: Option<Vec<u8>>,
-    /// `args` when it is a string or bytes rather than a list (`args` is then `None`; were both
-    /// set, this one is written). See [`StrOrBytesArgs`].
+    /// `args` when it is a string or bytes rather than a list. `args` must then be `None`:
+    /// encoding a PUBLISH with both refuses it ([`EncodeError::Invalid`] naming `args`), since
+    /// either would drop the other. See [`StrOrBytesArgs`].
+    ///
+    /// [`EncodeError::Invalid`]: crate::EncodeError::Invalid
     pub args_str_or_bytes: Option<StrOrBytesArgs>,
     /// Ask the broker for a PUBLISHED acknowledgement.
     pub acknowledge: Option<bool>,
@@ -119,6 +122,18 @@ impl Publish {
             topic: topic.into(),
             ..Publish::default()
         }
+    }
+
+    /// Refuses `args` and `args_str_or_bytes` both set: a PUBLISH has one `args` element.
+    pub(crate) fn check_one_args(&self) -> Result<(), ValidationError> {
+        if self.args.is_some() && self.args_str_or_bytes.is_some() {
+            return Err(ValidationError::protocol(
+                "both a list and a string or bytes (args_str_or_bytes) given; a PUBLISH has one",
+            )
+            .in_message(Self::NAME)
+            .at("args", FieldRole::Element));
+        }
+        Ok(())
     }
 
     fn options(&self) -> Dict {
@@ -787,6 +802,28 @@ mod tests {
         assert_eq!(e.field(), Some("kwargs"));
         let e = Publish::parse(&wmsg(1.into(), kw())).unwrap_err();
         assert_eq!(e.field(), Some("args"));
+    }
+
+    /// A PUBLISH with both a list `args` and a string or bytes one has one `args` element to
+    /// write them in: every format refuses it, naming `args`, rather than pick one.
+    #[test]
+    fn publish_with_two_args_is_refused_by_every_format() {
+        use crate::serializer::Format;
+        let both: crate::Message = Publish {
+            args: Some(vec![1.into()]),
+            args_str_or_bytes: Some(StrOrBytesArgs::str("abc")),
+            kwargs: Some(dict! { "k" => 1 }),
+            ..Publish::new(1, "com.t")
+        }
+        .into();
+        for format in Format::ALL {
+            let err = format.encode(&both).unwrap_err();
+            let crate::EncodeError::Invalid(e) = &err else {
+                panic!("{format:?}: {err:?} is not EncodeError::Invalid");
+            };
+            assert_eq!((e.message(), e.field()), (Some("PUBLISH"), Some("args")));
+            assert!(err.to_string().starts_with("'args' in PUBLISH"), "{err}");
+        }
     }
 
     #[test]
