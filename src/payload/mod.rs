@@ -382,7 +382,7 @@ macro_rules! typed_payloads {
             #[doc = concat!("`args` deserialized as `T` straight from the input, borrowing ",
                             "from it (an empty list when absent; see [`payload`](crate::payload)).")]
             pub fn args_as<T: Deserialize<'a>>(&self) -> Result<T, DecodeError> {
-                view_args(<$owned>::NAME, self.args(), || self.payload().is_some())
+                view_args(<$owned>::NAME, self.args_element(), || self.payload().is_some())
             }
 
             #[doc = concat!("`kwargs` deserialized as `T` straight from the input, borrowing ",
