@@ -304,17 +304,20 @@ fn flatbuffers_own_round_trip_is_lossless() {
         // encoder refuses it naming the field, and so does our reader where autobahn wrote
         // something in that field's place; a listed case that encodes is stale.
         if let Some(field) = refusals.get(&case.id) {
-            let names_field = |e: &dyn std::fmt::Display| {
-                e.to_string().contains(&format!("'{field}'"))
-            };
+            let names_field =
+                |e: &dyn std::fmt::Display| e.to_string().contains(&format!("'{field}'"));
             tally.check(encoded.as_ref().is_err_and(|e| names_field(e)), || {
-                format!("{}: listed as refused naming '{field}', encoded {encoded:?}", case.id)
+                format!(
+                    "{}: listed as refused naming '{field}', encoded {encoded:?}",
+                    case.id
+                )
             });
             if let Some(theirs) = case.hex("flatbuffers") {
                 let decoded = Format::Flatbuffers.decode(&theirs);
-                tally.check(decoded.as_ref().map_or_else(|e| names_field(e), |_| true), || {
-                    format!("{}: autobahn's buffer: {decoded:?}", case.id)
-                });
+                tally.check(
+                    decoded.as_ref().map_or_else(|e| names_field(e), |_| true),
+                    || format!("{}: autobahn's buffer: {decoded:?}", case.id),
+                );
             }
             refused.insert(case.id.clone());
             continue;

@@ -355,7 +355,12 @@ fn corpus_bytes_match_autobahn() {
             tally.check(
                 ours.as_ref()
                     .is_err_and(|e| e.to_string().contains(&format!("'{field}'"))),
-                || format!("{}: listed as refused naming '{field}', built {ours:?}", case.id),
+                || {
+                    format!(
+                        "{}: listed as refused naming '{field}', built {ours:?}",
+                        case.id
+                    )
+                },
             );
             continue;
         }

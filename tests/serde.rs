@@ -330,7 +330,10 @@ fn typed_payloads_agree_with_the_owned_decoder_on_the_corpus() {
     assert!(checked > 100, "only {checked} payload messages checked");
     // the six-element PUBLISHes with a string or bytes `args` (16-o4, 16-o5, ...), in JSON,
     // MessagePack and CBOR
-    assert!(str_args_checked >= 6, "only {str_args_checked} string args checked");
+    assert!(
+        str_args_checked >= 6,
+        "only {str_args_checked} string args checked"
+    );
 }
 
 #[test]

@@ -339,7 +339,10 @@ fn templates_stamp_what_forwarding_writes() {
             for to in TEXT_AND_BINARY {
                 let e = template.fill(&mut forwarder, &view, &details()[1], to);
                 let e = e.map(|_| ()).unwrap_err().to_string();
-                assert!(e.contains("'args' in PUBLISH"), "{name} {from:?} -> {to:?}: {e}");
+                assert!(
+                    e.contains("'args' in PUBLISH"),
+                    "{name} {from:?} -> {to:?}: {e}"
+                );
             }
             undeliverable += 1;
             continue;
@@ -379,7 +382,10 @@ fn templates_stamp_what_forwarding_writes() {
         }
     }
     // the corpus has them (16-o4, 16-o5, ...), in each of JSON, MessagePack and CBOR
-    assert!(undeliverable >= 6, "{undeliverable} string or bytes args checked");
+    assert!(
+        undeliverable >= 6,
+        "{undeliverable} string or bytes args checked"
+    );
 }
 
 #[test]

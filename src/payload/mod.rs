@@ -342,7 +342,9 @@ fn view_kwargs<'a, T: Deserialize<'a>>(
 
 /// A PUBLISH's `args` when a string or bytes, which `args_as` refuses.
 fn publish_str_or_bytes_args(p: &Publish) -> Option<&Value> {
-    p.args_str_or_bytes.as_ref().map(crate::StrOrBytesArgs::value)
+    p.args_str_or_bytes
+        .as_ref()
+        .map(crate::StrOrBytesArgs::value)
 }
 
 /// `args_as`, `kwargs_as`, `with_args` and `with_kwargs` on each payload-carrying message: its

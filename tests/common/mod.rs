@@ -113,7 +113,10 @@ pub fn listed_cases(prefix: &str) -> Vec<(String, String)> {
         .expect("DEVIATIONS.md");
     let mut out = Vec::new();
     for line in text.lines() {
-        let Some(rest) = line.trim_start_matches(['-', ' ', '*']).strip_prefix(prefix) else {
+        let Some(rest) = line
+            .trim_start_matches(['-', ' ', '*'])
+            .strip_prefix(prefix)
+        else {
             continue;
         };
         let (label, ids) = rest.split_once(':').unwrap_or(("", rest));
