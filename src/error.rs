@@ -197,6 +197,11 @@ pub enum EncodeError {
         /// Why not.
         reason: &'static str,
     },
+    /// The message breaks a rule no format can carry it with: a PUBLISH with both a list
+    /// `args` and a string or bytes one ([`StrOrBytesArgs`](crate::StrOrBytesArgs)), where
+    /// writing either would drop the other.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
     /// A Rust value could not be serialized into a [`Value`](crate::Value) (`args_from`,
     /// `kwargs_from`): a map key that is not a string, an integer beyond the `i64`/`u64`
     /// ranges, a type that is not a list where `args` must be one, ...

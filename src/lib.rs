@@ -57,7 +57,8 @@ pub mod view {
 
 pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
 pub use message::pubsub::{
-    Event, EventReceived, Publish, Published, Subscribe, Subscribed, Unsubscribe, Unsubscribed,
+    Event, EventReceived, Publish, Published, StrOrBytesArgs, Subscribe, Subscribed, Unsubscribe,
+    Unsubscribed,
 };
 pub use message::rpc::{
     Call, CallResult, Cancel, Interrupt, Invocation, Register, Registered, Unregister,

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::error::ValidationError;
+use crate::error::{EncodeError, ValidationError};
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
@@ -164,6 +164,16 @@ macro_rules! define_messages {
             /// [`WampMessage::marshal_parts`]).
             pub fn marshal_parts(&self) -> (crate::message::Head<'_>, PayloadRef<'_>) {
                 match self { $(Message::$variant(m) => m.marshal_parts(),)* }
+            }
+
+            /// [`Message::marshal_parts`] for an encoder: a message whose fields contradict
+            /// each other, so that writing it would drop one (a PUBLISH with two `args`), is
+            /// refused with [`EncodeError::Invalid`] naming the field.
+            pub(crate) fn encodable_parts(&self) -> Result<(crate::message::Head<'_>, PayloadRef<'_>), EncodeError> {
+                if let Message::Publish(p) = self {
+                    p.check_one_args()?;
+                }
+                Ok(self.marshal_parts())
             }
 
             /// The message's tracing metadata.

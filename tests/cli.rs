@@ -258,7 +258,7 @@ fn forward_answers_each_publish_with_its_event_in_every_format_pair() {
                 else {
                     panic!()
                 };
-                let expected = t.encode(&p.to_event(&details).into()).unwrap();
+                let expected = t.encode(&p.to_event(&details).unwrap().into()).unwrap();
                 let got = match t {
                     Format::Json => answer.as_bytes().to_vec(),
                     _ => from_hex(answer),

@@ -166,7 +166,7 @@ fn publish_messages_from_autobahn_bytes() {
         );
         assert_eq!(from_msgpack, from_cbor, "msgpack {}", case.id);
 
-        let cbor_again = cbor::from_slice(&cbor::to_vec(&from_cbor)).unwrap();
+        let cbor_again = cbor::from_slice(&cbor::to_vec(&from_cbor).unwrap()).unwrap();
         assert_eq!(cbor_again, from_cbor, "cbor {}", case.id);
         let msgpack_again = msgpack::from_slice(&msgpack::to_vec(&from_cbor).unwrap()).unwrap();
         assert_eq!(msgpack_again, from_cbor, "msgpack {}", case.id);

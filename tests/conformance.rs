@@ -3,18 +3,25 @@
 
 mod common;
 
-use common::{corpus, listed_deviations, testsuite_files, to_value, Tally};
+use common::{corpus, flatbuffers_refusals, listed_deviations, testsuite_files, to_value, Tally};
 use wamp_codec::serializer::json;
 use wamp_codec::{Message, Value};
 
-/// The quoted field name in an autobahn error (`'topic' in PUBLISH: ...`).
+/// The quoted field name in an autobahn error: the first quoted word at the start of the
+/// message or after `for `/`in ` (`'topic' in PUBLISH: ...`, `invalid type <class 'dict'> for
+/// 'retain' option in PUBLISH`), not a quoted value (`invalid value 'xbr' for 'mode' ...`,
+/// `b'com'`, `{'k': 1}`) nor a Python type name. Autobahn's REGISTER misses a closing quote
+/// (`for 'force_reregister option in REGISTER`), hence only the first word.
 fn quoted_field(why: &str) -> Option<&str> {
-    // skip Python type names such as <class 'str'>
-    why.split('\'')
-        .skip(1)
-        .step_by(2)
-        .zip(why.split('\'').step_by(2))
-        .find_map(|(quoted, before)| (!before.ends_with("<class ")).then_some(quoted))
+    let parts: Vec<&str> = why.split('\'').collect();
+    parts.chunks(2).find_map(|pair| match pair {
+        [before, quoted]
+            if before.is_empty() || before.ends_with("for ") || before.ends_with("in ") =>
+        {
+            quoted.split(' ').next()
+        }
+        _ => None,
+    })
 }
 
 /// The message name autobahn's error mentions (`... in PUBLISH`, `... for HELLO`).
@@ -288,10 +295,34 @@ fn mixed_batches_round_trip() {
 fn flatbuffers_own_round_trip_is_lossless() {
     use wamp_codec::serializer::Format;
     let mut tally = Tally::default();
+    let refusals = flatbuffers_refusals();
+    let mut refused = std::collections::BTreeSet::new();
     for case in corpus().into_iter().filter(|c| c.accept()) {
         let msg = json::from_slice(case.json()).expect("accepted case decodes");
-        let back = Format::Flatbuffers
-            .encode(&msg)
+        let encoded = Format::Flatbuffers.encode(&msg);
+        // A value the schema has no place for (DEVIATIONS.md, "FlatBuffers refuses"): the
+        // encoder refuses it naming the field, and so does our reader where autobahn wrote
+        // something in that field's place; a listed case that encodes is stale.
+        if let Some(field) = refusals.get(&case.id) {
+            let names_field =
+                |e: &dyn std::fmt::Display| e.to_string().contains(&format!("'{field}'"));
+            tally.check(encoded.as_ref().is_err_and(|e| names_field(e)), || {
+                format!(
+                    "{}: listed as refused naming '{field}', encoded {encoded:?}",
+                    case.id
+                )
+            });
+            if let Some(theirs) = case.hex("flatbuffers") {
+                let decoded = Format::Flatbuffers.decode(&theirs);
+                tally.check(
+                    decoded.as_ref().map_or_else(|e| names_field(e), |_| true),
+                    || format!("{}: autobahn's buffer: {decoded:?}", case.id),
+                );
+            }
+            refused.insert(case.id.clone());
+            continue;
+        }
+        let back = encoded
             .map_err(|e| e.to_string())
             .and_then(|b| Format::Flatbuffers.decode(&b).map_err(|e| e.to_string()));
         match back {
@@ -308,6 +339,11 @@ fn flatbuffers_own_round_trip_is_lossless() {
                 format!("{}: autobahn's buffer: {decoded:?}", case.id)
             });
         }
+    }
+    for id in refusals.keys().filter(|id| !refused.contains(*id)) {
+        tally.check(false, || {
+            format!("{id} is listed as refused by FlatBuffers but is no accepted corpus case")
+        });
     }
     tally.finish("flatbuffers own round trip");
 }

@@ -59,7 +59,7 @@ fn fbs_cases() -> Vec<(Case, Vec<u8>)> {
         .into_iter()
         .filter_map(|c| c.hex("flatbuffers").map(|b| (c, b)))
         .collect();
-    assert_eq!(cases.len(), 482, "corpus cases with flatbuffers bytes");
+    assert_eq!(cases.len(), 1888, "corpus cases with flatbuffers bytes");
     cases
 }
 
@@ -146,8 +146,20 @@ fn compare(ours: &[Value], case: &Case) -> Vec<String> {
 fn corpus_casts_converts_and_agrees() {
     let mut cast = Tally::default();
     let mut fields = Tally::default();
+    let refusals = common::flatbuffers_refusals();
     for (case, buf) in fbs_cases() {
         let r = MessageRef::cast(&buf).and_then(Message::try_from);
+        // autobahn's bytes for a value the schema has no place for (DEVIATIONS.md,
+        // "FlatBuffers refuses"): the cast refuses them naming the field, or reads them
+        // (where autobahn's bytes lack the value)
+        if let Some(field) = refusals.get(&case.id) {
+            cast.check(
+                r.as_ref()
+                    .map_or_else(|e| e.to_string().contains(&format!("'{field}'")), |_| true),
+                || format!("{}: listed as refused naming '{field}': {r:?}", case.id),
+            );
+            continue;
+        }
         cast.check(r.is_ok(), || {
             format!("{}: {}", case.id, r.as_ref().unwrap_err())
         });
@@ -316,10 +328,15 @@ fn build_event_writes_the_owned_events_bytes() {
     let mut writer = Writer::new();
     let mut tally = Tally::default();
     let mut publishes = 0;
+    // the cases FlatBuffers refuses (tests/conformance.rs holds them to it)
+    let refusals = common::flatbuffers_refusals();
     for case in common::corpus() {
         let Some(raw) = case.value("marshal") else {
             continue;
         };
+        if refusals.contains_key(&case.id) {
+            continue;
+        }
         let Ok(Message::Publish(owned)) = Message::parse(raw.as_list().unwrap_or(&[])) else {
             continue;
         };

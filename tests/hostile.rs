@@ -777,7 +777,7 @@ fn every_decoder_honours_each_configured_limit() {
         "msgpack",
         "depth",
     );
-    let bytes = cbor::to_vec(&msg);
+    let bytes = cbor::to_vec(&msg).unwrap();
     assert_limit(
         &cbor::from_slice_with_limits(&bytes, &two).unwrap_err(),
         "cbor",

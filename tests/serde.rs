@@ -263,13 +263,23 @@ fn typed_args_and_kwargs_on_every_format_and_the_owned_message() {
 #[test]
 fn typed_payloads_agree_with_the_owned_decoder_on_the_corpus() {
     macro_rules! check {
-        ($msg:expr, $wire:expr, $format:expr, $id:expr, $(($variant:ident, $ty:ident)),*) => {
+        ($msg:expr, $wire:expr, $format:expr, $id:expr, ($str_args:expr, $str_args_checked:ident), $(($variant:ident, $ty:ident)),*) => {
             match $msg {
                 $(Message::$variant(m) => {
                     let args = m.args.clone().unwrap_or_default();
                     let kwargs = Value::Map(m.kwargs.clone().unwrap_or_default());
                     if m.payload.as_ref().is_some_and(|p| !p.is_empty()) {
                         continue; // transparent: tested apart
+                    }
+                    if $str_args {
+                        // a PUBLISH's string or bytes `args` is no list, owned or viewed
+                        let owned = m.args_as::<Vec<Value>>().unwrap_err().to_string();
+                        let view = $ty::view($format, $wire).unwrap();
+                        let viewed = view.args_as::<Vec<Value>>().unwrap_err().to_string();
+                        assert_eq!(owned, viewed, "{} {:?}", $id, $format);
+                        assert!(owned.contains("'args' in PUBLISH"), "{}: {owned}", $id);
+                        $str_args_checked += 1;
+                        continue;
                     }
                     assert_eq!(m.args_as::<Vec<Value>>().unwrap(), args, "{}", $id);
                     assert_eq!(m.kwargs_as::<Value>().unwrap(), kwargs, "{}", $id);
@@ -288,6 +298,7 @@ fn typed_payloads_agree_with_the_owned_decoder_on_the_corpus() {
         };
     }
     let mut checked = 0;
+    let mut str_args_checked = 0;
     for case in common::corpus().iter().filter(|c| c.accept()) {
         let Ok(owned) = json::from_slice(case.json()) else {
             continue; // accepted by autobahn, refused by the crate: DEVIATIONS.md
@@ -297,11 +308,13 @@ fn typed_payloads_agree_with_the_owned_decoder_on_the_corpus() {
                 continue; // a field FlatBuffers cannot carry
             };
             let msg = format.decode(&wire).unwrap();
+            let str_args = matches!(&msg, Message::Publish(p) if p.args_str_or_bytes.is_some());
             checked += check!(
                 &msg,
                 &wire,
                 format,
                 case.id,
+                (str_args, str_args_checked),
                 (Publish, Publish),
                 (Event, Event),
                 (Call, Call),
@@ -315,6 +328,12 @@ fn typed_payloads_agree_with_the_owned_decoder_on_the_corpus() {
     // every payload-carrying type is in the corpus; a count that shrank to nothing would
     // make this test pass without checking anything
     assert!(checked > 100, "only {checked} payload messages checked");
+    // the six-element PUBLISHes with a string or bytes `args` (16-o4, 16-o5, ...), in JSON,
+    // MessagePack and CBOR
+    assert!(
+        str_args_checked >= 6,
+        "only {str_args_checked} string args checked"
+    );
 }
 
 #[test]

@@ -107,6 +107,16 @@ impl Norm for Payload<'_> {
         self.to_value().expect("the payload decodes")
     }
 }
+impl Norm for ItemRef<'_> {
+    fn norm(self) -> Value {
+        self.to_value()
+    }
+}
+impl Norm for StrOrBytesArgs {
+    fn norm(self) -> Value {
+        self.value().clone()
+    }
+}
 impl Norm for Vec<Value> {
     fn norm(self) -> Value {
         Value::List(self)
@@ -224,8 +234,8 @@ fn compare(t: &mut Tally, name: &str, view: &TypedView<'_>, owned: &Message) {
             request, error, args, kwargs, payload, enc_algo, enc_key, enc_serializer, callee,
             callee_authid, callee_authrole, forward_for),
         (TypedView::Publish(v), Message::Publish(o)) => fields!(t, name, v, o; request, topic,
-            args, kwargs, payload, acknowledge, exclude_me, exclude, exclude_authid,
-            exclude_authrole, eligible, eligible_authid, eligible_authrole, retain,
+            args, args_str_or_bytes, kwargs, payload, acknowledge, exclude_me, exclude,
+            exclude_authid, exclude_authrole, eligible, eligible_authid, eligible_authrole, retain,
             transaction_hash, enc_algo, enc_key, enc_serializer, forward_for),
         (TypedView::Published(v), Message::Published(o)) => {
             fields!(t, name, v, o; request, publication)

@@ -866,7 +866,20 @@ impl FbsTable for ErrorReply {
 impl FbsTable for Publish {
     /// autobahn message.py 3882. `exclude_authrole` is written whenever it is non-empty
     /// (autobahn guards it by `exclude_authid` and crashes otherwise).
+    ///
+    /// A string or bytes `args` ([`StrOrBytesArgs`](crate::StrOrBytesArgs)) is refused: autobahn
+    /// writes its CBOR in `args`, but the schema's `args` is the CBOR of a list, and every
+    /// reader, the crate's included, takes it for one.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
+        self.check_one_args()?;
+        if self.args_str_or_bytes.is_some() {
+            return Err(EncodeError::Unsupported {
+                format: FORMAT,
+                message: Publish::NAME,
+                field: "args",
+                reason: "the schema's args is a list; a string or bytes has no place",
+            });
+        }
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
@@ -952,6 +965,7 @@ impl<'f> PublishRouting<'f> {
             args: _,
             kwargs: _,
             payload: _,
+            args_str_or_bytes: _,
             acknowledge: _,
             exclude_me: _,
             retain: _,

@@ -8,6 +8,7 @@
 use core::mem;
 
 use crate::error::{FieldRole, ValidationError};
+use crate::message::pubsub::StrOrBytesArgs;
 use crate::message::Principal;
 use crate::validate::{
     check_or_raise_id, check_or_raise_uri, is_valid_enc_algo, is_valid_enc_serializer,
@@ -264,6 +265,9 @@ pub(crate) struct EncOptions {
     pub enc_algo: Option<String>,
     pub enc_key: Option<String>,
     pub enc_serializer: Option<String>,
+    /// The first check autobahn makes in the constructor rather than in `parse`, to raise
+    /// after the other keys ([`Extra::enc_options`]).
+    pub deferred: Option<ValidationError>,
 }
 
 impl Extra {
@@ -411,26 +415,35 @@ impl Extra {
     }
 
     /// The payload-transparency keys of a message that carries a payload, checked as autobahn's
-    /// `parse` and constructor check them together: a key set to `null` is absent; `enc_algo`
-    /// and `enc_serializer` must be known identifiers or `x_*`; `enc_key` must be a string (even
-    /// an empty one, which is kept); and `enc_key`/`enc_serializer` need `enc_algo`.
+    /// `parse` and constructor check them: a key set to `null` is absent; `enc_algo` and
+    /// `enc_serializer` must be known identifiers or `x_*`; `enc_key` must be a string (even an
+    /// empty one, which is kept); and `enc_key`/`enc_serializer` need `enc_algo`.
+    ///
+    /// `parse` checks only truthy values (`if enc_algo and not valid:`); a falsy invalid value
+    /// and a missing `enc_algo` fail the constructor's assertions, after every other key. Those
+    /// come back in [`EncOptions::deferred`] for the caller to raise after the other keys.
     #[inline]
     pub fn enc_options(&mut self) -> Result<EncOptions, ValidationError> {
-        let enc = EncOptions {
-            enc_algo: self.identifier("enc_algo", is_valid_enc_algo)?,
-            enc_key: self
-                .read("enc_key", |v, at| match v {
-                    Value::Null => Ok(None),
-                    Value::Str(s) => Ok(Some(mem::take(s))),
-                    v => Err(at.type_error("enc_key", v)),
-                })?
-                .flatten(),
-            enc_serializer: self.identifier("enc_serializer", is_valid_enc_serializer)?,
-        };
-        if enc.enc_algo.is_none() && (enc.enc_key.is_some() || enc.enc_serializer.is_some()) {
-            return Err(self.at.enc_algo_missing());
+        let mut deferred = None;
+        let enc_algo = self.identifier("enc_algo", is_valid_enc_algo, &mut deferred)?;
+        let enc_key = self
+            .read("enc_key", |v, at| match v {
+                Value::Null => Ok(None),
+                Value::Str(s) => Ok(Some(mem::take(s))),
+                v => defer(at.type_error("enc_key", v), v, &mut deferred),
+            })?
+            .flatten();
+        let enc_serializer =
+            self.identifier("enc_serializer", is_valid_enc_serializer, &mut deferred)?;
+        if enc_algo.is_none() && (enc_key.is_some() || enc_serializer.is_some()) {
+            deferred.get_or_insert_with(|| self.at.enc_algo_missing());
         }
-        Ok(enc)
+        Ok(EncOptions {
+            enc_algo,
+            enc_key,
+            enc_serializer,
+            deferred,
+        })
     }
 
     /// A payload-transparency identifier key (`null` is absent), taken if `valid`.
@@ -438,14 +451,29 @@ impl Extra {
         &mut self,
         key: &'static str,
         valid: fn(&str) -> bool,
+        deferred: &mut Option<ValidationError>,
     ) -> Result<Option<String>, ValidationError> {
         let identifier = self.read(key, |v, at| match v {
             Value::Null => Ok(None),
             Value::Str(s) if valid(s) => Ok(Some(mem::take(s))),
-            v => Err(at.invalid_value(key, v)),
+            v => defer(at.invalid_value(key, &*v), v, deferred),
         })?;
         Ok(identifier.flatten())
     }
+}
+
+/// `error` now when `v` is truthy (autobahn's `parse` raises it), else kept in `deferred` (the
+/// constructor's assertion, raised after the other keys) if it is the first such error.
+fn defer<T>(
+    error: ValidationError,
+    v: &Value,
+    deferred: &mut Option<ValidationError>,
+) -> Result<Option<T>, ValidationError> {
+    if v.is_truthy() {
+        return Err(error);
+    }
+    deferred.get_or_insert(error);
+    Ok(None)
 }
 
 /// The list `v`, after checking that it is one and that `accepts` each item; the error names
@@ -503,11 +531,15 @@ pub(crate) struct AppPayload {
     pub args: Option<Vec<Value>>,
     pub kwargs: Option<Dict>,
     pub payload: Option<Vec<u8>>,
+    /// PUBLISH's `args` when a string or bytes (see [`StrOrBytesArgs`]).
+    pub args_str_or_bytes: Option<StrOrBytesArgs>,
     pub enc_algo: Option<String>,
     pub enc_key: Option<String>,
     pub enc_serializer: Option<String>,
-    /// A string where the payload goes, which autobahn takes for a payload and then rejects.
-    str_payload: bool,
+    /// What autobahn's constructor asserts and its `parse` does not check (a string where the
+    /// payload goes, a falsy invalid `enc_*` value, `enc_*` without `enc_algo`): raised by
+    /// [`AppPayload::check`] after the other keys.
+    deferred: Option<ValidationError>,
 }
 
 impl AppPayload {
@@ -527,41 +559,58 @@ impl AppPayload {
                     Value::Bytes(p) => Some(p),
                     _ => None,
                 };
-                AppPayload::transparent(payload, enc, false)
+                AppPayload::transparent(payload, enc, None)
             }
             Some(Value::Str(_)) if last && style != PayloadStyle::Bytes => {
-                AppPayload::transparent(None, extra.enc_options()?, true)
+                let enc = extra.enc_options()?;
+                AppPayload::transparent(None, enc, Some(w.error("payload", STR_PAYLOAD)))
+            }
+            // PUBLISH's `args` may be a string or bytes when `kwargs` follows (autobahn's
+            // `type(args) not in [list, str, bytes]`)
+            Some(Value::Str(_) | Value::Bytes(_))
+                if style == PayloadStyle::Publish && w.len() == at + 2 =>
+            {
+                AppPayload {
+                    args_str_or_bytes: StrOrBytesArgs::from_value(w.take(at)),
+                    kwargs: w.kwargs(at + 1, false)?,
+                    ..AppPayload::transparent(None, EncOptions::default(), None)
+                }
             }
             _ => AppPayload {
                 args: w.args(at, style != PayloadStyle::Publish)?,
                 kwargs: w.kwargs(at + 1, false)?,
+                args_str_or_bytes: None,
                 payload: None,
                 enc_algo: None,
                 enc_key: None,
                 enc_serializer: None,
-                str_payload: false,
+                deferred: None,
             },
         })
     }
 
-    /// A transparent payload (or the string autobahn takes for one) and its `enc_*` keys.
-    fn transparent(payload: Option<Vec<u8>>, enc: EncOptions, str_payload: bool) -> AppPayload {
+    /// A transparent payload (or the string autobahn takes for one, whose error is
+    /// `str_payload`) and its `enc_*` keys.
+    fn transparent(
+        payload: Option<Vec<u8>>,
+        enc: EncOptions,
+        str_payload: Option<ValidationError>,
+    ) -> AppPayload {
         AppPayload {
             args: None,
             kwargs: None,
             payload,
+            args_str_or_bytes: None,
             enc_algo: enc.enc_algo,
             enc_key: enc.enc_key,
             enc_serializer: enc.enc_serializer,
-            str_payload,
+            // the constructor asserts the payload's type before the `enc_*` keys
+            deferred: str_payload.or(enc.deferred),
         }
     }
 
-    /// Autobahn's constructor assertion, as a protocol error: the payload must be bytes.
-    pub fn check(&self, w: &Wmsg) -> Result<(), ValidationError> {
-        if self.str_payload {
-            return Err(w.error("payload", STR_PAYLOAD));
-        }
-        Ok(())
+    /// Autobahn's constructor assertions on the payload, as a protocol error (see `deferred`).
+    pub fn check(&mut self) -> Result<(), ValidationError> {
+        self.deferred.take().map_or(Ok(()), Err)
     }
 }

@@ -215,6 +215,11 @@ pub enum PayloadRef<'a> {
     Args(&'a [Value]),
     /// `args` (`null` when absent) and `kwargs`.
     ArgsKwargs(Option<&'a [Value]>, &'a Dict),
+    /// A PUBLISH's `args` that is a string or bytes ([`StrOrBytesArgs`]), and `kwargs` if
+    /// non-empty.
+    ///
+    /// [`StrOrBytesArgs`]: crate::StrOrBytesArgs
+    StrOrBytesArgs(&'a Value, Option<&'a Dict>),
 }
 
 impl<'a> PayloadRef<'a> {
@@ -242,7 +247,8 @@ impl<'a> PayloadRef<'a> {
         match self {
             PayloadRef::None => 0,
             PayloadRef::Bytes(_) | PayloadRef::Args(_) => 1,
-            PayloadRef::ArgsKwargs(..) => 2,
+            PayloadRef::ArgsKwargs(..) | PayloadRef::StrOrBytesArgs(_, Some(_)) => 2,
+            PayloadRef::StrOrBytesArgs(_, None) => 1,
         }
     }
 
@@ -255,6 +261,10 @@ impl<'a> PayloadRef<'a> {
             PayloadRef::ArgsKwargs(a, kw) => {
                 out.push(a.map_or(Value::Null, |a| Value::List(a.to_vec())));
                 out.push(Value::Map(kw.clone()));
+            }
+            PayloadRef::StrOrBytesArgs(a, kw) => {
+                out.push(a.clone());
+                out.extend(kw.map(|kw| Value::Map(kw.clone())));
             }
         }
     }

@@ -17,6 +17,8 @@ use crate::value::{Dict, Value};
 /// `[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list]`,
 /// `[PUBLISH, Request|id, Options|dict, Topic|uri, Arguments|list, ArgumentsKw|dict]`, or with
 /// payload transparency `[PUBLISH, Request|id, Options|dict, Topic|uri, Payload|binary]`.
+/// Autobahn also takes a string or bytes for `Arguments` when `ArgumentsKw` follows: see
+/// [`StrOrBytesArgs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Publish {
     /// The request ID, echoed in PUBLISHED or ERROR.
@@ -29,6 +31,12 @@ pub struct Publish {
     pub kwargs: Option<Dict>,
     /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
     pub payload: Option<Vec<u8>>,
+    /// `args` when it is a string or bytes rather than a list. `args` must then be `None`:
+    /// encoding a PUBLISH with both refuses it ([`EncodeError::Invalid`] naming `args`), since
+    /// either would drop the other. See [`StrOrBytesArgs`].
+    ///
+    /// [`EncodeError::Invalid`]: crate::EncodeError::Invalid
+    pub args_str_or_bytes: Option<StrOrBytesArgs>,
     /// Ask the broker for a PUBLISHED acknowledgement.
     pub acknowledge: Option<bool>,
     /// Whether the publisher is excluded from receiving the event (default true).
@@ -61,6 +69,52 @@ pub struct Publish {
     pub correlation: Correlation,
 }
 
+/// The `args` of a six-element PUBLISH that is a string or bytes, not a list.
+///
+/// Autobahn 26.10.2's `Publish.parse` takes `args` of type list, str or bytes when `kwargs`
+/// follows (with five elements a string or bytes is the transparent payload instead), and
+/// `kwargs` must still be a dict. It keeps the value as it came, writes it back as it came in
+/// every format (in FlatBuffers as the CBOR of the string or bytes, as it writes a list), and
+/// its `marshal()` applies its usual rule: `args` and `kwargs` if `kwargs` is non-empty, else
+/// `args` alone if non-empty (which autobahn then reads back as a transparent payload), else
+/// neither. The crate does the same. Only PUBLISH has this rule; EVENT, CALL and the others
+/// take a list. So such a publication cannot be delivered: autobahn's `Event` asserts that
+/// `args` is a list, and [`Publish::to_event`] and the forwarder refuse it with an error
+/// naming `args`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrOrBytesArgs(Value);
+
+impl StrOrBytesArgs {
+    /// A string `args`.
+    pub fn str(s: impl Into<String>) -> StrOrBytesArgs {
+        StrOrBytesArgs(Value::Str(s.into()))
+    }
+
+    /// A binary `args`.
+    pub fn bytes(b: impl Into<Vec<u8>>) -> StrOrBytesArgs {
+        StrOrBytesArgs(Value::Bytes(b.into()))
+    }
+
+    /// The string or bytes, as a value ([`Value::Str`] or [`Value::Bytes`]).
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    /// `value` if it is a string or bytes.
+    pub(crate) fn from_value(value: Value) -> Option<StrOrBytesArgs> {
+        matches!(value, Value::Str(_) | Value::Bytes(_)).then_some(StrOrBytesArgs(value))
+    }
+
+    /// The payload elements autobahn's `marshal` writes for these `args` and `kwargs`.
+    fn payload_ref<'a>(&'a self, kwargs: &'a Option<Dict>) -> PayloadRef<'a> {
+        match kwargs.as_ref().filter(|kw| !kw.is_empty()) {
+            Some(kw) => PayloadRef::StrOrBytesArgs(&self.0, Some(kw)),
+            None if self.0.is_truthy() => PayloadRef::StrOrBytesArgs(&self.0, None),
+            None => PayloadRef::None,
+        }
+    }
+}
+
 impl Publish {
     /// A publication of `topic` with request ID `request` and no payload or options.
     pub fn new(request: u64, topic: impl Into<String>) -> Publish {
@@ -69,6 +123,18 @@ impl Publish {
             topic: topic.into(),
             ..Publish::default()
         }
+    }
+
+    /// Refuses `args` and `args_str_or_bytes` both set: a PUBLISH has one `args` element.
+    pub(crate) fn check_one_args(&self) -> Result<(), ValidationError> {
+        if self.args.is_some() && self.args_str_or_bytes.is_some() {
+            return Err(ValidationError::protocol(
+                "both a list and a string or bytes (args_str_or_bytes) given; a PUBLISH has one",
+            )
+            .in_message(Self::NAME)
+            .at("args", FieldRole::Element));
+        }
+        Ok(())
     }
 
     fn options(&self) -> Dict {
@@ -104,7 +170,7 @@ impl WampMessage for Publish {
         let request = w.id(1, "request")?;
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let topic = w.uri(3, "topic", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
+        let mut app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
         let acknowledge = options.bool("acknowledge")?;
         let exclude_me = options.bool("exclude_me")?;
         let exclude = options.int_list("exclude")?;
@@ -116,11 +182,12 @@ impl WampMessage for Publish {
         let retain = options.bool("retain")?;
         let transaction_hash = options.string("transaction_hash")?;
         let forward_for = options.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,
             payload,
+            args_str_or_bytes,
             enc_algo,
             enc_key,
             enc_serializer,
@@ -132,6 +199,7 @@ impl WampMessage for Publish {
             args,
             kwargs,
             payload,
+            args_str_or_bytes,
             acknowledge,
             exclude_me,
             exclude,
@@ -158,10 +226,11 @@ impl WampMessage for Publish {
         let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
         head.push_value(Value::Map(self.options()));
         head.push_str(&self.topic);
-        (
-            head,
-            PayloadRef::of(&self.args, &self.kwargs, &self.payload),
-        )
+        let payload = match &self.args_str_or_bytes {
+            Some(args) if !has_payload(&self.payload) => args.payload_ref(&self.kwargs),
+            _ => PayloadRef::of(&self.args, &self.kwargs, &self.payload),
+        };
+        (head, payload)
     }
 
     correlation_accessors!();
@@ -596,7 +665,7 @@ impl WampMessage for Event {
         let subscription = w.id(1, "subscription")?;
         let publication = w.id(2, "publication")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
+        let mut app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let publisher = details.int("publisher")?;
         let publisher_authid = details.string("publisher_authid")?;
         let publisher_authrole = details.string("publisher_authrole")?;
@@ -605,7 +674,7 @@ impl WampMessage for Event {
         let transaction_hash = details.string("transaction_hash")?;
         let x_acknowledged_delivery = details.bool("x_acknowledged_delivery")?;
         let forward_for = details.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,
@@ -693,6 +762,70 @@ impl WampMessage for EventReceived {
 mod tests {
     use super::*;
     use crate::dict;
+
+    /// A six-element PUBLISH whose `args` is a string or bytes, as autobahn 26.10.2 takes it:
+    /// kept as it came, marshalled by autobahn's rule (checked with its `marshal()`: `args`
+    /// and `kwargs` when `kwargs` is non-empty, else `args` alone when non-empty, else neither),
+    /// and not deliverable as an EVENT.
+    #[test]
+    fn publish_args_may_be_a_string_or_bytes_before_kwargs() {
+        let wmsg = |args: Value, kwargs: Value| -> Vec<Value> {
+            vec![
+                16.into(),
+                1.into(),
+                dict! {}.into(),
+                "com.t".into(),
+                args,
+                kwargs,
+            ]
+        };
+        let kw = || Value::from(dict! { "k" => 1 });
+        for (args, held) in [
+            (Value::from("abc"), StrOrBytesArgs::str("abc")),
+            (Value::Bytes(vec![1, 2]), StrOrBytesArgs::bytes([1, 2])),
+        ] {
+            let p = Publish::parse(&wmsg(args.clone(), kw())).unwrap();
+            assert_eq!(
+                (p.args_str_or_bytes.as_ref(), &p.args),
+                (Some(&held), &None)
+            );
+            assert_eq!(p.marshal(), wmsg(args.clone(), kw()));
+            let e = crate::router::EventDetails::default();
+            assert_eq!(p.to_event(&e).unwrap_err().field(), Some("args"));
+            // an empty kwargs is not marshalled; a non-empty args still is
+            let p = Publish::parse(&wmsg(args.clone(), dict! {}.into())).unwrap();
+            assert_eq!(p.marshal(), wmsg(args, kw())[..5]);
+        }
+        let p = Publish::parse(&wmsg("".into(), dict! {}.into())).unwrap();
+        assert_eq!(p.marshal().len(), 4);
+        // kwargs must still be a dict; args of another type is still refused
+        let e = Publish::parse(&wmsg("abc".into(), "kw".into())).unwrap_err();
+        assert_eq!(e.field(), Some("kwargs"));
+        let e = Publish::parse(&wmsg(1.into(), kw())).unwrap_err();
+        assert_eq!(e.field(), Some("args"));
+    }
+
+    /// A PUBLISH with both a list `args` and a string or bytes one has one `args` element to
+    /// write them in: every format refuses it, naming `args`, rather than pick one.
+    #[test]
+    fn publish_with_two_args_is_refused_by_every_format() {
+        use crate::serializer::Format;
+        let both: crate::Message = Publish {
+            args: Some(vec![1.into()]),
+            args_str_or_bytes: Some(StrOrBytesArgs::str("abc")),
+            kwargs: Some(dict! { "k" => 1 }),
+            ..Publish::new(1, "com.t")
+        }
+        .into();
+        for format in Format::ALL {
+            let err = format.encode(&both).unwrap_err();
+            let crate::EncodeError::Invalid(e) = &err else {
+                panic!("{format:?}: {err:?} is not EncodeError::Invalid");
+            };
+            assert_eq!((e.message(), e.field()), (Some("PUBLISH"), Some("args")));
+            assert!(err.to_string().starts_with("'args' in PUBLISH"), "{err}");
+        }
+    }
 
     #[test]
     fn subscribe_topic_allows_empty_components_whatever_match() {

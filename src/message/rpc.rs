@@ -151,7 +151,7 @@ impl WampMessage for Call {
         let request = w.id(1, "request")?;
         let mut options = w.extra(2, "options", FieldRole::Option)?;
         let procedure = w.uri(3, "procedure", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::StrOrBytes)?;
+        let mut app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::StrOrBytes)?;
         let timeout = int_at_least(&mut options, "timeout", 0)?;
         let receive_progress = options.bool("receive_progress")?;
         let transaction_hash = options.string("transaction_hash")?;
@@ -159,7 +159,7 @@ impl WampMessage for Call {
         let caller_authid = options.string("caller_authid")?;
         let caller_authrole = options.string("caller_authrole")?;
         let forward_for = options.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,
@@ -345,13 +345,13 @@ macro_rules! call_outcome {
                 let mut w = Wmsg::new(wmsg, Self::NAME, &[3, 4, 5])?;
                 let request = w.id(1, "request")?;
                 let mut extra = w.extra(2, $extra, $role)?;
-                let app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
+                let mut app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
                 let progress = extra.bool("progress")?;
                 let callee = extra.int("callee")?;
                 let callee_authid = extra.string("callee_authid")?;
                 let callee_authrole = extra.string("callee_authrole")?;
                 let forward_for = extra.forward_for()?;
-                app.check(&w)?;
+                app.check()?;
                 let AppPayload { args, kwargs, payload, enc_algo, enc_key, enc_serializer, .. } = app;
                 Ok($ty {
                     request,
@@ -815,7 +815,7 @@ impl WampMessage for Invocation {
         let request = w.id(1, "request")?;
         let registration = w.id(2, "registration")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
-        let app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
+        let mut app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let timeout = int_at_least(&mut details, "timeout", 0)?;
         let receive_progress = details.bool("receive_progress")?;
         let caller = details.int("caller")?;
@@ -824,7 +824,7 @@ impl WampMessage for Invocation {
         let procedure = details.string("procedure")?;
         let transaction_hash = details.string("transaction_hash")?;
         let forward_for = details.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,

@@ -821,12 +821,12 @@ impl WampMessage for ErrorReply {
         let request = w.id(2, "request")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
-        let app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
+        let mut app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
         let callee = details.int("callee")?;
         let callee_authid = details.string("callee_authid")?;
         let callee_authrole = details.string("callee_authrole")?;
         let forward_for = details.forward_for()?;
-        app.check(&w)?;
+        app.check()?;
         let AppPayload {
             args,
             kwargs,

@@ -197,13 +197,21 @@ type OwnedItems<'v> = std::iter::Flatten<std::option::IntoIter<std::slice::Iter<
 type OwnedEntries<'v> = std::iter::Flatten<std::option::IntoIter<<&'v Value as Item<'v>>::Map>>;
 
 /// An owned message's `args` as `T`.
+///
+/// `not_a_list` is an `args` element that is no list (a PUBLISH's string or bytes, see
+/// [`StrOrBytesArgs`](crate::StrOrBytesArgs)): an error, as from a view of the same message,
+/// not the empty list `args: None` would give.
 fn owned_args<'v, T: Deserialize<'v>>(
     message: &'static str,
     transparent: Option<&[u8]>,
     args: Option<&'v [Value]>,
+    not_a_list: Option<&Value>,
 ) -> Result<T, DecodeError> {
     if transparent.is_some_and(|p| !p.is_empty()) {
         return Err(transparent_error(message, ARGS));
+    }
+    if let Some(value) = not_a_list {
+        return Err(wrong_kind(message, ARGS, Kind::List, Item::kind(&value)));
     }
     let items: OwnedItems<'v> = args.map(<[Value]>::iter).into_iter().flatten();
     whole(
@@ -332,15 +340,23 @@ fn view_kwargs<'a, T: Deserialize<'a>>(
     )
 }
 
+/// A PUBLISH's `args` when a string or bytes, which `args_as` refuses.
+fn publish_str_or_bytes_args(p: &Publish) -> Option<&Value> {
+    p.args_str_or_bytes
+        .as_ref()
+        .map(crate::StrOrBytesArgs::value)
+}
+
 /// `args_as`, `kwargs_as`, `with_args` and `with_kwargs` on each payload-carrying message: its
 /// owned type, its typed view and its FlatBuffers view.
 macro_rules! typed_payloads {
-    ($($owned:ident, $view:ident, $fbs:ident;)*) => {$(
+    ($($owned:ident, $view:ident, $fbs:ident $(, not_a_list: $not_a_list:expr)?;)*) => {$(
         impl $owned {
             #[doc = concat!("`args` deserialized as `T`, borrowing from the message (an empty ",
                             "list when absent; see [`payload`](crate::payload)).")]
             pub fn args_as<'v, T: Deserialize<'v>>(&'v self) -> Result<T, DecodeError> {
-                owned_args(Self::NAME, self.payload.as_deref(), self.args.as_deref())
+                let not_a_list: Option<&Value> = None $(.or_else(|| $not_a_list(self)))?;
+                owned_args(Self::NAME, self.payload.as_deref(), self.args.as_deref(), not_a_list)
             }
 
             #[doc = concat!("`kwargs` deserialized as `T`, borrowing from the message (an ",
@@ -368,7 +384,7 @@ macro_rules! typed_payloads {
             #[doc = concat!("`args` deserialized as `T` straight from the input, borrowing ",
                             "from it (an empty list when absent; see [`payload`](crate::payload)).")]
             pub fn args_as<T: Deserialize<'a>>(&self) -> Result<T, DecodeError> {
-                view_args(<$owned>::NAME, self.args(), || self.payload().is_some())
+                view_args(<$owned>::NAME, self.args_element(), || self.payload().is_some())
             }
 
             #[doc = concat!("`kwargs` deserialized as `T` straight from the input, borrowing ",
@@ -406,7 +422,7 @@ macro_rules! typed_payloads {
 }
 
 typed_payloads! {
-    Publish, PublishView, PublishRef;
+    Publish, PublishView, PublishRef, not_a_list: publish_str_or_bytes_args;
     Event, EventView, EventRef;
     Call, CallView, CallRef;
     Invocation, InvocationView, InvocationRef;

@@ -242,6 +242,12 @@ impl<'a> Carrier<'a> {
         });
         // (a FlatBuffers message may hold a payload and `args`/`kwargs` at once: the owned
         // message keeps all three, FlatBuffers writes all three, the others the payload only)
+        // a PUBLISH's string or bytes `args` (`StrOrBytesArgs`) has no EVENT to go in
+        if want == MessageType::Publish
+            && args.is_some_and(|a| matches!(a.kind(), Kind::Str | Kind::Bytes))
+        {
+            return Err(DecodeError::from(super::undeliverable_args()).into());
+        }
         let kwargs = kwargs.filter(|k| !k.is_empty_container());
         let args = args.filter(|a| kwargs.is_some() || !a.is_empty_container());
         Ok(Carrier {

@@ -8,9 +8,12 @@
 //! step carries, the payload-transparency ones included, so that nobody copies them by hand and
 //! forgets one.
 
+use crate::error::ValidationError;
+use crate::message::element_error;
 use crate::message::pubsub::{Event, Publish};
 use crate::message::rpc::{Call, CallResult, Invocation, Yield};
 use crate::message::session::ErrorReply;
+use crate::message::WampMessage;
 use crate::messages::MessageType;
 
 /// What the broker decides for one EVENT, beside what the PUBLISH carries.
@@ -91,8 +94,16 @@ impl Publish {
     /// The EVENT that delivers this publication under `details`: the payload (`args`,
     /// `kwargs`, `payload`), its transparency keys (`enc_algo`, `enc_key`, `enc_serializer`),
     /// `transaction_hash` and `forward_for` from the PUBLISH, the rest from `details`.
-    pub fn to_event(&self, details: &EventDetails<'_>) -> Event {
-        Event {
+    ///
+    /// Errors: a PUBLISH whose `args` is a string or bytes ([`StrOrBytesArgs`]) has no EVENT:
+    /// an EVENT's `args` is a list.
+    ///
+    /// [`StrOrBytesArgs`]: crate::StrOrBytesArgs
+    pub fn to_event(&self, details: &EventDetails<'_>) -> Result<Event, ValidationError> {
+        if self.args_str_or_bytes.is_some() {
+            return Err(undeliverable_args());
+        }
+        Ok(Event {
             args: self.args.clone(),
             kwargs: self.kwargs.clone(),
             payload: self.payload.clone(),
@@ -108,8 +119,17 @@ impl Publish {
             enc_serializer: self.enc_serializer.clone(),
             forward_for: self.forward_for.clone(),
             ..Event::new(details.subscription, details.publication)
-        }
+        })
     }
+}
+
+/// The error for a PUBLISH whose `args` is a string or bytes, which no EVENT can carry.
+pub(crate) fn undeliverable_args() -> ValidationError {
+    element_error(
+        Publish::NAME,
+        "args",
+        "a string or bytes cannot be delivered (an EVENT's args is a list)",
+    )
 }
 
 impl Call {
@@ -217,11 +237,13 @@ mod tests {
         enc(&mut publish.enc_algo, "cryptobox");
         enc(&mut publish.enc_key, "k");
         enc(&mut publish.enc_serializer, "json");
-        let event = publish.to_event(&EventDetails {
-            subscription: 2,
-            publication: 3,
-            ..EventDetails::default()
-        });
+        let event = publish
+            .to_event(&EventDetails {
+                subscription: 2,
+                publication: 3,
+                ..EventDetails::default()
+            })
+            .unwrap();
         let keys = [
             "enc_algo",
             "enc_key",

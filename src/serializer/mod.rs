@@ -334,10 +334,7 @@ impl Format {
             #[cfg(feature = "msgpack")]
             Format::Msgpack => msgpack::write_message(msg, out),
             #[cfg(feature = "cbor")]
-            Format::Cbor => {
-                cbor::write_message(msg, out);
-                Ok(())
-            }
+            Format::Cbor => cbor::write_message(msg, out),
             #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 out.extend_from_slice(&crate::fbs::builder::to_vec(msg)?);

@@ -692,8 +692,9 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     /// The application payload from element `at` on, as the owned `AppPayload::read` reads
     /// it: a transparent payload (checking the `enc_*` keys) when element `at` is the last and
     /// is bytes, or a string for the styles that take one; else `args` (a list; `null` too
-    /// but for PUBLISH) and `kwargs` (a dict). Returns whether the payload is a string, which
-    /// [`ItemMsg::check_payload`] rejects after the other keys.
+    /// but for PUBLISH) and `kwargs` (a dict). Returns what autobahn's constructor asserts
+    /// (a string payload, a falsy invalid `enc_*` value, `enc_*` without `enc_algo`), which
+    /// [`ItemMsg::check_payload`] raises after the other keys.
     ///
     /// Each element's kind is read once, and only kinds are read.
     #[inline]
@@ -702,33 +703,33 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         extra: &ItemExtra<I, N>,
         at: usize,
         style: PayloadStyle,
-    ) -> Result<bool, ValidationError> {
+    ) -> Result<Option<ValidationError>, ValidationError> {
         let Some(args) = self.get(at) else {
-            return Ok(false); // no payload, so no `kwargs` either
+            return Ok(None); // no payload, so no `kwargs` either
         };
         let last = self.len() == at + 1;
         match args.kind() {
             Kind::List => {}
-            Kind::Bytes if last => return extra.enc_options().map(|()| false),
+            Kind::Bytes if last => return extra.enc_options(),
             Kind::Str if last && style != PayloadStyle::Bytes => {
-                return extra.enc_options().map(|()| true)
+                // the constructor asserts the payload's type before the `enc_*` keys
+                extra.enc_options()?;
+                return Ok(Some(self.error("payload", STR_PAYLOAD)));
             }
             Kind::Null if style != PayloadStyle::Publish => {}
+            // PUBLISH's `args` may be a string or bytes when `kwargs` follows (`StrOrBytesArgs`)
+            Kind::Str | Kind::Bytes if style == PayloadStyle::Publish && self.len() == at + 2 => {}
             _ => return Err(self.type_error("args", &args)),
         }
         match self.get(at + 1) {
             Some(kwargs) if kwargs.kind() != Kind::Map => Err(self.type_error("kwargs", &kwargs)),
-            _ => Ok(()),
+            _ => Ok(None),
         }
-        .map(|()| false)
     }
 
-    /// Autobahn's constructor assertion: a transparent payload must be bytes.
-    fn check_payload(&self, str_payload: bool) -> Result<(), ValidationError> {
-        match str_payload {
-            true => Err(self.error("payload", STR_PAYLOAD)),
-            false => Ok(()),
-        }
+    /// Autobahn's constructor assertions on the payload ([`ItemMsg::payload`]'s result).
+    fn check_payload(&self, deferred: Option<ValidationError>) -> Result<(), ValidationError> {
+        deferred.map_or(Ok(()), Err)
     }
 }
 
@@ -919,38 +920,68 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
     /// The payload-transparency keys (the first three of the table), as the owned
     /// `Extra::enc_options` checks them: `null` is absent; `enc_algo` and `enc_serializer`
     /// known identifiers or `x_*`; `enc_key` a string; `enc_key`/`enc_serializer` need
-    /// `enc_algo`.
-    fn enc_options(&self) -> Result<(), ValidationError> {
+    /// `enc_algo`. A truthy invalid value is an error now (autobahn's `parse`); a falsy one and
+    /// a missing `enc_algo` (its constructor's assertions) come back to be raised after the
+    /// other keys.
+    fn enc_options(&self) -> Result<Option<ValidationError>, ValidationError> {
         debug_assert!(self.keys[..3]
             .iter()
             .map(|k| k.name)
             .eq(ENC.map(|k| k.name)));
         if self.present == 0 {
-            return Ok(());
+            return Ok(None);
         }
-        let algo = self.identifier(0, is_valid_enc_algo)?;
+        let mut deferred = None;
+        let algo = self.identifier(0, is_valid_enc_algo, &mut deferred)?;
         let key = match read::non_null(self.slot(1)) {
             None => false,
             Some(v) if v.kind() == Kind::Str => true,
-            Some(v) => return Err(self.at.type_name_error("enc_key", v.kind().type_name())),
+            Some(v) => {
+                let error = self.at.type_name_error("enc_key", v.kind().type_name());
+                defer(error, &v, &mut deferred)?
+            }
         };
-        let serializer = self.identifier(2, is_valid_enc_serializer)?;
+        let serializer = self.identifier(2, is_valid_enc_serializer, &mut deferred)?;
         if !algo && (key || serializer) {
-            return Err(self.at.enc_algo_missing());
+            deferred.get_or_insert_with(|| self.at.enc_algo_missing());
         }
-        Ok(())
+        Ok(deferred)
     }
 
-    /// Whether identifier key `i` is present (`null` is absent), if it is valid.
-    fn identifier(&self, i: usize, valid: fn(&str) -> bool) -> Result<bool, ValidationError> {
+    /// Whether identifier key `i` is present (`null` is absent) and valid; an invalid value
+    /// as [`ItemExtra::enc_options`] says.
+    fn identifier(
+        &self,
+        i: usize,
+        valid: fn(&str) -> bool,
+        deferred: &mut Option<ValidationError>,
+    ) -> Result<bool, ValidationError> {
         match read::non_null(self.slot(i)) {
             None => Ok(false),
             Some(v) => match v.as_str() {
                 Some(s) if valid(&s) => Ok(true),
-                _ => Err(self.at.invalid_value(self.keys[i].name, v.to_value())),
+                _ => defer(
+                    self.at.invalid_value(self.keys[i].name, v.to_value()),
+                    &v,
+                    deferred,
+                ),
             },
         }
     }
+}
+
+/// `error` now when `v` is truthy (autobahn's `parse` raises it), else kept in `deferred` (its
+/// constructor's assertion) if it is the first such error; `false`: the key counts as absent.
+fn defer<'a, I: Item<'a>>(
+    error: ValidationError,
+    v: &I,
+    deferred: &mut Option<ValidationError>,
+) -> Result<bool, ValidationError> {
+    if v.to_value().is_truthy() {
+        return Err(error);
+    }
+    deferred.get_or_insert(error);
+    Ok(false)
 }
 
 /// The mandatory `roles` detail of HELLO and WELCOME, as the owned `parse_roles` checks it:

@@ -317,8 +317,9 @@ macro_rules! payload_accessors {
                 .filter(|i| e.len() == $at + 1 && i.kind() == Kind::Bytes)
         }
 
-        /// `args`, as the input holds it (`None` when absent or `null`).
-        pub fn args(&self) -> Option<Payload<'a>> {
+        /// The `args` element, whatever it holds (`None` when absent or `null`): a list, or a
+        /// PUBLISH's string or bytes ([`StrOrBytesArgs`](crate::StrOrBytesArgs)).
+        pub(crate) fn args_element(&self) -> Option<Payload<'a>> {
             match self {
                 $view::Elements(e) if self.transparent().is_none() => {
                     e.element($at).filter(|i| !i.is_null()).map(Payload::Item)
@@ -327,6 +328,14 @@ macro_rules! payload_accessors {
                 #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers(r) => r.args_bytes().map(Payload::FlatbuffersCbor),
             }
+        }
+
+        /// `args`, as the input holds it (`None` when absent or `null`, and, as the owned
+        /// type's `args`, when a PUBLISH's is a string or bytes: see
+        /// [`PublishView::args_str_or_bytes`]).
+        pub fn args(&self) -> Option<Payload<'a>> {
+            self.args_element()
+                .filter(|p| !matches!(p, Payload::Item(i) if is_str_or_bytes(i)))
         }
 
         /// `kwargs`, as the input holds it.
@@ -695,6 +704,24 @@ typed_view! {
         transaction_hash: string("transaction_hash") => |r| r.transaction_hash(),
         forward_for: principals("forward_for") => |r| r.forward_for(),
     }
+}
+
+impl<'a> PublishView<'a> {
+    /// `args` when a string or bytes rather than a list (the owned
+    /// [`Publish::args_str_or_bytes`]); never for FlatBuffers, which cannot carry it
+    /// (`DEVIATIONS.md`).
+    pub fn args_str_or_bytes(&self) -> Option<ItemRef<'a>> {
+        match self.args_element()? {
+            Payload::Item(i) if is_str_or_bytes(&i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `item` is a string or bytes (a PUBLISH's `args` may be, see
+/// [`StrOrBytesArgs`](crate::StrOrBytesArgs)).
+fn is_str_or_bytes(item: &ItemRef<'_>) -> bool {
+    matches!(item.kind(), Kind::Str | Kind::Bytes)
 }
 
 typed_view! {

@@ -2,6 +2,7 @@
 //! Missing data is a failure, never a skip.
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use wamp_codec::serializer::{json, Limits};
@@ -96,19 +97,47 @@ pub fn testsuite_files() -> Vec<(String, serde_json::Value)> {
 }
 
 /// The case ids listed in `DEVIATIONS.md` on lines starting `Corpus cases:`.
-pub fn listed_deviations() -> std::collections::BTreeSet<String> {
+pub fn listed_deviations() -> BTreeSet<String> {
+    listed_cases("Corpus cases:")
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect()
+}
+
+/// `DEVIATIONS.md`'s lines that start (after a list bullet) with `prefix`, as (what the line
+/// says between the prefix and the colon, case id) for each id after the colon. A line
+/// `- FlatBuffers refuses `timeout`: 48-m4-19, 68-m4-27` with the prefix `FlatBuffers
+/// refuses` gives ("`timeout`", "48-m4-19") and ("`timeout`", "68-m4-27").
+pub fn listed_cases(prefix: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/DEVIATIONS.md"))
         .expect("DEVIATIONS.md");
-    text.lines()
-        .filter_map(|l| {
-            l.trim_start_matches(['-', ' ', '*'])
-                .strip_prefix("Corpus cases:")
-        })
-        .flat_map(|rest| {
-            rest.split([',', ' ', '`'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line
+            .trim_start_matches(['-', ' ', '*'])
+            .strip_prefix(prefix)
+        else {
+            continue;
+        };
+        let (label, ids) = rest.split_once(':').unwrap_or(("", rest));
+        let ids = ids.split([',', ' ', '`']).filter(|s| !s.is_empty());
+        out.extend(ids.map(|id| (label.trim().to_owned(), id.to_owned())));
+    }
+    out
+}
+
+/// The corpus cases `DEVIATIONS.md` lists as ones FlatBuffers cannot carry (lines
+/// `- FlatBuffers refuses `field`: ids`), each with the field the refusal must name.
+pub fn flatbuffers_refusals() -> BTreeMap<String, String> {
+    listed_cases("FlatBuffers refuses")
+        .into_iter()
+        .map(|(label, id)| {
+            let field = label.trim_matches('`');
+            assert!(
+                !field.is_empty() && !field.contains(['`', ' ']),
+                "DEVIATIONS.md: `FlatBuffers refuses` names no single field for {id}: {label:?}"
+            );
+            (id, field.to_owned())
         })
         .collect()
 }

@@ -1081,6 +1081,8 @@ impl TryFrom<PublishRef<'_>> for Publish {
             args: v.args()?,
             kwargs: v.kwargs()?,
             payload: v.payload().map(<[u8]>::to_vec),
+            // the builder refuses them, and `args` reads as a list
+            args_str_or_bytes: None,
             acknowledge: v.acknowledge(),
             exclude_me: v.exclude_me(),
             exclude: ids(v.exclude()),

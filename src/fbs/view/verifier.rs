@@ -399,9 +399,17 @@ fn check_key(spec: &'static TableSpec, t: Opened<'_>, key: Option<&str>) -> R<()
         }
     };
     match key {
-        Some(uri) if is_valid_uri(uri, rule) => Ok(()),
         None if absent_ok => Ok(()),
-        uri => Err(bad_key(spec, uri.unwrap_or(""), rule, role)),
+        // Writers, autobahn's and the crate's, leave an empty string out (`if x:`), so an absent
+        // key is the empty URI: valid where the rule allows it (REGISTER `prefix`, SUBSCRIBE).
+        uri => {
+            let uri = uri.unwrap_or("");
+            if is_valid_uri(uri, rule) {
+                Ok(())
+            } else {
+                Err(bad_key(spec, uri, rule, role))
+            }
+        }
     }
 }
 

@@ -55,16 +55,19 @@ const TAG_NEGATIVE_BIGNUM: u64 = 3;
 const BREAK: u8 = 0xff;
 
 /// Serializes a message to CBOR.
-pub fn to_vec(msg: &Message) -> Vec<u8> {
+///
+/// Every [`Value`] has a CBOR form; fails only for a message whose fields contradict each
+/// other ([`EncodeError::Invalid`]).
+pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
-    write_message(msg, &mut out);
-    out
+    write_message(msg, &mut out)?;
+    Ok(out)
 }
 
-/// Appends a message's CBOR to `out`.
-pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
+/// Appends a message's CBOR to `out` (fails as [`to_vec`]; `out` is then unchanged).
+pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
-    let (head, payload) = msg.marshal_parts();
+    let (head, payload) = msg.encodable_parts()?;
     append(out, |buf, pos| {
         let len = head.len() + payload.element_count();
         let mut pos = write_head(buf, pos, 4, len as u64);
@@ -86,8 +89,16 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) {
                 };
                 write_map(buf, pos, kwargs)
             }
+            PayloadRef::StrOrBytesArgs(args, kwargs) => {
+                let pos = write_value(buf, pos, args);
+                match kwargs {
+                    Some(kwargs) => write_map(buf, pos, kwargs),
+                    None => pos,
+                }
+            }
         }
     });
+    Ok(())
 }
 
 /// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
@@ -355,14 +366,11 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 
 /// Serializes messages in batched mode: each prefixed with its 4-byte big-endian length.
 ///
-/// Fails only for a message longer than 4 GiB, which the prefix cannot express.
+/// Fails for a message longer than 4 GiB, which the prefix cannot express, and as [`to_vec`].
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    frames::encode_frames(FORMAT, msgs, |msg, out| {
-        write_message(msg, out);
-        Ok(())
-    })
+    frames::encode_frames(FORMAT, msgs, write_message)
 }
 
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a

@@ -53,7 +53,7 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 /// Appends a message's JSON to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
-    let (head, payload) = msg.marshal_parts();
+    let (head, payload) = msg.encodable_parts()?;
     out.push(b'[');
     for (i, element) in head.iter().enumerate() {
         if i > 0 {
@@ -83,6 +83,14 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
             }
             out.push(b',');
             write_map(kwargs, out)?;
+        }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            out.push(b',');
+            write_value(args, out)?;
+            if let Some(kwargs) = kwargs {
+                out.push(b',');
+                write_map(kwargs, out)?;
+            }
         }
     }
     out.push(b']');

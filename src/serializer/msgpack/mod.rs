@@ -47,7 +47,7 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 /// Appends a message's MessagePack to `out`.
 pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
-    let (head, payload) = msg.marshal_parts();
+    let (head, payload) = msg.encodable_parts()?;
     write_array_head(out, head.len() + payload.element_count())?;
     for element in head.iter() {
         match element {
@@ -66,6 +66,12 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
                 None => out.push(Marker::Null.to_u8()),
             }
             write_map(out, kwargs)?;
+        }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            encode_value(args, out)?;
+            if let Some(kwargs) = kwargs {
+                write_map(out, kwargs)?;
+            }
         }
     }
     Ok(())
