@@ -4,10 +4,12 @@
 //!
 //! The hot path (PUBLISH, CALL, YIELD and a callee's ERROR) never decodes a message into owned
 //! values: the message is checked and read in place ([`MessageView::decode`]), routed on its
-//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`] and
-//! [`EventTemplate`] (one EVENT built per publication and subscriber format, stamped with the
-//! subscription ID per subscriber). The rare session messages (HELLO, SUBSCRIBE, REGISTER, ...)
-//! are decoded into the owned types.
+//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. A topic's
+//! subscribers share one subscription (exact matching), so a publication's EVENT is built once
+//! per subscriber format and the same buffer queued for every subscriber on it (a router with
+//! one subscription per subscriber would stamp each from an
+//! [`EventTemplate`](wamp_codec::router::forward::EventTemplate)). The rare session messages
+//! (HELLO, SUBSCRIBE, REGISTER, ...) are decoded into the owned types.
 //!
 //! Each realm's state is behind its own lock, taken for the handling of one message; nothing
 //! is awaited while it is held, as queueing never waits (see [`crate::outbox`]).
@@ -15,8 +17,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use bytes::Bytes;
 use wamp_codec::message::session::{Features, Role, Roles};
-use wamp_codec::router::forward::{EventTemplate, Forwarder};
+use wamp_codec::router::forward::Forwarder;
 use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
 use wamp_codec::serializer::Format;
 use wamp_codec::view::{CallView, ErrorReplyView, MessageView, PublishView, TypedView, YieldView};
@@ -164,8 +167,6 @@ struct Joined {
 #[derive(Debug, Default)]
 struct Scratch {
     forwarder: Forwarder,
-    /// One EVENT template per subscriber format, refilled per publication.
-    templates: [EventTemplate; 4],
     out: Vec<u8>,
 }
 
@@ -351,18 +352,16 @@ impl Session {
         let topic = publish.topic();
         let mut undeliverable = Vec::new();
         if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
+            // The subscribers of a topic share its subscription, so the EVENT is the same for
+            // every subscriber on a format: built once per format (when the first subscriber
+            // on it is found), shared by all (`None` inside: the format cannot carry it).
             let details = EventDetails {
+                subscription,
                 publication,
                 ..EventDetails::default()
             };
-            let Scratch {
-                forwarder,
-                templates,
-                ..
-            } = &mut self.scratch;
-            // per format: whether its template is filled, once the first subscriber on it
-            // has asked
-            let mut filled: [Option<bool>; 4] = [None; 4];
+            let Scratch { forwarder, .. } = &mut self.scratch;
+            let mut events: [Option<Option<Bytes>>; 4] = Default::default();
             for &subscriber in subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
@@ -370,10 +369,10 @@ impl Session {
                 if !receives(publish, me, subscriber, &peer.authid) {
                     continue;
                 }
-                let at = slot(peer.format);
-                let ready = *filled[at].get_or_insert_with(|| {
-                    match templates[at].fill(forwarder, publish, &details, peer.format) {
-                        Ok(()) => true,
+                let event = events[slot(peer.format)].get_or_insert_with(|| {
+                    let mut event = Vec::new();
+                    match forwarder.event(publish, &details, peer.format, &mut event) {
+                        Ok(()) => Some(Bytes::from(event)),
                         Err(e) => {
                             let reason = format!(
                                 "EVENT of {topic} cannot be sent as {}: {e}",
@@ -381,14 +380,12 @@ impl Session {
                             );
                             eprintln!("broker: publication {publication}: {reason}");
                             undeliverable.push(reason);
-                            false
+                            None
                         }
                     }
                 });
-                if ready {
-                    let mut event = Vec::new();
-                    templates[at].stamp(subscription, &mut event);
-                    peer.outbox.push_event(event);
+                if let Some(event) = event {
+                    peer.outbox.push_event(event.clone());
                 }
             }
         }
@@ -441,7 +438,7 @@ impl Session {
             );
             return Ok(());
         }
-        peer.outbox.push(out.clone());
+        peer.outbox.push(Bytes::copy_from_slice(out));
         let call = PendingCall {
             caller: me,
             call_request: request,
@@ -476,7 +473,7 @@ impl Session {
             .forwarder
             .result(&yielded.as_message(), &details, caller.format, out)
         {
-            Ok(()) => caller.outbox.push(out.clone()),
+            Ok(()) => caller.outbox.push(Bytes::copy_from_slice(out)),
             Err(e) => caller.send_call_error(
                 call.call_request,
                 uri::INVALID_ARGUMENT,
@@ -519,7 +516,7 @@ impl Session {
             .forwarder
             .error(&error.as_message(), &details, caller.format, out)
         {
-            Ok(()) => caller.outbox.push(out.clone()),
+            Ok(()) => caller.outbox.push(Bytes::copy_from_slice(out)),
             Err(e) => caller.send_call_error(
                 call.call_request,
                 &error.error(),

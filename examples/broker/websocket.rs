@@ -122,7 +122,7 @@ async fn write(
                 }
             }
         } else {
-            first
+            first.into()
         };
         let message = match subprotocol.message_kind() {
             MessageKind::Text => match String::from_utf8(payload) {
@@ -142,11 +142,7 @@ async fn write(
 }
 
 /// `first` and what else is queued (up to [`MAX_BATCH`] messages in all) as one batch.
-fn batch(
-    subprotocol: Subprotocol,
-    first: Vec<u8>,
-    queue: &mut Queue,
-) -> Result<Vec<u8>, BatchError> {
+fn batch(subprotocol: Subprotocol, first: Bytes, queue: &mut Queue) -> Result<Vec<u8>, BatchError> {
     let mut batch = Vec::with_capacity(first.len() + 8);
     subprotocol.append(&first, &mut batch)?;
     for _ in 1..MAX_BATCH {
