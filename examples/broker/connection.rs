@@ -1,13 +1,15 @@
-//! One connection, whatever its transport: its transport payloads are split into messages and
-//! handed to its [`Session`] until the session closes, the peer goes, or the router evicts it
-//! (see [`crate::outbox`]); the transport's writer task drains the connection's queue.
+//! One connection, whatever its transport: the transport hands over the messages it received
+//! one by one (a batch already split), each goes to the connection's [`Session`] until the
+//! session closes, the peer goes, or the router evicts it (see [`crate::outbox`]); the
+//! transport's writer task drains the connection's queue.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::task::JoinHandle;
-use wamp_codec::serializer::Serializer;
+use wamp_codec::serializer::Format;
 
 use crate::outbox::{Eviction, Outbox};
 use crate::router::{Flow, Router, Session};
@@ -18,37 +20,51 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the writer has to flush what is queued once the session is over.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves the connection whose transport payloads `incoming` yields (an `Err` when the
-/// transport fails, with why) and whose `writer` task drains the queue `outbox` feeds.
+/// Why a transport stops handing over messages.
+#[derive(Debug)]
+pub enum Fault {
+    /// The transport itself failed (I/O, framing, a close): the connection just ends.
+    Transport(String),
+    /// What arrived is not a sequence of WAMP messages (a broken batch): the session is
+    /// aborted with `wamp.error.protocol_violation`, then the connection ends.
+    Message(String),
+}
+
+/// Serves the connection speaking `format` whose received messages `incoming` yields and
+/// whose `writer` task drains the queue `outbox` feeds.
 pub async fn serve(
     router: Arc<Router>,
-    serializer: Serializer,
-    mut incoming: impl Stream<Item = Result<Vec<u8>, String>> + Unpin,
+    format: Format,
+    mut incoming: impl Stream<Item = Result<Bytes, Fault>> + Unpin,
     outbox: Outbox,
     eviction: Eviction,
     writer: JoinHandle<()>,
 ) {
-    let mut session = Session::new(router, serializer.format(), outbox);
+    let mut session = Session::new(router, format, outbox);
     let hello_deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
     loop {
-        let payload = tokio::select! {
+        let received = tokio::select! {
             () = eviction.wait() => {
                 // the peer does not read: nothing queued will reach it
                 writer.abort();
                 return;
             }
-            () = tokio::time::sleep_until(hello_deadline), if !session.is_joined() => break,
-            payload = incoming.next() => payload,
-        };
-        let payload = match payload {
-            Some(Ok(payload)) => payload,
-            Some(Err(reason)) => {
-                eprintln!("broker: connection closed: {reason}");
+            () = tokio::time::sleep_until(hello_deadline), if !session.is_joined() => {
+                eprintln!("broker: no HELLO in {HELLO_TIMEOUT:?}; closing");
                 break;
             }
-            None => break,
+            received = incoming.next() => received,
         };
-        if deliver(&mut session, serializer, &payload) == Flow::Close {
+        let flow = match received {
+            Some(Ok(message)) => session.handle(&message),
+            Some(Err(Fault::Message(reason))) => session.reject(reason),
+            Some(Err(Fault::Transport(reason))) => {
+                eprintln!("broker: connection closed: {reason}");
+                Flow::Close
+            }
+            None => Flow::Close,
+        };
+        if flow == Flow::Close {
             break;
         }
     }
@@ -59,18 +75,4 @@ pub async fn serve(
     if tokio::time::timeout(DRAIN_TIMEOUT, writer).await.is_err() {
         abort.abort();
     }
-}
-
-/// Hands each message of a transport payload (several in a batched one) to the session.
-fn deliver(session: &mut Session, serializer: Serializer, payload: &[u8]) -> Flow {
-    for message in serializer.frames(payload) {
-        let flow = match message {
-            Ok(message) => session.handle(message),
-            Err(e) => session.reject(e.to_string()),
-        };
-        if flow == Flow::Close {
-            return Flow::Close;
-        }
-    }
-    Flow::Continue
 }

@@ -11,12 +11,14 @@
 //!   INVOCATION would leave a call hanging forever, so a peer that does not read its answers
 //!   is not served.
 //!
-//! The queue holds each message encoded in the peer's format, unframed; the writer frames it
-//! for the transport.
+//! The queue holds each message encoded in the peer's format, unframed, as [`Bytes`]: the
+//! subscribers of a publication on one format share one buffer. The writer frames it for the
+//! transport.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
 /// Messages a connection's queue holds.
@@ -28,7 +30,7 @@ pub const EVENT_DROP_LIMIT: u32 = 1024;
 /// The sending side of a connection's queue (cheap to clone: the router keeps one per session).
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    queue: mpsc::Sender<Vec<u8>>,
+    queue: mpsc::Sender<Bytes>,
     shared: Arc<Shared>,
 }
 
@@ -41,7 +43,7 @@ struct Shared {
 }
 
 /// The receiving side of a connection's queue, which its writer drains.
-pub type Queue = mpsc::Receiver<Vec<u8>>;
+pub type Queue = mpsc::Receiver<Bytes>;
 
 /// Tells the connection that the router has decided to disconnect its peer.
 #[derive(Debug)]
@@ -68,8 +70,8 @@ pub fn queue() -> (Outbox, Queue, Eviction) {
 impl Outbox {
     /// Queues an EVENT, dropping it if the queue is full (and disconnecting the subscriber
     /// after [`EVENT_DROP_LIMIT`] such drops in a row).
-    pub fn push_event(&self, event: Vec<u8>) {
-        match self.queue.try_send(event) {
+    pub fn push_event(&self, event: impl Into<Bytes>) {
+        match self.queue.try_send(event.into()) {
             Ok(()) => self.shared.dropped_in_a_row.store(0, Ordering::Relaxed),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 let dropped = self.shared.dropped_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
@@ -83,8 +85,8 @@ impl Outbox {
     }
 
     /// Queues any other message, disconnecting the peer if the queue is full.
-    pub fn push(&self, message: Vec<u8>) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(message) {
+    pub fn push(&self, message: impl Into<Bytes>) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(message.into()) {
             self.evict();
         }
     }

@@ -4,10 +4,12 @@
 //!
 //! The hot path (PUBLISH, CALL, YIELD and a callee's ERROR) never decodes a message into owned
 //! values: the message is checked and read in place ([`MessageView::decode`]), routed on its
-//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`] and
-//! [`EventTemplate`] (one EVENT built per publication and subscriber format, stamped with the
-//! subscription ID per subscriber). The rare session messages (HELLO, SUBSCRIBE, REGISTER, ...)
-//! are decoded into the owned types.
+//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. A topic's
+//! subscribers share one subscription (exact matching), so a publication's EVENT is built once
+//! per subscriber format and the same buffer queued for every subscriber on it (a router with
+//! one subscription per subscriber would stamp each from an
+//! [`EventTemplate`](wamp_codec::router::forward::EventTemplate)). The rare session messages
+//! (HELLO, SUBSCRIBE, REGISTER, ...) are decoded into the owned types.
 //!
 //! Each realm's state is behind its own lock, taken for the handling of one message; nothing
 //! is awaited while it is held, as queueing never waits (see [`crate::outbox`]).
@@ -15,8 +17,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use bytes::Bytes;
 use wamp_codec::message::session::{Features, Role, Roles};
-use wamp_codec::router::forward::{EventTemplate, Forwarder};
+use wamp_codec::router::forward::Forwarder;
 use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
 use wamp_codec::serializer::Format;
 use wamp_codec::view::{CallView, ErrorReplyView, MessageView, PublishView, TypedView, YieldView};
@@ -84,6 +87,15 @@ struct Peer {
 }
 
 impl Peer {
+    /// Queues the ERROR for this peer's CALL `request`, with `message` as its only argument.
+    fn send_call_error(&self, request: u64, error: &str, message: String) {
+        let reply = ErrorReply {
+            args: Some(vec![message.into()]),
+            ..ErrorReply::new(MessageType::Call, request, error)
+        };
+        queue_own(&self.outbox, self.format, reply.into());
+    }
+
     /// The next request ID in this session's scope: 1, 2, ... (wrapping within 2^53).
     fn next_request(&mut self) -> u64 {
         self.last_request = self.last_request % crate::realm::MAX_ID + 1;
@@ -155,8 +167,6 @@ struct Joined {
 #[derive(Debug, Default)]
 struct Scratch {
     forwarder: Forwarder,
-    /// One EVENT template per subscriber format, refilled per publication.
-    templates: [EventTemplate; 4],
     out: Vec<u8>,
 }
 
@@ -327,6 +337,11 @@ impl Session {
     }
 
     /// PUBLISH: one EVENT per eligible subscriber, built once per format; PUBLISHED if asked.
+    ///
+    /// A publication some subscriber's format cannot carry (a custom transparency key in
+    /// FlatBuffers, a NaN in JSON, ...) still reaches the subscribers on the other formats;
+    /// the failure is logged, and a publisher that asked for an acknowledgement gets ERROR
+    /// `wamp.error.invalid_argument` saying why instead of PUBLISHED.
     fn publish(
         &mut self,
         hub: &mut Hub,
@@ -335,18 +350,18 @@ impl Session {
     ) -> Result<(), Violation> {
         let publication = random_id();
         let topic = publish.topic();
+        let mut undeliverable = Vec::new();
         if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
+            // The subscribers of a topic share its subscription, so the EVENT is the same for
+            // every subscriber on a format: built once per format (when the first subscriber
+            // on it is found), shared by all (`None` inside: the format cannot carry it).
             let details = EventDetails {
+                subscription,
                 publication,
                 ..EventDetails::default()
             };
-            let Scratch {
-                forwarder,
-                templates,
-                ..
-            } = &mut self.scratch;
-            // Some(Ok) once a format's template is filled, Some(Err) if it cannot be
-            let mut filled: [Option<bool>; 4] = [None; 4];
+            let Scratch { forwarder, .. } = &mut self.scratch;
+            let mut events: [Option<Option<Bytes>>; 4] = Default::default();
             for &subscriber in subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
@@ -354,24 +369,37 @@ impl Session {
                 if !receives(publish, me, subscriber, &peer.authid) {
                     continue;
                 }
-                let at = slot(peer.format);
-                let ready = *filled[at].get_or_insert_with(|| {
-                    templates[at]
-                        .fill(forwarder, publish, &details, peer.format)
-                        .map_err(|e| {
-                            eprintln!("broker: EVENT of {topic} as {}: {e}", peer.format.name())
-                        })
-                        .is_ok()
-                });
-                if ready {
+                let event = events[slot(peer.format)].get_or_insert_with(|| {
                     let mut event = Vec::new();
-                    templates[at].stamp(subscription, &mut event);
-                    peer.outbox.push_event(event);
+                    match forwarder.event(publish, &details, peer.format, &mut event) {
+                        Ok(()) => Some(Bytes::from(event)),
+                        Err(e) => {
+                            let reason = format!(
+                                "EVENT of {topic} cannot be sent as {}: {e}",
+                                peer.format.name()
+                            );
+                            eprintln!("broker: publication {publication}: {reason}");
+                            undeliverable.push(reason);
+                            None
+                        }
+                    }
+                });
+                if let Some(event) = event {
+                    peer.outbox.push_event(event.clone());
                 }
             }
         }
         if publish.acknowledge() == Some(true) {
-            self.send_own(Published::new(publish.request(), publication));
+            if undeliverable.is_empty() {
+                self.send_own(Published::new(publish.request(), publication));
+            } else {
+                self.send_error_with(
+                    MessageType::Publish,
+                    publish.request(),
+                    uri::INVALID_ARGUMENT,
+                    undeliverable.join("; "),
+                );
+            }
         }
         Ok(())
     }
@@ -410,7 +438,7 @@ impl Session {
             );
             return Ok(());
         }
-        peer.outbox.push(out.clone());
+        peer.outbox.push(Bytes::copy_from_slice(out));
         let call = PendingCall {
             caller: me,
             call_request: request,
@@ -445,16 +473,15 @@ impl Session {
             .forwarder
             .result(&yielded.as_message(), &details, caller.format, out)
         {
-            Ok(()) => caller.outbox.push(out.clone()),
-            Err(e) => caller.outbox.push(error_message(
-                caller.format,
+            Ok(()) => caller.outbox.push(Bytes::copy_from_slice(out)),
+            Err(e) => caller.send_call_error(
                 call.call_request,
                 uri::INVALID_ARGUMENT,
-                Some(format!(
+                format!(
                     "the callee's result cannot be sent as {}: {e}",
                     caller.format.name()
-                )),
-            )),
+                ),
+            ),
         }
         Ok(())
     }
@@ -489,33 +516,22 @@ impl Session {
             .forwarder
             .error(&error.as_message(), &details, caller.format, out)
         {
-            Ok(()) => caller.outbox.push(out.clone()),
-            Err(e) => caller.outbox.push(error_message(
-                caller.format,
+            Ok(()) => caller.outbox.push(Bytes::copy_from_slice(out)),
+            Err(e) => caller.send_call_error(
                 call.call_request,
                 &error.error(),
-                Some(format!(
+                format!(
                     "the callee's error cannot be sent as {}: {e}",
                     caller.format.name()
-                )),
-            )),
+                ),
+            ),
         }
         Ok(())
     }
 
     /// Queues a router-made message for this session.
     fn send_own(&self, message: impl Into<Message>) {
-        match self.format.encode(&message.into()) {
-            Ok(bytes) => self.outbox.push(bytes),
-            // the router's own messages are always representable; if not, say so and close
-            Err(e) => {
-                eprintln!(
-                    "broker: cannot encode a reply as {}: {e}",
-                    self.format.name()
-                );
-                self.outbox.evict();
-            }
-        }
+        queue_own(&self.outbox, self.format, message.into());
     }
 
     /// Queues an ERROR for this session's request.
@@ -550,12 +566,11 @@ impl Drop for Session {
             hub.peers.remove(&joined.id);
             for call in hub.realm.leave(joined.id).orphaned_calls {
                 if let Some(caller) = hub.peers.get(&call.caller) {
-                    caller.outbox.push(error_message(
-                        caller.format,
+                    caller.send_call_error(
                         call.call_request,
                         uri::CANCELED,
-                        Some("the callee left".into()),
-                    ));
+                        "the callee left".into(),
+                    );
                 }
             }
         }
@@ -591,14 +606,22 @@ fn receives(publish: &PublishView<'_>, me: SessionId, subscriber: SessionId, aut
     !excluded && eligible
 }
 
-/// The caller's ERROR for its CALL `request`, encoded in `format`.
-fn error_message(format: Format, request: u64, error: &str, message: Option<String>) -> Vec<u8> {
-    let reply = ErrorReply {
-        args: message.map(|m| vec![m.into()]),
-        ..ErrorReply::new(MessageType::Call, request, error)
-    };
-    // an ERROR with one string argument is representable in every format
-    format.encode(&reply.into()).unwrap_or_default()
+/// Encodes a message the router makes and queues it on `outbox` for a peer speaking
+/// `format`. The router's own messages (WELCOME, ERROR with a string, ...) fit every format;
+/// should one not, the peer could wait for it for ever, so it is disconnected, with the reason
+/// logged.
+fn queue_own(outbox: &Outbox, format: Format, message: Message) {
+    match format.encode(&message) {
+        Ok(bytes) => outbox.push(bytes),
+        Err(e) => {
+            eprintln!(
+                "broker: cannot encode the router's {} as {}: {e}; disconnecting the peer",
+                message.message_type().name(),
+                format.name()
+            );
+            outbox.evict();
+        }
+    }
 }
 
 /// The roles WELCOME announces, with [`ROUTER_FEATURES`].
@@ -612,4 +635,119 @@ fn router_roles() -> Roles {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use wamp_codec::{Publish, Subscribe, Value};
+
+    use super::*;
+    use crate::outbox::{self, Queue};
+
+    /// A session of `router` on `format` that has joined `realm1`, and its queue (WELCOME
+    /// taken off it).
+    fn joined(router: &Arc<Router>, format: Format) -> (Session, Queue) {
+        let (outbox, mut queue, _eviction) = outbox::queue();
+        let mut session = Session::new(router.clone(), format, outbox);
+        let roles = [Role::Publisher, Role::Subscriber].map(|role| (role, Features::default()));
+        let hello = Hello::new(Some("realm1".into()), Roles::from_iter(roles));
+        assert_eq!(
+            session.handle(&format.encode(&hello.into()).unwrap()),
+            Flow::Continue
+        );
+        let welcome = format.decode(&queue.try_recv().unwrap()).unwrap();
+        assert!(matches!(welcome, Message::Welcome(_)), "{welcome:?}");
+        (session, queue)
+    }
+
+    /// Hands `message` to `session` and returns what it queued for itself.
+    fn exchange(session: &mut Session, queue: &mut Queue, message: Message) -> Message {
+        let format = session.format;
+        assert_eq!(
+            session.handle(&format.encode(&message).unwrap()),
+            Flow::Continue
+        );
+        format.decode(&queue.try_recv().unwrap()).unwrap()
+    }
+
+    fn publish_nan(acknowledge: bool) -> Message {
+        Publish {
+            args: Some(vec![Value::Float(f64::NAN)]),
+            acknowledge: Some(acknowledge),
+            ..Publish::new(5, "com.example.topic")
+        }
+        .into()
+    }
+
+    #[test]
+    fn a_publication_a_subscriber_format_cannot_carry_is_an_error_for_the_publisher() {
+        let router = Router::new();
+        let (mut json, mut json_queue) = joined(&router, Format::Json);
+        let (mut cbor, mut cbor_queue) = joined(&router, Format::Cbor);
+        let (mut publisher, mut publisher_queue) = joined(&router, Format::Msgpack);
+        for (session, queue) in [(&mut json, &mut json_queue), (&mut cbor, &mut cbor_queue)] {
+            let reply = exchange(
+                session,
+                queue,
+                Subscribe::new(1, "com.example.topic").into(),
+            );
+            assert!(matches!(reply, Message::Subscribed(_)), "{reply:?}");
+        }
+
+        // JSON has no NaN: the JSON subscriber gets nothing, the CBOR one its EVENT, and the
+        // publisher, who asked for an acknowledgement, an ERROR naming the format
+        let reply = exchange(&mut publisher, &mut publisher_queue, publish_nan(true));
+        let Message::Error(error) = reply else {
+            panic!("expected ERROR, got {reply:?}")
+        };
+        assert_eq!(error.request_type, MessageType::Publish);
+        assert_eq!(error.request, 5);
+        assert_eq!(error.error, uri::INVALID_ARGUMENT);
+        let Some([Value::Str(reason)]) = error.args.as_deref() else {
+            panic!("{:?}", error.args)
+        };
+        assert!(reason.contains("as json"), "{reason}");
+        assert!(
+            json_queue.try_recv().is_err(),
+            "an EVENT JSON cannot carry was sent"
+        );
+        let event = Format::Cbor
+            .decode(&cbor_queue.try_recv().unwrap())
+            .unwrap();
+        let Message::Event(event) = event else {
+            panic!("{event:?}")
+        };
+        assert!(matches!(event.args.as_deref(), Some([Value::Float(f)]) if f.is_nan()));
+
+        // unacknowledged: the publisher hears nothing (the broker logs it)
+        assert_eq!(
+            publisher.handle(&Format::Msgpack.encode(&publish_nan(false)).unwrap()),
+            Flow::Continue
+        );
+        assert!(publisher_queue.try_recv().is_err());
+        assert!(cbor_queue.try_recv().is_ok());
+    }
+
+    #[test]
+    fn a_publication_every_format_carries_is_acknowledged() {
+        let router = Router::new();
+        let (mut json, mut json_queue) = joined(&router, Format::Json);
+        let (mut publisher, mut publisher_queue) = joined(&router, Format::Msgpack);
+        exchange(
+            &mut json,
+            &mut json_queue,
+            Subscribe::new(1, "com.example.topic").into(),
+        );
+        let publish = Publish {
+            args: Some(vec![Value::Float(1.5)]),
+            acknowledge: Some(true),
+            ..Publish::new(6, "com.example.topic")
+        };
+        let reply = exchange(&mut publisher, &mut publisher_queue, publish.into());
+        assert!(
+            matches!(reply, Message::Published(ref p) if p.request == 6),
+            "{reply:?}"
+        );
+        assert!(json_queue.try_recv().is_ok());
+    }
 }
