@@ -1,11 +1,12 @@
-// The README's examples use every format, so it is the crate's page only when they all are
-// there; a build with fewer formats keeps the short summary below instead.
+// The README's examples use every format and serde, so it is the crate's page only when they
+// are all there; a build with fewer features keeps the short summary below instead.
 #![cfg_attr(
     all(
         feature = "json",
         feature = "msgpack",
         feature = "cbor",
-        feature = "flatbuffers"
+        feature = "flatbuffers",
+        feature = "serde"
     ),
     doc = include_str!("../README.md")
 )]
@@ -14,7 +15,8 @@
         feature = "json",
         feature = "msgpack",
         feature = "cbor",
-        feature = "flatbuffers"
+        feature = "flatbuffers",
+        feature = "serde"
     )),
     doc = "The 25 messages of the WAMP protocol, wire-compatible with autobahn-python, with the \
            serializers chosen by the crate's features (`json`, `msgpack`, `cbor`, \

@@ -483,8 +483,8 @@ fn typical_publish() -> Message {
 }
 
 #[test]
-fn wire_notes_publish_is_byte_exact() {
-    // wire notes 3.1 (acknowledge unset there)
+fn annotated_publish_is_byte_exact() {
+    // docs/wire-format.md#flatbuffers-annotated-publish (acknowledge unset there)
     let Message::Publish(mut p) = typical_publish() else {
         unreachable!()
     };

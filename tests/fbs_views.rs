@@ -194,9 +194,9 @@ fn testsuite_vectors_cast_and_convert() {
 
 // ---- (b) laziness ----
 
-/// Autobahn's PUBLISH of wire notes section 3.1 (120 bytes).
+/// Autobahn's PUBLISH of docs/wire-format.md#flatbuffers-annotated-publish (120 bytes).
 fn publish_bytes() -> Vec<u8> {
-    // Built from the dump rows of the notes (section 3.1), row by row.
+    // The rows of that section's dump, which autobahn 26.10.2 wrote.
     let rows = [
         "10 00 00 00 00 00 00 00 08 00 0a 00 09 00 04 00",
         "08 00 00 00 14 00 00 00 00 10 0e 00 1c 00 00 00",

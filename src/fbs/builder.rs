@@ -16,7 +16,13 @@
 //! assert_eq!(writer.finished_data(), fbb.finished_data());
 //! ```
 //!
-//! # How a message is written (wire notes 2.1, 2.3)
+//! # How a message is written
+//!
+//! As autobahn writes it ([build order], [defaults and absent values]), with the differences
+//! below.
+//!
+//! [build order]: https://github.com/wamp-codec/wamp-codec/blob/main/docs/wire-format.md#flatbuffers-build-order
+//! [defaults and absent values]: https://github.com/wamp-codec/wamp-codec/blob/main/docs/wire-format.md#flatbuffers-defaults
 //!
 //! * The out-of-line objects (byte vectors, strings, vectors, `Principal` tables) are created
 //!   first, in autobahn's order, then the table is started and its fields added in autobahn's
@@ -221,8 +227,8 @@ enum AuthroleAlways {
     Yes,
 }
 
-/// `forward_for` as a `[Principal]` vector (wire notes 2.1), whenever given, even empty (as
-/// [`strings`]; autobahn writes only a non-empty one).
+/// `forward_for` as a `[Principal]` vector (docs/wire-format.md#flatbuffers-build-order),
+/// whenever given, even empty (as [`strings`]; autobahn writes only a non-empty one).
 #[inline(always)]
 fn forward_for<'f>(
     fbb: &mut impl Sink<'f>,
@@ -312,7 +318,8 @@ fn opt_u32(
         .transpose()
 }
 
-/// The payload-transparency enums and key, written as autobahn does (wire notes 2.1); the
+/// The payload-transparency enums and key, written as autobahn does
+/// (docs/wire-format.md#payload-transparency); the
 /// custom `x_*` identifiers have no enum value and are refused.
 struct Ppt<'f> {
     scheme: u8,

@@ -11,6 +11,13 @@
 //! * `generated`: the flatc output, included at this one site. No generated type is part of
 //!   the crate's API; the module stays reachable (and out of the docs) so that tests and the
 //!   benchmark can check the crate against flatc's own reader.
+//!
+//! Every builder ([`builder::build`], `Publish::build_flatbuffers`, `build_event`) writes into
+//! a [`Sink`]: the crate's [`Writer`] or flatbuffers' `FlatBufferBuilder`, which give the same
+//! bytes (tested on every corpus message and on generated ones); `Writer` lays them out with
+//! less bookkeeping. `Publish::cast_bytes(bytes)` keeps the verified `bytes::Bytes` in a
+//! `ViewBuf<Publish>`, cheap to clone and `Send + Sync` ([`MessageBuf`](view::MessageBuf): any
+//! type; [`MessageBytes`](crate::view::MessageBytes): any type in any format).
 
 pub mod builder;
 pub mod forward;

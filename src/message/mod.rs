@@ -2,7 +2,27 @@
 //!
 //! Each type implements [`WampMessage`]: `parse` from the raw message array with autobahn's
 //! checks, and `marshal` back to the array autobahn emits. [`Message`](crate::Message) is the
-//! enum over all of them.
+//! enum over all of them; one table (`for_each_message!` in `src/messages.rs`) generates
+//! [`MessageType`](crate::MessageType), `Message`, dispatch by code, `Display` and the
+//! conversions.
+//!
+//! * `parse` checks everything autobahn's `parse` checks: arity, types, URIs, IDs in
+//!   `0..=2^53`, option and detail types, payload transparency. `parse_taking(&mut [Value])`
+//!   applies the same checks but moves the strings, lists and dicts out of the array; the JSON,
+//!   MessagePack and CBOR decoders read a message's elements into a small buffer on the stack
+//!   and hand them to it, so no list of the whole message is built and nothing is copied twice.
+//! * `marshal` emits exactly the keys autobahn emits, in its order. `marshal_parts` is
+//!   `marshal` with the `args`/`kwargs`/payload elements borrowed ([`PayloadRef`]), which is
+//!   what the encoders write from.
+//! * Every type carries the in-memory correlation fields of autobahn ([`Correlation`]), which,
+//!   as in autobahn, take no part in equality.
+//!
+//! The module `autobahn.wamp.message`'s helpers are in [`validate`](crate::validate) and at the
+//! crate root: `check_or_raise_uri`, `check_or_raise_realm_name`, `check_or_raise_id`,
+//! `check_or_raise_extra`, `identify_realm_name_category`, `is_valid_enc_algo`,
+//! `is_valid_enc_serializer` and the `PAYLOAD_ENC_*` constants. They return typed errors
+//! (`ErrorKind::InvalidUri` apart from `ErrorKind::Protocol`, as autobahn has `InvalidUriError`
+//! and `ProtocolError`) and allocate nothing when the value is valid.
 
 mod fields;
 pub mod pubsub;

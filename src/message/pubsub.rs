@@ -19,6 +19,16 @@ use crate::value::{Dict, Value};
 /// payload transparency `[PUBLISH, Request|id, Options|dict, Topic|uri, Payload|binary]`.
 /// Autobahn also takes a string or bytes for `Arguments` when `ArgumentsKw` follows: see
 /// [`StrOrBytesArgs`].
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[16, 239714735, {"acknowledge": true}, "com.myapp.topic", ["Hello"]]"#;
+/// let Message::Publish(publish) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(publish.topic, "com.myapp.topic");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Publish {
     /// The request ID, echoed in PUBLISHED or ERROR.
@@ -279,6 +289,16 @@ fn parse_ids<const N: usize>(
 /// The broker acknowledges a PUBLISH that asked for it (`acknowledge`).
 ///
 /// `[PUBLISHED, PUBLISH.Request|id, Publication|id]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[17, 239714735, 4429313566]"#;
+/// let Message::Published(published) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(published.publication, 4429313566);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Published {
     /// The request ID of the PUBLISH.
@@ -321,6 +341,16 @@ impl WampMessage for Published {
 /// `[SUBSCRIBE, Request|id, Options|dict, Topic|uri]`
 ///
 /// As in autobahn, the topic may have empty components (`com..topic`) whatever `match` says.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[32, 713845233, {"match": "prefix"}, "com.myapp"]"#;
+/// let Message::Subscribe(subscribe) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(subscribe.r#match, "prefix");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subscribe {
     /// The request ID, echoed in SUBSCRIBED or ERROR.
@@ -415,6 +445,16 @@ impl WampMessage for Subscribe {
 /// The broker acknowledges a SUBSCRIBE.
 ///
 /// `[SUBSCRIBED, SUBSCRIBE.Request|id, Subscription|id]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[33, 713845233, 5512315355]"#;
+/// let Message::Subscribed(subscribed) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(subscribed.subscription, 5512315355);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subscribed {
     /// The request ID of the SUBSCRIBE.
@@ -456,6 +496,16 @@ impl WampMessage for Subscribed {
 ///
 /// `[UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id]`, or
 /// `[UNSUBSCRIBE, Request|id, SUBSCRIBED.Subscription|id, Options|dict]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[34, 85346237, 5512315355]"#;
+/// let Message::Unsubscribe(unsubscribe) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(unsubscribe.subscription, 5512315355);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribe {
     /// The request ID, echoed in UNSUBSCRIBED or ERROR.
@@ -510,6 +560,16 @@ impl WampMessage for Unsubscribe {
 ///
 /// `[UNSUBSCRIBED, UNSUBSCRIBE.Request|id]`, or
 /// `[UNSUBSCRIBED, UNSUBSCRIBE.Request|id, Details|dict]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[35, 85346237]"#;
+/// let Message::Unsubscribed(unsubscribed) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(unsubscribed.request, 85346237);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribed {
     /// The request ID of the UNSUBSCRIBE, or 0 for a router-initiated revocation.
@@ -587,6 +647,16 @@ impl WampMessage for Unsubscribed {
 /// PUBLISH.Arguments|list, PUBLISH.ArgumentsKw|dict]`, or with payload transparency
 /// `[EVENT, SUBSCRIBED.Subscription|id, PUBLISHED.Publication|id, Details|dict,
 /// PUBLISH.Payload|binary]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[36, 5512315355, 4429313566, {}, ["Hello"]]"#;
+/// let Message::Event(event) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(event.publication, 4429313566);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
     /// The subscription the event is delivered under.
@@ -724,6 +794,16 @@ impl WampMessage for Event {
 /// A subscriber acknowledges an event delivered with `x_acknowledged_delivery`.
 ///
 /// `[EVENT_RECEIVED, EVENT.Publication|id]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[337, 4429313566]"#;
+/// let Message::EventReceived(received) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(received.publication, 4429313566);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventReceived {
     /// The publication ID of the event received.

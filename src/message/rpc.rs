@@ -74,6 +74,16 @@ fn one_of(
 /// `[CALL, Request|id, Options|dict, Procedure|uri, Arguments|list]`,
 /// `[CALL, Request|id, Options|dict, Procedure|uri, Arguments|list, ArgumentsKw|dict]`, or with
 /// payload transparency `[CALL, Request|id, Options|dict, Procedure|uri, Payload|binary]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[48, 7814135, {"timeout": 500}, "com.myapp.add", [23, 7]]"#;
+/// let Message::Call(call) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(call.procedure, "com.myapp.add");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
     /// The request ID, echoed in RESULT or ERROR.
@@ -209,6 +219,16 @@ impl WampMessage for Call {
 /// A caller asks the dealer to cancel a call.
 ///
 /// `[CANCEL, CALL.Request|id, Options|dict]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[49, 7814135, {"mode": "kill"}]"#;
+/// let Message::Cancel(cancel) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(cancel.mode.as_deref(), Some("kill"));
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cancel {
     /// The request ID of the CALL to cancel.
@@ -393,6 +413,16 @@ call_outcome! {
     /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list]`,
     /// `[RESULT, CALL.Request|id, Details|dict, YIELD.Arguments|list, YIELD.ArgumentsKw|dict]`,
     /// or with payload transparency `[RESULT, CALL.Request|id, Details|dict, Payload|binary]`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use wamp_codec::{serializer::json, Message};
+    /// let wire = br#"[50, 7814135, {"progress": true}, [30]]"#;
+    /// let Message::Result(result) = json::from_slice(wire)? else { unreachable!() };
+    /// assert_eq!(result.progress, Some(true));
+    /// # Ok::<(), wamp_codec::DecodeError>(())
+    /// ```
     CallResult, 50, "RESULT", "details", FieldRole::Detail, payload: StrOrBytes,
     request: "The request ID of the CALL."
 }
@@ -404,6 +434,16 @@ call_outcome! {
     /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list]`,
     /// `[YIELD, INVOCATION.Request|id, Options|dict, Arguments|list, ArgumentsKw|dict]`, or with
     /// payload transparency `[YIELD, INVOCATION.Request|id, Options|dict, Payload|binary]`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use wamp_codec::{serializer::json, Message};
+    /// let wire = br#"[70, 6131533, {"progress": true}, [30]]"#;
+    /// let Message::Yield(yielded) = json::from_slice(wire)? else { unreachable!() };
+    /// assert_eq!(yielded.progress, Some(true));
+    /// # Ok::<(), wamp_codec::DecodeError>(())
+    /// ```
     Yield, 70, "YIELD", "options", FieldRole::Option, payload: Bytes,
     request: "The request ID of the INVOCATION."
 }
@@ -411,6 +451,16 @@ call_outcome! {
 /// A callee asks the dealer to register a procedure (or a pattern of procedures).
 ///
 /// `[REGISTER, Request|id, Options|dict, Procedure|uri]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[64, 25349185, {"invoke": "roundrobin"}, "com.myapp.add"]"#;
+/// let Message::Register(register) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(register.procedure, "com.myapp.add");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Register {
     /// The request ID, echoed in REGISTERED or ERROR.
@@ -552,6 +602,16 @@ impl WampMessage for Register {
 /// The dealer confirms a registration.
 ///
 /// `[REGISTERED, REGISTER.Request|id, Registration|id]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[65, 25349185, 2103333224]"#;
+/// let Message::Registered(registered) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(registered.registration, 2103333224);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Registered {
     /// The request ID of the REGISTER.
@@ -600,6 +660,16 @@ impl WampMessage for Registered {
 ///
 /// `[UNREGISTER, Request|id, REGISTERED.Registration|id]`, or on a router-to-router link
 /// `[UNREGISTER, Request|id, REGISTERED.Registration|id, Options|dict]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[66, 788923562, 2103333224]"#;
+/// let Message::Unregister(unregister) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(unregister.registration, 2103333224);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregister {
     /// The request ID, echoed in UNREGISTERED or ERROR.
@@ -659,6 +729,16 @@ impl WampMessage for Unregister {
 ///
 /// `[UNREGISTERED, UNREGISTER.Request|id]`, or `[UNREGISTERED, 0, Details|dict]` for a
 /// revocation.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[67, 788923562]"#;
+/// let Message::Unregistered(unregistered) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(unregistered.request, 788923562);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregistered {
     /// The request ID of the UNREGISTER, or 0 for a revocation.
@@ -737,6 +817,16 @@ impl WampMessage for Unregistered {
 /// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, CALL.Arguments|list,
 /// CALL.ArgumentsKw|dict]`, or with payload transparency
 /// `[INVOCATION, Request|id, REGISTERED.Registration|id, Details|dict, Payload|binary]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[68, 6131533, 2103333224, {}, [23, 7]]"#;
+/// let Message::Invocation(invocation) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(invocation.registration, 2103333224);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invocation {
     /// The request ID, echoed in YIELD or ERROR.
@@ -874,6 +964,16 @@ impl WampMessage for Invocation {
 /// The dealer asks a callee to stop an invocation (the caller cancelled the call).
 ///
 /// `[INTERRUPT, INVOCATION.Request|id, Options|dict]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[69, 6131533, {"mode": "killnowait"}]"#;
+/// let Message::Interrupt(interrupt) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(interrupt.mode.as_deref(), Some("killnowait"));
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Interrupt {
     /// The request ID of the INVOCATION to stop.

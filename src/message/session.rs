@@ -237,6 +237,16 @@ fn or_null<T>(
 /// A client asks to join a realm.
 ///
 /// `[HELLO, Realm|uri, Details|dict]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[1, "realm1", {"roles": {"subscriber": {}, "publisher": {}}}]"#;
+/// let Message::Hello(hello) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(hello.realm.as_deref(), Some("realm1"));
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hello {
     /// The realm to join; `None` lets the router choose.
@@ -351,6 +361,16 @@ impl WampMessage for Hello {
 /// Autobahn does not type-check `realm`, `authid`, `authrole`, `authmethod`, `authprovider` and
 /// `authextra` in `parse` but asserts their types in the constructor; here a wrong type is a
 /// protocol error, and `null` counts as absent, as in autobahn.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[2, 9129137332, {"roles": {"broker": {}}}]"#;
+/// let Message::Welcome(welcome) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(welcome.session, 9129137332);
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Welcome {
     /// The session ID the router assigned.
@@ -495,6 +515,16 @@ fn parse_closing(
 /// A peer aborts the opening of a session (instead of WELCOME, or in reply to HELLO).
 ///
 /// `[ABORT, Details|dict, Reason|uri]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[3, {"message": "no such realm"}, "wamp.error.no_such_realm"]"#;
+/// let Message::Abort(abort) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(abort.reason, "wamp.error.no_such_realm");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Abort {
     /// Why: a WAMP or application error URI (`wamp.error.no_such_realm`).
@@ -542,6 +572,16 @@ impl WampMessage for Abort {
 /// A peer closes an open session; the other replies with a GOODBYE of its own.
 ///
 /// `[GOODBYE, Details|dict, Reason|uri]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[6, {}, "wamp.close.close_realm"]"#;
+/// let Message::Goodbye(goodbye) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(goodbye.reason, "wamp.close.close_realm");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goodbye {
     /// Why: a WAMP or application URI (default [`Goodbye::DEFAULT_REASON`]).
@@ -626,6 +666,16 @@ fn parse_auth(
 /// The router challenges the client to authenticate.
 ///
 /// `[CHALLENGE, AuthMethod|string, Extra|dict]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[4, "ticket", {}]"#;
+/// let Message::Challenge(challenge) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(challenge.method, "ticket");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Challenge {
     /// The authentication method (`wampcra`, `cryptosign`, `ticket`, ...).
@@ -670,6 +720,16 @@ impl WampMessage for Challenge {
 /// The client answers a CHALLENGE.
 ///
 /// `[AUTHENTICATE, Signature|string, Extra|dict]`
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[5, "secret-ticket", {}]"#;
+/// let Message::Authenticate(auth) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(auth.signature, "secret-ticket");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Authenticate {
     /// The signature (or ticket) answering the challenge.
@@ -732,6 +792,16 @@ pub(crate) const ERROR_REQUEST_TYPES: [MessageType; 7] = [
 /// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Arguments|list, ArgumentsKw|dict]`,
 /// or with payload transparency
 /// `[ERROR, REQUEST.Type|int, REQUEST.Request|id, Details|dict, Error|uri, Payload|binary]`.
+///
+/// # Example
+///
+/// ```
+/// use wamp_codec::{serializer::json, Message};
+/// let wire = br#"[8, 48, 7814135, {}, "com.myapp.error.overflow", [2147483648]]"#;
+/// let Message::Error(error) = json::from_slice(wire)? else { unreachable!() };
+/// assert_eq!(error.error, "com.myapp.error.overflow");
+/// # Ok::<(), wamp_codec::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorReply {
     /// The type of the failed request: SUBSCRIBE, UNSUBSCRIBE, PUBLISH, REGISTER, UNREGISTER,

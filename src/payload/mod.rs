@@ -24,7 +24,7 @@
 //!
 //! * **Straight from the wire.** On a view, `T` is deserialized from the input's bytes as they
 //!   are, by one serde `Deserializer` over the crate's in-place reader of every format
-//!   ([`Item`](crate::view::item::Item)): no [`Value`] is built. A string is borrowed where the
+//!   ([`Item`]): no [`Value`] is built. A string is borrowed where the
 //!   encoding holds it as it is (a `&str` field works but for a JSON string with escapes,
 //!   which must go into a `String` or a `Cow<str>`); MessagePack and CBOR byte strings are
 //!   borrowed too. On an owned message, `T` borrows from the message.

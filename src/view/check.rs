@@ -4,11 +4,11 @@
 //!
 //! It is the owned parse (`src/message/*.rs`) with nothing kept:
 //!
-//! * [`ItemMsg`] is the counterpart of the owned `Wmsg`: arity, IDs, URIs, strings, the
+//! * `ItemMsg` is the counterpart of the owned `Wmsg`: arity, IDs, URIs, strings, the
 //!   options/details dict, `args`/`kwargs` and the transparent payload, checked in the order
 //!   each message's `parse_taking` reads them, so that the first error is the same.
-//! * [`ItemExtra`] is the counterpart of `Extra`: each message has one table of the
-//!   options/details keys its parse reads, in the order it reads them, each with its [`Rule`].
+//! * `ItemExtra` is the counterpart of `Extra`: each message has one table of the
+//!   options/details keys its parse reads, in the order it reads them, each with its `Rule`.
 //!   The dict is scanned once, noting which known keys it holds; the rules then run over those
 //!   in table order, each reading its key's last occurrence (a repeated key counts with its
 //!   last value, as the decoders keep it). An empty dict, or one without a known key, costs

@@ -3,8 +3,8 @@
 //! [`CborWriter`] is the [`Emit`] that writes CBOR.
 //!
 //! The scanner reads heads, tags, simple values, lengths, chunks and map keys with the owned
-//! decoder's own functions ([`read_head`], [`for_each_chunk`], [`read_key_head`]) through the
-//! same [`Reader`] and its limit accounting, so that both fail on the same input with the same
+//! decoder's own functions (`read_head`, `for_each_chunk`, `read_key_head`) through the
+//! same `Reader` and its limit accounting, so that both fail on the same input with the same
 //! error; it differs only where the owned decoder builds a value: strings are checked as UTF-8
 //! and not copied, and lists and maps are walked and not collected. The items re-read the
 //! checked bytes through the same heads, so they classify every item as the owned decoder does
@@ -44,7 +44,7 @@ pub fn scan_message<'a>(
 ///
 /// A fast walk checks the message first, with no error to build, for the common encodings
 /// (definite lengths, no tags, the usual simple values): it accepts only what the precise
-/// walk (the owned decoder's reads through its [`Reader`]) accepts, and whenever it meets
+/// walk (the owned decoder's reads through its `Reader`) accepts, and whenever it meets
 /// anything else or fails, the precise walk runs, to accept it or fail with the owned
 /// decoder's error.
 #[inline]

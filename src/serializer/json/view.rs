@@ -1,7 +1,7 @@
 //! JSON read in place and written value by value: the JSON side of [`crate::view::item`].
 //!
 //! * [`scan_message`] checks a whole message as [`json::from_slice_with_limits`] does before
-//!   it parses the message (the same [`Reader`] primitives, so the same syntax, limits and
+//!   it parses the message (the same `Reader` primitives, so the same syntax, limits and
 //!   errors) and returns its top-level elements as [`JsonItem`]s, without allocating.
 //! * A [`JsonItem`] reads one value of a scanned buffer: strings without escapes are
 //!   borrowed, anything else is decoded on demand by the owned reader's own code, so that it

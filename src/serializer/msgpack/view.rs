@@ -3,8 +3,8 @@
 //! from the input; [`MsgpackWriter`] is the [`Emit`] that writes MessagePack.
 //!
 //! The scanner reads heads, lengths and map keys with the owned decoder's own functions
-//! ([`read_head`], [`open_array`], [`open_map`], [`read_key_head`]) through the same
-//! [`Reader`], so that both fail on the same input with the same error; it differs only where
+//! (`read_head`, `open_array`, `open_map`, `read_key_head`) through the same
+//! `Reader`, so that both fail on the same input with the same error; it differs only where
 //! the owned decoder builds a value: strings are checked as UTF-8 and not copied, and lists
 //! and maps are walked and not collected. The items re-read the checked bytes through the same
 //! heads, so they classify every value as the owned decoder does; their [`Item::to_value`] is
@@ -42,7 +42,7 @@ pub fn scan_message<'a>(
 /// [`ItemRef`](crate::view::ItemRef), without a second pass over the elements).
 ///
 /// A fast walk checks the message first, with no error to build: it accepts exactly what the
-/// precise walk (the owned decoder's reads through its [`Reader`]) accepts, and only when it
+/// precise walk (the owned decoder's reads through its `Reader`) accepts, and only when it
 /// fails does the precise walk run, to fail with the owned decoder's error.
 #[inline]
 pub fn scan_message_with<'a, I: Copy>(

@@ -4,7 +4,7 @@
 //! Sans-IO: [`ClientHandshake`] and [`Acceptor`] turn handshake octets into decisions and
 //! replies, [`FrameDecoder`] and [`FrameEncoder`] move frames in and out of
 //! [`bytes::BytesMut`] buffers; the caller does the reading and writing, with whatever I/O it
-//! has. With the `tokio` feature, [`RawSocketCodec`] and the [`connect`]/[`accept`] helpers do
+//! has. With the `tokio` feature, `RawSocketCodec` and the `connect`/`accept` helpers do
 //! it over tokio streams.
 //!
 //! A connection goes:
