@@ -75,15 +75,21 @@ pub trait WampMessage: Sized {
 }
 
 /// The elements of a message's array before its application payload (see
-/// [`WampMessage::marshal_parts`]): for the messages that carry a payload, built without
-/// allocating (IDs by value, URIs borrowed from the message, an options or details dict that
-/// allocates only when it has entries); for the others, their [`WampMessage::marshal`].
+/// [`WampMessage::marshal_parts`]). For the messages that carry a payload these are always the
+/// code and up to three IDs, an options or details dict, and perhaps a URI, held without
+/// allocating (the URI borrowed from the message, the dict allocating only when it has
+/// entries); for the others, their [`WampMessage::marshal`].
 #[derive(Debug, Clone)]
 pub struct Head<'a>(HeadElements<'a>);
 
 #[derive(Debug, Clone)]
 enum HeadElements<'a> {
-    Inline([Inline<'a>; Head::INLINE], usize),
+    Parts {
+        ints: [u64; 4],
+        int_count: usize,
+        dict: Value,
+        uri: Option<&'a str>,
+    },
     Marshalled(Vec<Value>),
 }
 
@@ -98,30 +104,18 @@ pub enum HeadElement<'a> {
     Str(&'a str),
 }
 
-/// An inline element: owned values are kept as they were built.
-#[derive(Debug, Clone)]
-enum Inline<'a> {
-    Value(Value),
-    Int(u64),
-    Str(&'a str),
-}
-
 impl<'a> Head<'a> {
-    /// The most elements any message has before its payload (ERROR: code, request type,
-    /// request, details, error URI).
-    const INLINE: usize = 5;
-
-    /// A head of the message code and the given IDs.
-    pub(crate) fn ids(code: u64, ids: &[u64]) -> Head<'a> {
-        let mut head = Head(HeadElements::Inline(
-            [const { Inline::Int(0) }; Head::INLINE],
-            0,
-        ));
-        head.push_int(code);
-        for &id in ids {
-            head.push_int(id);
-        }
-        head
+    /// The head of a message that carries a payload: `code`, the `ids` (at most three), the
+    /// options or details `dict`, and the `uri` if the message has one after the dict.
+    pub(crate) fn parts(code: u64, ids: &[u64], dict: Dict, uri: Option<&'a str>) -> Head<'a> {
+        let mut ints = [code, 0, 0, 0];
+        ints[1..=ids.len()].copy_from_slice(ids);
+        Head(HeadElements::Parts {
+            ints,
+            int_count: 1 + ids.len(),
+            dict: Value::Map(dict),
+            uri,
+        })
     }
 
     /// A head that is a whole marshalled message.
@@ -129,39 +123,12 @@ impl<'a> Head<'a> {
         Head(HeadElements::Marshalled(elements))
     }
 
-    fn push(&mut self, element: Inline<'a>) {
-        match &mut self.0 {
-            HeadElements::Inline(items, len) => {
-                items[*len] = element;
-                *len += 1;
-            }
-            HeadElements::Marshalled(values) => values.push(match element {
-                Inline::Value(v) => v,
-                Inline::Int(i) => Value::from(i),
-                Inline::Str(s) => Value::from(s),
-            }),
-        }
-    }
-
-    /// Appends an integer.
-    pub(crate) fn push_int(&mut self, value: u64) {
-        self.push(Inline::Int(value));
-    }
-
-    /// Appends a value built for the message (an options or details dict).
-    pub(crate) fn push_value(&mut self, value: Value) {
-        self.push(Inline::Value(value));
-    }
-
-    /// Appends a string the message holds.
-    pub(crate) fn push_str(&mut self, s: &'a str) {
-        self.push(Inline::Str(s));
-    }
-
     /// The number of elements.
     pub fn len(&self) -> usize {
         match &self.0 {
-            HeadElements::Inline(_, len) => *len,
+            HeadElements::Parts { int_count, uri, .. } => {
+                int_count + 1 + usize::from(uri.is_some())
+            }
             HeadElements::Marshalled(values) => values.len(),
         }
     }
@@ -173,55 +140,63 @@ impl<'a> Head<'a> {
 
     /// The elements in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = HeadElement<'_>> + '_ {
-        let (inline, marshalled): (&[Inline<'a>], &[Value]) = match &self.0 {
-            HeadElements::Inline(items, len) => (&items[..*len], &[]),
-            HeadElements::Marshalled(values) => (&[], values),
-        };
-        let inline = inline.iter().map(|e| match e {
-            Inline::Value(v) => HeadElement::Value(v),
-            Inline::Int(i) => HeadElement::Int(*i),
-            Inline::Str(s) => HeadElement::Str(s),
-        });
-        // one of the two is empty
-        InlineOrValues(inline, marshalled.iter())
+        let (ints, dict, uri, values): (&[u64], Option<&Value>, Option<&str>, &[Value]) =
+            match &self.0 {
+                HeadElements::Parts {
+                    ints,
+                    int_count,
+                    dict,
+                    uri,
+                } => (&ints[..*int_count], Some(dict), *uri, &[]),
+                HeadElements::Marshalled(values) => (&[], None, None, values),
+            };
+        let len = self.len();
+        let elements = ints
+            .iter()
+            .map(|&i| HeadElement::Int(i))
+            .chain(dict.map(HeadElement::Value))
+            .chain(uri.map(HeadElement::Str))
+            .chain(values.iter().map(HeadElement::Value));
+        ExactLen(elements, len)
     }
 
-    /// The elements as values (copied).
+    /// The elements as values.
     pub fn into_values(self) -> Vec<Value> {
         match self.0 {
             HeadElements::Marshalled(values) => values,
-            HeadElements::Inline(items, len) => items
-                .into_iter()
-                .take(len)
-                .map(|e| match e {
-                    Inline::Value(v) => v,
-                    Inline::Int(i) => Value::from(i),
-                    Inline::Str(s) => Value::from(s),
-                })
+            HeadElements::Parts {
+                ints,
+                int_count,
+                dict,
+                uri,
+            } => ints[..int_count]
+                .iter()
+                .map(|&i| Value::from(i))
+                .chain([dict])
+                .chain(uri.map(Value::from))
                 .collect(),
         }
     }
 }
 
-/// [`Head::iter`]'s iterator: the inline elements, then the marshalled ones (one part is empty).
-struct InlineOrValues<'h, I>(I, core::slice::Iter<'h, Value>);
+/// An iterator of known length (what [`Head::iter`]'s chain cannot tell by itself).
+struct ExactLen<I>(I, usize);
 
-impl<'h, I: ExactSizeIterator<Item = HeadElement<'h>>> Iterator for InlineOrValues<'h, I> {
-    type Item = HeadElement<'h>;
+impl<I: Iterator> Iterator for ExactLen<I> {
+    type Item = I::Item;
 
-    fn next(&mut self) -> Option<HeadElement<'h>> {
-        self.0
-            .next()
-            .or_else(|| self.1.next().map(HeadElement::Value))
+    fn next(&mut self) -> Option<I::Item> {
+        let next = self.0.next();
+        self.1 -= usize::from(next.is_some());
+        next
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.0.len() + self.1.len();
-        (len, Some(len))
+        (self.1, Some(self.1))
     }
 }
 
-impl<'h, I: ExactSizeIterator<Item = HeadElement<'h>>> ExactSizeIterator for InlineOrValues<'h, I> {}
+impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
 
 /// The application payload elements that end a message's array, borrowed from the message (see
 /// [`WampMessage::marshal_parts`]).

@@ -233,9 +233,12 @@ impl WampMessage for Publish {
     }
 
     fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
-        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
-        head.push_value(Value::Map(self.options()));
-        head.push_str(&self.topic);
+        let head = Head::parts(
+            Self::MESSAGE_TYPE,
+            &[self.request],
+            self.options(),
+            Some(&self.topic),
+        );
         let payload = match &self.args_str_or_bytes {
             Some(args) if !has_payload(&self.payload) => args.payload_ref(&self.kwargs),
             _ => PayloadRef::of(&self.args, &self.kwargs, &self.payload),
@@ -780,8 +783,8 @@ impl WampMessage for Event {
     }
 
     fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
-        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.subscription, self.publication]);
-        head.push_value(Value::Map(self.details()));
+        let ids = [self.subscription, self.publication];
+        let head = Head::parts(Self::MESSAGE_TYPE, &ids, self.details(), None);
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),

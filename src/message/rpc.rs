@@ -204,9 +204,12 @@ impl WampMessage for Call {
     }
 
     fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
-        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
-        head.push_value(Value::Map(self.options()));
-        head.push_str(&self.procedure);
+        let head = Head::parts(
+            Self::MESSAGE_TYPE,
+            &[self.request],
+            self.options(),
+            Some(&self.procedure),
+        );
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),
@@ -395,8 +398,7 @@ macro_rules! call_outcome {
             }
 
             fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
-                let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request]);
-                head.push_value(Value::Map(self.extra()));
+                let head = Head::parts(Self::MESSAGE_TYPE, &[self.request], self.extra(), None);
                 (head, PayloadRef::of(&self.args, &self.kwargs, &self.payload))
             }
 
@@ -950,8 +952,8 @@ impl WampMessage for Invocation {
     }
 
     fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
-        let mut head = Head::ids(Self::MESSAGE_TYPE, &[self.request, self.registration]);
-        head.push_value(Value::Map(self.details()));
+        let ids = [self.request, self.registration];
+        let head = Head::parts(Self::MESSAGE_TYPE, &ids, self.details(), None);
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),

@@ -930,9 +930,8 @@ impl WampMessage for ErrorReply {
 
     fn marshal_parts(&self) -> (Head<'_>, PayloadRef<'_>) {
         let code = self.request_type.code();
-        let mut head = Head::ids(Self::MESSAGE_TYPE, &[code, self.request]);
-        head.push_value(Value::Map(self.details()));
-        head.push_str(&self.error);
+        let ids = [code, self.request];
+        let head = Head::parts(Self::MESSAGE_TYPE, &ids, self.details(), Some(&self.error));
         (
             head,
             PayloadRef::of(&self.args, &self.kwargs, &self.payload),
