@@ -338,8 +338,8 @@ fn by_key<'a>(view: &TypedView<'a>, key: &str) -> Option<ItemRef<'a>> {
 fn raw_value(format: Format, bytes: &[u8]) -> Value {
     match format {
         Format::Json => json::value_from_slice(bytes, &Limits::DEFAULT),
-        Format::Msgpack => msgpack::decode_value(bytes, &Limits::DEFAULT),
-        Format::Cbor => cbor::decode_value(bytes, &Limits::DEFAULT),
+        Format::Msgpack => msgpack::value_from_slice(bytes, &Limits::DEFAULT),
+        Format::Cbor => cbor::value_from_slice(bytes, &Limits::DEFAULT),
         Format::Flatbuffers => unreachable!(),
     }
     .expect("an accepted message decodes as a value")
@@ -834,14 +834,13 @@ fn typed_views_read_hand_made_messages_in_every_format() {
 
 /// `raw` in `format`, as the value encoders write it.
 fn encode_value(format: Format, raw: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    match format {
-        Format::Json => json::write_value(raw, &mut out).unwrap(),
-        Format::Msgpack => msgpack::encode_value(raw, &mut out).unwrap(),
-        Format::Cbor => cbor::encode_value(raw, &mut out),
+    let encoded = match format {
+        Format::Json => json::value_to_vec(raw),
+        Format::Msgpack => msgpack::value_to_vec(raw),
+        Format::Cbor => cbor::value_to_vec(raw),
         Format::Flatbuffers => unreachable!(),
-    }
-    out
+    };
+    encoded.unwrap()
 }
 
 /// Keys the owned types do not model, `null`s where autobahn reads them as absent, and

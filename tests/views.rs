@@ -15,14 +15,13 @@ const TEXT_AND_BINARY: [Format; 3] = [Format::Json, Format::Msgpack, Format::Cbo
 
 /// `raw` in `format`, as the value encoders write it.
 fn encode_value(format: Format, raw: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    match format {
-        Format::Json => json::write_value(raw, &mut out).unwrap(),
-        Format::Msgpack => msgpack::encode_value(raw, &mut out).unwrap(),
-        Format::Cbor => cbor::encode_value(raw, &mut out),
+    let encoded = match format {
+        Format::Json => json::value_to_vec(raw),
+        Format::Msgpack => msgpack::value_to_vec(raw),
+        Format::Cbor => cbor::value_to_vec(raw),
         Format::Flatbuffers => unreachable!(),
-    }
-    out
+    };
+    encoded.unwrap()
 }
 
 /// Every corpus message as bytes of every format, accepted or not (the rejected ones encoded

@@ -330,14 +330,11 @@ impl Format {
     pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
             #[cfg(feature = "json")]
-            Format::Json => json::write_message(msg, out),
+            Format::Json => json::encode_into(msg, out),
             #[cfg(feature = "msgpack")]
-            Format::Msgpack => msgpack::write_message(msg, out),
+            Format::Msgpack => msgpack::encode_into(msg, out),
             #[cfg(feature = "cbor")]
-            Format::Cbor => {
-                cbor::write_message(msg, out);
-                Ok(())
-            }
+            Format::Cbor => cbor::encode_into(msg, out),
             #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 out.extend_from_slice(&crate::fbs::builder::to_vec(msg)?);

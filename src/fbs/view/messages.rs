@@ -252,7 +252,7 @@ fn enc_serializer(v: u8) -> Option<&'static str> {
 }
 
 fn cbor(bytes: &[u8], field: &str, message: &str, limits: &Limits) -> Result<Value, DecodeError> {
-    crate::serializer::cbor::decode_value(bytes, limits).map_err(|e| match e {
+    crate::serializer::cbor::value_from_slice(bytes, limits).map_err(|e| match e {
         DecodeError::Syntax { reason, .. } => DecodeError::syntax(
             "flatbuffers",
             format!("'{field}' in {message}: invalid CBOR: {reason}"),

@@ -46,12 +46,12 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Serializes a message to JSON.
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
-    write_message(msg, &mut out)?;
+    encode_into(msg, &mut out)?;
     Ok(out)
 }
 
 /// Appends a message's JSON to `out`.
-pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.marshal_parts();
     out.push(b'[');
@@ -59,7 +59,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
         if i > 0 {
             out.push(b',');
         }
-        write_value(v, out)?;
+        value_encode_into(v, out)?;
     }
     match payload {
         PayloadRef::None => {}
@@ -85,8 +85,15 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     Ok(())
 }
 
+/// Serializes `value` to JSON.
+pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    value_encode_into(value, &mut out)?;
+    Ok(out)
+}
+
 /// Appends the JSON of `value` to `out`.
-pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn value_encode_into(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -140,7 +147,7 @@ fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
         if i > 0 {
             out.push(b',');
         }
-        write_value(item, out)?;
+        value_encode_into(item, out)?;
     }
     out.push(b']');
     Ok(())
@@ -154,7 +161,7 @@ fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         }
         write_str(k, out);
         out.push(b':');
-        write_value(v, out)?;
+        value_encode_into(v, out)?;
     }
     out.push(b'}');
     Ok(())
@@ -183,6 +190,24 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
     let mut elements = Elements::new();
     reader::read_elements(buf, limits, &mut elements)?;
     elements.parse()
+}
+
+/// Serializes messages in batched mode: each followed by [`BATCH_SEPARATOR`].
+pub fn encode_batch<'m>(
+    msgs: impl IntoIterator<Item = &'m Message>,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    for msg in msgs {
+        encode_into(msg, &mut out)?;
+        out.push(BATCH_SEPARATOR);
+    }
+    Ok(out)
+}
+
+/// The messages of a batch, borrowed from `buf` (each without its separator); an error, after
+/// which iteration stops, for a batch that does not end with a separator.
+pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+    super::Serializer::JSON_BATCHED.frames(buf)
 }
 
 /// Whether the first token of `buf` is `[`: a message array, read element by element (anything
@@ -324,8 +349,27 @@ mod tests {
     fn roundtrip(json: &str) -> String {
         let v = value_from_slice(json.as_bytes(), &Limits::DEFAULT).unwrap();
         let mut out = Vec::new();
-        write_value(&v, &mut out).unwrap();
+        value_encode_into(&v, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn batch_separates_and_splits_messages() {
+        let msgs: Vec<Message> = vec![
+            Publish::new(1, "com.a").into(),
+            Publish::new(2, "com.b").into(),
+        ];
+        let bytes = encode_batch(&msgs).unwrap();
+        // The WAMP spec's batched JSON: each message followed by 0x18.
+        assert_eq!(
+            bytes,
+            b"[16,1,{},\"com.a\"]\x18[16,2,{},\"com.b\"]\x18".to_vec()
+        );
+        let frames: Vec<Message> = batch(&bytes)
+            .map(|f| from_slice(f.unwrap()).unwrap())
+            .collect();
+        assert_eq!(frames, msgs);
+        assert!(batch(b"[16,1,{},\"com.a\"]").any(|f| f.is_err()));
     }
 
     #[test]
@@ -345,7 +389,7 @@ mod tests {
         let v = value_from_slice(br#""\u0000AQID""#, &Limits::DEFAULT).unwrap();
         assert_eq!(v, Value::Bytes(vec![1, 2, 3]));
         let mut out = Vec::new();
-        write_value(&v, &mut out).unwrap();
+        value_encode_into(&v, &mut out).unwrap();
         assert_eq!(out, br#""\u0000AQID""#);
         // Python's b64decode is lenient about padding
         assert_eq!(
@@ -390,7 +434,7 @@ mod tests {
     #[test]
     fn nan_is_refused_both_ways() {
         assert!(value_from_slice(b"NaN", &Limits::DEFAULT).is_err());
-        assert!(write_value(&Value::Float(f64::NAN), &mut Vec::new()).is_err());
+        assert!(value_encode_into(&Value::Float(f64::NAN), &mut Vec::new()).is_err());
     }
 
     #[test]
