@@ -64,7 +64,7 @@ pub use message::rpc::{
     Unregistered, Yield,
 };
 pub use message::session::{Abort, Authenticate, Challenge, ErrorReply, Goodbye, Hello, Welcome};
-pub use message::{Correlation, PayloadRef, Principal, WampMessage};
+pub use message::{Correlation, Id, PayloadRef, Principal, WampMessage};
 pub use messages::{Family, Message, MessageType};
 pub use validate::{
     check_or_raise_extra, check_or_raise_id, check_or_raise_realm_name, check_or_raise_uri,

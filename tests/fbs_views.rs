@@ -278,7 +278,7 @@ fn expected_event(publish: &Publish, d: &EventDetails<'_>) -> Event {
         args: publish.args.clone(),
         kwargs: publish.kwargs.clone(),
         payload: publish.payload.clone(),
-        publisher: d.publisher.map(|p| p as i64),
+        publisher: d.publisher,
         publisher_authid: d.publisher_authid.map(str::to_owned),
         publisher_authrole: d.publisher_authrole.map(str::to_owned),
         topic: d.topic.map(str::to_owned),

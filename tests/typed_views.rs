@@ -66,10 +66,9 @@ impl Norm for MessageType {
         Value::from(self.code())
     }
 }
-/// ID lists: the owned `i64`s as the `u64`s the views give.
-impl Norm for Vec<i64> {
+impl Norm for Vec<u64> {
     fn norm(self) -> Value {
-        Value::List(self.into_iter().map(|i| Value::from(i as u64)).collect())
+        Value::from(self)
     }
 }
 impl Norm for Ids<'_> {
@@ -87,7 +86,7 @@ impl Norm for Strs<'_> {
         Value::List(self.map(|s| Value::from(s.into_owned())).collect())
     }
 }
-fn principal(session: i64, authid: &str, authrole: &str) -> Value {
+fn principal(session: u64, authid: &str, authrole: &str) -> Value {
     Value::Map(dict! {"session" => session, "authid" => authid, "authrole" => authrole})
 }
 impl Norm for Vec<Principal> {

@@ -104,18 +104,14 @@ fn assert_fields(view: &PublishView<'_>, owned: &Publish, name: &str) {
         owned.transaction_hash.as_deref(),
         "{name}"
     );
-    let ids = |v: &Option<Vec<i64>>| {
-        v.as_ref()
-            .map(|v| v.iter().map(|&i| i as u64).collect::<Vec<_>>())
-    };
     assert_eq!(
         view.exclude().map(Iterator::collect::<Vec<_>>),
-        ids(&owned.exclude),
+        owned.exclude,
         "{name}"
     );
     assert_eq!(
         view.eligible().map(Iterator::collect::<Vec<_>>),
-        ids(&owned.eligible),
+        owned.eligible,
         "{name}"
     );
     let value = |p: Option<Payload<'_>>| p.map(|p| p.to_value().unwrap());

@@ -18,6 +18,16 @@ pub(crate) use fields::{
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};
 
+/// A WAMP ID: a session, request, publication, subscription or registration ID, the one type
+/// every ID has in the crate (owned messages, views, routing details, builders).
+///
+/// On the wire an ID is an integer in `0..=2^53` ([`MAX_ID`](crate::validate::MAX_ID)), so
+/// that every peer, JavaScript's included, holds it exactly. Decoding checks that range for the
+/// ID elements of a message (`request`, `session`, ...). For the IDs in options and details
+/// (`caller`, `publisher`, `exclude`, a `forward_for` hop's `session`, ...), which autobahn
+/// checks only for being integers, decoding refuses a negative one, as out of range.
+pub type Id = u64;
+
 /// What every WAMP message type provides.
 pub trait WampMessage: Sized {
     /// The WAMP message code (`PUBLISH` is 16; `EVENT_RECEIVED` is 337).
@@ -146,7 +156,7 @@ impl PartialEq for Correlation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     /// The session ID.
-    pub session: i64,
+    pub session: Id,
     /// The session's authentication ID.
     pub authid: String,
     /// The session's authentication role.
@@ -156,7 +166,7 @@ pub struct Principal {
 impl Principal {
     fn to_value(&self) -> Value {
         let mut d = Dict::with_capacity(3);
-        d.insert("session", Value::Int(self.session));
+        d.insert("session", Value::from(self.session));
         d.insert("authid", Value::Str(self.authid.clone()));
         d.insert("authrole", Value::Str(self.authrole.clone()));
         Value::Map(d)

@@ -8,7 +8,7 @@ use crate::error::{FieldRole, ValidationError};
 use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
@@ -253,7 +253,7 @@ pub struct Hello {
     /// Whether the client wants a session it can resume later.
     pub resumable: Option<bool>,
     /// The session the client wants to resume (`resume-session` on the wire).
-    pub resume_session: Option<i64>,
+    pub resume_session: Option<Id>,
     /// The token authorising the resumption (`resume-token` on the wire).
     pub resume_token: Option<String>,
     /// Tracing metadata (not serialized).
@@ -272,7 +272,7 @@ impl Hello {
 
     /// A `resume-session` (other than 0) needs a `resume-token`.
     pub(crate) fn check_resume(
-        resume_session: Option<i64>,
+        resume_session: Option<Id>,
         has_token: bool,
         details: KeyLocation,
     ) -> Result<(), ValidationError> {
@@ -318,7 +318,7 @@ impl WampMessage for Hello {
             authrole: details.string("authrole")?,
             authextra: details.map("authextra")?,
             resumable: details.bool("resumable")?,
-            resume_session: details.int("resume-session")?,
+            resume_session: details.id("resume-session")?,
             ..Hello::default()
         };
         msg.resume_token = details.string("resume-token")?;
@@ -353,7 +353,7 @@ impl WampMessage for Hello {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Welcome {
     /// The session ID the router assigned.
-    pub session: u64,
+    pub session: Id,
     /// The router roles and their features (at least one).
     pub roles: Roles,
     /// The realm the session joined.
@@ -385,7 +385,7 @@ pub struct Welcome {
 
 impl Welcome {
     /// A WELCOME into session `session` announcing `roles`, with no other details.
-    pub fn new(session: u64, roles: Roles) -> Welcome {
+    pub fn new(session: Id, roles: Roles) -> Welcome {
         Welcome {
             session,
             roles,
@@ -737,7 +737,7 @@ pub struct ErrorReply {
     /// CALL or INVOCATION.
     pub request_type: MessageType,
     /// The ID of the failed request.
-    pub request: u64,
+    pub request: Id,
     /// The error URI (`wamp.error.no_such_procedure`).
     pub error: String,
     /// Positional payload.
@@ -753,7 +753,7 @@ pub struct ErrorReply {
     /// Payload transparency: the serializer of the payload before encryption.
     pub enc_serializer: Option<String>,
     /// The session ID of the callee that raised the error, if disclosed.
-    pub callee: Option<i64>,
+    pub callee: Option<Id>,
     /// The authid of that callee, if disclosed.
     pub callee_authid: Option<String>,
     /// The authrole of that callee, if disclosed.
@@ -766,7 +766,7 @@ pub struct ErrorReply {
 
 impl ErrorReply {
     /// An error `error` for request `request` of type `request_type`, without payload.
-    pub fn new(request_type: MessageType, request: u64, error: impl Into<String>) -> ErrorReply {
+    pub fn new(request_type: MessageType, request: Id, error: impl Into<String>) -> ErrorReply {
         ErrorReply {
             request_type,
             request,
@@ -821,7 +821,7 @@ impl WampMessage for ErrorReply {
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
         let app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
-        let callee = details.int("callee")?;
+        let callee = details.id("callee")?;
         let callee_authid = details.string("callee_authid")?;
         let callee_authrole = details.string("callee_authrole")?;
         let forward_for = details.forward_for()?;

@@ -11,17 +11,18 @@
 use crate::message::pubsub::{Event, Publish};
 use crate::message::rpc::{Call, CallResult, Invocation, Yield};
 use crate::message::session::ErrorReply;
+use crate::message::Id;
 use crate::messages::MessageType;
 
 /// What the broker decides for one EVENT, beside what the PUBLISH carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EventDetails<'a> {
     /// The subscriber's subscription ID.
-    pub subscription: u64,
+    pub subscription: Id,
     /// The publication ID the broker gave the PUBLISH.
-    pub publication: u64,
+    pub publication: Id,
     /// The publisher's session ID, when disclosed.
-    pub publisher: Option<u64>,
+    pub publisher: Option<Id>,
     /// The publisher's authid, when disclosed.
     pub publisher_authid: Option<&'a str>,
     /// The publisher's authrole, when disclosed.
@@ -39,11 +40,11 @@ pub struct EventDetails<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InvocationDetails<'a> {
     /// The dealer's request ID for the invocation (not the caller's).
-    pub request: u64,
+    pub request: Id,
     /// The callee's registration ID.
-    pub registration: u64,
+    pub registration: Id,
     /// The caller's session ID, when disclosed.
-    pub caller: Option<u64>,
+    pub caller: Option<Id>,
     /// The caller's authid, when disclosed.
     pub caller_authid: Option<&'a str>,
     /// The caller's authrole, when disclosed.
@@ -56,9 +57,9 @@ pub struct InvocationDetails<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResultDetails<'a> {
     /// The caller's request ID of the CALL.
-    pub request: u64,
+    pub request: Id,
     /// The callee's session ID, when disclosed.
-    pub callee: Option<u64>,
+    pub callee: Option<Id>,
     /// The callee's authid, when disclosed.
     pub callee_authid: Option<&'a str>,
     /// The callee's authrole, when disclosed.
@@ -69,18 +70,13 @@ pub struct ResultDetails<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ErrorDetails<'a> {
     /// The caller's request ID of the CALL.
-    pub request: u64,
+    pub request: Id,
     /// The callee's session ID, when disclosed.
-    pub callee: Option<u64>,
+    pub callee: Option<Id>,
     /// The callee's authid, when disclosed.
     pub callee_authid: Option<&'a str>,
     /// The callee's authrole, when disclosed.
     pub callee_authrole: Option<&'a str>,
-}
-
-/// A disclosed session ID in the owned types' integer type (IDs are at most 2^53).
-fn session(id: Option<u64>) -> Option<i64> {
-    id.map(|id| i64::try_from(id).unwrap_or(i64::MAX))
 }
 
 fn owned(s: Option<&str>) -> Option<String> {
@@ -96,7 +92,7 @@ impl Publish {
             args: self.args.clone(),
             kwargs: self.kwargs.clone(),
             payload: self.payload.clone(),
-            publisher: session(details.publisher),
+            publisher: details.publisher,
             publisher_authid: owned(details.publisher_authid),
             publisher_authrole: owned(details.publisher_authrole),
             topic: owned(details.topic),
@@ -123,7 +119,7 @@ impl Call {
             payload: self.payload.clone(),
             timeout: self.timeout,
             receive_progress: self.receive_progress,
-            caller: session(details.caller),
+            caller: details.caller,
             caller_authid: owned(details.caller_authid),
             caller_authrole: owned(details.caller_authrole),
             procedure: owned(details.procedure),
@@ -150,7 +146,7 @@ impl Yield {
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
-            callee: session(details.callee),
+            callee: details.callee,
             callee_authid: owned(details.callee_authid),
             callee_authrole: owned(details.callee_authrole),
             forward_for: self.forward_for.clone(),
@@ -171,7 +167,7 @@ impl ErrorReply {
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
-            callee: session(details.callee),
+            callee: details.callee,
             callee_authid: owned(details.callee_authid),
             callee_authrole: owned(details.callee_authrole),
             forward_for: self.forward_for.clone(),
