@@ -284,7 +284,7 @@ fn expected_event(publish: &Publish, d: &EventDetails<'_>) -> Event {
         topic: d.topic.map(str::to_owned),
         retained: d.retained,
         transaction_hash: publish.transaction_hash.clone(),
-        x_acknowledged_delivery: d.acknowledge,
+        x_acknowledged_delivery: d.x_acknowledged_delivery,
         enc_algo: publish.enc_algo.clone(),
         enc_key: publish.enc_key.clone(),
         enc_serializer: publish.enc_serializer.clone(),
@@ -309,7 +309,7 @@ fn build_event_writes_the_owned_events_bytes() {
             publisher_authrole: Some(""),
             topic: Some("com.myapp.topic"),
             retained: Some(false),
-            acknowledge: Some(true),
+            x_acknowledged_delivery: Some(true),
         },
     ];
     let mut fbb = FlatBufferBuilder::new();

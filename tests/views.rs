@@ -241,12 +241,12 @@ fn details() -> [EventDetails<'static>; 3] {
             publisher_authrole: Some("user\"role"),
             topic: Some("com.myapp.topic1"),
             retained: Some(true),
-            acknowledge: Some(false),
+            x_acknowledged_delivery: Some(false),
         },
         EventDetails {
             subscription: 0,
             publication: 0,
-            acknowledge: Some(true),
+            x_acknowledged_delivery: Some(true),
             ..EventDetails::default()
         },
     ]

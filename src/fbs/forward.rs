@@ -86,7 +86,11 @@ pub(crate) fn build_event_from<'f, 'b, F>(
         push(t, fb::Event::VT_TOPIC, topic);
         given(t, fb::Event::VT_RETAINED, details.retained);
         push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
-        given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
+        given(
+            t,
+            fb::Event::VT_ACKNOWLEDGE,
+            details.x_acknowledged_delivery,
+        );
         t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, c.ppt_scheme, 0);
         push(t, fb::Event::VT_PPT_KEYID, keyid);
         t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, c.ppt_serializer, 0);

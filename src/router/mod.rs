@@ -31,9 +31,9 @@ pub struct EventDetails<'a> {
     pub topic: Option<&'a str>,
     /// Whether this is a retained event.
     pub retained: Option<bool>,
-    /// Whether the subscriber is to acknowledge the delivery (autobahn's
-    /// `x_acknowledged_delivery`).
-    pub acknowledge: Option<bool>,
+    /// Whether the subscriber is to acknowledge the delivery with EVENT_RECEIVED (named as
+    /// the EVENT detail and [`Event`]'s field).
+    pub x_acknowledged_delivery: Option<bool>,
 }
 
 /// What the dealer decides for one INVOCATION, beside what the CALL carries.
@@ -98,7 +98,7 @@ impl Publish {
             topic: owned(details.topic),
             retained: details.retained,
             transaction_hash: self.transaction_hash.clone(),
-            x_acknowledged_delivery: details.acknowledge,
+            x_acknowledged_delivery: details.x_acknowledged_delivery,
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
