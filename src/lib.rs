@@ -55,7 +55,9 @@ pub mod view {
     pub mod item;
 }
 
-pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
+pub use error::{
+    DecodeError, EncodeError, ErrorKind, FieldRole, UnexpectedMessage, ValidationError,
+};
 pub use message::pubsub::{
     Event, EventReceived, Publish, Published, Subscribe, Subscribed, Unsubscribe, Unsubscribed,
 };

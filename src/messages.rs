@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::error::ValidationError;
+use crate::error::{UnexpectedMessage, ValidationError};
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
@@ -184,6 +184,22 @@ macro_rules! define_messages {
                 }
             }
 
+            impl TryFrom<Message> for $ty {
+                type Error = UnexpectedMessage;
+
+                #[doc = concat!("The `", $name, "` inside `message`; an error naming both ",
+                                "types, with the message, for any other.")]
+                fn try_from(message: Message) -> Result<$ty, UnexpectedMessage> {
+                    match message {
+                        Message::$variant(m) => Ok(m),
+                        other => Err(UnexpectedMessage {
+                            expected: MessageType::$variant,
+                            message: Box::new(other),
+                        }),
+                    }
+                }
+            }
+
             impl fmt::Display for $ty {
                 /// `PUBLISH [16, 1, {}, "com.myapp.topic"]`: the name and the marshalled array.
                 fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -244,6 +260,23 @@ mod tests {
         }
         assert_eq!(MessageType::from_code(37), None);
         assert_eq!(MessageType::EventReceived.code(), 337);
+    }
+
+    #[test]
+    fn try_from_gives_the_message_or_names_both_types() {
+        let publish = Publish::new(1, "com.a");
+        assert_eq!(
+            Publish::try_from(Message::from(publish.clone())),
+            Ok(publish)
+        );
+        let err = Publish::try_from(Message::from(Event::new(1, 2))).unwrap_err();
+        assert_eq!(err.to_string(), "expected a PUBLISH message, got EVENT");
+        assert_eq!(
+            (err.expected, err.actual()),
+            (MessageType::Publish, MessageType::Event)
+        );
+        assert_eq!(*err.message, Message::from(Event::new(1, 2)));
+        assert!(CallResult::try_from(Message::from(Yield::new(3))).is_err());
     }
 
     #[test]
