@@ -65,7 +65,9 @@ pub use message::rpc::{
     Call, CallResult, Cancel, Interrupt, Invocation, Register, Registered, Unregister,
     Unregistered, Yield,
 };
-pub use message::session::{Abort, Authenticate, Challenge, ErrorReply, Goodbye, Hello, Welcome};
+pub use message::session::{
+    Abort, Authenticate, Challenge, ErrorReply, Features, Goodbye, Hello, Role, Roles, Welcome,
+};
 pub use message::{Correlation, Id, PayloadRef, Principal, WampMessage};
 pub use messages::{Family, Message, MessageType};
 pub use validate::{

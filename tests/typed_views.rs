@@ -525,7 +525,7 @@ fn roles(list: &[Role]) -> Roles {
     let mut roles = Roles::new();
     for &r in list {
         let mut features = wamp_codec::message::session::Features::new();
-        features.insert(r.features()[0], true);
+        features.insert(r.features()[0].into(), true);
         roles.insert(r, features);
     }
     roles

@@ -559,6 +559,16 @@ fn roles<'f>(
             continue;
         };
         // the slots first, so that nothing fails inside the table
+        if let Some(unknown) = features.keys().find(|f| !role.knows(f)) {
+            return Err(EncodeError::Unrepresentable {
+                format: FORMAT,
+                what: format!(
+                    "role feature '{unknown}' of {} in {message} (the schema's features table \
+                     has no field for it)",
+                    role.name()
+                ),
+            });
+        }
         let mut set = [(0, false); MAX_FEATURES];
         let mut n = 0;
         for &name in role.features() {

@@ -2,6 +2,8 @@
 //! reply shared by both patterns; the type is [`ErrorReply`] so that it does not shadow the
 //! crate's error types).
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
@@ -34,14 +36,212 @@ pub enum Role {
     Dealer,
 }
 
-/// A role's feature flags, keyed by feature name (`progressive_call_results`).
+/// A role's feature flags, keyed by feature name (`progressive_call_results`, `x_my_feature`).
 ///
-/// Only the features autobahn knows for the role ([`Role::features`]) are kept when parsing and
-/// written when marshalling, in that order; autobahn drops the others.
-pub type Features = IndexMap<&'static str, bool>;
+/// Any name may be set, and every one set is written: the features autobahn knows for the role
+/// ([`Role::features`]) first, in autobahn's order, then the others in insertion order. Parsing
+/// keeps the same: the known features (which must be booleans) and every other one whose value
+/// is a boolean (autobahn drops those; a non-boolean one, which this type cannot hold, is
+/// ignored as autobahn ignores it). FlatBuffers, whose schema has a fixed table of features per
+/// role, refuses a message with an unknown one, naming it.
+pub type Features = IndexMap<Cow<'static, str>, bool>;
 
-/// The roles a peer announces, in order, each with its features.
-pub type Roles = IndexMap<Role, Features>;
+/// The roles a peer announces, in order, each with its features: a map from [`Role`] to
+/// [`Features`] (it dereferences to an [`IndexMap`]), with the announcements of the usual peers
+/// as presets.
+///
+/// ```
+/// use wamp_codec::{Role, Roles};
+///
+/// let roles = Roles::autobahn_client();
+/// assert_eq!(roles.get(&Role::Caller).unwrap().get("progressive_call_results"), Some(&true));
+/// let mine = Roles::new().with(Role::Subscriber, ["pattern_based_subscription", "x_my_feature"]);
+/// assert_eq!(mine[&Role::Subscriber].get("x_my_feature"), Some(&true));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Roles(IndexMap<Role, Features>);
+
+/// One preset: each role with the features it sets to `true`.
+type RolesTable = [(Role, &'static [&'static str])];
+
+/// What autobahn-python 26.10.2's `ApplicationSession` announces in HELLO (its
+/// `role.DEFAULT_CLIENT_ROLES`).
+const AUTOBAHN_CLIENT: &RolesTable = &[
+    (
+        Role::Subscriber,
+        &[
+            "publisher_identification",
+            "pattern_based_subscription",
+            "subscription_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Publisher,
+        &[
+            "publisher_identification",
+            "subscriber_blackwhite_listing",
+            "publisher_exclusion",
+            "payload_transparency",
+            "x_acknowledged_event_delivery",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Caller,
+        &[
+            "caller_identification",
+            "call_canceling",
+            "progressive_call_results",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Callee,
+        &[
+            "caller_identification",
+            "pattern_based_registration",
+            "shared_registration",
+            "call_canceling",
+            "progressive_call_results",
+            "registration_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+];
+
+/// What Crossbar.io's router announces in WELCOME (the broker's and the dealer's role
+/// features its router and proxy workers set).
+const CROSSBAR_ROUTER: &RolesTable = &[
+    (
+        Role::Broker,
+        &[
+            "publisher_identification",
+            "pattern_based_subscription",
+            "session_meta_api",
+            "subscription_meta_api",
+            "subscriber_blackwhite_listing",
+            "publisher_exclusion",
+            "subscription_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+            "event_retention",
+        ],
+    ),
+    (
+        Role::Dealer,
+        &[
+            "caller_identification",
+            "pattern_based_registration",
+            "session_meta_api",
+            "registration_meta_api",
+            "shared_registration",
+            "call_canceling",
+            "progressive_call_results",
+            "registration_revocation",
+            "payload_transparency",
+            "testament_meta_api",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+];
+
+impl Roles {
+    /// No roles (a HELLO or WELCOME needs at least one).
+    pub fn new() -> Roles {
+        Roles::default()
+    }
+
+    /// The roles autobahn-python's `ApplicationSession` announces in HELLO (autobahn 26.10.2's
+    /// `DEFAULT_CLIENT_ROLES`): all four client roles, with the features autobahn implements.
+    pub fn autobahn_client() -> Roles {
+        Roles::from_table(AUTOBAHN_CLIENT)
+    }
+
+    /// The roles Crossbar.io announces in WELCOME: broker and dealer, with the features it
+    /// implements (session and subscription/registration meta APIs, pattern-based
+    /// subscriptions and registrations, revocation, event retention, ...).
+    pub fn crossbar_router() -> Roles {
+        Roles::from_table(CROSSBAR_ROUTER)
+    }
+
+    /// These roles and `role` with `features` set to `true` (added to those it has, if it is
+    /// there already).
+    pub fn with<'a>(mut self, role: Role, features: impl IntoIterator<Item = &'a str>) -> Roles {
+        self.entry(role).or_default().extend(features_on(features));
+        self
+    }
+
+    fn from_table(table: &RolesTable) -> Roles {
+        table
+            .iter()
+            .map(|&(role, features)| {
+                (
+                    role,
+                    features.iter().map(|&f| (Cow::Borrowed(f), true)).collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// `features`, each set to `true`.
+fn features_on<'a>(features: impl IntoIterator<Item = &'a str>) -> Features {
+    features
+        .into_iter()
+        .map(|f| (Cow::Owned(f.to_owned()), true))
+        .collect()
+}
+
+impl core::ops::Deref for Roles {
+    type Target = IndexMap<Role, Features>;
+    fn deref(&self) -> &IndexMap<Role, Features> {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Roles {
+    fn deref_mut(&mut self) -> &mut IndexMap<Role, Features> {
+        &mut self.0
+    }
+}
+
+impl From<IndexMap<Role, Features>> for Roles {
+    fn from(roles: IndexMap<Role, Features>) -> Roles {
+        Roles(roles)
+    }
+}
+
+impl<const N: usize> From<[(Role, Features); N]> for Roles {
+    fn from(roles: [(Role, Features); N]) -> Roles {
+        Roles(IndexMap::from(roles))
+    }
+}
+
+impl FromIterator<(Role, Features)> for Roles {
+    fn from_iter<I: IntoIterator<Item = (Role, Features)>>(iter: I) -> Roles {
+        Roles(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Roles {
+    type Item = (Role, Features);
+    type IntoIter = indexmap::map::IntoIter<Role, Features>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Roles {
+    type Item = (&'a Role, &'a Features);
+    type IntoIter = indexmap::map::Iter<'a, Role, Features>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 impl Role {
     /// The roles a client may announce in HELLO.
@@ -72,6 +272,11 @@ impl Role {
             .into_iter()
             .chain(Role::ROUTER)
             .find(|r| r.name() == name)
+    }
+
+    /// Whether `feature` is one of the role's [`Role::features`].
+    pub fn knows(self, feature: &str) -> bool {
+        self.features().contains(&feature)
     }
 
     /// The features autobahn knows for the role, in its declaration order (autobahn's
@@ -151,7 +356,8 @@ impl Role {
 
 /// The mandatory `roles` detail of HELLO and WELCOME, checked as autobahn checks it: a non-empty
 /// dict of `allowed` role names to dicts, whose optional `features` is a dict; known features
-/// must be bool (or null, which is dropped), unknown ones are dropped.
+/// must be bool (or null, which is dropped). Unknown features are kept when bool (autobahn
+/// drops them all; see [`Features`]), ignored otherwise.
 fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationError> {
     const KEY: &str = "roles";
     let raw = details
@@ -166,7 +372,7 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
     if raw.is_empty() {
         return Err(details.error(KEY, "empty 'roles'"));
     }
-    let mut roles = Roles::with_capacity(raw.len());
+    let mut roles = Roles::new();
     for (name, value) in raw {
         let role = Role::from_name(name)
             .filter(|r| allowed.contains(r))
@@ -185,9 +391,14 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
                 match raw_features.get(feature) {
                     None | Some(Value::Null) => {}
                     Some(Value::Bool(b)) => {
-                        features.insert(feature, *b);
+                        features.insert(Cow::Borrowed(feature), *b);
                     }
                     Some(v) => return Err(invalid(&format!("feature '{feature}' of "), v)),
+                }
+            }
+            for (name, value) in raw_features {
+                if let (Value::Bool(b), false) = (value, role.knows(name)) {
+                    features.insert(Cow::Owned(name.clone()), *b);
                 }
             }
         }
@@ -197,14 +408,18 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
 }
 
 /// Marshals `roles` as autobahn does: `{role: {}}`, or `{role: {"features": {...}}}` when any
-/// known feature is set.
+/// feature is set: the known ones in autobahn's order, then the others as inserted.
 fn roles_value(roles: &Roles) -> Value {
     let role = |(role, features): (&Role, &Features)| {
-        let set: Dict = role
+        let known = role
             .features()
             .iter()
-            .filter_map(|&f| Some((f.to_owned(), Value::Bool(*features.get(f)?))))
-            .collect();
+            .filter_map(|&f| Some((f.to_owned(), Value::Bool(*features.get(f)?))));
+        let unknown = features
+            .iter()
+            .filter(|(f, _)| !role.knows(f))
+            .map(|(f, &on)| (f.clone().into_owned(), Value::Bool(on)));
+        let set: Dict = known.chain(unknown).collect();
         let mut body = Dict::new();
         if !set.is_empty() {
             body.insert("features", Value::Map(set));

@@ -734,6 +734,16 @@ impl<'a> HelloRef<'a> {
         const S: usize = slot_of(&specs::HELLO, "roles");
         self.t.field(S).is_some()
     }
+
+    /// `roles` (`ClientRoles`): each role present, with the features it sets (empty when the
+    /// table is absent, as autobahn writes it).
+    pub fn roles(&self) -> Roles {
+        roles(
+            &self.t,
+            slot_of(&specs::HELLO, "roles"),
+            &specs::CLIENT_ROLES,
+        )
+    }
 }
 
 impl<'a> WelcomeRef<'a> {
@@ -744,6 +754,16 @@ impl<'a> WelcomeRef<'a> {
         const S: usize = slot_of(&specs::WELCOME, "authmethod");
         self.authmethod_name()
             .or_else(|| self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v)))
+    }
+
+    /// `roles` (`RouterRoles`): each role present, with the features it sets (empty when the
+    /// table is absent, as autobahn writes it).
+    pub fn roles(&self) -> Roles {
+        roles(
+            &self.t,
+            slot_of(&specs::WELCOME, "roles"),
+            &specs::ROUTER_ROLES,
+        )
     }
 }
 
@@ -917,7 +937,7 @@ fn roles(t: &Table<'_>, slot: usize, spec: &'static TableSpec) -> Roles {
                     ft.bool(j),
                     role.features().iter().find(|n| **n == owned_name),
                 ) {
-                    features.insert(name, v);
+                    features.insert(name.into(), v);
                 }
             }
         }
@@ -931,7 +951,7 @@ impl TryFrom<HelloRef<'_>> for Hello {
     fn try_from(v: HelloRef<'_>) -> Result<Hello, DecodeError> {
         Ok(Hello {
             realm: own(v.realm()),
-            roles: roles(&v.t, slot_of(&specs::HELLO, "roles"), &specs::CLIENT_ROLES),
+            roles: v.roles(),
             authmethods: strings(v.authmethods_names())
                 .or_else(|| v.authmethods().map(|it| it.map(str::to_owned).collect())),
             authid: own(v.authid()),
@@ -956,11 +976,7 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
     fn try_from(v: WelcomeRef<'_>) -> Result<Welcome, DecodeError> {
         Ok(Welcome {
             session: v.session(),
-            roles: roles(
-                &v.t,
-                slot_of(&specs::WELCOME, "roles"),
-                &specs::ROUTER_ROLES,
-            ),
+            roles: v.roles(),
             realm: own(v.realm()),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
