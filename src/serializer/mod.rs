@@ -511,9 +511,9 @@ impl Serializer {
 /// Unlike autobahn, whose cache returns stale bytes after the message changes, the cache cannot
 /// go stale: the message is reachable mutably only through [`CachedMessage::message_mut`],
 /// which empties the cache.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CachedMessage {
-    message: Option<Message>,
+    message: Message,
     cache: [OnceLock<Bytes>; Serializer::ALL.len()],
 }
 
@@ -521,25 +521,25 @@ impl CachedMessage {
     /// Wraps a message, with an empty cache.
     pub fn new(message: Message) -> CachedMessage {
         CachedMessage {
-            message: Some(message),
+            message,
             cache: Default::default(),
         }
     }
 
     /// The message.
     pub fn message(&self) -> &Message {
-        self.message.as_ref().expect("constructed with a message")
+        &self.message
     }
 
     /// The message, to change it; the cache is emptied.
     pub fn message_mut(&mut self) -> &mut Message {
         self.uncache();
-        self.message.as_mut().expect("constructed with a message")
+        &mut self.message
     }
 
     /// The message, unwrapped.
-    pub fn into_message(mut self) -> Message {
-        self.message.take().expect("constructed with a message")
+    pub fn into_message(self) -> Message {
+        self.message
     }
 
     /// Empties the cache (autobahn's `uncache()`).
