@@ -155,6 +155,33 @@ macro_rules! define_messages {
                 }
             }
 
+            /// Checks the message against every rule the decoders apply (autobahn's `parse`):
+            /// IDs in `0..=2^53`, URIs, the values options and details may take, the rules
+            /// between fields (a `resume-session` needs a `resume-token`, HELLO needs a role,
+            /// ...). The error names the message and the field, as a decoder's would.
+            ///
+            /// Encoding does not validate: it writes what the message holds, so that a router
+            /// re-encoding what it decoded, or building messages from checked inputs, pays for
+            /// no second check on its hot path (a check costs about a decode). A message built
+            /// in code from data nobody checked can break the rules while encoding succeeds: a
+            /// `request` of `u64::MAX` encodes, and every peer refuses it. Call `validate`
+            /// before sending such a message.
+            ///
+            /// ```
+            /// use wamp_codec::{Message, Publish};
+            ///
+            /// assert!(Message::from(Publish::new(1, "com.myapp.topic")).validate().is_ok());
+            /// let err = Message::from(Publish::new(u64::MAX, "com.myapp.topic"))
+            ///     .validate()
+            ///     .unwrap_err();
+            /// assert!(err.to_string().starts_with("'request' in PUBLISH"), "{err}");
+            /// ```
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                // The decoders' own rules, on the array they would read: one set of rules, so
+                // that `validate` accepts exactly what a peer's decoder accepts.
+                match self { $(Message::$variant(m) => m.validate(),)* }
+            }
+
             /// The raw message array, as autobahn's `marshal()` builds it.
             pub fn marshal(&self) -> Vec<Value> {
                 match self { $(Message::$variant(m) => m.marshal(),)* }
@@ -277,6 +304,38 @@ mod tests {
         );
         assert_eq!(*err.message, Message::from(Event::new(1, 2)));
         assert!(CallResult::try_from(Message::from(Yield::new(3))).is_err());
+    }
+
+    #[test]
+    fn validate_applies_the_decoders_rules() {
+        let ok: Message = Publish::new(1, "com.a").into();
+        assert_eq!(ok.validate(), Ok(()));
+        let cases: [(Message, &str); 4] = [
+            (
+                Publish::new(u64::MAX, "com.a").into(),
+                "'request' in PUBLISH: invalid value 18446744073709551615 for ID",
+            ),
+            (
+                Publish::new(1, "com..a").into(),
+                "'topic' in PUBLISH: invalid value",
+            ),
+            (
+                Hello::new(Some("realm1".into()), Default::default()).into(),
+                "'roles' detail in HELLO: empty 'roles'",
+            ),
+            (
+                Hello {
+                    resume_session: Some(5),
+                    ..Hello::new(None, crate::Roles::autobahn_client())
+                }
+                .into(),
+                "'resume-token' detail in HELLO: must be provided",
+            ),
+        ];
+        for (msg, expected) in cases {
+            let err = msg.validate().unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err} (expected {expected})");
+        }
     }
 
     #[test]

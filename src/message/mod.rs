@@ -47,6 +47,12 @@ pub trait WampMessage: Sized {
     /// parse. What is left in `wmsg` afterwards, on success or error, is unspecified.
     fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError>;
 
+    /// Checks the message against every rule the decoders apply; see
+    /// [`Message::validate`](crate::Message::validate), which says why encoding does not.
+    fn validate(&self) -> Result<(), ValidationError> {
+        Self::parse_taking(&mut self.marshal()).map(drop)
+    }
+
     /// The raw message array, exactly as autobahn's `marshal()` builds it.
     fn marshal(&self) -> Vec<Value>;
 

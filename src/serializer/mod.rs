@@ -4,6 +4,15 @@
 //! Each text/binary serializer reads the elements of the raw message array and hands them to
 //! [`Message::parse_taking`](crate::Message::parse_taking), so every path applies the same
 //! validation, and the decoded strings, lists and dicts move into the message uncopied.
+//!
+//! Encoding does not validate: it writes what the message holds (see
+//! [`Message::validate`](crate::Message::validate) for why, and to check a message built in
+//! code before it is sent).
+//!
+//! The codec modules have the same functions with the same signatures: `to_vec` and
+//! `encode_into` (a message), `from_slice` and `from_slice_with_limits` (a message),
+//! `value_to_vec`, `value_encode_into` and `value_from_slice` (any [`Value`](crate::Value)),
+//! `encode_batch` and `batch` (batched mode).
 
 // With no format compiled in, `Format` has no values and its methods' arguments go unused.
 #![cfg_attr(
@@ -326,7 +335,8 @@ impl Format {
         }
     }
 
-    /// Appends one message's encoding to `out`.
+    /// Appends one message's encoding to `out`. The message is not validated (see
+    /// [`Message::validate`]).
     pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
             #[cfg(feature = "json")]
@@ -343,7 +353,7 @@ impl Format {
         }
     }
 
-    /// Encodes one message.
+    /// Encodes one message, not validated (see [`Message::validate`]).
     pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
         let mut out = Vec::with_capacity(128);
         self.encode_into(msg, &mut out)?;
