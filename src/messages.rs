@@ -338,6 +338,38 @@ mod tests {
         }
     }
 
+    /// What `marshal` would leave out is refused, as autobahn's constructors refuse it:
+    /// `args`/`kwargs` beside a transparent payload, `enc_*` without one.
+    #[test]
+    fn validate_refuses_payload_fields_that_are_never_written() {
+        let beside = Event {
+            payload: Some(b"sealed".to_vec()),
+            enc_algo: Some("cryptobox".into()),
+            kwargs: Some(crate::dict! {"a" => 1}),
+            ..Event::new(1, 2)
+        };
+        assert_eq!(
+            Message::from(beside.clone())
+                .validate()
+                .unwrap_err()
+                .to_string(),
+            "'kwargs' in EVENT: set beside a transparent payload, which is written instead"
+        );
+        let sealed = Event {
+            kwargs: None,
+            ..beside
+        };
+        assert_eq!(Message::from(sealed).validate(), Ok(()));
+        let unsealed = Yield {
+            enc_key: Some("k".into()),
+            ..Yield::new(3)
+        };
+        assert_eq!(
+            Message::from(unsealed).validate().unwrap_err().to_string(),
+            "'enc_key' option in YIELD: set without a transparent payload, so never written"
+        );
+    }
+
     #[test]
     fn envelope_errors() {
         let e = |v: Vec<Value>| Message::parse(&v).unwrap_err().to_string();

@@ -198,6 +198,63 @@ macro_rules! correlation_accessors {
 }
 pub(crate) use correlation_accessors;
 
+/// The payload fields a message sets that `marshal` would leave out: `args`/`kwargs` beside a
+/// transparent payload (which is written instead of them), and `enc_*` keys without one (which
+/// are written only with it). Autobahn's constructors refuse both; here
+/// [`WampMessage::validate`] does, naming the field, so that nothing set vanishes unnoticed.
+pub(crate) fn check_written_payload(
+    at: KeyLocation,
+    args: &Option<Vec<Value>>,
+    kwargs: &Option<Dict>,
+    payload: &Option<Vec<u8>>,
+    enc: [(&'static str, &Option<String>); 3],
+) -> Result<(), ValidationError> {
+    let has_payload = payload.as_ref().is_some_and(|p| !p.is_empty());
+    if has_payload {
+        let args = args.as_ref().is_some_and(|a| !a.is_empty());
+        let kwargs = kwargs.as_ref().is_some_and(|kw| !kw.is_empty());
+        if let Some(field) = [("args", args), ("kwargs", kwargs)]
+            .into_iter()
+            .find(|f| f.1)
+        {
+            return Err(element_error(
+                at.message,
+                field.0,
+                "set beside a transparent payload, which is written instead",
+            ));
+        }
+    } else if let Some((key, _)) = enc.into_iter().find(|(_, v)| v.is_some()) {
+        return Err(at.error(key, "set without a transparent payload, so never written"));
+    }
+    Ok(())
+}
+
+/// [`WampMessage::validate`] of a message with an application payload: the payload fields
+/// [`check_written_payload`] checks (with the `enc_*` keys in the options or details, as
+/// `$role`, a `FieldRole`, says), then the decoders' rules.
+macro_rules! validate_with_payload {
+    ($role:expr) => {
+        fn validate(&self) -> Result<(), $crate::error::ValidationError> {
+            $crate::message::check_written_payload(
+                $crate::message::KeyLocation {
+                    message: Self::NAME,
+                    role: $role,
+                },
+                &self.args,
+                &self.kwargs,
+                &self.payload,
+                [
+                    ("enc_algo", &self.enc_algo),
+                    ("enc_key", &self.enc_key),
+                    ("enc_serializer", &self.enc_serializer),
+                ],
+            )?;
+            Self::parse_taking(&mut self.marshal()).map(drop)
+        }
+    };
+}
+pub(crate) use validate_with_payload;
+
 /// Builds an options/details dict from `(key, Option<value>)` pairs, skipping the `None`s, in
 /// order: how autobahn's `marshal` methods build theirs.
 macro_rules! extra {

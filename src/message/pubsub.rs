@@ -2,7 +2,7 @@
 //! EVENT and EVENT_RECEIVED.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
+use crate::message::{correlation_accessors, validate_with_payload};
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -164,6 +164,7 @@ impl WampMessage for Publish {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Option);
 }
 
 /// Whether a transparent payload is present, by autobahn's test (`if self.payload:`).
@@ -649,6 +650,7 @@ impl WampMessage for Event {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 /// A subscriber acknowledges an event delivered with `x_acknowledged_delivery`.

@@ -5,8 +5,8 @@
 //! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
+use crate::message::{correlation_accessors, validate_with_payload};
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -206,6 +206,7 @@ impl WampMessage for Call {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Option);
 }
 
 /// A caller asks the dealer to cancel a call.
@@ -386,6 +387,7 @@ macro_rules! call_outcome {
             }
 
             correlation_accessors!();
+            validate_with_payload!($role);
         }
     };
 }
@@ -878,6 +880,7 @@ impl WampMessage for Invocation {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 /// The dealer asks a callee to stop an invocation (the caller cancelled the call).

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
+use crate::message::{correlation_accessors, validate_with_payload};
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
@@ -1087,6 +1087,7 @@ impl WampMessage for ErrorReply {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 #[cfg(test)]
