@@ -8,10 +8,9 @@ use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::pubsub::has_payload;
-use crate::message::{correlation_accessors, validate_with_payload};
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
-    PayloadStyle, Principal, WampMessage, Wmsg,
+    correlation_accessors, extra, forward_for_value, joined, validate_with_payload, AppPayload,
+    Correlation, Extra, Id, KeyLocation, PayloadRef, PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
@@ -169,31 +168,22 @@ impl Roles {
     }
 
     /// These roles and `role` with `features` set to `true` (added to those it has, if it is
-    /// there already).
-    pub fn with<'a>(mut self, role: Role, features: impl IntoIterator<Item = &'a str>) -> Roles {
-        self.entry(role).or_default().extend(features_on(features));
+    /// there already). A feature is any name: `"call_canceling"`, `"x_my_feature"`, a `String`.
+    pub fn with<F: Into<Cow<'static, str>>>(
+        mut self,
+        role: Role,
+        features: impl IntoIterator<Item = F>,
+    ) -> Roles {
+        let on = features.into_iter().map(|f| (f.into(), true));
+        self.entry(role).or_default().extend(on);
         self
     }
 
     fn from_table(table: &RolesTable) -> Roles {
-        table
-            .iter()
-            .map(|&(role, features)| {
-                (
-                    role,
-                    features.iter().map(|&f| (Cow::Borrowed(f), true)).collect(),
-                )
-            })
-            .collect()
+        table.iter().fold(Roles::new(), |roles, &(role, features)| {
+            roles.with(role, features.iter().copied())
+        })
     }
-}
-
-/// `features`, each set to `true`.
-fn features_on<'a>(features: impl IntoIterator<Item = &'a str>) -> Features {
-    features
-        .into_iter()
-        .map(|f| (Cow::Owned(f.to_owned()), true))
-        .collect()
 }
 
 impl core::ops::Deref for Roles {
