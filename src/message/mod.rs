@@ -3,6 +3,15 @@
 //! Each type implements [`WampMessage`]: `parse` from the raw message array with autobahn's
 //! checks, and `marshal` back to the array autobahn emits. [`Message`](crate::Message) is the
 //! enum over all of them.
+//!
+//! What a type does not model it neither reads nor writes, so nothing set on a message is lost
+//! on the way out:
+//! - an options or details key the type has no field for is ignored by `parse`, as autobahn
+//!   ignores it (the views read every key, these too: `option(key)`, `detail(key)`), and cannot
+//!   be set on the owned type; WELCOME keeps its `x_*` attributes both ways (`custom`);
+//! - a role feature the crate does not know is kept and written ([`Features`](session::Features));
+//! - payload fields `marshal` would leave out (`args` beside a transparent payload, `enc_*`
+//!   without one) are refused by [`WampMessage::validate`].
 
 mod fields;
 pub mod pubsub;

@@ -11,7 +11,7 @@
 //!
 //! The codec modules have the same functions with the same signatures: `to_vec` and
 //! `encode_into` (a message), `from_slice` and `from_slice_with_limits` (a message),
-//! `value_to_vec`, `value_encode_into` and `value_from_slice` (any [`Value`](crate::Value)),
+//! `value_to_vec`, `value_encode_into` and `value_from_slice` (any [`Value`]),
 //! `encode_batch` and `batch` (batched mode).
 
 // With no format compiled in, `Format` has no values and its methods' arguments go unused.
