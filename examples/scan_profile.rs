@@ -37,12 +37,12 @@ fn main() {
             "sizes" => vec![Value::Int(23), Value::Int(42), Value::Int(7)],
         }),
     ]);
-    let mut bytes = Vec::new();
-    match format.as_str() {
-        "msgpack" => msgpack::encode_value(&publish, &mut bytes).expect("encodable"),
-        "cbor" => cbor::encode_value(&publish, &mut bytes),
+    let bytes = match format.as_str() {
+        "msgpack" => msgpack::value_to_vec(&publish),
+        "cbor" => cbor::value_to_vec(&publish),
         other => panic!("no format {other}"),
     }
+    .expect("encodable");
     let limits = Limits::DEFAULT;
     let buf = &bytes[..];
     // The operation is chosen once, and each one's loop is its own monomorphized copy, so that

@@ -210,3 +210,22 @@ pub enum EncodeError {
     #[error("cannot serialize into a WAMP value: {0}")]
     Serialize(String),
 }
+
+/// A [`Message`](crate::Message) converted into a message type it is not (the error of
+/// `Publish::try_from(message)` and the like): the type that was expected, and the message,
+/// given back whole.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("expected a {} message, got {}", expected.name(), message.message_type().name())]
+pub struct UnexpectedMessage {
+    /// The type the conversion asked for.
+    pub expected: crate::MessageType,
+    /// The message, of another type. Boxed: a message is large, an error should not be.
+    pub message: Box<crate::Message>,
+}
+
+impl UnexpectedMessage {
+    /// The type the message has.
+    pub fn actual(&self) -> crate::MessageType {
+        self.message.message_type()
+    }
+}

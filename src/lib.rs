@@ -57,7 +57,9 @@ pub mod view {
     pub mod item;
 }
 
-pub use error::{DecodeError, EncodeError, ErrorKind, FieldRole, ValidationError};
+pub use error::{
+    DecodeError, EncodeError, ErrorKind, FieldRole, UnexpectedMessage, ValidationError,
+};
 pub use message::pubsub::{
     Event, EventReceived, Publish, Published, StrOrBytesArgs, Subscribe, Subscribed, Unsubscribe,
     Unsubscribed,
@@ -66,8 +68,10 @@ pub use message::rpc::{
     Call, CallResult, Cancel, Interrupt, Invocation, Register, Registered, Unregister,
     Unregistered, Yield,
 };
-pub use message::session::{Abort, Authenticate, Challenge, ErrorReply, Goodbye, Hello, Welcome};
-pub use message::{Correlation, Head, HeadElement, PayloadRef, Principal, WampMessage};
+pub use message::session::{
+    Abort, Authenticate, Challenge, ErrorReply, Features, Goodbye, Hello, Role, Roles, Welcome,
+};
+pub use message::{Correlation, Head, HeadElement, Id, PayloadRef, Principal, WampMessage};
 pub use messages::{Family, Message, MessageType};
 pub use validate::{
     check_or_raise_extra, check_or_raise_id, check_or_raise_realm_name, check_or_raise_uri,

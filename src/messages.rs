@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::error::{EncodeError, ValidationError};
+use crate::error::{EncodeError, UnexpectedMessage, ValidationError};
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
@@ -155,6 +155,33 @@ macro_rules! define_messages {
                 }
             }
 
+            /// Checks the message against every rule the decoders apply (autobahn's `parse`):
+            /// IDs in `0..=2^53`, URIs, the values options and details may take, the rules
+            /// between fields (a `resume-session` needs a `resume-token`, HELLO needs a role,
+            /// ...). The error names the message and the field, as a decoder's would.
+            ///
+            /// Encoding does not validate: it writes what the message holds, so that a router
+            /// re-encoding what it decoded, or building messages from checked inputs, pays for
+            /// no second check on its hot path (a check costs about a decode). A message built
+            /// in code from data nobody checked can break the rules while encoding succeeds: a
+            /// `request` of `u64::MAX` encodes, and every peer refuses it. Call `validate`
+            /// before sending such a message.
+            ///
+            /// ```
+            /// use wamp_codec::{Message, Publish};
+            ///
+            /// assert!(Message::from(Publish::new(1, "com.myapp.topic")).validate().is_ok());
+            /// let err = Message::from(Publish::new(u64::MAX, "com.myapp.topic"))
+            ///     .validate()
+            ///     .unwrap_err();
+            /// assert!(err.to_string().starts_with("'request' in PUBLISH"), "{err}");
+            /// ```
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                // The decoders' own rules, on the array they would read: one set of rules, so
+                // that `validate` accepts exactly what a peer's decoder accepts.
+                match self { $(Message::$variant(m) => m.validate(),)* }
+            }
+
             /// The raw message array, as autobahn's `marshal()` builds it.
             pub fn marshal(&self) -> Vec<Value> {
                 match self { $(Message::$variant(m) => m.marshal(),)* }
@@ -191,6 +218,22 @@ macro_rules! define_messages {
             impl From<$ty> for Message {
                 fn from(m: $ty) -> Message {
                     Message::$variant(m)
+                }
+            }
+
+            impl TryFrom<Message> for $ty {
+                type Error = UnexpectedMessage;
+
+                #[doc = concat!("The `", $name, "` inside `message`; an error naming both ",
+                                "types, with the message, for any other.")]
+                fn try_from(message: Message) -> Result<$ty, UnexpectedMessage> {
+                    match message {
+                        Message::$variant(m) => Ok(m),
+                        other => Err(UnexpectedMessage {
+                            expected: MessageType::$variant,
+                            message: Box::new(other),
+                        }),
+                    }
                 }
             }
 
@@ -254,6 +297,87 @@ mod tests {
         }
         assert_eq!(MessageType::from_code(37), None);
         assert_eq!(MessageType::EventReceived.code(), 337);
+    }
+
+    #[test]
+    fn try_from_gives_the_message_or_names_both_types() {
+        let publish = Publish::new(1, "com.a");
+        assert_eq!(
+            Publish::try_from(Message::from(publish.clone())),
+            Ok(publish)
+        );
+        let err = Publish::try_from(Message::from(Event::new(1, 2))).unwrap_err();
+        assert_eq!(err.to_string(), "expected a PUBLISH message, got EVENT");
+        assert_eq!(
+            (err.expected, err.actual()),
+            (MessageType::Publish, MessageType::Event)
+        );
+        assert_eq!(*err.message, Message::from(Event::new(1, 2)));
+        assert!(CallResult::try_from(Message::from(Yield::new(3))).is_err());
+    }
+
+    #[test]
+    fn validate_applies_the_decoders_rules() {
+        let ok: Message = Publish::new(1, "com.a").into();
+        assert_eq!(ok.validate(), Ok(()));
+        let cases: [(Message, &str); 4] = [
+            (
+                Publish::new(u64::MAX, "com.a").into(),
+                "'request' in PUBLISH: invalid value 18446744073709551615 for ID",
+            ),
+            (
+                Publish::new(1, "com..a").into(),
+                "'topic' in PUBLISH: invalid value",
+            ),
+            (
+                Hello::new(Some("realm1".into()), Default::default()).into(),
+                "'roles' detail in HELLO: empty 'roles'",
+            ),
+            (
+                Hello {
+                    resume_session: Some(5),
+                    ..Hello::new(None, crate::Roles::autobahn_client())
+                }
+                .into(),
+                "'resume-token' detail in HELLO: must be provided",
+            ),
+        ];
+        for (msg, expected) in cases {
+            let err = msg.validate().unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err} (expected {expected})");
+        }
+    }
+
+    /// What `marshal` would leave out is refused, as autobahn's constructors refuse it:
+    /// `args`/`kwargs` beside a transparent payload, `enc_*` without one.
+    #[test]
+    fn validate_refuses_payload_fields_that_are_never_written() {
+        let beside = Event {
+            payload: Some(b"sealed".to_vec()),
+            enc_algo: Some("cryptobox".into()),
+            kwargs: Some(crate::dict! {"a" => 1}),
+            ..Event::new(1, 2)
+        };
+        assert_eq!(
+            Message::from(beside.clone())
+                .validate()
+                .unwrap_err()
+                .to_string(),
+            "'kwargs' in EVENT: set beside a transparent payload, which is written instead"
+        );
+        let sealed = Event {
+            kwargs: None,
+            ..beside
+        };
+        assert_eq!(Message::from(sealed).validate(), Ok(()));
+        let unsealed = Yield {
+            enc_key: Some("k".into()),
+            ..Yield::new(3)
+        };
+        assert_eq!(
+            Message::from(unsealed).validate().unwrap_err().to_string(),
+            "'enc_key' option in YIELD: set without a transparent payload, so never written"
+        );
     }
 
     #[test]

@@ -214,6 +214,7 @@ value_from! {
     Vec<Value> => |v| Value::List(v),
     Dict => |v| Value::Map(v),
     Vec<i64> => |v| Value::List(v.into_iter().map(Value::Int).collect()),
+    Vec<u64> => |v| Value::List(v.into_iter().map(Value::from_u64).collect()),
     Vec<String> => |v| Value::List(v.into_iter().map(Value::Str).collect()),
 }
 

@@ -2,7 +2,7 @@
 //!
 //! * `scan_message` fails exactly where `from_slice_with_limits` fails before parsing, with an
 //!   equal error (same variant, same text); where it succeeds, its elements' `to_value()` are
-//!   the elements `decode_value` decodes, their count is the array's, and each element's
+//!   the elements `value_from_slice` decodes, their count is the array's, and each element's
 //!   `bytes()` decode alone to the same value. Inputs: generated values encoded by the owned
 //!   encoders, their truncations, byte flips and insertions, random bytes, and hand cases.
 //! * `transcode` into `MsgpackWriter` / `CborWriter` writes the owned encoders' bytes.
@@ -42,12 +42,10 @@ impl Format for Msgpack {
         msgpack::from_slice_with_limits(buf, limits)
     }
     fn decode(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-        msgpack::decode_value(buf, limits)
+        msgpack::value_from_slice(buf, limits)
     }
     fn encode(v: &Value) -> Vec<u8> {
-        let mut out = Vec::new();
-        msgpack::encode_value(v, &mut out).unwrap();
-        out
+        msgpack::value_to_vec(v).unwrap()
     }
     fn item_bytes<'a>(item: &Self::Item<'a>) -> &'a [u8] {
         item.bytes()
@@ -71,12 +69,10 @@ impl Format for Cbor {
         cbor::from_slice_with_limits(buf, limits)
     }
     fn decode(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-        cbor::decode_value(buf, limits)
+        cbor::value_from_slice(buf, limits)
     }
     fn encode(v: &Value) -> Vec<u8> {
-        let mut out = Vec::new();
-        cbor::encode_value(v, &mut out);
-        out
+        cbor::value_to_vec(v).unwrap()
     }
     fn item_bytes<'a>(item: &Self::Item<'a>) -> &'a [u8] {
         item.bytes()
@@ -137,9 +133,14 @@ fn check<F: Format>(buf: &[u8], limits: &Limits) -> bool {
     let ctx = || format!("{} {buf:02x?} under {limits:?}", F::NAME);
     match &decoded {
         Err(d) => {
-            // The owned decoder fails before parsing, as `decode_value` does.
+            // The owned decoder fails before parsing, as `value_from_slice` does.
             let o = owned.as_ref().err().unwrap_or_else(|| panic!("{}", ctx()));
-            assert_eq!(describe(o), describe(d), "owned vs decode_value: {}", ctx());
+            assert_eq!(
+                describe(o),
+                describe(d),
+                "owned vs value_from_slice: {}",
+                ctx()
+            );
             let s = scanned.as_ref().err().unwrap_or_else(|| {
                 panic!("scan succeeded where the owned failed ({d}): {}", ctx())
             });

@@ -134,7 +134,7 @@ fn msgpack_nesting_100k_deep_is_the_depth_limit() {
     let limits = Limits::DEFAULT;
     let mut ok = vec![0x91; limits.max_depth - 1];
     ok.push(0x90);
-    assert!(msgpack::decode_value(&ok, &limits).is_ok());
+    assert!(msgpack::value_from_slice(&ok, &limits).is_ok());
 }
 
 #[test]
@@ -859,7 +859,7 @@ fn regression_json_items_limit_counted_each_list_end() {
     };
     assert!(json::value_from_slice(b"[1,2,3]", &limits).is_ok());
     assert!(json::value_from_slice(b"[[],[],[]]", &limits).is_ok());
-    assert!(msgpack::decode_value(&hex("93 90 90 90"), &limits).is_ok());
+    assert!(msgpack::value_from_slice(&hex("93 90 90 90"), &limits).is_ok());
     assert_limit(
         &json::value_from_slice(b"[1,2,3,4]", &limits).unwrap_err(),
         "json",

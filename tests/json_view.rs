@@ -5,7 +5,7 @@
 //!   accessor, `to_value`, and their bytes read again) what the owned decode reads: for the
 //!   conformance corpus and mutations of it, generated texts with whitespace and escapes,
 //!   edge cases, tight limits, and proptest's values, encoded and then mutated.
-//! * `JsonWriter` driven by `transcode` writes what `json::write_value` writes.
+//! * `JsonWriter` driven by `transcode` writes what `json::value_encode_into` writes.
 
 use std::path::Path;
 
@@ -41,7 +41,7 @@ fn kind_of(v: &Value) -> Kind {
 
 fn encode(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
-    json::write_value(v, &mut out).unwrap();
+    json::value_encode_into(v, &mut out).unwrap();
     out
 }
 
@@ -576,13 +576,13 @@ fn raw_splices_an_encoded_value() {
 }
 
 #[test]
-fn nan_is_refused_by_the_writer_as_by_write_value() {
+fn nan_is_refused_by_the_writer_as_by_value_encode_into() {
     for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let v = Value::List(vec![Value::Float(f), Value::Int(1)]);
         let mut out = Vec::new();
         let mut w = JsonWriter::new(&mut out);
         transcode(&&v, &mut w);
-        let expected = json::write_value(&v, &mut Vec::new()).unwrap_err();
+        let expected = json::value_encode_into(&v, &mut Vec::new()).unwrap_err();
         assert_eq!(w.finish().unwrap_err(), expected);
         assert_eq!(out, b"[null,1]");
     }
@@ -672,9 +672,9 @@ proptest! {
         check(&bytes);
     }
 
-    /// The writer, driven by `transcode`, writes what `write_value` writes.
+    /// The writer, driven by `transcode`, writes what `value_encode_into` writes.
     #[test]
-    fn writer_writes_what_write_value_writes(v in value()) {
+    fn writer_writes_what_value_encode_into_writes(v in value()) {
         let mut out = Vec::new();
         let mut w = JsonWriter::new(&mut out);
         transcode(&&v, &mut w);

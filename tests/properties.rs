@@ -430,6 +430,8 @@ proptest! {
 
     #[test]
     fn every_message_round_trips_through_every_format(msg in message()) {
+        // a decoded message passes the decoders' rules when checked again
+        prop_assert_eq!(msg.validate(), Ok(()));
         let marshal = msg.marshal();
         for format in FORMATS {
             let bytes = match format.encode(&msg) {

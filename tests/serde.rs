@@ -206,7 +206,7 @@ fn serde_json_value_conversions_follow_wamp_json() {
     // the crate's JSON encoder writes the same text (keys here are sorted, as serde_json's
     // map without `preserve_order` keeps them)
     let mut written = Vec::new();
-    json::write_value(&value, &mut written).unwrap();
+    json::value_encode_into(&value, &mut written).unwrap();
     assert_eq!(written, text.as_bytes());
 
     // what cannot convert is an error, not a guess

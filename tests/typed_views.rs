@@ -66,10 +66,9 @@ impl Norm for MessageType {
         Value::from(self.code())
     }
 }
-/// ID lists: the owned `i64`s as the `u64`s the views give.
-impl Norm for Vec<i64> {
+impl Norm for Vec<u64> {
     fn norm(self) -> Value {
-        Value::List(self.into_iter().map(|i| Value::from(i as u64)).collect())
+        Value::from(self)
     }
 }
 impl Norm for Ids<'_> {
@@ -87,7 +86,7 @@ impl Norm for Strs<'_> {
         Value::List(self.map(|s| Value::from(s.into_owned())).collect())
     }
 }
-fn principal(session: i64, authid: &str, authrole: &str) -> Value {
+fn principal(session: u64, authid: &str, authrole: &str) -> Value {
     Value::Map(dict! {"session" => session, "authid" => authid, "authrole" => authrole})
 }
 impl Norm for Vec<Principal> {
@@ -348,8 +347,8 @@ fn by_key<'a>(view: &TypedView<'a>, key: &str) -> Option<ItemRef<'a>> {
 fn raw_value(format: Format, bytes: &[u8]) -> Value {
     match format {
         Format::Json => json::value_from_slice(bytes, &Limits::DEFAULT),
-        Format::Msgpack => msgpack::decode_value(bytes, &Limits::DEFAULT),
-        Format::Cbor => cbor::decode_value(bytes, &Limits::DEFAULT),
+        Format::Msgpack => msgpack::value_from_slice(bytes, &Limits::DEFAULT),
+        Format::Cbor => cbor::value_from_slice(bytes, &Limits::DEFAULT),
         Format::Flatbuffers => unreachable!(),
     }
     .expect("an accepted message decodes as a value")
@@ -536,7 +535,7 @@ fn roles(list: &[Role]) -> Roles {
     let mut roles = Roles::new();
     for &r in list {
         let mut features = wamp_codec::message::session::Features::new();
-        features.insert(r.features()[0], true);
+        features.insert(r.features()[0].into(), true);
         roles.insert(r, features);
     }
     roles
@@ -844,14 +843,13 @@ fn typed_views_read_hand_made_messages_in_every_format() {
 
 /// `raw` in `format`, as the value encoders write it.
 fn encode_value(format: Format, raw: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    match format {
-        Format::Json => json::write_value(raw, &mut out).unwrap(),
-        Format::Msgpack => msgpack::encode_value(raw, &mut out).unwrap(),
-        Format::Cbor => cbor::encode_value(raw, &mut out),
+    let encoded = match format {
+        Format::Json => json::value_to_vec(raw),
+        Format::Msgpack => msgpack::value_to_vec(raw),
+        Format::Cbor => cbor::value_to_vec(raw),
         Format::Flatbuffers => unreachable!(),
-    }
-    out
+    };
+    encoded.unwrap()
 }
 
 /// Keys the owned types do not model, `null`s where autobahn reads them as absent, and

@@ -959,3 +959,29 @@ fn the_conformance_corpus_agrees() {
     assert!(lists > 0, "no message arrays in the corpus");
     eprintln!("compared {lists} corpus messages, {accepted} accepted");
 }
+
+/// IDs in options and details are `Id`s (`u64`): a negative one is refused, naming the field,
+/// by the owned parse and the check alike (autobahn checks only for an `int`; no peer assigns a
+/// negative ID), and the whole `u64` range is accepted.
+#[test]
+fn option_ids_are_unsigned() {
+    let event = |publisher: Value| vec![v(36), v(1), v(2), map(&[("publisher", publisher)])];
+    let refused = Message::parse(&event(v(-1))).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "'publisher' detail in EVENT: integer -1 out of range"
+    );
+    assert!(!compare_values(&event(v(-1))), "the check refuses it too");
+    let Message::Event(accepted) = Message::parse(&event(v(u64::MAX))).unwrap() else {
+        panic!("an EVENT")
+    };
+    assert_eq!(accepted.publisher, Some(u64::MAX));
+    assert!(compare_values(&event(v(u64::MAX))));
+
+    let publish = |exclude: Value| vec![v(16), v(1), map(&[("exclude", exclude)]), v("com.a")];
+    let refused = Message::parse(&publish(Value::List(vec![v(1), v(-2)]))).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "'exclude' option in PUBLISH: integer -2 out of range"
+    );
+}

@@ -15,14 +15,13 @@ const TEXT_AND_BINARY: [Format; 3] = [Format::Json, Format::Msgpack, Format::Cbo
 
 /// `raw` in `format`, as the value encoders write it.
 fn encode_value(format: Format, raw: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    match format {
-        Format::Json => json::write_value(raw, &mut out).unwrap(),
-        Format::Msgpack => msgpack::encode_value(raw, &mut out).unwrap(),
-        Format::Cbor => cbor::encode_value(raw, &mut out),
+    let encoded = match format {
+        Format::Json => json::value_to_vec(raw),
+        Format::Msgpack => msgpack::value_to_vec(raw),
+        Format::Cbor => cbor::value_to_vec(raw),
         Format::Flatbuffers => unreachable!(),
-    }
-    out
+    };
+    encoded.unwrap()
 }
 
 /// Every corpus message as bytes of every format, accepted or not (the rejected ones encoded
@@ -105,18 +104,14 @@ fn assert_fields(view: &PublishView<'_>, owned: &Publish, name: &str) {
         owned.transaction_hash.as_deref(),
         "{name}"
     );
-    let ids = |v: &Option<Vec<i64>>| {
-        v.as_ref()
-            .map(|v| v.iter().map(|&i| i as u64).collect::<Vec<_>>())
-    };
     assert_eq!(
         view.exclude().map(Iterator::collect::<Vec<_>>),
-        ids(&owned.exclude),
+        owned.exclude,
         "{name}"
     );
     assert_eq!(
         view.eligible().map(Iterator::collect::<Vec<_>>),
-        ids(&owned.eligible),
+        owned.eligible,
         "{name}"
     );
     let value = |p: Option<Payload<'_>>| p.map(|p| p.to_value().unwrap());
@@ -246,12 +241,12 @@ fn details() -> [EventDetails<'static>; 3] {
             publisher_authrole: Some("user\"role"),
             topic: Some("com.myapp.topic1"),
             retained: Some(true),
-            acknowledge: Some(false),
+            x_acknowledged_delivery: Some(false),
         },
         EventDetails {
             subscription: 0,
             publication: 0,
-            acknowledge: Some(true),
+            x_acknowledged_delivery: Some(true),
             ..EventDetails::default()
         },
     ]

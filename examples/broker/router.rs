@@ -631,7 +631,10 @@ fn router_roles() -> Roles {
         .map(|&(role, features)| {
             (
                 role,
-                features.iter().map(|&f| (f, true)).collect::<Features>(),
+                features
+                    .iter()
+                    .map(|&f| (f.into(), true))
+                    .collect::<Features>(),
             )
         })
         .collect()

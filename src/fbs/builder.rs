@@ -56,7 +56,7 @@ use crate::fbs::generated::wamp as fbw;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
-use crate::message::{Principal, WampMessage};
+use crate::message::{Id, Principal, WampMessage};
 use crate::messages::{Message, MessageType};
 use crate::value::{Dict, Value};
 
@@ -198,25 +198,14 @@ fn string_vector<'f>(
 #[inline(always)]
 fn sessions<'f>(
     fbb: &mut impl Sink<'f>,
-    list: Option<&[i64]>,
-    message: &'static str,
-    field: &'static str,
-) -> Result<Option<WIPOffset<Vector<'f, u64>>>, EncodeError> {
-    list.map(|list| session_vector(fbb, list, message, field))
-        .transpose()
+    list: Option<&[Id]>,
+) -> Option<WIPOffset<Vector<'f, u64>>> {
+    list.map(|list| session_vector(fbb, list))
 }
 
 #[inline(never)]
-fn session_vector<'f>(
-    fbb: &mut impl Sink<'f>,
-    list: &[i64],
-    message: &'static str,
-    field: &'static str,
-) -> Result<WIPOffset<Vector<'f, u64>>, EncodeError> {
-    for &v in list {
-        unsigned(v, message, field)?;
-    }
-    Ok(fbb.create_u64s(list.iter().map(|&v| v as u64)))
+fn session_vector<'f>(fbb: &mut impl Sink<'f>, list: &[Id]) -> WIPOffset<Vector<'f, u64>> {
+    fbb.create_u64s(list.iter().copied())
 }
 
 /// Which of autobahn's two `forward_for` writers: Cancel and Interrupt always create and add the
@@ -234,10 +223,8 @@ fn forward_for<'f>(
     fbb: &mut impl Sink<'f>,
     ff: Option<&[Principal]>,
     authrole_always: AuthroleAlways,
-    message: &'static str,
-) -> Result<Option<Principals<'f>>, EncodeError> {
-    ff.map(|ff| principal_vector(fbb, ff, authrole_always, message))
-        .transpose()
+) -> Option<Principals<'f>> {
+    ff.map(|ff| principal_vector(fbb, ff, authrole_always))
 }
 
 #[inline(never)]
@@ -245,11 +232,10 @@ fn principal_vector<'f>(
     fbb: &mut impl Sink<'f>,
     ff: &[Principal],
     authrole_always: AuthroleAlways,
-    message: &'static str,
-) -> Result<Principals<'f>, EncodeError> {
+) -> Principals<'f> {
     let mut offsets = Vec::with_capacity(ff.len());
     for p in ff {
-        let session = unsigned(p.session, message, "forward_for")?;
+        let session = p.session;
         let authid = string(fbb, Some(&p.authid));
         let authrole = if authrole_always == AuthroleAlways::Yes {
             Some(fbb.create_string(&p.authrole))
@@ -263,7 +249,7 @@ fn principal_vector<'f>(
         });
         offsets.push(WIPOffset::<fb::Principal<'f>>::new(end.value()));
     }
-    Ok(fbb.create_offsets(&offsets))
+    fbb.create_offsets(&offsets)
 }
 
 /// An offset field, when present.
@@ -292,20 +278,6 @@ fn unrepresentable(message: &'static str, field: &'static str, v: i64, ty: &str)
         format: FORMAT,
         what: format!("'{field}' {v} in {message} (the schema field is {ty})"),
     }
-}
-
-/// A signed value of a `uint64` field.
-fn unsigned(v: i64, message: &'static str, field: &'static str) -> Result<u64, EncodeError> {
-    u64::try_from(v).map_err(|_| unrepresentable(message, field, v, "uint64"))
-}
-
-/// An optional signed value of a `uint64` field.
-fn opt_u64(
-    v: Option<i64>,
-    message: &'static str,
-    field: &'static str,
-) -> Result<Option<u64>, EncodeError> {
-    v.map(|v| unsigned(v, message, field)).transpose()
 }
 
 /// An optional signed value of a `uint32` field.
@@ -594,6 +566,16 @@ fn roles<'f>(
             continue;
         };
         // the slots first, so that nothing fails inside the table
+        if let Some(unknown) = features.keys().find(|f| !role.knows(f)) {
+            return Err(EncodeError::Unrepresentable {
+                format: FORMAT,
+                what: format!(
+                    "role feature '{unknown}' of {} in {message} (the schema's features table \
+                     has no field for it)",
+                    role.name()
+                ),
+            });
+        }
         let mut set = [(0, false); MAX_FEATURES];
         let mut n = 0;
         for &name in role.features() {
@@ -649,19 +631,13 @@ fn two_ids_forwarded<'f>(
     (first_slot, first): (flatbuffers::VOffsetT, u64),
     (second_slot, second): (flatbuffers::VOffsetT, u64),
     (ff_slot, ff): (flatbuffers::VOffsetT, Option<&[Principal]>),
-    message: &'static str,
-) -> Result<Table, EncodeError> {
-    let ff = forward_for(
-        fbb,
-        ff.filter(|f| !f.is_empty()),
-        AuthroleAlways::No,
-        message,
-    )?;
-    Ok(fbb.table(|t| {
+) -> Table {
+    let ff = forward_for(fbb, ff.filter(|f| !f.is_empty()), AuthroleAlways::No);
+    fbb.table(|t| {
         t.push_slot::<u64>(first_slot, first, 0);
         t.push_slot::<u64>(second_slot, second, 0);
         push(t, ff_slot, ff);
-    }))
+    })
 }
 
 /// Shorthand for the generated table type's voffset constants.
@@ -680,7 +656,7 @@ impl FbsTable for Hello {
         let authid = given_string(fbb, self.authid.as_deref());
         let authrole = given_string(fbb, self.authrole.as_deref());
         let resume_token = given_string(fbb, self.resume_token.as_deref());
-        let resume_session = opt_u64(self.resume_session, N, "resume-session")?;
+        let resume_session = self.resume_session;
         let roles = roles(fbb, &self.roles, &Role::CLIENT, N)?;
         // `[AuthMethod]` when every name has a value (an empty list too), else all by name
         let methods = self.authmethods.as_deref();
@@ -842,7 +818,7 @@ impl FbsTable for ErrorReply {
     /// (autobahn crashes).
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = ErrorReply::NAME;
-        let callee = opt_u64(self.callee, N, "callee")?;
+        let callee = self.callee;
         let request_type = u16::try_from(self.request_type.code()).expect("request codes fit u16");
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
@@ -851,7 +827,7 @@ impl FbsTable for ErrorReply {
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
         let callee_authid = given_string(fbb, self.callee_authid.as_deref());
         let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u16>(vt!(Error::VT_REQUEST_TYPE), request_type, 0);
             t.push_slot::<u64>(vt!(Error::VT_REQUEST), self.request, 0);
@@ -1012,13 +988,13 @@ impl<'f> PublishRouting<'f> {
         const N: &str = Publish::NAME;
         let transaction_hash = given_string(fbb, p.transaction_hash.as_deref());
         let ppt = ppt(fbb, &p.enc_algo, &p.enc_key, &p.enc_serializer, N)?;
-        let exclude = sessions(fbb, p.exclude.as_deref(), N, "exclude")?;
+        let exclude = sessions(fbb, p.exclude.as_deref());
         let exclude_authid = strings(fbb, p.exclude_authid.as_deref());
         let exclude_authrole = strings(fbb, p.exclude_authrole.as_deref());
-        let eligible = sessions(fbb, p.eligible.as_deref(), N, "eligible")?;
+        let eligible = sessions(fbb, p.eligible.as_deref());
         let eligible_authid = strings(fbb, p.eligible_authid.as_deref());
         let eligible_authrole = strings(fbb, p.eligible_authrole.as_deref());
-        let forward_for = forward_for(fbb, p.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let forward_for = forward_for(fbb, p.forward_for.as_deref(), AuthroleAlways::No);
         Ok(PublishRouting {
             ppt,
             exclude,
@@ -1067,7 +1043,7 @@ impl FbsTable for Subscribe {
         const N: &str = Subscribe::NAME;
         let m = match_value(&self.r#match, N)?;
         let topic = string(fbb, Some(&self.topic));
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Subscribe::VT_REQUEST), self.request, 0);
             push(t, vt!(Subscribe::VT_TOPIC), topic);
@@ -1093,7 +1069,7 @@ impl FbsTable for Unsubscribe {
     /// autobahn message.py 5117; `forward_for` in the appended field (autobahn drops it), only
     /// when non-empty (`marshal` drops an empty one here).
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        two_ids_forwarded(
+        Ok(two_ids_forwarded(
             fbb,
             (vt!(Unsubscribe::VT_REQUEST), self.request),
             (vt!(Unsubscribe::VT_SUBSCRIPTION), self.subscription),
@@ -1101,15 +1077,14 @@ impl FbsTable for Unsubscribe {
                 vt!(Unsubscribe::VT_FORWARD_FOR),
                 self.forward_for.as_deref(),
             ),
-            Unsubscribe::NAME,
-        )
+        ))
     }
 }
 
 impl FbsTable for Unsubscribed {
     /// autobahn message.py 5309.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        let subscription = opt_u64(self.subscription, Unsubscribed::NAME, "subscription")?;
+        let subscription = self.subscription;
         let reason = string(fbb, self.reason.as_deref());
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Unsubscribed::VT_REQUEST), self.request, 0);
@@ -1123,7 +1098,7 @@ impl FbsTable for Event {
     /// autobahn message.py 5680 (note the ppt order: scheme, keyid, serializer).
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Event::NAME;
-        let publisher = opt_u64(self.publisher, N, "publisher")?;
+        let publisher = self.publisher;
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
@@ -1132,7 +1107,7 @@ impl FbsTable for Event {
         let topic = given_string(fbb, self.topic.as_deref());
         let transaction_hash = given_string(fbb, self.transaction_hash.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Event::VT_SUBSCRIPTION), self.subscription, 0);
             t.push_slot::<u64>(vt!(Event::VT_PUBLICATION), self.publication, 0);
@@ -1168,7 +1143,7 @@ impl FbsTable for Call {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Call::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
-        let caller = opt_u64(self.caller, N, "caller")?;
+        let caller = self.caller;
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
@@ -1177,7 +1152,7 @@ impl FbsTable for Call {
         let caller_authid = given_string(fbb, self.caller_authid.as_deref());
         let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Call::VT_REQUEST), self.request, 0);
             push(t, vt!(Call::VT_PROCEDURE), procedure);
@@ -1204,7 +1179,7 @@ impl FbsTable for Cancel {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Cancel::NAME;
         let mode = cancel_mode(self.mode.as_deref(), N)?;
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Cancel::VT_REQUEST), self.request, 0);
             // SKIP, the default, is written too when given (autobahn elides it)
@@ -1239,14 +1214,14 @@ macro_rules! result_like {
             #[doc = concat!("autobahn message.py ", $line, "; `forward_for` per the schema (autobahn crashes).")]
             fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
                 const N: &str = $ty::NAME;
-                let callee = opt_u64(self.callee, N, "callee")?;
+                let callee = self.callee;
                 let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
                 let kwargs = kwargs(fbb, self.kwargs.as_ref());
                 let payload = bytes(fbb, self.payload.as_deref());
                 let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
                 let callee_authid = given_string(fbb, self.callee_authid.as_deref());
                 let callee_authrole = given_string(fbb, self.callee_authrole.as_deref());
-                let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+                let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
                 Ok(fbb.table(|t| {
                     t.push_slot::<u64>(vt!($table::VT_REQUEST), self.request, 0);
                     push(t, vt!($table::VT_ARGS), args);
@@ -1306,7 +1281,7 @@ impl FbsTable for Register {
             _ => 0,
         };
         let procedure = string(fbb, Some(&self.procedure));
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Register::VT_REQUEST), self.request, 0);
             push(t, vt!(Register::VT_PROCEDURE), procedure);
@@ -1333,20 +1308,19 @@ impl FbsTable for Registered {
 impl FbsTable for Unregister {
     /// autobahn message.py 8342; `forward_for` as in UNSUBSCRIBE.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        two_ids_forwarded(
+        Ok(two_ids_forwarded(
             fbb,
             (vt!(Unregister::VT_REQUEST), self.request),
             (vt!(Unregister::VT_REGISTRATION), self.registration),
             (vt!(Unregister::VT_FORWARD_FOR), self.forward_for.as_deref()),
-            Unregister::NAME,
-        )
+        ))
     }
 }
 
 impl FbsTable for Unregistered {
     /// autobahn message.py 8533.
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
-        let registration = opt_u64(self.registration, Unregistered::NAME, "registration")?;
+        let registration = self.registration;
         let reason = string(fbb, self.reason.as_deref());
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Unregistered::VT_REQUEST), self.request, 0);
@@ -1361,7 +1335,7 @@ impl FbsTable for Invocation {
     fn fbs_table<'f>(&self, fbb: &mut impl Sink<'f>) -> Result<Table, EncodeError> {
         const N: &str = Invocation::NAME;
         let timeout = opt_u32(self.timeout, N, "timeout")?;
-        let caller = opt_u64(self.caller, N, "caller")?;
+        let caller = self.caller;
         let args = args(fbb, self.args.as_deref(), self.kwargs.as_ref());
         let kwargs = kwargs(fbb, self.kwargs.as_ref());
         let payload = bytes(fbb, self.payload.as_deref());
@@ -1370,7 +1344,7 @@ impl FbsTable for Invocation {
         let caller_authid = given_string(fbb, self.caller_authid.as_deref());
         let caller_authrole = given_string(fbb, self.caller_authrole.as_deref());
         let ppt = ppt(fbb, &self.enc_algo, &self.enc_key, &self.enc_serializer, N)?;
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::No);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Invocation::VT_REQUEST), self.request, 0);
             t.push_slot::<u64>(vt!(Invocation::VT_REGISTRATION), self.registration, 0);
@@ -1403,7 +1377,7 @@ impl FbsTable for Interrupt {
         const N: &str = Interrupt::NAME;
         let mode = cancel_mode(self.mode.as_deref(), N)?;
         let reason = string(fbb, self.reason.as_deref());
-        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes, N)?;
+        let ff = forward_for(fbb, self.forward_for.as_deref(), AuthroleAlways::Yes);
         Ok(fbb.table(|t| {
             t.push_slot::<u64>(vt!(Interrupt::VT_REQUEST), self.request, 0);
             // KILL, the default, is written too when given (autobahn elides it)

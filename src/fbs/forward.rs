@@ -30,6 +30,7 @@ use super::builder::{finish, given, push};
 use super::generated::proto as fb;
 use super::view::{PrincipalRef, PublishRef};
 use super::writer::{Fields, Sink};
+use crate::message::Id;
 use crate::messages::MessageType;
 
 pub use crate::router::EventDetails;
@@ -40,7 +41,7 @@ const INLINE_PRINCIPALS: usize = 16;
 /// One hop of a `forward_for` chain, as the EVENT's `Principal` table takes it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hop<'b> {
-    pub session: u64,
+    pub session: Id,
     pub authid: &'b str,
     pub authrole: &'b str,
 }
@@ -85,7 +86,11 @@ pub(crate) fn build_event_from<'f, 'b, F>(
         push(t, fb::Event::VT_TOPIC, topic);
         given(t, fb::Event::VT_RETAINED, details.retained);
         push(t, fb::Event::VT_TRANSACTION_HASH, transaction_hash);
-        given(t, fb::Event::VT_ACKNOWLEDGE, details.acknowledge);
+        given(
+            t,
+            fb::Event::VT_ACKNOWLEDGE,
+            details.x_acknowledged_delivery,
+        );
         t.push_slot::<u8>(fb::Event::VT_PPT_SCHEME, c.ppt_scheme, 0);
         push(t, fb::Event::VT_PPT_KEYID, keyid);
         t.push_slot::<u8>(fb::Event::VT_PPT_SERIALIZER, c.ppt_serializer, 0);
@@ -206,11 +211,11 @@ fn payload_objects<'f>(
 
 /// The parts of an INVOCATION beside what it carries.
 pub(crate) struct InvocationFields<'b> {
-    pub request: u64,
-    pub registration: u64,
+    pub request: Id,
+    pub registration: Id,
     pub timeout: Option<u32>,
     pub receive_progress: Option<bool>,
-    pub caller: Option<u64>,
+    pub caller: Option<Id>,
     pub caller_authid: Option<&'b str>,
     pub caller_authrole: Option<&'b str>,
     pub procedure: Option<&'b str>,
@@ -255,7 +260,7 @@ pub(crate) fn build_invocation<'f, 'b>(
 
 /// The callee disclosure of a RESULT or ERROR.
 pub(crate) struct Callee<'b> {
-    pub callee: Option<u64>,
+    pub callee: Option<Id>,
     pub callee_authid: Option<&'b str>,
     pub callee_authrole: Option<&'b str>,
 }
@@ -263,7 +268,7 @@ pub(crate) struct Callee<'b> {
 /// Builds a RESULT into `fbb` (reset first) in the owned `CallResult`'s builder order.
 pub(crate) fn build_result<'f, 'b>(
     c: &Carried<'b>,
-    request: u64,
+    request: Id,
     progress: Option<bool>,
     callee: &Callee<'b>,
     forward_for: Option<impl ExactSizeIterator<Item = Hop<'b>>>,
@@ -296,7 +301,7 @@ pub(crate) fn build_result<'f, 'b>(
 /// builder order.
 pub(crate) fn build_error<'f, 'b>(
     c: &Carried<'b>,
-    request: u64,
+    request: Id,
     error: &str,
     callee: &Callee<'b>,
     forward_for: Option<impl ExactSizeIterator<Item = Hop<'b>>>,

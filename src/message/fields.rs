@@ -9,7 +9,7 @@ use core::mem;
 
 use crate::error::{FieldRole, ValidationError};
 use crate::message::pubsub::StrOrBytesArgs;
-use crate::message::Principal;
+use crate::message::{Id, Principal};
 use crate::validate::{
     check_or_raise_id, check_or_raise_uri, is_valid_enc_algo, is_valid_enc_serializer,
     not_an_extra, UriRule,
@@ -83,7 +83,7 @@ impl<'a> Wmsg<'a> {
     }
 
     /// Element `i` as a WAMP ID.
-    pub fn id(&self, i: usize, field: &'static str) -> Result<u64, ValidationError> {
+    pub fn id(&self, i: usize, field: &'static str) -> Result<Id, ValidationError> {
         check_or_raise_id(self.element(i)).map_err(self.locate(field))
     }
 
@@ -225,7 +225,7 @@ impl KeyLocation {
         self.error(key, format!("invalid type {type_name} for value"))
     }
 
-    /// `integer N out of range` (of `i64`) for `key`.
+    /// `integer N out of range` (of the field's type: `i64`, or [`Id`]) for `key`.
     pub fn out_of_range(self, key: &'static str, v: &Value) -> ValidationError {
         self.error(key, format!("integer {v} out of range"))
     }
@@ -336,6 +336,17 @@ impl Extra {
         })
     }
 
+    /// An ID key (`caller`, `publisher`, ...): an integer (not a bool) in the [`Id`] range.
+    /// Autobahn checks only that it is an `int`; a negative one, which no peer assigns, is
+    /// refused here as out of range, as one beyond `u64` is.
+    #[inline]
+    pub fn id(&mut self, key: &'static str) -> Result<Option<Id>, ValidationError> {
+        self.read(key, |v, at| match v {
+            Value::Int(_) | Value::UInt(_) => v.as_u64().ok_or_else(|| at.out_of_range(key, v)),
+            v => Err(at.type_error(key, v)),
+        })
+    }
+
     /// A string key, taken.
     #[inline]
     pub fn string(&mut self, key: &'static str) -> Result<Option<String>, ValidationError> {
@@ -369,20 +380,16 @@ impl Extra {
         })
     }
 
-    /// A list of integers (`exclude`, `eligible`). A wrong type anywhere is reported before an
-    /// integer out of the `i64` range, and of those the last one.
+    /// A list of IDs (`exclude`, `eligible`). A wrong type anywhere is reported before an
+    /// integer out of the [`Id`] range, and of those the last one.
     #[inline]
-    pub fn int_list(&mut self, key: &'static str) -> Result<Option<Vec<i64>>, ValidationError> {
+    pub fn id_list(&mut self, key: &'static str) -> Result<Option<Vec<Id>>, ValidationError> {
         self.read(key, |v, at| {
             let items = checked_list(v, key, at, |v| matches!(v, Value::Int(_) | Value::UInt(_)))?;
-            if let Some(big) = items.iter().rev().find(|v| matches!(v, Value::UInt(_))) {
-                return Err(at.out_of_range(key, big));
+            if let Some(bad) = items.iter().rev().find(|v| v.as_u64().is_none()) {
+                return Err(at.out_of_range(key, bad));
             }
-            let ints = items.iter().filter_map(|v| match v {
-                Value::Int(i) => Some(*i),
-                _ => None,
-            });
-            Ok(ints.collect())
+            Ok(items.iter().filter_map(Value::as_u64).collect())
         })
     }
 
@@ -494,12 +501,10 @@ fn checked_list<'v>(
 }
 
 /// The principal `v` holds, its strings taken out of it; `None`, with `v` untouched, unless it
-/// is `{session: int, authid: str, authrole: str}`.
+/// is `{session: int, authid: str, authrole: str}` with `session` in the [`Id`] range.
 fn take_principal(v: &mut Value) -> Option<Principal> {
     let Value::Map(d) = v else { return None };
-    let Some(&Value::Int(session)) = d.get("session") else {
-        return None;
-    };
+    let session = d.get("session").and_then(Value::as_u64)?;
     let is_str = |key| matches!(d.get(key), Some(Value::Str(_)));
     if !(is_str("authid") && is_str("authrole")) {
         return None;

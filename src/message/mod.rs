@@ -23,6 +23,15 @@
 //! `is_valid_enc_serializer` and the `PAYLOAD_ENC_*` constants. They return typed errors
 //! (`ErrorKind::InvalidUri` apart from `ErrorKind::Protocol`, as autobahn has `InvalidUriError`
 //! and `ProtocolError`) and allocate nothing when the value is valid.
+//!
+//! What a type does not model it neither reads nor writes, so nothing set on a message is lost
+//! on the way out:
+//! - an options or details key the type has no field for is ignored by `parse`, as autobahn
+//!   ignores it (the views read every key, these too: `option(key)`, `detail(key)`), and cannot
+//!   be set on the owned type; WELCOME keeps its `x_*` attributes both ways (`custom`);
+//! - a role feature the crate does not know is kept and written ([`Features`](session::Features));
+//! - payload fields `marshal` would leave out (`args` beside a transparent payload, `enc_*`
+//!   without one) are refused by [`WampMessage::validate`].
 
 mod fields;
 pub mod pubsub;
@@ -37,6 +46,16 @@ pub(crate) use fields::{
 
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};
+
+/// A WAMP ID: a session, request, publication, subscription or registration ID, the one type
+/// every ID has in the crate (owned messages, views, routing details, builders).
+///
+/// On the wire an ID is an integer in `0..=2^53` ([`MAX_ID`](crate::validate::MAX_ID)), so
+/// that every peer, JavaScript's included, holds it exactly. Decoding checks that range for the
+/// ID elements of a message (`request`, `session`, ...). For the IDs in options and details
+/// (`caller`, `publisher`, `exclude`, a `forward_for` hop's `session`, ...), which autobahn
+/// checks only for being integers, decoding refuses a negative one, as out of range.
+pub type Id = u64;
 
 /// What every WAMP message type provides.
 pub trait WampMessage: Sized {
@@ -56,6 +75,12 @@ pub trait WampMessage: Sized {
     /// out of `wmsg` (and `null` left in their place) rather than copied: how the decoders
     /// parse. What is left in `wmsg` afterwards, on success or error, is unspecified.
     fn parse_taking(wmsg: &mut [Value]) -> Result<Self, ValidationError>;
+
+    /// Checks the message against every rule the decoders apply; see
+    /// [`Message::validate`](crate::Message::validate), which says why encoding does not.
+    fn validate(&self) -> Result<(), ValidationError> {
+        Self::parse_taking(&mut self.marshal()).map(drop)
+    }
 
     /// The raw message array, exactly as autobahn's `marshal()` builds it.
     fn marshal(&self) -> Vec<Value>;
@@ -301,7 +326,7 @@ impl PartialEq for Correlation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     /// The session ID.
-    pub session: i64,
+    pub session: Id,
     /// The session's authentication ID.
     pub authid: String,
     /// The session's authentication role.
@@ -311,7 +336,7 @@ pub struct Principal {
 impl Principal {
     fn to_value(&self) -> Value {
         let mut d = Dict::with_capacity(3);
-        d.insert("session", Value::Int(self.session));
+        d.insert("session", Value::from(self.session));
         d.insert("authid", Value::Str(self.authid.clone()));
         d.insert("authrole", Value::Str(self.authrole.clone()));
         Value::Map(d)
@@ -336,6 +361,63 @@ macro_rules! correlation_accessors {
     };
 }
 pub(crate) use correlation_accessors;
+
+/// The payload fields a message sets that `marshal` would leave out: `args`/`kwargs` beside a
+/// transparent payload (which is written instead of them), and `enc_*` keys without one (which
+/// are written only with it). Autobahn's constructors refuse both; here
+/// [`WampMessage::validate`] does, naming the field, so that nothing set vanishes unnoticed.
+pub(crate) fn check_written_payload(
+    at: KeyLocation,
+    args: &Option<Vec<Value>>,
+    kwargs: &Option<Dict>,
+    payload: &Option<Vec<u8>>,
+    enc: [(&'static str, &Option<String>); 3],
+) -> Result<(), ValidationError> {
+    let has_payload = payload.as_ref().is_some_and(|p| !p.is_empty());
+    if has_payload {
+        let args = args.as_ref().is_some_and(|a| !a.is_empty());
+        let kwargs = kwargs.as_ref().is_some_and(|kw| !kw.is_empty());
+        if let Some(field) = [("args", args), ("kwargs", kwargs)]
+            .into_iter()
+            .find(|f| f.1)
+        {
+            return Err(element_error(
+                at.message,
+                field.0,
+                "set beside a transparent payload, which is written instead",
+            ));
+        }
+    } else if let Some((key, _)) = enc.into_iter().find(|(_, v)| v.is_some()) {
+        return Err(at.error(key, "set without a transparent payload, so never written"));
+    }
+    Ok(())
+}
+
+/// [`WampMessage::validate`] of a message with an application payload: the payload fields
+/// [`check_written_payload`] checks (with the `enc_*` keys in the options or details, as
+/// `$role`, a `FieldRole`, says), then the decoders' rules.
+macro_rules! validate_with_payload {
+    ($role:expr) => {
+        fn validate(&self) -> Result<(), $crate::error::ValidationError> {
+            $crate::message::check_written_payload(
+                $crate::message::KeyLocation {
+                    message: Self::NAME,
+                    role: $role,
+                },
+                &self.args,
+                &self.kwargs,
+                &self.payload,
+                [
+                    ("enc_algo", &self.enc_algo),
+                    ("enc_key", &self.enc_key),
+                    ("enc_serializer", &self.enc_serializer),
+                ],
+            )?;
+            Self::parse_taking(&mut self.marshal()).map(drop)
+        }
+    };
+}
+pub(crate) use validate_with_payload;
 
 /// Builds an options/details dict from `(key, Option<value>)` pairs, skipping the `None`s, in
 /// order: how autobahn's `marshal` methods build theirs.

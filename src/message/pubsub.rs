@@ -2,10 +2,9 @@
 //! EVENT and EVENT_RECEIVED.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
-use crate::message::Head;
+use crate::message::{correlation_accessors, validate_with_payload, Head};
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, KeyLocation, PayloadRef,
+    extra, forward_for_value, joined, AppPayload, Correlation, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
@@ -32,7 +31,7 @@ use crate::value::{Dict, Value};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Publish {
     /// The request ID, echoed in PUBLISHED or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The topic to publish to.
     pub topic: String,
     /// Positional payload.
@@ -52,13 +51,13 @@ pub struct Publish {
     /// Whether the publisher is excluded from receiving the event (default true).
     pub exclude_me: Option<bool>,
     /// Sessions excluded from receiving the event.
-    pub exclude: Option<Vec<i64>>,
+    pub exclude: Option<Vec<Id>>,
     /// Authids excluded from receiving the event.
     pub exclude_authid: Option<Vec<String>>,
     /// Authroles excluded from receiving the event.
     pub exclude_authrole: Option<Vec<String>>,
     /// The only sessions eligible to receive the event.
-    pub eligible: Option<Vec<i64>>,
+    pub eligible: Option<Vec<Id>>,
     /// The only authids eligible to receive the event.
     pub eligible_authid: Option<Vec<String>>,
     /// The only authroles eligible to receive the event.
@@ -127,7 +126,7 @@ impl StrOrBytesArgs {
 
 impl Publish {
     /// A publication of `topic` with request ID `request` and no payload or options.
-    pub fn new(request: u64, topic: impl Into<String>) -> Publish {
+    pub fn new(request: Id, topic: impl Into<String>) -> Publish {
         Publish {
             request,
             topic: topic.into(),
@@ -183,10 +182,10 @@ impl WampMessage for Publish {
         let mut app = AppPayload::read(&mut w, &mut options, 4, PayloadStyle::Publish)?;
         let acknowledge = options.bool("acknowledge")?;
         let exclude_me = options.bool("exclude_me")?;
-        let exclude = options.int_list("exclude")?;
+        let exclude = options.id_list("exclude")?;
         let exclude_authid = options.str_list("exclude_authid")?;
         let exclude_authrole = options.str_list("exclude_authrole")?;
-        let eligible = options.int_list("eligible")?;
+        let eligible = options.id_list("eligible")?;
         let eligible_authid = options.str_list("eligible_authid")?;
         let eligible_authrole = options.str_list("eligible_authrole")?;
         let retain = options.bool("retain")?;
@@ -247,6 +246,7 @@ impl WampMessage for Publish {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Option);
 }
 
 /// Whether a transparent payload is present, by autobahn's test (`if self.payload:`).
@@ -280,7 +280,7 @@ fn parse_ids<const N: usize>(
     wmsg: &mut [Value],
     name: &'static str,
     fields: [&'static str; N],
-) -> Result<[u64; N], ValidationError> {
+) -> Result<[Id; N], ValidationError> {
     let w = Wmsg::new(wmsg, name, &[N + 1])?;
     let mut out = [0; N];
     for (i, field) in fields.into_iter().enumerate() {
@@ -305,16 +305,16 @@ fn parse_ids<const N: usize>(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Published {
     /// The request ID of the PUBLISH.
-    pub request: u64,
+    pub request: Id,
     /// The publication ID the broker gave the event.
-    pub publication: u64,
+    pub publication: Id,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
 }
 
 impl Published {
     /// The acknowledgement of PUBLISH `request`, published as `publication`.
-    pub fn new(request: u64, publication: u64) -> Published {
+    pub fn new(request: Id, publication: Id) -> Published {
         Published {
             request,
             publication,
@@ -357,7 +357,7 @@ impl WampMessage for Published {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subscribe {
     /// The request ID, echoed in SUBSCRIBED or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The topic, or topic pattern, to subscribe to.
     pub topic: String,
     /// How `topic` matches: [`Subscribe::MATCH_EXACT`] (the default),
@@ -397,7 +397,7 @@ impl Subscribe {
         [Self::MATCH_EXACT, Self::MATCH_PREFIX, Self::MATCH_WILDCARD];
 
     /// An exact-match subscription to `topic` with request ID `request`.
-    pub fn new(request: u64, topic: impl Into<String>) -> Subscribe {
+    pub fn new(request: Id, topic: impl Into<String>) -> Subscribe {
         Subscribe {
             request,
             topic: topic.into(),
@@ -461,16 +461,16 @@ impl WampMessage for Subscribe {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subscribed {
     /// The request ID of the SUBSCRIBE.
-    pub request: u64,
+    pub request: Id,
     /// The subscription ID: events for it arrive under this ID.
-    pub subscription: u64,
+    pub subscription: Id,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
 }
 
 impl Subscribed {
     /// The acknowledgement of SUBSCRIBE `request`, subscribed as `subscription`.
-    pub fn new(request: u64, subscription: u64) -> Subscribed {
+    pub fn new(request: Id, subscription: Id) -> Subscribed {
         Subscribed {
             request,
             subscription,
@@ -512,9 +512,9 @@ impl WampMessage for Subscribed {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribe {
     /// The request ID, echoed in UNSUBSCRIBED or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The subscription to end.
-    pub subscription: u64,
+    pub subscription: Id,
     /// The path of routers the request was forwarded through (marshalled only if non-empty).
     pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
@@ -523,7 +523,7 @@ pub struct Unsubscribe {
 
 impl Unsubscribe {
     /// A request `request` to end `subscription`.
-    pub fn new(request: u64, subscription: u64) -> Unsubscribe {
+    pub fn new(request: Id, subscription: Id) -> Unsubscribe {
         Unsubscribe {
             request,
             subscription,
@@ -576,9 +576,9 @@ impl WampMessage for Unsubscribe {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unsubscribed {
     /// The request ID of the UNSUBSCRIBE, or 0 for a router-initiated revocation.
-    pub request: u64,
+    pub request: Id,
     /// For a revocation (request 0): the revoked subscription (non-zero).
-    pub subscription: Option<i64>,
+    pub subscription: Option<Id>,
     /// For a revocation: why, as a URI.
     pub reason: Option<String>,
     /// Tracing metadata (not serialized).
@@ -587,7 +587,7 @@ pub struct Unsubscribed {
 
 impl Unsubscribed {
     /// The acknowledgement of UNSUBSCRIBE `request`.
-    pub fn new(request: u64) -> Unsubscribed {
+    pub fn new(request: Id) -> Unsubscribed {
         Unsubscribed {
             request,
             ..Unsubscribed::default()
@@ -597,8 +597,8 @@ impl Unsubscribed {
     /// Autobahn's constructor assertion (an `AssertionError` there): a `subscription` detail
     /// comes only with request 0 (a router revocation), and is never 0.
     pub(crate) fn check_revocation(
-        request: u64,
-        subscription: Option<i64>,
+        request: Id,
+        subscription: Option<Id>,
         details: KeyLocation,
     ) -> Result<(), ValidationError> {
         if subscription.is_some_and(|s| request != 0 || s == 0) {
@@ -620,7 +620,7 @@ impl WampMessage for Unsubscribed {
         let mut msg = Unsubscribed::new(w.id(1, "request")?);
         if w.len() > 2 {
             let mut details = w.extra(2, "details", FieldRole::Detail)?;
-            msg.subscription = details.int("subscription")?;
+            msg.subscription = details.id("subscription")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
             Unsubscribed::check_revocation(msg.request, msg.subscription, details.location())?;
         }
@@ -663,9 +663,9 @@ impl WampMessage for Unsubscribed {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
     /// The subscription the event is delivered under.
-    pub subscription: u64,
+    pub subscription: Id,
     /// The publication ID of the event.
-    pub publication: u64,
+    pub publication: Id,
     /// Positional payload.
     pub args: Option<Vec<Value>>,
     /// Keyword payload.
@@ -673,7 +673,7 @@ pub struct Event {
     /// The transparent (possibly encrypted) payload, instead of `args`/`kwargs`.
     pub payload: Option<Vec<u8>>,
     /// The publisher's session ID, if disclosed.
-    pub publisher: Option<i64>,
+    pub publisher: Option<Id>,
     /// The publisher's authid, if disclosed.
     pub publisher_authid: Option<String>,
     /// The publisher's authrole, if disclosed.
@@ -700,7 +700,7 @@ pub struct Event {
 
 impl Event {
     /// Publication `publication` delivered under `subscription`, with no payload or details.
-    pub fn new(subscription: u64, publication: u64) -> Event {
+    pub fn new(subscription: Id, publication: Id) -> Event {
         Event {
             subscription,
             publication,
@@ -739,7 +739,7 @@ impl WampMessage for Event {
         let publication = w.id(2, "publication")?;
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let mut app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
-        let publisher = details.int("publisher")?;
+        let publisher = details.id("publisher")?;
         let publisher_authid = details.string("publisher_authid")?;
         let publisher_authrole = details.string("publisher_authrole")?;
         let topic = details.string("topic")?;
@@ -792,6 +792,7 @@ impl WampMessage for Event {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 /// A subscriber acknowledges an event delivered with `x_acknowledged_delivery`.
@@ -810,14 +811,14 @@ impl WampMessage for Event {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventReceived {
     /// The publication ID of the event received.
-    pub publication: u64,
+    pub publication: Id,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
 }
 
 impl EventReceived {
     /// The acknowledgement of event `publication`.
-    pub fn new(publication: u64) -> EventReceived {
+    pub fn new(publication: Id) -> EventReceived {
         EventReceived {
             publication,
             ..EventReceived::default()

@@ -5,11 +5,10 @@
 //! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
-use crate::message::Head;
+use crate::message::{correlation_accessors, validate_with_payload, Head};
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
+    extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
     PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::validate::UriRule;
@@ -87,7 +86,7 @@ fn one_of(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
     /// The request ID, echoed in RESULT or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The procedure to call.
     pub procedure: String,
     /// Positional arguments.
@@ -109,7 +108,7 @@ pub struct Call {
     /// Payload transparency: the serializer of the payload before encryption.
     pub enc_serializer: Option<String>,
     /// The caller's session ID (when disclosed, on a router-to-router link).
-    pub caller: Option<i64>,
+    pub caller: Option<Id>,
     /// The caller's authid.
     pub caller_authid: Option<String>,
     /// The caller's authrole.
@@ -122,7 +121,7 @@ pub struct Call {
 
 impl Call {
     /// A call of `procedure` with request ID `request` and no arguments or options.
-    pub fn new(request: u64, procedure: impl Into<String>) -> Call {
+    pub fn new(request: Id, procedure: impl Into<String>) -> Call {
         Call {
             request,
             procedure: procedure.into(),
@@ -165,7 +164,7 @@ impl WampMessage for Call {
         let timeout = int_at_least(&mut options, "timeout", 0)?;
         let receive_progress = options.bool("receive_progress")?;
         let transaction_hash = options.string("transaction_hash")?;
-        let caller = options.int("caller")?;
+        let caller = options.id("caller")?;
         let caller_authid = options.string("caller_authid")?;
         let caller_authrole = options.string("caller_authrole")?;
         let forward_for = options.forward_for()?;
@@ -217,6 +216,7 @@ impl WampMessage for Call {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Option);
 }
 
 /// A caller asks the dealer to cancel a call.
@@ -235,7 +235,7 @@ impl WampMessage for Call {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cancel {
     /// The request ID of the CALL to cancel.
-    pub request: u64,
+    pub request: Id,
     /// How to cancel: [`Cancel::SKIP`], [`Cancel::KILL`] or [`Cancel::KILLNOWAIT`].
     pub mode: Option<String>,
     /// The path of routers the cancellation was forwarded through.
@@ -256,7 +256,7 @@ impl Cancel {
     pub(crate) const MODES: [&'static str; 3] = [Self::SKIP, Self::KILLNOWAIT, Self::KILL];
 
     /// A cancellation of the call `request`, in the dealer's default mode.
-    pub fn new(request: u64) -> Cancel {
+    pub fn new(request: Id) -> Cancel {
         Cancel {
             request,
             ..Cancel::default()
@@ -306,7 +306,7 @@ macro_rules! call_outcome {
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $ty {
             #[doc = $request_doc]
-            pub request: u64,
+            pub request: Id,
             /// Positional results.
             pub args: Option<Vec<Value>>,
             /// Keyword results.
@@ -322,7 +322,7 @@ macro_rules! call_outcome {
             /// Payload transparency: the serializer of the payload before encryption.
             pub enc_serializer: Option<String>,
             /// The session ID of the callee that produced the result (when disclosed).
-            pub callee: Option<i64>,
+            pub callee: Option<Id>,
             /// The callee's authid.
             pub callee_authid: Option<String>,
             /// The callee's authrole.
@@ -335,7 +335,7 @@ macro_rules! call_outcome {
 
         impl $ty {
             #[doc = concat!("A final ", $name, " for request `request`, without results.")]
-            pub fn new(request: u64) -> $ty {
+            pub fn new(request: Id) -> $ty {
                 $ty {
                     request,
                     ..$ty::default()
@@ -370,7 +370,7 @@ macro_rules! call_outcome {
                 let mut extra = w.extra(2, $extra, $role)?;
                 let mut app = AppPayload::read(&mut w, &mut extra, 3, PayloadStyle::$style)?;
                 let progress = extra.bool("progress")?;
-                let callee = extra.int("callee")?;
+                let callee = extra.id("callee")?;
                 let callee_authid = extra.string("callee_authid")?;
                 let callee_authrole = extra.string("callee_authrole")?;
                 let forward_for = extra.forward_for()?;
@@ -403,6 +403,7 @@ macro_rules! call_outcome {
             }
 
             correlation_accessors!();
+            validate_with_payload!($role);
         }
     };
 }
@@ -466,7 +467,7 @@ call_outcome! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Register {
     /// The request ID, echoed in REGISTERED or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The procedure, or the pattern `match` says it is.
     pub procedure: String,
     /// How `procedure` matches: [`Register::MATCH_EXACT`] (the default),
@@ -523,7 +524,7 @@ impl Register {
     }
 
     /// An exact, single-callee registration of `procedure` with request ID `request`.
-    pub fn new(request: u64, procedure: impl Into<String>) -> Register {
+    pub fn new(request: Id, procedure: impl Into<String>) -> Register {
         Register {
             request,
             procedure: procedure.into(),
@@ -617,16 +618,16 @@ impl WampMessage for Register {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Registered {
     /// The request ID of the REGISTER.
-    pub request: u64,
+    pub request: Id,
     /// The registration ID, used in INVOCATION and UNREGISTER.
-    pub registration: u64,
+    pub registration: Id,
     /// Tracing metadata (not serialized).
     pub correlation: Correlation,
 }
 
 impl Registered {
     /// The confirmation of request `request` as registration `registration`.
-    pub fn new(request: u64, registration: u64) -> Registered {
+    pub fn new(request: Id, registration: Id) -> Registered {
         Registered {
             request,
             registration,
@@ -675,9 +676,9 @@ impl WampMessage for Registered {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregister {
     /// The request ID, echoed in UNREGISTERED or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The registration to remove.
-    pub registration: u64,
+    pub registration: Id,
     /// The path of routers the request was forwarded through.
     pub forward_for: Option<Vec<Principal>>,
     /// Tracing metadata (not serialized).
@@ -686,7 +687,7 @@ pub struct Unregister {
 
 impl Unregister {
     /// A request `request` to remove registration `registration`.
-    pub fn new(request: u64, registration: u64) -> Unregister {
+    pub fn new(request: Id, registration: Id) -> Unregister {
         Unregister {
             request,
             registration,
@@ -744,9 +745,9 @@ impl WampMessage for Unregister {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Unregistered {
     /// The request ID of the UNREGISTER, or 0 for a revocation.
-    pub request: u64,
+    pub request: Id,
     /// The revoked registration (only with request 0).
-    pub registration: Option<i64>,
+    pub registration: Option<Id>,
     /// Why the registration was revoked (a URI).
     pub reason: Option<String>,
     /// Tracing metadata (not serialized).
@@ -755,7 +756,7 @@ pub struct Unregistered {
 
 impl Unregistered {
     /// The confirmation of request `request`.
-    pub fn new(request: u64) -> Unregistered {
+    pub fn new(request: Id) -> Unregistered {
         Unregistered {
             request,
             ..Unregistered::default()
@@ -765,8 +766,8 @@ impl Unregistered {
     /// Autobahn's constructor assertion: a `registration` detail comes only with a revocation
     /// (request 0), and is never 0.
     pub(crate) fn check_revocation(
-        request: u64,
-        registration: Option<i64>,
+        request: Id,
+        registration: Option<Id>,
         details: KeyLocation,
     ) -> Result<(), ValidationError> {
         match registration {
@@ -791,7 +792,7 @@ impl WampMessage for Unregistered {
         let mut msg = Unregistered::new(w.id(1, "request")?);
         if w.len() > 2 {
             let mut details = w.extra(2, "details", FieldRole::Detail)?;
-            msg.registration = details.int("registration")?;
+            msg.registration = details.id("registration")?;
             msg.reason = details.uri("reason", UriRule::LOOSE)?;
             Unregistered::check_revocation(msg.request, msg.registration, details.location())?;
         }
@@ -832,9 +833,9 @@ impl WampMessage for Unregistered {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invocation {
     /// The request ID, echoed in YIELD or ERROR.
-    pub request: u64,
+    pub request: Id,
     /// The registration being invoked.
-    pub registration: u64,
+    pub registration: Id,
     /// Positional arguments.
     pub args: Option<Vec<Value>>,
     /// Keyword arguments.
@@ -846,7 +847,7 @@ pub struct Invocation {
     /// The caller wants progressive results.
     pub receive_progress: Option<bool>,
     /// The caller's session ID (when disclosed).
-    pub caller: Option<i64>,
+    pub caller: Option<Id>,
     /// The caller's authid (when disclosed).
     pub caller_authid: Option<String>,
     /// The caller's authrole (when disclosed).
@@ -869,7 +870,7 @@ pub struct Invocation {
 
 impl Invocation {
     /// An invocation `request` of registration `registration`, without arguments or details.
-    pub fn new(request: u64, registration: u64) -> Invocation {
+    pub fn new(request: Id, registration: Id) -> Invocation {
         Invocation {
             request,
             registration,
@@ -910,7 +911,7 @@ impl WampMessage for Invocation {
         let mut app = AppPayload::read(&mut w, &mut details, 4, PayloadStyle::Bytes)?;
         let timeout = int_at_least(&mut details, "timeout", 0)?;
         let receive_progress = details.bool("receive_progress")?;
-        let caller = details.int("caller")?;
+        let caller = details.id("caller")?;
         let caller_authid = details.string("caller_authid")?;
         let caller_authrole = details.string("caller_authrole")?;
         let procedure = details.string("procedure")?;
@@ -961,6 +962,7 @@ impl WampMessage for Invocation {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 /// The dealer asks a callee to stop an invocation (the caller cancelled the call).
@@ -979,7 +981,7 @@ impl WampMessage for Invocation {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Interrupt {
     /// The request ID of the INVOCATION to stop.
-    pub request: u64,
+    pub request: Id,
     /// How the call was cancelled: [`Interrupt::KILL`] or [`Interrupt::KILLNOWAIT`].
     pub mode: Option<String>,
     /// Why (a URI, such as `wamp.error.canceled`).
@@ -1000,7 +1002,7 @@ impl Interrupt {
     pub(crate) const MODES: [&'static str; 2] = [Self::KILL, Self::KILLNOWAIT];
 
     /// An interruption of invocation `request`, with no options.
-    pub fn new(request: u64) -> Interrupt {
+    pub fn new(request: Id) -> Interrupt {
         Interrupt {
             request,
             ..Interrupt::default()

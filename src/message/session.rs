@@ -2,15 +2,16 @@
 //! reply shared by both patterns; the type is [`ErrorReply`] so that it does not shadow the
 //! crate's error types).
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::correlation_accessors;
 use crate::message::pubsub::has_payload;
 use crate::message::Head;
 use crate::message::{
-    extra, forward_for_value, joined, AppPayload, Correlation, Extra, KeyLocation, PayloadRef,
-    PayloadStyle, Principal, WampMessage, Wmsg,
+    correlation_accessors, extra, forward_for_value, joined, validate_with_payload, AppPayload,
+    Correlation, Extra, Id, KeyLocation, PayloadRef, PayloadStyle, Principal, WampMessage, Wmsg,
 };
 use crate::messages::MessageType;
 use crate::validate::{is_custom_attribute, UriRule};
@@ -35,14 +36,203 @@ pub enum Role {
     Dealer,
 }
 
-/// A role's feature flags, keyed by feature name (`progressive_call_results`).
+/// A role's feature flags, keyed by feature name (`progressive_call_results`, `x_my_feature`).
 ///
-/// Only the features autobahn knows for the role ([`Role::features`]) are kept when parsing and
-/// written when marshalling, in that order; autobahn drops the others.
-pub type Features = IndexMap<&'static str, bool>;
+/// Any name may be set, and every one set is written: the features autobahn knows for the role
+/// ([`Role::features`]) first, in autobahn's order, then the others in insertion order. Parsing
+/// keeps the same: the known features (which must be booleans) and every other one whose value
+/// is a boolean (autobahn drops those; a non-boolean one, which this type cannot hold, is
+/// ignored as autobahn ignores it). FlatBuffers, whose schema has a fixed table of features per
+/// role, refuses a message with an unknown one, naming it.
+pub type Features = IndexMap<Cow<'static, str>, bool>;
 
-/// The roles a peer announces, in order, each with its features.
-pub type Roles = IndexMap<Role, Features>;
+/// The roles a peer announces, in order, each with its features: a map from [`Role`] to
+/// [`Features`] (it dereferences to an [`IndexMap`]), with the announcements of the usual peers
+/// as presets.
+///
+/// ```
+/// use wamp_codec::{Role, Roles};
+///
+/// let roles = Roles::autobahn_client();
+/// assert_eq!(roles.get(&Role::Caller).unwrap().get("progressive_call_results"), Some(&true));
+/// let mine = Roles::new().with(Role::Subscriber, ["pattern_based_subscription", "x_my_feature"]);
+/// assert_eq!(mine[&Role::Subscriber].get("x_my_feature"), Some(&true));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Roles(IndexMap<Role, Features>);
+
+/// One preset: each role with the features it sets to `true`.
+type RolesTable = [(Role, &'static [&'static str])];
+
+/// What autobahn-python 26.10.2's `ApplicationSession` announces in HELLO (its
+/// `role.DEFAULT_CLIENT_ROLES`).
+const AUTOBAHN_CLIENT: &RolesTable = &[
+    (
+        Role::Subscriber,
+        &[
+            "publisher_identification",
+            "pattern_based_subscription",
+            "subscription_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Publisher,
+        &[
+            "publisher_identification",
+            "subscriber_blackwhite_listing",
+            "publisher_exclusion",
+            "payload_transparency",
+            "x_acknowledged_event_delivery",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Caller,
+        &[
+            "caller_identification",
+            "call_canceling",
+            "progressive_call_results",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+    (
+        Role::Callee,
+        &[
+            "caller_identification",
+            "pattern_based_registration",
+            "shared_registration",
+            "call_canceling",
+            "progressive_call_results",
+            "registration_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+];
+
+/// What Crossbar.io's router announces in WELCOME (the broker's and the dealer's role
+/// features its router and proxy workers set).
+const CROSSBAR_ROUTER: &RolesTable = &[
+    (
+        Role::Broker,
+        &[
+            "publisher_identification",
+            "pattern_based_subscription",
+            "session_meta_api",
+            "subscription_meta_api",
+            "subscriber_blackwhite_listing",
+            "publisher_exclusion",
+            "subscription_revocation",
+            "payload_transparency",
+            "payload_encryption_cryptobox",
+            "event_retention",
+        ],
+    ),
+    (
+        Role::Dealer,
+        &[
+            "caller_identification",
+            "pattern_based_registration",
+            "session_meta_api",
+            "registration_meta_api",
+            "shared_registration",
+            "call_canceling",
+            "progressive_call_results",
+            "registration_revocation",
+            "payload_transparency",
+            "testament_meta_api",
+            "payload_encryption_cryptobox",
+        ],
+    ),
+];
+
+impl Roles {
+    /// No roles (a HELLO or WELCOME needs at least one).
+    pub fn new() -> Roles {
+        Roles::default()
+    }
+
+    /// The roles autobahn-python's `ApplicationSession` announces in HELLO (autobahn 26.10.2's
+    /// `DEFAULT_CLIENT_ROLES`): all four client roles, with the features autobahn implements.
+    pub fn autobahn_client() -> Roles {
+        Roles::from_table(AUTOBAHN_CLIENT)
+    }
+
+    /// The roles Crossbar.io announces in WELCOME: broker and dealer, with the features it
+    /// implements (session and subscription/registration meta APIs, pattern-based
+    /// subscriptions and registrations, revocation, event retention, ...).
+    pub fn crossbar_router() -> Roles {
+        Roles::from_table(CROSSBAR_ROUTER)
+    }
+
+    /// These roles and `role` with `features` set to `true` (added to those it has, if it is
+    /// there already). A feature is any name: `"call_canceling"`, `"x_my_feature"`, a `String`.
+    pub fn with<F: Into<Cow<'static, str>>>(
+        mut self,
+        role: Role,
+        features: impl IntoIterator<Item = F>,
+    ) -> Roles {
+        let on = features.into_iter().map(|f| (f.into(), true));
+        self.entry(role).or_default().extend(on);
+        self
+    }
+
+    fn from_table(table: &RolesTable) -> Roles {
+        table.iter().fold(Roles::new(), |roles, &(role, features)| {
+            roles.with(role, features.iter().copied())
+        })
+    }
+}
+
+impl core::ops::Deref for Roles {
+    type Target = IndexMap<Role, Features>;
+    fn deref(&self) -> &IndexMap<Role, Features> {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Roles {
+    fn deref_mut(&mut self) -> &mut IndexMap<Role, Features> {
+        &mut self.0
+    }
+}
+
+impl From<IndexMap<Role, Features>> for Roles {
+    fn from(roles: IndexMap<Role, Features>) -> Roles {
+        Roles(roles)
+    }
+}
+
+impl<const N: usize> From<[(Role, Features); N]> for Roles {
+    fn from(roles: [(Role, Features); N]) -> Roles {
+        Roles(IndexMap::from(roles))
+    }
+}
+
+impl FromIterator<(Role, Features)> for Roles {
+    fn from_iter<I: IntoIterator<Item = (Role, Features)>>(iter: I) -> Roles {
+        Roles(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Roles {
+    type Item = (Role, Features);
+    type IntoIter = indexmap::map::IntoIter<Role, Features>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Roles {
+    type Item = (&'a Role, &'a Features);
+    type IntoIter = indexmap::map::Iter<'a, Role, Features>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 impl Role {
     /// The roles a client may announce in HELLO.
@@ -73,6 +263,11 @@ impl Role {
             .into_iter()
             .chain(Role::ROUTER)
             .find(|r| r.name() == name)
+    }
+
+    /// Whether `feature` is one of the role's [`Role::features`].
+    pub fn knows(self, feature: &str) -> bool {
+        self.features().contains(&feature)
     }
 
     /// The features autobahn knows for the role, in its declaration order (autobahn's
@@ -152,7 +347,8 @@ impl Role {
 
 /// The mandatory `roles` detail of HELLO and WELCOME, checked as autobahn checks it: a non-empty
 /// dict of `allowed` role names to dicts, whose optional `features` is a dict; known features
-/// must be bool (or null, which is dropped), unknown ones are dropped.
+/// must be bool (or null, which is dropped). Unknown features are kept when bool (autobahn
+/// drops them all; see [`Features`]), ignored otherwise.
 fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationError> {
     const KEY: &str = "roles";
     let raw = details
@@ -167,7 +363,7 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
     if raw.is_empty() {
         return Err(details.error(KEY, "empty 'roles'"));
     }
-    let mut roles = Roles::with_capacity(raw.len());
+    let mut roles = Roles::new();
     for (name, value) in raw {
         let role = Role::from_name(name)
             .filter(|r| allowed.contains(r))
@@ -186,9 +382,14 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
                 match raw_features.get(feature) {
                     None | Some(Value::Null) => {}
                     Some(Value::Bool(b)) => {
-                        features.insert(feature, *b);
+                        features.insert(Cow::Borrowed(feature), *b);
                     }
                     Some(v) => return Err(invalid(&format!("feature '{feature}' of "), v)),
+                }
+            }
+            for (name, value) in raw_features {
+                if let (Value::Bool(b), false) = (value, role.knows(name)) {
+                    features.insert(Cow::Owned(name.clone()), *b);
                 }
             }
         }
@@ -198,14 +399,18 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
 }
 
 /// Marshals `roles` as autobahn does: `{role: {}}`, or `{role: {"features": {...}}}` when any
-/// known feature is set.
+/// feature is set: the known ones in autobahn's order, then the others as inserted.
 fn roles_value(roles: &Roles) -> Value {
     let role = |(role, features): (&Role, &Features)| {
-        let set: Dict = role
+        let known = role
             .features()
             .iter()
-            .filter_map(|&f| Some((f.to_owned(), Value::Bool(*features.get(f)?))))
-            .collect();
+            .filter_map(|&f| Some((f.to_owned(), Value::Bool(*features.get(f)?))));
+        let unknown = features
+            .iter()
+            .filter(|(f, _)| !role.knows(f))
+            .map(|(f, &on)| (f.clone().into_owned(), Value::Bool(on)));
+        let set: Dict = known.chain(unknown).collect();
         let mut body = Dict::new();
         if !set.is_empty() {
             body.insert("features", Value::Map(set));
@@ -264,7 +469,7 @@ pub struct Hello {
     /// Whether the client wants a session it can resume later.
     pub resumable: Option<bool>,
     /// The session the client wants to resume (`resume-session` on the wire).
-    pub resume_session: Option<i64>,
+    pub resume_session: Option<Id>,
     /// The token authorising the resumption (`resume-token` on the wire).
     pub resume_token: Option<String>,
     /// Tracing metadata (not serialized).
@@ -283,7 +488,7 @@ impl Hello {
 
     /// A `resume-session` (other than 0) needs a `resume-token`.
     pub(crate) fn check_resume(
-        resume_session: Option<i64>,
+        resume_session: Option<Id>,
         has_token: bool,
         details: KeyLocation,
     ) -> Result<(), ValidationError> {
@@ -329,7 +534,7 @@ impl WampMessage for Hello {
             authrole: details.string("authrole")?,
             authextra: details.map("authextra")?,
             resumable: details.bool("resumable")?,
-            resume_session: details.int("resume-session")?,
+            resume_session: details.id("resume-session")?,
             ..Hello::default()
         };
         msg.resume_token = details.string("resume-token")?;
@@ -374,7 +579,7 @@ impl WampMessage for Hello {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Welcome {
     /// The session ID the router assigned.
-    pub session: u64,
+    pub session: Id,
     /// The router roles and their features (at least one).
     pub roles: Roles,
     /// The realm the session joined.
@@ -406,7 +611,7 @@ pub struct Welcome {
 
 impl Welcome {
     /// A WELCOME into session `session` announcing `roles`, with no other details.
-    pub fn new(session: u64, roles: Roles) -> Welcome {
+    pub fn new(session: Id, roles: Roles) -> Welcome {
         Welcome {
             session,
             roles,
@@ -808,7 +1013,7 @@ pub struct ErrorReply {
     /// CALL or INVOCATION.
     pub request_type: MessageType,
     /// The ID of the failed request.
-    pub request: u64,
+    pub request: Id,
     /// The error URI (`wamp.error.no_such_procedure`).
     pub error: String,
     /// Positional payload.
@@ -824,7 +1029,7 @@ pub struct ErrorReply {
     /// Payload transparency: the serializer of the payload before encryption.
     pub enc_serializer: Option<String>,
     /// The session ID of the callee that raised the error, if disclosed.
-    pub callee: Option<i64>,
+    pub callee: Option<Id>,
     /// The authid of that callee, if disclosed.
     pub callee_authid: Option<String>,
     /// The authrole of that callee, if disclosed.
@@ -837,7 +1042,7 @@ pub struct ErrorReply {
 
 impl ErrorReply {
     /// An error `error` for request `request` of type `request_type`, without payload.
-    pub fn new(request_type: MessageType, request: u64, error: impl Into<String>) -> ErrorReply {
+    pub fn new(request_type: MessageType, request: Id, error: impl Into<String>) -> ErrorReply {
         ErrorReply {
             request_type,
             request,
@@ -892,7 +1097,7 @@ impl WampMessage for ErrorReply {
         let mut details = w.extra(3, "details", FieldRole::Detail)?;
         let error = w.uri(4, "error", UriRule::LOOSE)?.unwrap_or_default();
         let mut app = AppPayload::read(&mut w, &mut details, 5, PayloadStyle::Bytes)?;
-        let callee = details.int("callee")?;
+        let callee = details.id("callee")?;
         let callee_authid = details.string("callee_authid")?;
         let callee_authrole = details.string("callee_authrole")?;
         let forward_for = details.forward_for()?;
@@ -939,6 +1144,7 @@ impl WampMessage for ErrorReply {
     }
 
     correlation_accessors!();
+    validate_with_payload!(FieldRole::Detail);
 }
 
 #[cfg(test)]

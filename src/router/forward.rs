@@ -687,7 +687,10 @@ impl Forwarder {
                 "transaction_hash",
                 carrier.str("transaction_hash").map(Val::Str),
             ),
-            ("x_acknowledged_delivery", d.acknowledge.map(Val::Bool)),
+            (
+                "x_acknowledged_delivery",
+                d.x_acknowledged_delivery.map(Val::Bool),
+            ),
             ("forward_for", carrier.forward_for().map(Val::Principals)),
             enc_algo,
             enc_key,

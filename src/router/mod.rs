@@ -13,6 +13,7 @@ use crate::message::element_error;
 use crate::message::pubsub::{Event, Publish};
 use crate::message::rpc::{Call, CallResult, Invocation, Yield};
 use crate::message::session::ErrorReply;
+use crate::message::Id;
 use crate::message::WampMessage;
 use crate::messages::MessageType;
 
@@ -20,11 +21,11 @@ use crate::messages::MessageType;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EventDetails<'a> {
     /// The subscriber's subscription ID.
-    pub subscription: u64,
+    pub subscription: Id,
     /// The publication ID the broker gave the PUBLISH.
-    pub publication: u64,
+    pub publication: Id,
     /// The publisher's session ID, when disclosed.
-    pub publisher: Option<u64>,
+    pub publisher: Option<Id>,
     /// The publisher's authid, when disclosed.
     pub publisher_authid: Option<&'a str>,
     /// The publisher's authrole, when disclosed.
@@ -33,20 +34,20 @@ pub struct EventDetails<'a> {
     pub topic: Option<&'a str>,
     /// Whether this is a retained event.
     pub retained: Option<bool>,
-    /// Whether the subscriber is to acknowledge the delivery (autobahn's
-    /// `x_acknowledged_delivery`).
-    pub acknowledge: Option<bool>,
+    /// Whether the subscriber is to acknowledge the delivery with EVENT_RECEIVED (named as
+    /// the EVENT detail and [`Event`]'s field).
+    pub x_acknowledged_delivery: Option<bool>,
 }
 
 /// What the dealer decides for one INVOCATION, beside what the CALL carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InvocationDetails<'a> {
     /// The dealer's request ID for the invocation (not the caller's).
-    pub request: u64,
+    pub request: Id,
     /// The callee's registration ID.
-    pub registration: u64,
+    pub registration: Id,
     /// The caller's session ID, when disclosed.
-    pub caller: Option<u64>,
+    pub caller: Option<Id>,
     /// The caller's authid, when disclosed.
     pub caller_authid: Option<&'a str>,
     /// The caller's authrole, when disclosed.
@@ -59,9 +60,9 @@ pub struct InvocationDetails<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResultDetails<'a> {
     /// The caller's request ID of the CALL.
-    pub request: u64,
+    pub request: Id,
     /// The callee's session ID, when disclosed.
-    pub callee: Option<u64>,
+    pub callee: Option<Id>,
     /// The callee's authid, when disclosed.
     pub callee_authid: Option<&'a str>,
     /// The callee's authrole, when disclosed.
@@ -72,18 +73,13 @@ pub struct ResultDetails<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ErrorDetails<'a> {
     /// The caller's request ID of the CALL.
-    pub request: u64,
+    pub request: Id,
     /// The callee's session ID, when disclosed.
-    pub callee: Option<u64>,
+    pub callee: Option<Id>,
     /// The callee's authid, when disclosed.
     pub callee_authid: Option<&'a str>,
     /// The callee's authrole, when disclosed.
     pub callee_authrole: Option<&'a str>,
-}
-
-/// A disclosed session ID in the owned types' integer type (IDs are at most 2^53).
-fn session(id: Option<u64>) -> Option<i64> {
-    id.map(|id| i64::try_from(id).unwrap_or(i64::MAX))
 }
 
 fn owned(s: Option<&str>) -> Option<String> {
@@ -107,13 +103,13 @@ impl Publish {
             args: self.args.clone(),
             kwargs: self.kwargs.clone(),
             payload: self.payload.clone(),
-            publisher: session(details.publisher),
+            publisher: details.publisher,
             publisher_authid: owned(details.publisher_authid),
             publisher_authrole: owned(details.publisher_authrole),
             topic: owned(details.topic),
             retained: details.retained,
             transaction_hash: self.transaction_hash.clone(),
-            x_acknowledged_delivery: details.acknowledge,
+            x_acknowledged_delivery: details.x_acknowledged_delivery,
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
@@ -143,7 +139,7 @@ impl Call {
             payload: self.payload.clone(),
             timeout: self.timeout,
             receive_progress: self.receive_progress,
-            caller: session(details.caller),
+            caller: details.caller,
             caller_authid: owned(details.caller_authid),
             caller_authrole: owned(details.caller_authrole),
             procedure: owned(details.procedure),
@@ -170,7 +166,7 @@ impl Yield {
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
-            callee: session(details.callee),
+            callee: details.callee,
             callee_authid: owned(details.callee_authid),
             callee_authrole: owned(details.callee_authrole),
             forward_for: self.forward_for.clone(),
@@ -191,7 +187,7 @@ impl ErrorReply {
             enc_algo: self.enc_algo.clone(),
             enc_key: self.enc_key.clone(),
             enc_serializer: self.enc_serializer.clone(),
-            callee: session(details.callee),
+            callee: details.callee,
             callee_authid: owned(details.callee_authid),
             callee_authrole: owned(details.callee_authrole),
             forward_for: self.forward_for.clone(),

@@ -112,12 +112,9 @@ mod tests {
     /// `raw` encoded by each serializer and decoded again: the element-by-element path.
     fn decode_each(raw: &[Value]) -> Vec<Result<Message, String>> {
         let list = Value::List(raw.to_vec());
-        let mut json_bytes = Vec::new();
-        json::write_value(&list, &mut json_bytes).unwrap();
-        let mut msgpack_bytes = Vec::new();
-        msgpack::encode_value(&list, &mut msgpack_bytes).unwrap();
-        let mut cbor_bytes = Vec::new();
-        cbor::encode_value(&list, &mut cbor_bytes);
+        let json_bytes = json::value_to_vec(&list).unwrap();
+        let msgpack_bytes = msgpack::value_to_vec(&list).unwrap();
+        let cbor_bytes = cbor::value_to_vec(&list).unwrap();
         [
             json::from_slice(&json_bytes),
             msgpack::from_slice(&msgpack_bytes),

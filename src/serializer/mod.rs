@@ -4,6 +4,15 @@
 //! Each text/binary serializer reads the elements of the raw message array and hands them to
 //! [`Message::parse_taking`](crate::Message::parse_taking), so every path applies the same
 //! validation, and the decoded strings, lists and dicts move into the message uncopied.
+//!
+//! Encoding does not validate: it writes what the message holds (see
+//! [`Message::validate`](crate::Message::validate) for why, and to check a message built in
+//! code before it is sent).
+//!
+//! The codec modules have the same functions with the same signatures: `to_vec` and
+//! `encode_into` (a message), `from_slice` and `from_slice_with_limits` (a message),
+//! `value_to_vec`, `value_encode_into` and `value_from_slice` (any [`Value`]),
+//! `encode_batch` and `batch` (batched mode).
 
 // With no format compiled in, `Format` has no values and its methods' arguments go unused.
 #![cfg_attr(
@@ -326,15 +335,16 @@ impl Format {
         }
     }
 
-    /// Appends one message's encoding to `out`.
+    /// Appends one message's encoding to `out`. The message is not validated (see
+    /// [`Message::validate`]).
     pub fn encode_into(self, msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self {
             #[cfg(feature = "json")]
-            Format::Json => json::write_message(msg, out),
+            Format::Json => json::encode_into(msg, out),
             #[cfg(feature = "msgpack")]
-            Format::Msgpack => msgpack::write_message(msg, out),
+            Format::Msgpack => msgpack::encode_into(msg, out),
             #[cfg(feature = "cbor")]
-            Format::Cbor => cbor::write_message(msg, out),
+            Format::Cbor => cbor::encode_into(msg, out),
             #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => {
                 out.extend_from_slice(&crate::fbs::builder::to_vec(msg)?);
@@ -343,7 +353,7 @@ impl Format {
         }
     }
 
-    /// Encodes one message.
+    /// Encodes one message, not validated (see [`Message::validate`]).
     pub fn encode(self, msg: &Message) -> Result<Vec<u8>, EncodeError> {
         let mut out = Vec::with_capacity(128);
         self.encode_into(msg, &mut out)?;
@@ -511,9 +521,9 @@ impl Serializer {
 /// Unlike autobahn, whose cache returns stale bytes after the message changes, the cache cannot
 /// go stale: the message is reachable mutably only through [`CachedMessage::message_mut`],
 /// which empties the cache.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CachedMessage {
-    message: Option<Message>,
+    message: Message,
     cache: [OnceLock<Bytes>; Serializer::ALL.len()],
 }
 
@@ -521,25 +531,25 @@ impl CachedMessage {
     /// Wraps a message, with an empty cache.
     pub fn new(message: Message) -> CachedMessage {
         CachedMessage {
-            message: Some(message),
+            message,
             cache: Default::default(),
         }
     }
 
     /// The message.
     pub fn message(&self) -> &Message {
-        self.message.as_ref().expect("constructed with a message")
+        &self.message
     }
 
     /// The message, to change it; the cache is emptied.
     pub fn message_mut(&mut self) -> &mut Message {
         self.uncache();
-        self.message.as_mut().expect("constructed with a message")
+        &mut self.message
     }
 
     /// The message, unwrapped.
-    pub fn into_message(mut self) -> Message {
-        self.message.take().expect("constructed with a message")
+    pub fn into_message(self) -> Message {
+        self.message
     }
 
     /// Empties the cache (autobahn's `uncache()`).

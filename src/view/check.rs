@@ -24,7 +24,7 @@ use crate::error::{FieldRole, ValidationError};
 use crate::message::pubsub::{Subscribe, Unsubscribed};
 use crate::message::rpc::{Cancel, Interrupt, Register, Unregistered};
 use crate::message::session::{Hello, Role, Welcome, ERROR_REQUEST_TYPES};
-use crate::message::{element_error, length_error, KeyLocation, PayloadStyle, STR_PAYLOAD};
+use crate::message::{element_error, length_error, Id, KeyLocation, PayloadStyle, STR_PAYLOAD};
 use crate::messages::{message_type_of, MessageType};
 use crate::validate::{
     check_id, check_non_str_uri, check_uri_str, is_valid_enc_algo, is_valid_enc_serializer,
@@ -128,8 +128,8 @@ fn message_type_error<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, 
 enum Rule {
     /// `Extra::bool`.
     Bool,
-    /// `Extra::int`: an integer in the `i64` range.
-    Int,
+    /// `Extra::id`: an integer in the [`Id`] range.
+    Id,
     /// An integer in the `i64` range, at least this (`timeout`, `concurrency`).
     IntAtLeast(i64),
     /// `Extra::string`.
@@ -138,8 +138,8 @@ enum Rule {
     Uri(UriRule),
     /// `Extra::map`.
     Map,
-    /// `Extra::int_list`.
-    IntList,
+    /// `Extra::id_list`.
+    IdList,
     /// `Extra::str_list`.
     StrList,
     /// `Extra::forward_for`.
@@ -196,7 +196,7 @@ const HELLO_KEYS: [Key; 8] = [
     key("authrole", Rule::Str),
     key("authextra", Rule::Map),
     key("resumable", Rule::Bool),
-    key("resume-session", Rule::Int),
+    key("resume-session", Rule::Id),
     key("resume-token", Rule::Str),
 ];
 const WELCOME_KEYS: [Key; 10] = [
@@ -217,7 +217,7 @@ const ERROR_KEYS: [Key; 7] = [
     ENC[0],
     ENC[1],
     ENC[2],
-    key("callee", Rule::Int),
+    key("callee", Rule::Id),
     key("callee_authid", Rule::Str),
     key("callee_authrole", Rule::Str),
     FORWARD_FOR,
@@ -228,10 +228,10 @@ const PUBLISH_KEYS: [Key; 14] = [
     ENC[2],
     key("acknowledge", Rule::Bool),
     key("exclude_me", Rule::Bool),
-    key("exclude", Rule::IntList),
+    key("exclude", Rule::IdList),
     key("exclude_authid", Rule::StrList),
     key("exclude_authrole", Rule::StrList),
-    key("eligible", Rule::IntList),
+    key("eligible", Rule::IdList),
     key("eligible_authid", Rule::StrList),
     key("eligible_authrole", Rule::StrList),
     key("retain", Rule::Bool),
@@ -245,14 +245,14 @@ const SUBSCRIBE_KEYS: [Key; 3] = [
 ];
 const FORWARD_FOR_KEYS: [Key; 1] = [FORWARD_FOR];
 const UNSUBSCRIBED_KEYS: [Key; 2] = [
-    key("subscription", Rule::Int),
+    key("subscription", Rule::Id),
     key("reason", Rule::Uri(UriRule::LOOSE)),
 ];
 const EVENT_KEYS: [Key; 11] = [
     ENC[0],
     ENC[1],
     ENC[2],
-    key("publisher", Rule::Int),
+    key("publisher", Rule::Id),
     key("publisher_authid", Rule::Str),
     key("publisher_authrole", Rule::Str),
     key("topic", Rule::Str),
@@ -268,7 +268,7 @@ const CALL_KEYS: [Key; 10] = [
     key("timeout", Rule::IntAtLeast(0)),
     key("receive_progress", Rule::Bool),
     key("transaction_hash", Rule::Str),
-    key("caller", Rule::Int),
+    key("caller", Rule::Id),
     key("caller_authid", Rule::Str),
     key("caller_authrole", Rule::Str),
     FORWARD_FOR,
@@ -279,7 +279,7 @@ const OUTCOME_KEYS: [Key; 8] = [
     ENC[1],
     ENC[2],
     key("progress", Rule::Bool),
-    key("callee", Rule::Int),
+    key("callee", Rule::Id),
     key("callee_authid", Rule::Str),
     key("callee_authrole", Rule::Str),
     FORWARD_FOR,
@@ -311,7 +311,7 @@ const REGISTER_KEYS: [Key; 5] = [
     FORWARD_FOR,
 ];
 const UNREGISTERED_KEYS: [Key; 2] = [
-    key("registration", Rule::Int),
+    key("registration", Rule::Id),
     key("reason", Rule::Uri(UriRule::LOOSE)),
 ];
 const INVOCATION_KEYS: [Key; 11] = [
@@ -320,7 +320,7 @@ const INVOCATION_KEYS: [Key; 11] = [
     ENC[2],
     key("timeout", Rule::IntAtLeast(0)),
     key("receive_progress", Rule::Bool),
-    key("caller", Rule::Int),
+    key("caller", Rule::Id),
     key("caller_authid", Rule::Str),
     key("caller_authrole", Rule::Str),
     key("procedure", Rule::Str),
@@ -342,7 +342,7 @@ fn hello<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<(), ValidationError> {
     check_roles(details.slot(0), &Role::CLIENT, details.at)?;
     details.check(1..HELLO_KEYS.len())?;
     Hello::check_resume(
-        details.slot(6).and_then(|s| read::int(&s)),
+        details.slot(6).and_then(|s| read::option_id(&s)),
         details.slot(7).is_some(),
         details.at,
     )
@@ -504,14 +504,14 @@ fn revoked<'a, I: Item<'a>>(
     elems: &Elems<I>,
     name: &'static str,
     keys: &'static [Key; 2],
-    check_revocation: fn(u64, Option<i64>, KeyLocation) -> Result<(), ValidationError>,
+    check_revocation: fn(Id, Option<Id>, KeyLocation) -> Result<(), ValidationError>,
 ) -> Result<(), ValidationError> {
     let w = ItemMsg::new(elems, name, &[2, 3])?;
     let request = w.id(1, "request")?;
     if w.len() > 2 {
         let details = w.extra(2, "details", FieldRole::Detail, keys)?;
         details.check(0..2)?;
-        let revoked = details.slot(0).and_then(|s| read::int(&s));
+        let revoked = details.slot(0).and_then(|s| read::option_id(&s));
         check_revocation(request, revoked, details.at)?;
     }
     Ok(())
@@ -840,7 +840,7 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
         };
         match key.rule {
             Rule::Bool => of_kind(Kind::Bool),
-            Rule::Int => self.int(k, v).map(|_| ()),
+            Rule::Id => self.id(k, v).map(|_| ()),
             Rule::IntAtLeast(min) => match self.int(k, v)? {
                 i if i < min => Err(at.invalid_value(k, i)),
                 _ => Ok(()),
@@ -848,7 +848,7 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
             Rule::Str => of_kind(Kind::Str),
             Rule::Uri(rule) => check_uri(v, rule).map_err(|e| at.locate(k, e)),
             Rule::Map => of_kind(Kind::Map),
-            Rule::IntList => self.int_list(k, v),
+            Rule::IdList => self.id_list(k, v),
             Rule::StrList => {
                 let items = v
                     .list()
@@ -895,9 +895,17 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
         }
     }
 
-    /// A list of integers: the first item of another type is reported before the last one out
-    /// of the `i64` range, in one pass.
-    fn int_list(&self, k: &'static str, v: &I) -> Result<(), ValidationError> {
+    /// An integer in the [`Id`] range.
+    fn id(&self, k: &'static str, v: &I) -> Result<Id, ValidationError> {
+        match v.kind() {
+            Kind::Int => read::option_id(v).ok_or_else(|| self.at.out_of_range(k, &v.to_value())),
+            other => Err(self.at.type_name_error(k, other.type_name())),
+        }
+    }
+
+    /// A list of IDs: the first item of another type is reported before the last one out of
+    /// the [`Id`] range, in one pass.
+    fn id_list(&self, k: &'static str, v: &I) -> Result<(), ValidationError> {
         let at = self.at;
         let items = v
             .list()
@@ -907,7 +915,7 @@ impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
             if x.kind() != Kind::Int {
                 return Err(at.item_type_error(k, x.kind().type_name()));
             }
-            if read::int(&x).is_none() {
+            if read::option_id(&x).is_none() {
                 big = Some(x);
             }
         }

@@ -456,7 +456,7 @@ impl<'a> Payload<'a> {
         match self {
             Payload::Item(i) => Ok(i.to_value()),
             #[cfg(feature = "flatbuffers")]
-            Payload::FlatbuffersCbor(b) => cbor::decode_value(b, &Limits::DEFAULT),
+            Payload::FlatbuffersCbor(b) => cbor::value_from_slice(b, &Limits::DEFAULT),
         }
     }
 }

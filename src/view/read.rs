@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use crate::message::Id;
 use crate::validate::MAX_ID;
 use crate::view::item::{Item, Kind};
 
@@ -18,7 +19,14 @@ pub(crate) fn id<'a, I: Item<'a>>(item: &I) -> Option<u64> {
         .map(|i| i as u64)
 }
 
-/// An integer in the `i64` range (an integer option or detail; an item of an integer list).
+/// An ID in an option or detail (`caller`, an item of `exclude`, a hop's `session`): an
+/// integer in the [`Id`] range, as the owned decode reads it.
+#[inline]
+pub(crate) fn option_id<'a, I: Item<'a>>(item: &I) -> Option<Id> {
+    item.as_int().and_then(|i| Id::try_from(i).ok())
+}
+
+/// An integer in the `i64` range (`timeout`, `concurrency`).
 #[inline]
 pub(crate) fn int<'a, I: Item<'a>>(item: &I) -> Option<i64> {
     item.as_int().and_then(|i| i64::try_from(i).ok())
@@ -42,12 +50,12 @@ pub(crate) fn non_null<'a, I: Item<'a>>(item: Option<I>) -> Option<I> {
     item.filter(|i| !i.is_null())
 }
 
-/// The integers of an integer list (`exclude`, `eligible`), once checked.
+/// The IDs of an ID list (`exclude`, `eligible`), once checked.
 #[allow(dead_code)] // the typed views iterate lists by `typed::Ids`/`Strs`
-pub(crate) fn int_list<'a, I: Item<'a>>(
+pub(crate) fn id_list<'a, I: Item<'a>>(
     item: &I,
-) -> Option<impl Iterator<Item = i64> + Clone + use<'a, I>> {
-    Some(item.list()?.filter_map(|x| int(&x)))
+) -> Option<impl Iterator<Item = Id> + Clone + use<'a, I>> {
+    Some(item.list()?.filter_map(|x| option_id(&x)))
 }
 
 /// The strings of a string list (`exclude_authid`, `authmethods`, ...), once checked.
@@ -62,8 +70,8 @@ pub(crate) fn str_list<'a, I: Item<'a>>(
 /// strings borrowed from the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalView<'a> {
-    /// The session ID (as the owned `Principal` keeps it).
-    pub session: i64,
+    /// The session ID.
+    pub session: Id,
     /// The session's authentication ID.
     pub authid: Cow<'a, str>,
     /// The session's authentication role.
@@ -71,7 +79,7 @@ pub struct PrincipalView<'a> {
 }
 
 /// Whether `item` is a principal, `{session: int, authid: str, authrole: str}` (`session` in
-/// the `i64` range; other keys ignored; a repeated key counts with its last value). Reads no
+/// the [`Id`] range; other keys ignored; a repeated key counts with its last value). Reads no
 /// string, so it allocates nothing.
 pub(crate) fn is_principal<'a, I: Item<'a>>(item: &I) -> bool {
     if item.kind() != Kind::Map {
@@ -79,7 +87,7 @@ pub(crate) fn is_principal<'a, I: Item<'a>>(item: &I) -> bool {
     }
     let is_str = |key| item.get(key).is_some_and(|v| v.kind() == Kind::Str);
     item.get("session")
-        .is_some_and(|s| s.kind() == Kind::Int && int(&s).is_some())
+        .is_some_and(|s| s.kind() == Kind::Int && option_id(&s).is_some())
         && is_str("authid")
         && is_str("authrole")
 }
@@ -90,7 +98,7 @@ pub(crate) fn principal<'a, I: Item<'a>>(item: &I) -> Option<PrincipalView<'a>> 
         return None;
     }
     Some(PrincipalView {
-        session: int(&item.get("session")?)?,
+        session: option_id(&item.get("session")?)?,
         authid: item.get("authid")?.as_str()?,
         authrole: item.get("authrole")?.as_str()?,
     })
@@ -121,7 +129,9 @@ mod tests {
         );
         let bad = Value::Map(dict! {"session" => true, "authid" => "a", "authrole" => "r"});
         assert!(!is_principal(&&bad));
-        let ints = Value::List(vec![Value::Int(1), Value::Int(-2)]);
-        assert_eq!(int_list(&&ints).unwrap().collect::<Vec<_>>(), [1, -2]);
+        assert_eq!(option_id(&&big), Some(u64::MAX));
+        assert_eq!(option_id(&&Value::Int(-1)), None);
+        let ids = Value::List(vec![Value::Int(1), Value::Int(-2), big]);
+        assert_eq!(id_list(&&ids).unwrap().collect::<Vec<_>>(), [1, u64::MAX]);
     }
 }

@@ -8,10 +8,10 @@
 //!
 //! | owned field | accessor |
 //! |---|---|
-//! | ID (`u64`) | `u64` |
+//! | ID ([`Id`]) | `Id` |
 //! | `String` / `Option<String>` | `Cow<'a, str>` / `Option<Cow<'a, str>>` |
-//! | `Option<bool>`, `Option<i64>` | the same |
-//! | `Option<Vec<i64>>` of IDs (`exclude`, `eligible`) | `Option<`[`Ids`]`>` (`u64`s) |
+//! | `Option<bool>`, `Option<Id>`, `Option<i64>` | the same |
+//! | `Option<Vec<Id>>` (`exclude`, `eligible`) | `Option<`[`Ids`]`>` |
 //! | `Option<Vec<String>>` | `Option<`[`Strs`]`>` (`Cow<'a, str>`s) |
 //! | `forward_for` | `Option<`[`Principals`]`>` ([`PrincipalView`]s) |
 //! | `args`, `kwargs` | `Option<`[`Payload`]`>` (the input's bytes) |
@@ -36,6 +36,7 @@ use crate::fbs::view::*;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
+use crate::message::Id;
 use crate::messages::{Message, MessageType};
 use crate::serializer::Format;
 
@@ -53,10 +54,10 @@ pub enum Ids<'a> {
 }
 
 impl Iterator for Ids<'_> {
-    type Item = u64;
-    fn next(&mut self) -> Option<u64> {
+    type Item = Id;
+    fn next(&mut self) -> Option<Id> {
         match self {
-            Ids::Items(l) => l.next().and_then(|i| i.as_int()).map(|i| i as u64),
+            Ids::Items(l) => l.find_map(|i| read::option_id(&i)),
             #[cfg(feature = "flatbuffers")]
             Ids::Flatbuffers(l) => l.next(),
         }
@@ -129,7 +130,7 @@ impl<'a> Iterator for Principals<'a> {
             Principals::Items(l) => l.find_map(|i| read::principal(&i)),
             #[cfg(feature = "flatbuffers")]
             Principals::Flatbuffers(l) => l.next().map(|p| PrincipalView {
-                session: p.session() as i64,
+                session: p.session(),
                 authid: Cow::Borrowed(p.authid().unwrap_or_default()),
                 authrole: Cow::Borrowed(p.authrole().unwrap_or_default()),
             }),
@@ -164,7 +165,7 @@ fn wrong_type(format: Format, expected: MessageType, found: MessageType) -> Deco
 macro_rules! accessor {
     (@id $view:ident, $name:ident, ($i:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", stringify!($name), "` (element ", stringify!($i), "), an ID.")]
-        pub fn $name(&self) -> u64 {
+        pub fn $name(&self) -> Id {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| read::id(&x)).unwrap_or(0),
                 #[cfg(feature = "flatbuffers")]
@@ -216,6 +217,16 @@ macro_rules! accessor {
         pub fn $name(&self) -> Option<bool> {
             match self {
                 $view::Elements(_) => read::bool(&self.dict()?.get($key)?),
+                #[cfg(feature = "flatbuffers")]
+                $view::Flatbuffers($r) => $fbs,
+            }
+        }
+    };
+    (@option_id $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
+        #[doc = concat!("`", $key, "`, an ID.")]
+        pub fn $name(&self) -> Option<Id> {
+            match self {
+                $view::Elements(_) => read::option_id(&self.dict()?.get($key)?),
                 #[cfg(feature = "flatbuffers")]
                 $view::Flatbuffers($r) => $fbs,
             }
@@ -609,7 +620,7 @@ typed_view! {
         authrole: string("authrole") => |r| r.authrole(),
         authextra: raw("authextra") => |_r| None,
         resumable: bool("resumable") => |r| r.resumable(),
-        resume_session: int("resume-session") => |r| r.given_resume_session(),
+        resume_session: option_id("resume-session") => |r| r.given_resume_session(),
         resume_token: string("resume-token") => |r| r.resume_token(),
     }
 }
@@ -674,7 +685,7 @@ typed_view! {
         request_type: request_type(1) => |r| r.request_type(),
         request: id(2) => |r| r.request(),
         error: text(4) => |r| r.error(),
-        callee: int("callee") => |r| r.given_callee(),
+        callee: option_id("callee") => |r| r.given_callee(),
         callee_authid: string("callee_authid") => |r| r.callee_authid(),
         callee_authrole: string("callee_authrole") => |r| r.callee_authrole(),
         forward_for: principals("forward_for") => |r| r.forward_for(),
@@ -770,7 +781,7 @@ typed_view! {
     UnsubscribedView for Unsubscribed (Unsubscribed, UnsubscribedRef),
     dict @ 2: detail / details_item {
         request: id(1) => |r| r.request(),
-        subscription: int("subscription") => |r| r.given_subscription(),
+        subscription: option_id("subscription") => |r| r.given_subscription(),
         reason: string("reason") => |r| r.reason(),
     }
 }
@@ -781,7 +792,7 @@ typed_view! {
     EventView for Event (Event, EventRef), dict @ 3: detail / details_item, payload @ 4 {
         subscription: id(1) => |r| r.subscription(),
         publication: id(2) => |r| r.publication(),
-        publisher: int("publisher") => |r| r.given_publisher(),
+        publisher: option_id("publisher") => |r| r.given_publisher(),
         publisher_authid: string("publisher_authid") => |r| r.publisher_authid(),
         publisher_authrole: string("publisher_authrole") => |r| r.publisher_authrole(),
         topic: string("topic") => |r| r.topic(),
@@ -808,7 +819,7 @@ typed_view! {
         timeout: int("timeout") => |r| r.given_timeout(),
         receive_progress: bool("receive_progress") => |r| r.receive_progress(),
         transaction_hash: string("transaction_hash") => |r| r.transaction_hash(),
-        caller: int("caller") => |r| r.given_caller(),
+        caller: option_id("caller") => |r| r.given_caller(),
         caller_authid: string("caller_authid") => |r| r.caller_authid(),
         caller_authrole: string("caller_authrole") => |r| r.caller_authrole(),
         forward_for: principals("forward_for") => |r| r.forward_for(),
@@ -831,7 +842,7 @@ typed_view! {
     payload @ 3 {
         request: id(1) => |r| r.request(),
         progress: bool("progress") => |r| r.progress(),
-        callee: int("callee") => |r| r.given_callee(),
+        callee: option_id("callee") => |r| r.given_callee(),
         callee_authid: string("callee_authid") => |r| r.callee_authid(),
         callee_authrole: string("callee_authrole") => |r| r.callee_authrole(),
         forward_for: principals("forward_for") => |r| r.forward_for(),
@@ -880,7 +891,7 @@ typed_view! {
     UnregisteredView for Unregistered (Unregistered, UnregisteredRef),
     dict @ 2: detail / details_item {
         request: id(1) => |r| r.request(),
-        registration: int("registration") => |r| r.given_registration(),
+        registration: option_id("registration") => |r| r.given_registration(),
         reason: string("reason") => |r| r.reason(),
     }
 }
@@ -894,7 +905,7 @@ typed_view! {
         registration: id(2) => |r| r.registration(),
         timeout: int("timeout") => |r| r.given_timeout(),
         receive_progress: bool("receive_progress") => |r| r.receive_progress(),
-        caller: int("caller") => |r| r.given_caller(),
+        caller: option_id("caller") => |r| r.given_caller(),
         caller_authid: string("caller_authid") => |r| r.caller_authid(),
         caller_authrole: string("caller_authrole") => |r| r.caller_authrole(),
         procedure: string("procedure") => |r| r.procedure(),
@@ -920,7 +931,7 @@ typed_view! {
     YieldView for Yield (Yield, YieldRef), dict @ 2: option / options_item, payload @ 3 {
         request: id(1) => |r| r.request(),
         progress: bool("progress") => |r| r.progress(),
-        callee: int("callee") => |r| r.given_callee(),
+        callee: option_id("callee") => |r| r.given_callee(),
         callee_authid: string("callee_authid") => |r| r.callee_authid(),
         callee_authrole: string("callee_authrole") => |r| r.callee_authrole(),
         forward_for: principals("forward_for") => |r| r.forward_for(),

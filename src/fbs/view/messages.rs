@@ -9,7 +9,7 @@ use crate::error::DecodeError;
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
-use crate::message::{Correlation, Principal};
+use crate::message::{Correlation, Id, Principal};
 use crate::messages::MessageType;
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
@@ -252,7 +252,7 @@ fn enc_serializer(v: u8) -> Option<&'static str> {
 }
 
 fn cbor(bytes: &[u8], field: &str, message: &str, limits: &Limits) -> Result<Value, DecodeError> {
-    crate::serializer::cbor::decode_value(bytes, limits).map_err(|e| match e {
+    crate::serializer::cbor::value_from_slice(bytes, limits).map_err(|e| match e {
         DecodeError::Syntax { reason, .. } => DecodeError::syntax(
             "flatbuffers",
             format!("'{field}' in {message}: invalid CBOR: {reason}"),
@@ -332,7 +332,7 @@ impl fmt::Debug for PrincipalRef<'_> {
 impl From<PrincipalRef<'_>> for Principal {
     fn from(p: PrincipalRef<'_>) -> Principal {
         Principal {
-            session: p.session() as i64,
+            session: p.session(),
             authid: p.authid().unwrap_or_default().to_owned(),
             authrole: p.authrole().unwrap_or_default().to_owned(),
         }
@@ -734,6 +734,16 @@ impl<'a> HelloRef<'a> {
         const S: usize = slot_of(&specs::HELLO, "roles");
         self.t.field(S).is_some()
     }
+
+    /// `roles` (`ClientRoles`): each role present, with the features it sets (empty when the
+    /// table is absent, as autobahn writes it).
+    pub fn roles(&self) -> Roles {
+        roles(
+            &self.t,
+            slot_of(&specs::HELLO, "roles"),
+            &specs::CLIENT_ROLES,
+        )
+    }
 }
 
 impl<'a> WelcomeRef<'a> {
@@ -744,6 +754,16 @@ impl<'a> WelcomeRef<'a> {
         const S: usize = slot_of(&specs::WELCOME, "authmethod");
         self.authmethod_name()
             .or_else(|| self.t.u8(S).and_then(|v| name_of(&AUTH_METHODS, v)))
+    }
+
+    /// `roles` (`RouterRoles`): each role present, with the features it sets (empty when the
+    /// table is absent, as autobahn writes it).
+    pub fn roles(&self) -> Roles {
+        roles(
+            &self.t,
+            slot_of(&specs::WELCOME, "roles"),
+            &specs::ROUTER_ROLES,
+        )
     }
 }
 
@@ -812,7 +832,7 @@ impl ErrorReplyRef<'_> {
 macro_rules! given_int {
     ($v:expr, $spec:ident, $field:literal, $ty:ident) => {{
         const S: usize = slot_of(&specs::$spec, $field);
-        $v.t.$ty(S).map(|x| x as i64)
+        $v.t.$ty(S).map(Into::into)
     }};
 }
 
@@ -820,10 +840,10 @@ fn own(s: Option<&str>) -> Option<String> {
     s.map(str::to_owned)
 }
 
-/// A u64 ID the owned type keeps as `Option<i64>`, absent when 0 (autobahn keeps only truthy
-/// values of these).
-fn nonzero(v: u64) -> Option<i64> {
-    (v != 0).then_some(v as i64)
+/// `concurrency`, which the owned type keeps as `Option<i64>`, absent when 0 (autobahn keeps
+/// only a truthy value).
+fn nonzero(v: u16) -> Option<i64> {
+    (v != 0).then_some(i64::from(v))
 }
 
 fn principals(it: Option<PrincipalIter<'_>>) -> Option<Vec<Principal>> {
@@ -834,8 +854,8 @@ fn strings(it: Option<StrIter<'_>>) -> Option<Vec<String>> {
     it.map(|it| it.map(str::to_owned).collect())
 }
 
-fn ids(it: Option<U64Iter<'_>>) -> Option<Vec<i64>> {
-    it.map(|it| it.map(|v| v as i64).collect())
+fn ids(it: Option<U64Iter<'_>>) -> Option<Vec<Id>> {
+    it.map(Iterator::collect)
 }
 
 /// `authextra` / `extra`: the crate's CBOR field when present (an extra the `Map` table cannot
@@ -917,7 +937,7 @@ fn roles(t: &Table<'_>, slot: usize, spec: &'static TableSpec) -> Roles {
                     ft.bool(j),
                     role.features().iter().find(|n| **n == owned_name),
                 ) {
-                    features.insert(name, v);
+                    features.insert(name.into(), v);
                 }
             }
         }
@@ -931,7 +951,7 @@ impl TryFrom<HelloRef<'_>> for Hello {
     fn try_from(v: HelloRef<'_>) -> Result<Hello, DecodeError> {
         Ok(Hello {
             realm: own(v.realm()),
-            roles: roles(&v.t, slot_of(&specs::HELLO, "roles"), &specs::CLIENT_ROLES),
+            roles: v.roles(),
             authmethods: strings(v.authmethods_names())
                 .or_else(|| v.authmethods().map(|it| it.map(str::to_owned).collect())),
             authid: own(v.authid()),
@@ -956,11 +976,7 @@ impl TryFrom<WelcomeRef<'_>> for Welcome {
     fn try_from(v: WelcomeRef<'_>) -> Result<Welcome, DecodeError> {
         Ok(Welcome {
             session: v.session(),
-            roles: roles(
-                &v.t,
-                slot_of(&specs::WELCOME, "roles"),
-                &specs::ROUTER_ROLES,
-            ),
+            roles: v.roles(),
             realm: own(v.realm()),
             authid: own(v.authid()),
             authrole: own(v.authrole()),
@@ -1262,7 +1278,7 @@ impl TryFrom<RegisterRef<'_>> for Register {
             procedure: v.procedure().unwrap_or_default().to_owned(),
             r#match: v.r#match().to_owned(),
             invoke: v.invoke().to_owned(),
-            concurrency: nonzero(u64::from(v.concurrency())),
+            concurrency: nonzero(v.concurrency()),
             force_reregister: v.force_reregister(),
             forward_for: principals(v.forward_for()),
             correlation: Correlation::default(),
@@ -1384,10 +1400,10 @@ pub(crate) fn auth_method_name(v: u8) -> Option<&'static str> {
 /// Optional integer fields as the owned conversions read them (`None` when absent, a given 0
 /// kept): what the typed views answer for them.
 macro_rules! given_accessors {
-    ($($ref:ident { $($name:ident = $spec:ident $field:literal $ty:ident),* $(,)? })*) => {$(
+    ($($ref:ident { $($name:ident = $spec:ident $field:literal $ty:ident as $out:ty),* $(,)? })*) => {$(
         impl $ref<'_> {
             $(
-                pub(crate) fn $name(&self) -> Option<i64> {
+                pub(crate) fn $name(&self) -> Option<$out> {
                     given_int!(self, $spec, $field, $ty)
                 }
             )*
@@ -1396,16 +1412,16 @@ macro_rules! given_accessors {
 }
 
 given_accessors! {
-    HelloRef { given_resume_session = HELLO "resume_session" u64 }
-    ErrorReplyRef { given_callee = ERROR "callee" u64 }
-    UnsubscribedRef { given_subscription = UNSUBSCRIBED "subscription" u64 }
-    EventRef { given_publisher = EVENT "publisher" u64 }
-    CallRef { given_timeout = CALL "timeout" u32, given_caller = CALL "caller" u64 }
-    CallResultRef { given_callee = RESULT "callee" u64 }
-    UnregisteredRef { given_registration = UNREGISTERED "registration" u64 }
+    HelloRef { given_resume_session = HELLO "resume_session" u64 as Id }
+    ErrorReplyRef { given_callee = ERROR "callee" u64 as Id }
+    UnsubscribedRef { given_subscription = UNSUBSCRIBED "subscription" u64 as Id }
+    EventRef { given_publisher = EVENT "publisher" u64 as Id }
+    CallRef { given_timeout = CALL "timeout" u32 as i64, given_caller = CALL "caller" u64 as Id }
+    CallResultRef { given_callee = RESULT "callee" u64 as Id }
+    UnregisteredRef { given_registration = UNREGISTERED "registration" u64 as Id }
     InvocationRef {
-        given_timeout = INVOCATION "timeout" u32,
-        given_caller = INVOCATION "caller" u64,
+        given_timeout = INVOCATION "timeout" u32 as i64,
+        given_caller = INVOCATION "caller" u64 as Id,
     }
-    YieldRef { given_callee = YIELD "callee" u64 }
+    YieldRef { given_callee = YIELD "callee" u64 as Id }
 }

@@ -60,12 +60,12 @@ const BREAK: u8 = 0xff;
 /// other ([`EncodeError::Invalid`]).
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
-    write_message(msg, &mut out)?;
+    encode_into(msg, &mut out)?;
     Ok(out)
 }
 
 /// Appends a message's CBOR to `out` (fails as [`to_vec`]; `out` is then unchanged).
-pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
     append(out, |buf, pos| {
@@ -101,11 +101,20 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     Ok(())
 }
 
+/// Serializes `v` to CBOR (never fails; see [`value_encode_into`]).
+pub fn value_to_vec(v: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    value_encode_into(v, &mut out)?;
+    Ok(out)
+}
+
 /// Appends the CBOR of `v` to `out`, byte for byte as `cbor2.dumps` writes it.
 ///
-/// Every [`Value`] has a CBOR form, so this cannot fail.
-pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
+/// Every [`Value`] has a CBOR form, so this does not fail; it returns a `Result` as the other
+/// codecs' `value_encode_into` do.
+pub fn value_encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     append(out, |buf, pos| write_value(buf, pos, v));
+    Ok(())
 }
 
 // ---- the encoder ----
@@ -357,7 +366,7 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
 }
 
 /// Decodes `buf`, which must hold exactly one CBOR value, within `limits`.
-pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     let mut r = Reader::new(FORMAT, buf, limits)?;
     let v = read_value(&mut r)?;
     r.finish()?;
@@ -370,7 +379,7 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    frames::encode_frames(FORMAT, msgs, write_message)
+    frames::encode_frames(FORMAT, msgs, encode_into)
 }
 
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
@@ -755,7 +764,7 @@ mod tests {
         // write it skipped, and the buffer grew to that (more than double its 256 bytes).
         assert_eq!(scratch.buf.len(), expected.len());
         let mut out = b"prefix".to_vec();
-        encode_value(&v, &mut out);
+        value_encode_into(&v, &mut out).unwrap();
         assert_eq!(out[..6], *b"prefix");
         assert_eq!(out[6..], expected);
     }
@@ -763,7 +772,7 @@ mod tests {
     /// Encodes into both buffers, which must agree.
     fn enc(v: &Value) -> Vec<u8> {
         let mut out = Vec::new();
-        encode_value(v, &mut out);
+        value_encode_into(v, &mut out).unwrap();
         let mut scratch = Scratch::default();
         // twice: the second time over the first's bytes, as a reused buffer is
         for _ in 0..2 {
@@ -774,7 +783,7 @@ mod tests {
     }
 
     fn dec(bytes: &[u8]) -> Result<Value, DecodeError> {
-        decode_value(bytes, &Limits::DEFAULT)
+        value_from_slice(bytes, &Limits::DEFAULT)
     }
 
     /// Encodes to exactly `expected` (annotated hex) and decodes back.
@@ -1029,9 +1038,9 @@ mod tests {
             max_items: 3,
             ..Limits::DEFAULT
         };
-        assert!(decode_value(&hex("83 01 02 03"), &limits).is_ok());
+        assert!(value_from_slice(&hex("83 01 02 03"), &limits).is_ok());
         assert!(matches!(
-            decode_value(&hex("82 01 82 02 03"), &limits),
+            value_from_slice(&hex("82 01 82 02 03"), &limits),
             Err(DecodeError::Limit {
                 limit: "items",
                 max: 3,
@@ -1039,7 +1048,7 @@ mod tests {
             })
         ));
         assert!(matches!(
-            decode_value(&hex("9f 01 02 9f 03 ff ff"), &limits),
+            value_from_slice(&hex("9f 01 02 9f 03 ff ff"), &limits),
             Err(DecodeError::Limit { limit: "items", .. })
         ));
         let limits = Limits {
@@ -1047,7 +1056,7 @@ mod tests {
             ..Limits::DEFAULT
         };
         assert!(matches!(
-            decode_value(&hex("83 01 02 03"), &limits),
+            value_from_slice(&hex("83 01 02 03"), &limits),
             Err(DecodeError::Limit {
                 limit: "size",
                 max: 2,

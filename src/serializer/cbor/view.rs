@@ -739,7 +739,7 @@ impl<'a> Item<'a> for CborItem<'a> {
 // ---- the writer ----
 
 /// Writes CBOR value by value into a `Vec`, byte for byte as
-/// [`encode_value`](super::encode_value) writes the same values (it uses the same head and
+/// [`value_encode_into`](super::value_encode_into) writes the same values (it uses the same head and
 /// float functions): definite lengths, shortest heads, float64 but for NaN and the infinities.
 ///
 /// A list or map is announced with its length and must be followed by exactly that many items
@@ -788,7 +788,7 @@ impl Emit for CborWriter<'_> {
     }
 
     fn int(&mut self, i: i128) {
-        // As `encode_value` writes `Int` and `UInt`: major 0 from zero up, major 1 (-1 - n)
+        // As `value_encode_into` writes `Int` and `UInt`: major 0 from zero up, major 1 (-1 - n)
         // below.
         if let Ok(u) = u64::try_from(i) {
             self.head(0, u);
@@ -843,7 +843,7 @@ impl Emit for CborWriter<'_> {
     }
 }
 
-/// Checks `buf` as exactly one CBOR value, as [`decode_value`](super::decode_value) would
+/// Checks `buf` as exactly one CBOR value, as [`value_from_slice`](super::value_from_slice) would
 /// (syntax, UTF-8, tags, trailing bytes, `limits`), and returns it read in place: how the CBOR
 /// that a FlatBuffers message keeps its `args`/`kwargs` in is read without decoding it.
 pub fn scan_value<'a>(buf: &'a [u8], limits: &Limits) -> Result<CborItem<'a>, DecodeError> {

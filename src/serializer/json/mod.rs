@@ -46,12 +46,12 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 /// Serializes a message to JSON.
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
-    write_message(msg, &mut out)?;
+    encode_into(msg, &mut out)?;
     Ok(out)
 }
 
 /// Appends a message's JSON to `out`.
-pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
     out.push(b'[');
@@ -60,7 +60,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
             out.push(b',');
         }
         match element {
-            HeadElement::Value(v) => write_value(v, out)?,
+            HeadElement::Value(v) => value_encode_into(v, out)?,
             HeadElement::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
             HeadElement::Str(s) => write_str(s, out),
         }
@@ -86,7 +86,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
         }
         PayloadRef::StrOrBytesArgs(args, kwargs) => {
             out.push(b',');
-            write_value(args, out)?;
+            value_encode_into(args, out)?;
             if let Some(kwargs) = kwargs {
                 out.push(b',');
                 write_map(kwargs, out)?;
@@ -97,8 +97,15 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     Ok(())
 }
 
+/// Serializes `value` to JSON.
+pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    value_encode_into(value, &mut out)?;
+    Ok(out)
+}
+
 /// Appends the JSON of `value` to `out`.
-pub fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn value_encode_into(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -152,7 +159,7 @@ fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
         if i > 0 {
             out.push(b',');
         }
-        write_value(item, out)?;
+        value_encode_into(item, out)?;
     }
     out.push(b']');
     Ok(())
@@ -166,7 +173,7 @@ fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         }
         write_str(k, out);
         out.push(b':');
-        write_value(v, out)?;
+        value_encode_into(v, out)?;
     }
     out.push(b'}');
     Ok(())
@@ -265,6 +272,24 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
     let mut elements = Elements::new();
     reader::read_elements(buf, limits, &mut elements)?;
     elements.parse()
+}
+
+/// Serializes messages in batched mode: each followed by [`BATCH_SEPARATOR`].
+pub fn encode_batch<'m>(
+    msgs: impl IntoIterator<Item = &'m Message>,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    for msg in msgs {
+        encode_into(msg, &mut out)?;
+        out.push(BATCH_SEPARATOR);
+    }
+    Ok(out)
+}
+
+/// The messages of a batch, borrowed from `buf` (each without its separator); an error, after
+/// which iteration stops, for a batch that does not end with a separator.
+pub fn batch(buf: &[u8]) -> impl Iterator<Item = Result<&[u8], DecodeError>> {
+    super::Serializer::JSON_BATCHED.frames(buf)
 }
 
 /// Whether the first token of `buf` is `[`: a message array, read element by element (anything
@@ -439,8 +464,27 @@ mod tests {
     fn roundtrip(json: &str) -> String {
         let v = value_from_slice(json.as_bytes(), &Limits::DEFAULT).unwrap();
         let mut out = Vec::new();
-        write_value(&v, &mut out).unwrap();
+        value_encode_into(&v, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn batch_separates_and_splits_messages() {
+        let msgs: Vec<Message> = vec![
+            Publish::new(1, "com.a").into(),
+            Publish::new(2, "com.b").into(),
+        ];
+        let bytes = encode_batch(&msgs).unwrap();
+        // The WAMP spec's batched JSON: each message followed by 0x18.
+        assert_eq!(
+            bytes,
+            b"[16,1,{},\"com.a\"]\x18[16,2,{},\"com.b\"]\x18".to_vec()
+        );
+        let frames: Vec<Message> = batch(&bytes)
+            .map(|f| from_slice(f.unwrap()).unwrap())
+            .collect();
+        assert_eq!(frames, msgs);
+        assert!(batch(b"[16,1,{},\"com.a\"]").any(|f| f.is_err()));
     }
 
     #[test]
@@ -460,7 +504,7 @@ mod tests {
         let v = value_from_slice(br#""\u0000AQID""#, &Limits::DEFAULT).unwrap();
         assert_eq!(v, Value::Bytes(vec![1, 2, 3]));
         let mut out = Vec::new();
-        write_value(&v, &mut out).unwrap();
+        value_encode_into(&v, &mut out).unwrap();
         assert_eq!(out, br#""\u0000AQID""#);
         // Python's b64decode is lenient about padding
         assert_eq!(
@@ -505,7 +549,7 @@ mod tests {
     #[test]
     fn nan_is_refused_both_ways() {
         assert!(value_from_slice(b"NaN", &Limits::DEFAULT).is_err());
-        assert!(write_value(&Value::Float(f64::NAN), &mut Vec::new()).is_err());
+        assert!(value_encode_into(&Value::Float(f64::NAN), &mut Vec::new()).is_err());
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! * A [`JsonItem`] reads one value of a scanned buffer: strings without escapes are
 //!   borrowed, anything else is decoded on demand by the owned reader's own code, so that it
 //!   reads exactly what an owned decode would have.
-//! * [`JsonWriter`] writes JSON value by value, byte for byte as [`json::write_value`] does.
+//! * [`JsonWriter`] writes JSON value by value, byte for byte as [`json::value_encode_into`] does.
 //!
 //! [`json::from_slice_with_limits`]: super::from_slice_with_limits
-//! [`json::write_value`]: super::write_value
+//! [`json::value_encode_into`]: super::value_encode_into
 
 use std::borrow::Cow;
 
@@ -513,7 +513,7 @@ fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
 }
 
 /// A JSON writer driven value by value ([`Emit`]), appending to a `Vec`: what it writes for
-/// a value is byte for byte what [`write_value`](super::write_value) writes.
+/// a value is byte for byte what [`value_encode_into`](super::value_encode_into) writes.
 ///
 /// The only state is whether a value was just finished at the current level (so the next
 /// one needs a comma): a list or map just opened, or a key just written, has had none, and a
@@ -540,7 +540,7 @@ impl<'o> JsonWriter<'o> {
 
     /// The end of writing: the error of the first value that JSON cannot carry (a NaN or
     /// infinite float, written as `null` so that the output stays JSON), as
-    /// [`write_value`](super::write_value) gives it.
+    /// [`value_encode_into`](super::value_encode_into) gives it.
     pub fn finish(self) -> Result<(), EncodeError> {
         match self.error {
             Some(e) => Err(e),

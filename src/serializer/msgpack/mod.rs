@@ -40,19 +40,19 @@ const FORMAT: &str = "msgpack";
 /// MessagePack cannot express (msgpack-python raises `ValueError`).
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
-    write_message(msg, &mut out)?;
+    encode_into(msg, &mut out)?;
     Ok(out)
 }
 
 /// Appends a message's MessagePack to `out`.
-pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
     write_array_head(out, head.len() + payload.element_count())?;
     for element in head.iter() {
         match element {
-            HeadElement::Value(v) => encode_value(v, out)?,
-            HeadElement::Int(i) => encode_value(&Value::from(i), out)?,
+            HeadElement::Value(v) => value_encode_into(v, out)?,
+            HeadElement::Int(i) => value_encode_into(&Value::from(i), out)?,
             HeadElement::Str(s) => write_str(out, s)?,
         }
     }
@@ -68,7 +68,7 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
             write_map(out, kwargs)?;
         }
         PayloadRef::StrOrBytesArgs(args, kwargs) => {
-            encode_value(args, out)?;
+            value_encode_into(args, out)?;
             if let Some(kwargs) = kwargs {
                 write_map(out, kwargs)?;
             }
@@ -77,11 +77,18 @@ pub fn write_message(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError
     Ok(())
 }
 
+/// Serializes `value` to MessagePack.
+pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    value_encode_into(value, &mut out)?;
+    Ok(out)
+}
+
 /// Appends the MessagePack of `v` to `out`, byte for byte as `msgpack.packb(v,
 /// use_bin_type=True)` writes it.
 ///
 /// Fails only for a length of 2^32 or more, which no MessagePack header can carry.
-pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+pub fn value_encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     match v {
         Value::Null => out.push(Marker::Null.to_u8()),
         Value::Bool(false) => out.push(Marker::False.to_u8()),
@@ -124,7 +131,9 @@ fn write_array_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
 
 fn write_array(out: &mut Vec<u8>, items: &[Value]) -> Result<(), EncodeError> {
     write_array_head(out, items.len())?;
-    items.iter().try_for_each(|item| encode_value(item, out))
+    items
+        .iter()
+        .try_for_each(|item| value_encode_into(item, out))
 }
 
 fn write_map_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
@@ -141,7 +150,7 @@ fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
     write_map_head(out, map.len())?;
     for (k, v) in map {
         write_str(out, k)?;
-        encode_value(v, out)?;
+        value_encode_into(v, out)?;
     }
     Ok(())
 }
@@ -243,7 +252,7 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
 }
 
 /// Decodes `buf`, which must hold exactly one MessagePack value, within `limits`.
-pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+pub fn value_from_slice(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     let mut r = Reader::new(FORMAT, buf, limits)?;
     let v = read_value(&mut r)?;
     r.finish()?;
@@ -254,7 +263,7 @@ pub fn decode_value(buf: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 pub fn encode_batch<'m>(
     msgs: impl IntoIterator<Item = &'m Message>,
 ) -> Result<Vec<u8>, EncodeError> {
-    frames::encode_frames(FORMAT, msgs, write_message)
+    frames::encode_frames(FORMAT, msgs, encode_into)
 }
 
 /// The messages of a batch, borrowed from `buf`; an error (after which iteration stops) for a
@@ -526,12 +535,12 @@ mod tests {
 
     fn enc(v: &Value) -> Vec<u8> {
         let mut out = Vec::new();
-        encode_value(v, &mut out).unwrap();
+        value_encode_into(v, &mut out).unwrap();
         out
     }
 
     fn dec(bytes: &[u8]) -> Result<Value, DecodeError> {
-        decode_value(bytes, &Limits::DEFAULT)
+        value_from_slice(bytes, &Limits::DEFAULT)
     }
 
     #[track_caller]
@@ -696,9 +705,9 @@ mod tests {
             max_items: 3,
             ..Limits::DEFAULT
         };
-        assert!(decode_value(&hex("93 01 02 03"), &limits).is_ok());
+        assert!(value_from_slice(&hex("93 01 02 03"), &limits).is_ok());
         assert!(matches!(
-            decode_value(&hex("92 01 92 02 03"), &limits),
+            value_from_slice(&hex("92 01 92 02 03"), &limits),
             Err(DecodeError::Limit {
                 limit: "items",
                 max: 3,
@@ -710,7 +719,7 @@ mod tests {
             ..Limits::DEFAULT
         };
         assert!(matches!(
-            decode_value(&hex("93 01 02 03"), &limits),
+            value_from_slice(&hex("93 01 02 03"), &limits),
             Err(DecodeError::Limit {
                 limit: "size",
                 max: 2,

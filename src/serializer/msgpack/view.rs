@@ -641,7 +641,7 @@ impl<'a> Item<'a> for MsgpackItem<'a> {
 // ---- the writer ----
 
 /// Writes MessagePack value by value into a `Vec`, byte for byte as
-/// [`encode_value`](super::encode_value) writes the same values (it uses the same functions).
+/// [`value_encode_into`](super::value_encode_into) writes the same values (it uses the same functions).
 ///
 /// A list or map is announced with its length and must be followed by exactly that many items
 /// or entries. What MessagePack cannot express (a length of 2^32 or more, an integer outside
@@ -692,7 +692,7 @@ impl Emit for MsgpackWriter<'_> {
     }
 
     fn int(&mut self, i: i128) {
-        // As `encode_value` writes `Int` and `UInt`: the unsigned family from zero up.
+        // As `value_encode_into` writes `Int` and `UInt`: the unsigned family from zero up.
         if let Ok(u) = u64::try_from(i) {
             write_uint(self.out, u);
         } else if let Ok(n) = i64::try_from(i) {
