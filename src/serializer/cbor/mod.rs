@@ -71,13 +71,14 @@ pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> 
     append(out, |buf, pos| {
         let len = head.len() + payload.element_count();
         let mut pos = write_head(buf, pos, 4, len as u64);
-        for element in head.iter() {
+        let Ok(()) = head.try_for_each(|element| {
             pos = match element {
                 HeadElement::Value(v) => write_value(buf, pos, v),
                 HeadElement::Int(i) => write_head(buf, pos, 0, i),
                 HeadElement::Str(s) => write_text(buf, pos, 3, s.as_bytes()),
             };
-        }
+            Ok::<(), core::convert::Infallible>(())
+        });
         match payload {
             PayloadRef::None => pos,
             PayloadRef::Bytes(b) => write_text(buf, pos, 2, b),

@@ -54,17 +54,18 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
-    out.push(b'[');
-    for (i, element) in head.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    // every element but the first is preceded by a comma: the `[` stands in for it
+    let mut separator = b'[';
+    head.try_for_each(|element| {
+        out.push(separator);
+        separator = b',';
         match element {
             HeadElement::Value(v) => value_encode_into(v, out)?,
-            HeadElement::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+            HeadElement::Int(i) => write_int(i, out),
             HeadElement::Str(s) => write_str(s, out),
         }
-    }
+        Ok::<(), EncodeError>(())
+    })?;
     match payload {
         PayloadRef::None => {}
         PayloadRef::Bytes(b) => {

@@ -49,13 +49,11 @@ pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> 
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
     write_array_head(out, head.len() + payload.element_count())?;
-    for element in head.iter() {
-        match element {
-            HeadElement::Value(v) => value_encode_into(v, out)?,
-            HeadElement::Int(i) => value_encode_into(&Value::from(i), out)?,
-            HeadElement::Str(s) => write_str(out, s)?,
-        }
-    }
+    head.try_for_each(|element| match element {
+        HeadElement::Value(v) => value_encode_into(v, out),
+        HeadElement::Int(i) => value_encode_into(&Value::from(i), out),
+        HeadElement::Str(s) => write_str(out, s),
+    })?;
     match payload {
         PayloadRef::None => {}
         PayloadRef::Bytes(b) => write_bin(out, b)?,
