@@ -159,10 +159,11 @@ impl Publish {
             "retain" => self.retain,
             "transaction_hash" => self.transaction_hash.clone(),
         };
-        options.extend(enc_extra(
+        add_enc_extra(
+            &mut options,
             &self.payload,
             [&self.enc_algo, &self.enc_key, &self.enc_serializer],
-        ));
+        );
         if let Some(ff) = &self.forward_for {
             options.insert("forward_for", forward_for_value(ff));
         }
@@ -254,16 +255,19 @@ pub(crate) fn has_payload(payload: &Option<Vec<u8>>) -> bool {
     payload.as_ref().is_some_and(|p| !p.is_empty())
 }
 
-/// The `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not `None`.
-pub(crate) fn enc_extra(payload: &Option<Vec<u8>>, enc: [&Option<String>; 3]) -> Dict {
+/// Adds the `enc_*` keys marshal emits: only with a payload (`if self.payload:`), each if not
+/// `None`.
+pub(crate) fn add_enc_extra(dict: &mut Dict, payload: &Option<Vec<u8>>, enc: [&Option<String>; 3]) {
     if !has_payload(payload) {
-        return Dict::new();
+        return;
     }
-    let [enc_algo, enc_key, enc_serializer] = enc;
-    extra! {
-        "enc_algo" => enc_algo.clone(),
-        "enc_key" => enc_key.clone(),
-        "enc_serializer" => enc_serializer.clone(),
+    for (key, value) in ["enc_algo", "enc_key", "enc_serializer"]
+        .into_iter()
+        .zip(enc)
+    {
+        if let Some(value) = value {
+            dict.insert(key, value.as_str());
+        }
     }
 }
 
@@ -721,10 +725,11 @@ impl Event {
         if let Some(ff) = &self.forward_for {
             details.insert("forward_for", forward_for_value(ff));
         }
-        details.extend(enc_extra(
+        add_enc_extra(
+            &mut details,
             &self.payload,
             [&self.enc_algo, &self.enc_key, &self.enc_serializer],
-        ));
+        );
         details
     }
 }

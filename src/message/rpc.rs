@@ -5,7 +5,7 @@
 //! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::pubsub::has_payload;
+use crate::message::pubsub::{add_enc_extra, has_payload};
 use crate::message::{correlation_accessors, validate_with_payload, Head};
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
@@ -22,23 +22,6 @@ fn code<M: WampMessage>() -> Value {
 /// `forward_for` as autobahn marshals it.
 fn forward_for(ff: &Option<Vec<Principal>>) -> Option<Value> {
     ff.as_deref().map(forward_for_value)
-}
-
-/// The `enc_*` keys autobahn's `marshal` adds when a transparent payload is present.
-fn enc_extra(
-    payload: &Option<Vec<u8>>,
-    enc_algo: &Option<String>,
-    enc_key: &Option<String>,
-    enc_serializer: &Option<String>,
-) -> Dict {
-    if !has_payload(payload) {
-        return Dict::new();
-    }
-    extra! {
-        "enc_algo" => enc_algo.clone(),
-        "enc_key" => enc_key.clone(),
-        "enc_serializer" => enc_serializer.clone(),
-    }
 }
 
 /// An integer key that must be at least `min` (`timeout` >= 0, `concurrency` >= 1).
@@ -135,12 +118,11 @@ impl Call {
             "receive_progress" => self.receive_progress,
             "transaction_hash" => self.transaction_hash.clone(),
         };
-        options.extend(enc_extra(
+        add_enc_extra(
+            &mut options,
             &self.payload,
-            &self.enc_algo,
-            &self.enc_key,
-            &self.enc_serializer,
-        ));
+            [&self.enc_algo, &self.enc_key, &self.enc_serializer],
+        );
         options.extend(extra! {
             "caller" => self.caller,
             "caller_authid" => self.caller_authid.clone(),
@@ -350,12 +332,11 @@ macro_rules! call_outcome {
                     "callee_authrole" => self.callee_authrole.clone(),
                     "forward_for" => forward_for(&self.forward_for),
                 };
-                extra.extend(enc_extra(
-                    &self.payload,
-                    &self.enc_algo,
-                    &self.enc_key,
-                    &self.enc_serializer,
-                ));
+                add_enc_extra(
+            &mut extra,
+            &self.payload,
+            [&self.enc_algo, &self.enc_key, &self.enc_serializer],
+        );
                 extra
             }
         }
@@ -889,12 +870,11 @@ impl Invocation {
             "transaction_hash" => self.transaction_hash.clone(),
             "forward_for" => forward_for(&self.forward_for),
         };
-        details.extend(enc_extra(
+        add_enc_extra(
+            &mut details,
             &self.payload,
-            &self.enc_algo,
-            &self.enc_key,
-            &self.enc_serializer,
-        ));
+            [&self.enc_algo, &self.enc_key, &self.enc_serializer],
+        );
         details
     }
 }
