@@ -5,7 +5,7 @@
 //! [`Message`](crate::Message) variant and [`MessageType`](crate::MessageType) keep the spec name.
 
 use crate::error::{FieldRole, ValidationError};
-use crate::message::pubsub::{add_enc_extra, has_payload};
+use crate::message::pubsub::add_enc_extra;
 use crate::message::{correlation_accessors, validate_with_payload, Head};
 use crate::message::{
     extra, forward_for_value, joined, AppPayload, Correlation, Extra, Id, KeyLocation, PayloadRef,
