@@ -163,30 +163,8 @@ impl<'a> Head<'a> {
         self.len() == 0
     }
 
-    /// The elements in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = HeadElement<'_>> + '_ {
-        let (ints, dict, uri, values): (&[u64], Option<&Value>, Option<&str>, &[Value]) =
-            match &self.0 {
-                HeadElements::Parts {
-                    ints,
-                    int_count,
-                    dict,
-                    uri,
-                } => (&ints[..*int_count], Some(dict), *uri, &[]),
-                HeadElements::Marshalled(values) => (&[], None, None, values),
-            };
-        let len = self.len();
-        let elements = ints
-            .iter()
-            .map(|&i| HeadElement::Int(i))
-            .chain(dict.map(HeadElement::Value))
-            .chain(uri.map(HeadElement::Str))
-            .chain(values.iter().map(HeadElement::Value));
-        ExactLen(elements, len)
-    }
-
-    /// Calls `f` on each element in order, stopping at the first error: how the encoders
-    /// write a head (cheaper than [`Head::iter`]'s chained iterator).
+    /// Calls `f` on each element in order, stopping at the first error (how the encoders
+    /// write a head).
     pub fn try_for_each<E>(
         &self,
         mut f: impl FnMut(HeadElement<'_>) -> Result<(), E>,
@@ -231,25 +209,6 @@ impl<'a> Head<'a> {
         }
     }
 }
-
-/// An iterator of known length (what [`Head::iter`]'s chain cannot tell by itself).
-struct ExactLen<I>(I, usize);
-
-impl<I: Iterator> Iterator for ExactLen<I> {
-    type Item = I::Item;
-
-    fn next(&mut self) -> Option<I::Item> {
-        let next = self.0.next();
-        self.1 -= usize::from(next.is_some());
-        next
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.1, Some(self.1))
-    }
-}
-
-impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
 
 /// The application payload elements that end a message's array, borrowed from the message (see
 /// [`WampMessage::marshal_parts`]).

@@ -220,21 +220,8 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
         }
         at += 8;
     }
-    (at..bytes.len()).find(|&i| ESCAPED[usize::from(bytes[i])])
+    (at..bytes.len()).find(|&i| reader::STRING_STOP[usize::from(bytes[i])])
 }
-
-/// The bytes a JSON string escapes, by value.
-const ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
 
 /// The escape of one byte [`next_escape`] found.
 fn write_escape(byte: u8, out: &mut Vec<u8>) {

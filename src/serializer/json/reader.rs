@@ -49,7 +49,7 @@ pub(super) fn read_elements(
 }
 
 /// Bytes that end the fast scan of a string: `"`, `\` and the control characters.
-const STRING_STOP: [bool; 256] = {
+pub(super) const STRING_STOP: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
