@@ -77,17 +77,8 @@ const AUTOBAHN_CLIENT: &RolesTable = &[
             "payload_encryption_cryptobox",
         ],
     ),
-    (
-        Role::Publisher,
-        &[
-            "publisher_identification",
-            "subscriber_blackwhite_listing",
-            "publisher_exclusion",
-            "payload_transparency",
-            "x_acknowledged_event_delivery",
-            "payload_encryption_cryptobox",
-        ],
-    ),
+    // every publisher feature autobahn knows
+    (Role::Publisher, Role::Publisher.features()),
     (
         Role::Caller,
         &[
