@@ -58,14 +58,35 @@ struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20,
           value_parser = clap::value_parser!(u32).range(512..=16 << 20))]
     max_message: u32,
+    /// Threads serving connections. With 1 (the default) every connection is served on
+    /// the main thread: a message's EVENTs are queued for their subscribers without waking
+    /// another thread, and each subscriber's writer, running after the reader, finds a batch
+    /// to write at once. More threads pay off when the router, not the machine, is the
+    /// limit: many cores and many busy publishers.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: u16,
 }
 
-#[tokio::main]
-async fn main() -> Result<(), String> {
+fn main() -> Result<(), String> {
     let args = Args::parse();
     if args.rawsocket.is_none() && args.websocket.is_none() {
         return Err("give --rawsocket ADDR, --websocket ADDR or both".into());
     }
+    let runtime = match args.threads {
+        1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n.into())
+            .enable_all()
+            .build(),
+    };
+    runtime
+        .map_err(|e| format!("cannot start the runtime: {e}"))?
+        .block_on(serve(args))
+}
+
+/// Serves the transports `args` names until the process is stopped.
+async fn serve(args: Args) -> Result<(), String> {
     let router = Router::new();
     let mut servers = tokio::task::JoinSet::new();
     if let Some(addr) = args.rawsocket {

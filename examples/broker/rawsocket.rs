@@ -6,14 +6,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use std::collections::VecDeque;
+use std::io::IoSlice;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::codec::FramedRead;
 use wamp_codec::serializer::Format;
 use wamp_codec::transport::rawsocket::{
-    self, Acceptor, Frame, FrameKind, MaxLength, Outcome, RawSocketCodec,
+    self, Acceptor, Frame, FrameEncoder, FrameError, FrameKind, MaxLength, Outcome,
+    RawSocketCodec, HEADER_LEN,
 };
 
 use crate::connection::{self, Fault};
@@ -27,9 +33,13 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// every time.
 const PONG_BACKLOG: usize = 4;
 
-/// Bytes of frames the writer gathers before it writes them out (it also writes whenever the
-/// queue is empty), so that a burst of EVENTs costs one system call, not one each.
-const WRITE_BATCH: usize = 64 << 10;
+/// Messages the writer takes off the queue for one write at most: each is two slices of a
+/// vectored write (its 4-octet prefix and the shared message), within the 1,024 slices a
+/// system call takes.
+const WRITE_BATCH: usize = 256;
+
+/// The read buffer's initial size: a burst of PUBLISHes is decoded from one read.
+const READ_BUFFER: usize = 64 << 10;
 
 /// Serves one RawSocket connection taking messages up to `max_message` bytes (rounded down
 /// to a power of two): the handshake (refused for an unknown serializer or non-zero reserved
@@ -55,7 +65,7 @@ pub async fn serve(
     let codec = RawSocketCodec::new(&negotiated);
     let (read, write) = stream.into_split();
     let (pongs_tx, pongs) = mpsc::channel(PONG_BACKLOG);
-    let incoming = FramedRead::new(read, codec).filter_map(move |frame| {
+    let incoming = FramedRead::with_capacity(read, codec, READ_BUFFER).filter_map(move |frame| {
         let item = match frame {
             Ok(Frame {
                 kind: FrameKind::Message,
@@ -76,9 +86,8 @@ pub async fn serve(
         std::future::ready(item)
     });
     let (outbox, queue, eviction) = outbox::queue();
-    let mut framed = FramedWrite::new(write, codec);
-    framed.set_backpressure_boundary(WRITE_BATCH);
-    let writer = tokio::spawn(write_frames(framed, queue, pongs));
+    let encoder = FrameEncoder::new(negotiated.max_send);
+    let writer = tokio::spawn(write_frames(write, encoder, queue, pongs));
     connection::serve(
         router,
         negotiated.format,
@@ -91,33 +100,155 @@ pub async fn serve(
     Ok(())
 }
 
-/// Writes what is queued and the PONGs, each in its frame, flushing when nothing more is
-/// ready. A message above the peer's announced maximum ends the connection: dropping it
+/// Writes what is queued and the PONGs, each in its frame: whatever is queued when the writer
+/// wakes goes out in one vectored write, the messages (shared with other connections) not
+/// copied. A message above the peer's announced maximum ends the connection: dropping it
 /// could leave a call unanswered for ever.
 async fn write_frames(
-    mut framed: FramedWrite<OwnedWriteHalf, RawSocketCodec>,
+    mut socket: OwnedWriteHalf,
+    encoder: FrameEncoder,
     mut queue: Queue,
     mut pongs: mpsc::Receiver<Frame>,
 ) {
+    let mut messages = Vec::with_capacity(WRITE_BATCH);
+    let mut frames = Outgoing::default();
     loop {
-        let fed = tokio::select! {
-            message = queue.recv() => match message {
-                Some(message) => framed.feed(Frame::message(message)).await,
-                None => break,
-            },
-            Some(ping) = pongs.recv() => match ping.pong() {
-                Some(pong) => framed.feed(pong).await,
-                None => Ok(()),
-            },
-        };
-        if let Err(e) = fed {
-            eprintln!("broker: {e}; closing");
-            return;
+        tokio::select! {
+            taken = queue.recv_many(&mut messages, WRITE_BATCH) => {
+                if taken == 0 {
+                    break;
+                }
+                for message in messages.drain(..) {
+                    if let Err(e) = frames.push(&encoder, FrameKind::Message, message) {
+                        eprintln!("broker: {e}; closing");
+                        return;
+                    }
+                }
+            }
+            Some(ping) = pongs.recv() => {
+                if let Some(pong) = ping.pong() {
+                    if let Err(e) = frames.push(&encoder, pong.kind, pong.payload) {
+                        eprintln!("broker: PONG not sent: {e}");
+                    }
+                }
+            }
         }
-        // the codec encodes `Frame`s and `&[u8]`s: this one sends only frames
-        if queue.is_empty() && SinkExt::<Frame>::flush(&mut framed).await.is_err() {
+        if let Err(e) = frames.write_to(&mut socket).await {
+            eprintln!("broker: write: {e}; closing");
             return;
         }
     }
-    let _ = SinkExt::<Frame>::close(&mut framed).await;
+    let _ = socket.shutdown().await;
+}
+
+/// Frames gathered for a vectored write: each one's prefix and payload, and how much of the
+/// first is written already (a write may take part of a frame).
+#[derive(Debug, Default)]
+struct Outgoing {
+    frames: VecDeque<([u8; HEADER_LEN], Bytes)>,
+    written: usize,
+}
+
+impl Outgoing {
+    /// Adds a frame of `kind` carrying `payload`, if the peer accepts one that long.
+    fn push(&mut self, encoder: &FrameEncoder, kind: FrameKind, payload: Bytes) -> Result<(), FrameError> {
+        let header = encoder.header(kind, payload.len())?;
+        self.frames.push_back((header.to_bytes(), payload));
+        Ok(())
+    }
+
+    /// Writes every frame gathered.
+    async fn write_to(&mut self, socket: &mut OwnedWriteHalf) -> std::io::Result<()> {
+        while !self.frames.is_empty() {
+            let slices = self.slices();
+            let n = socket.write_vectored(&slices).await?;
+            drop(slices);
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.advance(n);
+        }
+        Ok(())
+    }
+
+    /// What is left to write, as slices.
+    fn slices(&self) -> Vec<IoSlice<'_>> {
+        let mut slices = Vec::with_capacity(2 * self.frames.len());
+        let mut skip = self.written;
+        for (header, payload) in &self.frames {
+            for part in [&header[..], &payload[..]] {
+                let rest = &part[skip.min(part.len())..];
+                skip = skip.saturating_sub(part.len());
+                if !rest.is_empty() {
+                    slices.push(IoSlice::new(rest));
+                }
+            }
+        }
+        slices
+    }
+
+    /// Drops the first `n` bytes.
+    fn advance(&mut self, n: usize) {
+        self.written += n;
+        while let Some((header, payload)) = self.frames.front() {
+            let len = header.len() + payload.len();
+            if self.written < len {
+                break;
+            }
+            self.written -= len;
+            self.frames.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::BytesMut;
+
+    use super::*;
+
+    /// Three frames and the bytes they make, framed by the crate's encoder.
+    fn three_frames() -> (Outgoing, Vec<u8>) {
+        let encoder = FrameEncoder::new(MaxLength::MIN);
+        let (mut outgoing, mut expected) = (Outgoing::default(), BytesMut::new());
+        let frames = [
+            (FrameKind::Message, &b"[36,1,2,{}]"[..]),
+            (FrameKind::Pong, &b""[..]),
+            (FrameKind::Message, &b"[17,5,6]"[..]),
+        ];
+        for (kind, payload) in frames {
+            outgoing
+                .push(&encoder, kind, Bytes::from_static(payload))
+                .unwrap();
+            encoder.encode(kind, payload, &mut expected).unwrap();
+        }
+        (outgoing, expected.to_vec())
+    }
+
+    fn concat(slices: &[IoSlice<'_>]) -> Vec<u8> {
+        slices.iter().flat_map(|s| s.iter().copied()).collect()
+    }
+
+    #[test]
+    fn partial_writes_resume_where_they_stopped() {
+        // every way of splitting the bytes into two writes
+        let (_, expected) = three_frames();
+        for first in 1..expected.len() {
+            let (mut outgoing, _) = three_frames();
+            assert_eq!(concat(&outgoing.slices()), expected);
+            outgoing.advance(first);
+            assert_eq!(concat(&outgoing.slices()), expected[first..], "after {first}");
+            outgoing.advance(expected.len() - first);
+            assert!(outgoing.frames.is_empty() && outgoing.written == 0);
+        }
+    }
+
+    #[test]
+    fn a_frame_above_the_peer_maximum_is_refused() {
+        let encoder = FrameEncoder::new(MaxLength::MIN);
+        let mut outgoing = Outgoing::default();
+        let long = Bytes::from(vec![b' '; MaxLength::MIN.bytes() + 1]);
+        assert!(outgoing.push(&encoder, FrameKind::Message, long).is_err());
+        assert!(outgoing.frames.is_empty());
+    }
 }

@@ -22,7 +22,9 @@ use wamp_codec::message::session::{Features, Role, Roles};
 use wamp_codec::router::forward::Forwarder;
 use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
 use wamp_codec::serializer::Format;
-use wamp_codec::view::{CallView, ErrorReplyView, MessageView, PublishView, TypedView, YieldView};
+use wamp_codec::view::{
+    CallView, ErrorReplyView, Ids, MessageView, PublishView, Strs, TypedView, YieldView,
+};
 use wamp_codec::{
     Abort, ErrorReply, Goodbye, Hello, Message, MessageType, Published, Registered, Subscribed,
     Unregistered, Unsubscribed, Welcome,
@@ -361,12 +363,13 @@ impl Session {
                 ..EventDetails::default()
             };
             let Scratch { forwarder, .. } = &mut self.scratch;
+            let audience = Audience::of(publish, me);
             let mut events: [Option<Option<Bytes>>; 4] = Default::default();
             for &subscriber in subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
                 };
-                if !receives(publish, me, subscriber, &peer.authid) {
+                if !audience.includes(subscriber, &peer.authid) {
                     continue;
                 }
                 let event = events[slot(peer.format)].get_or_insert_with(|| {
@@ -579,31 +582,54 @@ impl Drop for Session {
     }
 }
 
-/// Whether `subscriber` (whose authid is `authid`) receives what `me` publishes: the
-/// publisher's exclusion (`exclude_me`, true by default) and the black and white lists.
-fn receives(publish: &PublishView<'_>, me: SessionId, subscriber: SessionId, authid: &str) -> bool {
-    if subscriber == me && publish.exclude_me() != Some(false) {
-        return false;
-    }
-    let excluded = publish
-        .exclude()
-        .is_some_and(|mut ids| ids.any(|id| id == subscriber))
-        || publish
-            .exclude_authid()
-            .is_some_and(|mut ids| ids.any(|id| id == authid))
-        || publish
+/// Who receives a publication: the publisher's exclusion (`exclude_me`, true by default) and
+/// the black and white lists, read from the PUBLISH's options once per publication rather
+/// than once per subscriber (each read is a lookup in the options).
+struct Audience<'a> {
+    publisher: SessionId,
+    exclude_me: bool,
+    /// The lists by role name, which every session of this router shares: whether they let
+    /// the router's one authrole through.
+    role_allowed: bool,
+    exclude: Option<Ids<'a>>,
+    exclude_authid: Option<Strs<'a>>,
+    eligible: Option<Ids<'a>>,
+    eligible_authid: Option<Strs<'a>>,
+}
+
+impl<'a> Audience<'a> {
+    /// The audience of `publish`, published by `publisher`.
+    fn of(publish: &PublishView<'a>, publisher: SessionId) -> Audience<'a> {
+        let role_allowed = !publish
             .exclude_authrole()
-            .is_some_and(|mut roles| roles.any(|r| r == AUTHROLE));
-    let eligible = publish
-        .eligible()
-        .is_none_or(|mut ids| ids.any(|id| id == subscriber))
-        && publish
-            .eligible_authid()
-            .is_none_or(|mut ids| ids.any(|id| id == authid))
-        && publish
-            .eligible_authrole()
-            .is_none_or(|mut roles| roles.any(|r| r == AUTHROLE));
-    !excluded && eligible
+            .is_some_and(|mut roles| roles.any(|r| r == AUTHROLE))
+            && publish
+                .eligible_authrole()
+                .is_none_or(|mut roles| roles.any(|r| r == AUTHROLE));
+        Audience {
+            publisher,
+            exclude_me: publish.exclude_me() != Some(false),
+            role_allowed,
+            exclude: publish.exclude(),
+            exclude_authid: publish.exclude_authid(),
+            eligible: publish.eligible(),
+            eligible_authid: publish.eligible_authid(),
+        }
+    }
+
+    /// Whether `subscriber`, whose authid is `authid`, receives the publication.
+    fn includes(&self, subscriber: SessionId, authid: &str) -> bool {
+        if !self.role_allowed || (subscriber == self.publisher && self.exclude_me) {
+            return false;
+        }
+        let listed_id = |ids: &Option<Ids<'_>>| ids.clone().map(|mut ids| ids.any(|id| id == subscriber));
+        let listed_authid =
+            |strs: &Option<Strs<'_>>| strs.clone().map(|mut strs| strs.any(|a| a == authid));
+        listed_id(&self.exclude) != Some(true)
+            && listed_authid(&self.exclude_authid) != Some(true)
+            && listed_id(&self.eligible) != Some(false)
+            && listed_authid(&self.eligible_authid) != Some(false)
+    }
 }
 
 /// Encodes a message the router makes and queues it on `outbox` for a peer speaking
