@@ -344,6 +344,11 @@ impl Session {
     /// FlatBuffers, a NaN in JSON, ...) still reaches the subscribers on the other formats;
     /// the failure is logged, and a publisher that asked for an acknowledgement gets ERROR
     /// `wamp.error.invalid_argument` saying why instead of PUBLISHED.
+    ///
+    /// The acknowledgement is queued before the EVENTs: the publisher waits for it (with a
+    /// bounded window of publications in flight), the subscribers wait for nothing, so its
+    /// writer is woken first and the publisher's next PUBLISHes are not held up by the
+    /// subscribers' writes.
     fn publish(
         &mut self,
         hub: &mut Hub,
@@ -353,18 +358,19 @@ impl Session {
         let publication = random_id();
         let topic = publish.topic();
         let mut undeliverable = Vec::new();
+        // The subscribers of a topic share its subscription, so the EVENT is the same for
+        // every subscriber on a format: built once per format a recipient speaks, shared by
+        // all (`None` inside: the format cannot carry it).
+        let mut events: [Option<Option<Bytes>>; 4] = Default::default();
+        let mut recipients = Vec::new();
         if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
-            // The subscribers of a topic share its subscription, so the EVENT is the same for
-            // every subscriber on a format: built once per format (when the first subscriber
-            // on it is found), shared by all (`None` inside: the format cannot carry it).
             let details = EventDetails {
                 subscription,
                 publication,
                 ..EventDetails::default()
             };
-            let Scratch { forwarder, .. } = &mut self.scratch;
             let audience = Audience::of(publish, me);
-            let mut events: [Option<Option<Bytes>>; 4] = Default::default();
+            recipients.reserve(subscribers.len());
             for &subscriber in subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
@@ -372,9 +378,10 @@ impl Session {
                 if !audience.includes(subscriber, &peer.authid) {
                     continue;
                 }
-                let event = events[slot(peer.format)].get_or_insert_with(|| {
+                recipients.push(peer);
+                events[slot(peer.format)].get_or_insert_with(|| {
                     let mut event = Vec::new();
-                    match forwarder.event(publish, &details, peer.format, &mut event) {
+                    match self.scratch.forwarder.event(publish, &details, peer.format, &mut event) {
                         Ok(()) => Some(Bytes::from(event)),
                         Err(e) => {
                             let reason = format!(
@@ -387,9 +394,6 @@ impl Session {
                         }
                     }
                 });
-                if let Some(event) = event {
-                    peer.outbox.push_event(event.clone());
-                }
             }
         }
         if publish.acknowledge() == Some(true) {
@@ -402,6 +406,11 @@ impl Session {
                     uri::INVALID_ARGUMENT,
                     undeliverable.join("; "),
                 );
+            }
+        }
+        for peer in recipients {
+            if let Some(Some(event)) = &events[slot(peer.format)] {
+                peer.outbox.push_event(event.clone());
             }
         }
         Ok(())
