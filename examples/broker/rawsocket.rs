@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::collections::VecDeque;
 use std::io::IoSlice;
 
 use bytes::Bytes;
@@ -33,10 +32,14 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// every time.
 const PONG_BACKLOG: usize = 4;
 
-/// Messages the writer takes off the queue for one write at most: each is two slices of a
-/// vectored write (its 4-octet prefix and the shared message), within the 1,024 slices a
-/// system call takes.
+/// Messages the writer takes off the queue for one write at most: each is at most two slices
+/// of a vectored write (its prefix, its shared payload), within the 1,024 a system call takes.
 const WRITE_BATCH: usize = 256;
+
+/// Payloads shorter than this are copied next to their prefix rather than written from the
+/// shared buffer: the kernel's cost per slice of a vectored write is more than copying a
+/// few hundred bytes (a typical EVENT is under 200).
+const COPY_BELOW: usize = 1024;
 
 /// The read buffer's initial size: a burst of PUBLISHes is decoded from one read.
 const READ_BUFFER: usize = 64 << 10;
@@ -101,9 +104,8 @@ pub async fn serve(
 }
 
 /// Writes what is queued and the PONGs, each in its frame: whatever is queued when the writer
-/// wakes goes out in one vectored write, the messages (shared with other connections) not
-/// copied. A message above the peer's announced maximum ends the connection: dropping it
-/// could leave a call unanswered for ever.
+/// wakes goes out in one vectored write (see [`Outgoing`]). A message above the peer's
+/// announced maximum ends the connection: dropping it could leave a call unanswered for ever.
 async fn write_frames(
     mut socket: OwnedWriteHalf,
     encoder: FrameEncoder,
@@ -141,28 +143,60 @@ async fn write_frames(
     let _ = socket.shutdown().await;
 }
 
-/// Frames gathered for a vectored write: each one's prefix and payload, and how much of the
-/// first is written already (a write may take part of a frame).
+/// Frames gathered for one vectored write: prefixes and short payloads copied together into
+/// one buffer, long payloads (shared with other connections) written from where they are.
 #[derive(Debug, Default)]
 struct Outgoing {
-    frames: VecDeque<([u8; HEADER_LEN], Bytes)>,
+    /// The prefixes and the short payloads.
+    copied: Vec<u8>,
+    /// What to write, in order.
+    parts: Vec<Part>,
+    /// Bytes of `parts` in all.
+    len: usize,
+    /// Bytes of `parts` written already (a write may take part of what it is given).
     written: usize,
+}
+
+/// A piece of [`Outgoing`].
+#[derive(Debug)]
+enum Part {
+    /// `copied[..end]` from the end of the previous such part.
+    Copied { end: usize },
+    /// A payload written without copying.
+    Shared(Bytes),
 }
 
 impl Outgoing {
     /// Adds a frame of `kind` carrying `payload`, if the peer accepts one that long.
-    fn push(&mut self, encoder: &FrameEncoder, kind: FrameKind, payload: Bytes) -> Result<(), FrameError> {
+    fn push(
+        &mut self,
+        encoder: &FrameEncoder,
+        kind: FrameKind,
+        payload: Bytes,
+    ) -> Result<(), FrameError> {
         let header = encoder.header(kind, payload.len())?;
-        self.frames.push_back((header.to_bytes(), payload));
+        self.copied.extend_from_slice(&header.to_bytes());
+        let shared = payload.len() >= COPY_BELOW;
+        if !shared {
+            self.copied.extend_from_slice(&payload);
+        }
+        let end = self.copied.len();
+        match self.parts.last_mut() {
+            Some(Part::Copied { end: last }) => *last = end,
+            _ => self.parts.push(Part::Copied { end }),
+        }
+        self.len += HEADER_LEN + payload.len();
+        if shared {
+            self.parts.push(Part::Shared(payload));
+        }
         Ok(())
     }
 
     /// Writes every frame gathered.
     async fn write_to(&mut self, socket: &mut OwnedWriteHalf) -> std::io::Result<()> {
-        while !self.frames.is_empty() {
+        while !self.parts.is_empty() {
             let slices = self.slices();
             let n = socket.write_vectored(&slices).await?;
-            drop(slices);
             if n == 0 {
                 return Err(std::io::ErrorKind::WriteZero.into());
             }
@@ -173,30 +207,29 @@ impl Outgoing {
 
     /// What is left to write, as slices.
     fn slices(&self) -> Vec<IoSlice<'_>> {
-        let mut slices = Vec::with_capacity(2 * self.frames.len());
-        let mut skip = self.written;
-        for (header, payload) in &self.frames {
-            for part in [&header[..], &payload[..]] {
-                let rest = &part[skip.min(part.len())..];
-                skip = skip.saturating_sub(part.len());
-                if !rest.is_empty() {
-                    slices.push(IoSlice::new(rest));
-                }
+        let mut slices = Vec::with_capacity(self.parts.len());
+        let (mut skip, mut start) = (self.written, 0);
+        for part in &self.parts {
+            let bytes = match part {
+                Part::Copied { end } => &self.copied[std::mem::replace(&mut start, *end)..*end],
+                Part::Shared(payload) => &payload[..],
+            };
+            let rest = &bytes[skip.min(bytes.len())..];
+            skip = skip.saturating_sub(bytes.len());
+            if !rest.is_empty() {
+                slices.push(IoSlice::new(rest));
             }
         }
         slices
     }
 
-    /// Drops the first `n` bytes.
+    /// Counts `n` more bytes as written; everything is forgotten once all is.
     fn advance(&mut self, n: usize) {
         self.written += n;
-        while let Some((header, payload)) = self.frames.front() {
-            let len = header.len() + payload.len();
-            if self.written < len {
-                break;
-            }
-            self.written -= len;
-            self.frames.pop_front();
+        if self.written >= self.len {
+            self.copied.clear();
+            self.parts.clear();
+            (self.len, self.written) = (0, 0);
         }
     }
 }
@@ -207,22 +240,24 @@ mod tests {
 
     use super::*;
 
-    /// Three frames and the bytes they make, framed by the crate's encoder.
-    fn three_frames() -> (Outgoing, Vec<u8>) {
-        let encoder = FrameEncoder::new(MaxLength::MIN);
-        let (mut outgoing, mut expected) = (Outgoing::default(), BytesMut::new());
+    /// Frames short and long, gathered, and the bytes they make as framed one by one by the
+    /// crate's encoder; the long payload too.
+    fn gathered() -> (Outgoing, Vec<u8>, Bytes) {
+        let encoder = FrameEncoder::new(MaxLength::at_least(4 * COPY_BELOW));
+        let long = Bytes::from(vec![b'x'; 2 * COPY_BELOW]);
         let frames = [
-            (FrameKind::Message, &b"[36,1,2,{}]"[..]),
-            (FrameKind::Pong, &b""[..]),
-            (FrameKind::Message, &b"[17,5,6]"[..]),
+            (FrameKind::Message, Bytes::from_static(b"[36,1,2,{}]")),
+            (FrameKind::Pong, Bytes::new()),
+            (FrameKind::Message, long.clone()),
+            (FrameKind::Message, Bytes::from_static(b"[17,5,6]")),
+            (FrameKind::Message, long.clone()),
         ];
+        let (mut outgoing, mut expected) = (Outgoing::default(), BytesMut::new());
         for (kind, payload) in frames {
-            outgoing
-                .push(&encoder, kind, Bytes::from_static(payload))
-                .unwrap();
-            encoder.encode(kind, payload, &mut expected).unwrap();
+            encoder.encode(kind, &payload, &mut expected).unwrap();
+            outgoing.push(&encoder, kind, payload).unwrap();
         }
-        (outgoing, expected.to_vec())
+        (outgoing, expected.to_vec(), long)
     }
 
     fn concat(slices: &[IoSlice<'_>]) -> Vec<u8> {
@@ -230,16 +265,28 @@ mod tests {
     }
 
     #[test]
+    fn long_payloads_are_written_from_where_they_are() {
+        let (outgoing, expected, long) = gathered();
+        let slices = outgoing.slices();
+        assert_eq!(concat(&slices), expected);
+        let shared = slices.iter().filter(|s| s.as_ptr() == long.as_ptr()).count();
+        assert_eq!(shared, 2, "the long payload was copied");
+        // the prefixes and short payloads before each long payload go together: [36 + PONG
+        // + prefix] [long] [prefix + 17 + prefix] [long], where one slice per prefix and
+        // non-empty payload would be 9
+        assert_eq!(slices.len(), 4);
+    }
+
+    #[test]
     fn partial_writes_resume_where_they_stopped() {
         // every way of splitting the bytes into two writes
-        let (_, expected) = three_frames();
+        let (_, expected, _) = gathered();
         for first in 1..expected.len() {
-            let (mut outgoing, _) = three_frames();
-            assert_eq!(concat(&outgoing.slices()), expected);
+            let (mut outgoing, _, _) = gathered();
             outgoing.advance(first);
             assert_eq!(concat(&outgoing.slices()), expected[first..], "after {first}");
             outgoing.advance(expected.len() - first);
-            assert!(outgoing.frames.is_empty() && outgoing.written == 0);
+            assert!(outgoing.slices().is_empty() && outgoing.written == 0);
         }
     }
 
@@ -249,6 +296,6 @@ mod tests {
         let mut outgoing = Outgoing::default();
         let long = Bytes::from(vec![b' '; MaxLength::MIN.bytes() + 1]);
         assert!(outgoing.push(&encoder, FrameKind::Message, long).is_err());
-        assert!(outgoing.frames.is_empty());
+        assert!(outgoing.slices().is_empty());
     }
 }
