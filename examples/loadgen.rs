@@ -246,7 +246,8 @@ impl Session {
                 FrameKind::Message => return Ok(Some(payload)),
                 FrameKind::Ping => {
                     let ping = self.inbox.get(payload);
-                    self.encoder.encode(FrameKind::Pong, ping, &mut self.outgoing)?;
+                    self.encoder
+                        .encode(FrameKind::Pong, ping, &mut self.outgoing)?;
                 }
                 FrameKind::Pong => {}
             }
@@ -311,7 +312,10 @@ impl Inbox {
             )
             .into());
         }
-        let (payload, end) = (self.start + HEADER_LEN, self.start + HEADER_LEN + header.len());
+        let (payload, end) = (
+            self.start + HEADER_LEN,
+            self.start + HEADER_LEN + header.len(),
+        );
         if end > self.end {
             self.make_room(end - self.start);
             return Ok(None);
@@ -582,13 +586,16 @@ async fn run(workload: Workload) -> Outcome<serde_json::Value> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let runtime = match args.threads {
-        0 | 1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        0 | 1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
         n => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(n)
             .enable_all()
             .build(),
     };
-    let result = Workload::from_args(args).and_then(|workload| Ok(runtime?.block_on(run(workload))?));
+    let result =
+        Workload::from_args(args).and_then(|workload| Ok(runtime?.block_on(run(workload))?));
     match result {
         Ok(report) => {
             println!("{report}");

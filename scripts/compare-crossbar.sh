@@ -95,7 +95,9 @@ cat > "$WORK/.crossbar/config.json" <<EOF
   }]
 }
 EOF
-setsid "$VENV/bin/crossbar" start --cbdir "$WORK/.crossbar" > "$WORK/crossbar.log" 2>&1 &
+# through the venv's python: the script's #! line names the venv's first location, which a
+# moved or copied venv no longer has
+setsid "$VENV/bin/python3" "$VENV/bin/crossbar" start --cbdir "$WORK/.crossbar" > "$WORK/crossbar.log" 2>&1 &
 PIDS+=($!)
 wait_for_port "$CB_PORT" "${PIDS[-1]}" || { tail -20 "$WORK/crossbar.log" >&2; exit 1; }
 

@@ -6,9 +6,9 @@
 //!
 //! Any realm, anonymous authentication, every serializer (JSON, MessagePack, CBOR,
 //! FlatBuffers) on RawSocket and WebSocket (the batched WebSocket variants too); sessions on
-//! different serializers talk to each other. The Basic Profile with exact matching, plus
-//! publisher exclusion, black and white listing, acknowledged publications and progressive
-//! call results; WELCOME announces exactly these.
+//! different serializers talk to each other. The Basic Profile, plus prefix and wildcard
+//! subscriptions, publisher exclusion, black and white listing, acknowledged publications and
+//! progressive call results; WELCOME announces exactly these.
 //!
 //! * [`realm`]: the routing state of a realm (subscriptions, registrations, pending calls),
 //!   with no I/O.
@@ -74,7 +74,9 @@ fn main() -> Result<(), String> {
         return Err("give --rawsocket ADDR, --websocket ADDR or both".into());
     }
     let runtime = match args.threads {
-        1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
         n => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(n.into())
             .enable_all()

@@ -17,8 +17,8 @@ use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 use wamp_codec::serializer::Format;
 use wamp_codec::transport::rawsocket::{
-    self, Acceptor, Frame, FrameEncoder, FrameError, FrameKind, MaxLength, Outcome,
-    RawSocketCodec, HEADER_LEN,
+    self, Acceptor, Frame, FrameEncoder, FrameError, FrameKind, MaxLength, Outcome, RawSocketCodec,
+    HEADER_LEN,
 };
 
 use crate::connection::{self, Fault};
@@ -269,7 +269,10 @@ mod tests {
         let (outgoing, expected, long) = gathered();
         let slices = outgoing.slices();
         assert_eq!(concat(&slices), expected);
-        let shared = slices.iter().filter(|s| s.as_ptr() == long.as_ptr()).count();
+        let shared = slices
+            .iter()
+            .filter(|s| s.as_ptr() == long.as_ptr())
+            .count();
         assert_eq!(shared, 2, "the long payload was copied");
         // the prefixes and short payloads before each long payload go together: [36 + PONG
         // + prefix] [long] [prefix + 17 + prefix] [long], where one slice per prefix and
@@ -284,7 +287,11 @@ mod tests {
         for first in 1..expected.len() {
             let (mut outgoing, _, _) = gathered();
             outgoing.advance(first);
-            assert_eq!(concat(&outgoing.slices()), expected[first..], "after {first}");
+            assert_eq!(
+                concat(&outgoing.slices()),
+                expected[first..],
+                "after {first}"
+            );
             outgoing.advance(expected.len() - first);
             assert!(outgoing.slices().is_empty() && outgoing.written == 0);
         }

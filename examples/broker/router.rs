@@ -4,9 +4,10 @@
 //!
 //! The hot path (PUBLISH, CALL, YIELD and a callee's ERROR) never decodes a message into owned
 //! values: the message is checked and read in place ([`MessageView::decode`]), routed on its
-//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. A topic's
-//! subscribers share one subscription (exact matching), so a publication's EVENT is built once
-//! per subscriber format and the same buffer queued for every subscriber on it (a router with
+//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. The subscribers
+//! of a topic (or pattern) share one subscription, so a publication's EVENT is built once per
+//! matching subscription and subscriber format and the same buffer queued for every subscriber
+//! on it (a router with
 //! one subscription per subscriber would stamp each from an
 //! [`EventTemplate`](wamp_codec::router::forward::EventTemplate)). The rare session messages
 //! (HELLO, SUBSCRIBE, REGISTER, ...) are decoded into the owned types.
@@ -31,7 +32,7 @@ use wamp_codec::{
 };
 
 use crate::outbox::Outbox;
-use crate::realm::{random_id, PendingCall, Realm, SessionId};
+use crate::realm::{random_id, PendingCall, Policy, Realm, SessionId};
 
 /// The features the router implements, per role: exactly what WELCOME announces.
 const ROUTER_FEATURES: [(Role, &[&str]); 2] = [
@@ -40,6 +41,7 @@ const ROUTER_FEATURES: [(Role, &[&str]); 2] = [
         &[
             "subscriber_blackwhite_listing",
             "publisher_exclusion",
+            "pattern_based_subscription",
             "payload_transparency",
         ],
     ),
@@ -267,7 +269,14 @@ impl Session {
             // the rare session messages: decoded into the owned types
             _ => match view.to_message()? {
                 Message::Subscribe(s) => {
-                    let subscription = hub.realm.subscribe(me, &s.topic);
+                    // the decoder takes only the policies there are
+                    let policy = Policy::from_name(&s.r#match).ok_or_else(|| {
+                        Violation(format!(
+                            "'match' option in SUBSCRIBE: unknown policy {:?}",
+                            s.r#match
+                        ))
+                    })?;
+                    let subscription = hub.realm.subscribe(me, &s.topic, policy);
                     self.send_own(Subscribed::new(s.request, subscription));
                 }
                 Message::Unsubscribe(u) => match hub.realm.unsubscribe(me, u.subscription) {
@@ -357,31 +366,35 @@ impl Session {
     ) -> Result<(), Violation> {
         let publication = random_id();
         let topic = publish.topic();
+        let audience = Audience::of(publish, me);
         let mut undeliverable = Vec::new();
-        // The subscribers of a topic share its subscription, so the EVENT is the same for
-        // every subscriber on a format: built once per format a recipient speaks, shared by
-        // all (`None` inside: the format cannot carry it).
-        let mut events: [Option<Option<Bytes>>; 4] = Default::default();
-        let mut recipients = Vec::new();
-        if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
+        let mut deliveries = Vec::new();
+        for matched in hub.realm.matching(&topic) {
+            // The subscribers of a subscription get the same EVENT on a format: built once
+            // per format a recipient speaks, shared by all (`None` inside: the format cannot
+            // carry it).
             let details = EventDetails {
-                subscription,
+                subscription: matched.id,
                 publication,
+                topic: (matched.policy != Policy::Exact).then_some(&*topic),
                 ..EventDetails::default()
             };
-            let audience = Audience::of(publish, me);
-            recipients.reserve(subscribers.len());
-            for &subscriber in subscribers {
+            let mut events: [Option<Option<Bytes>>; 4] = Default::default();
+            deliveries.reserve(matched.subscribers.len());
+            for &subscriber in matched.subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
                 };
                 if !audience.includes(subscriber, &peer.authid) {
                     continue;
                 }
-                recipients.push(peer);
-                events[slot(peer.format)].get_or_insert_with(|| {
+                let event = events[slot(peer.format)].get_or_insert_with(|| {
                     let mut event = Vec::new();
-                    match self.scratch.forwarder.event(publish, &details, peer.format, &mut event) {
+                    match self
+                        .scratch
+                        .forwarder
+                        .event(publish, &details, peer.format, &mut event)
+                    {
                         Ok(()) => Some(Bytes::from(event)),
                         Err(e) => {
                             let reason = format!(
@@ -394,6 +407,9 @@ impl Session {
                         }
                     }
                 });
+                if let Some(event) = event {
+                    deliveries.push((&peer.outbox, event.clone()));
+                }
             }
         }
         if publish.acknowledge() == Some(true) {
@@ -408,10 +424,8 @@ impl Session {
                 );
             }
         }
-        for peer in recipients {
-            if let Some(Some(event)) = &events[slot(peer.format)] {
-                peer.outbox.push_event(event.clone());
-            }
+        for (outbox, event) in deliveries {
+            outbox.push_event(event);
         }
         Ok(())
     }
@@ -631,7 +645,8 @@ impl<'a> Audience<'a> {
         if !self.role_allowed || (subscriber == self.publisher && self.exclude_me) {
             return false;
         }
-        let listed_id = |ids: &Option<Ids<'_>>| ids.clone().map(|mut ids| ids.any(|id| id == subscriber));
+        let listed_id =
+            |ids: &Option<Ids<'_>>| ids.clone().map(|mut ids| ids.any(|id| id == subscriber));
         let listed_authid =
             |strs: &Option<Strs<'_>>| strs.clone().map(|mut strs| strs.any(|a| a == authid));
         listed_id(&self.exclude) != Some(true)
@@ -677,7 +692,7 @@ fn router_roles() -> Roles {
 
 #[cfg(test)]
 mod tests {
-    use wamp_codec::{Publish, Subscribe, Value};
+    use wamp_codec::{Event, Publish, Subscribe, Value};
 
     use super::*;
     use crate::outbox::{self, Queue};
@@ -787,5 +802,103 @@ mod tests {
             "{reply:?}"
         );
         assert!(json_queue.try_recv().is_ok());
+    }
+
+    /// Subscribes `session` with `subscribe` and returns the subscription ID.
+    fn subscription(session: &mut Session, queue: &mut Queue, subscribe: Subscribe) -> u64 {
+        match exchange(session, queue, subscribe.into()) {
+            Message::Subscribed(s) => s.subscription,
+            other => panic!("expected SUBSCRIBED, got {other:?}"),
+        }
+    }
+
+    /// The EVENT at the head of `queue`, for a session speaking `format`.
+    fn event(queue: &mut Queue, format: Format) -> Event {
+        match format.decode(&queue.try_recv().expect("no EVENT")).unwrap() {
+            Message::Event(event) => event,
+            other => panic!("expected EVENT, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pattern_subscriber_is_told_the_topic() {
+        let router = Router::new();
+        let (mut exact, mut exact_queue) = joined(&router, Format::Json);
+        let (mut pattern, mut pattern_queue) = joined(&router, Format::Cbor);
+        let (mut publisher, mut publisher_queue) = joined(&router, Format::Msgpack);
+        let by_topic = subscription(
+            &mut exact,
+            &mut exact_queue,
+            Subscribe::new(1, "com.shop.order"),
+        );
+        let by_wildcard = subscription(
+            &mut pattern,
+            &mut pattern_queue,
+            Subscribe {
+                r#match: Subscribe::MATCH_WILDCARD.into(),
+                ..Subscribe::new(1, "com..order")
+            },
+        );
+        let by_prefix = subscription(
+            &mut pattern,
+            &mut pattern_queue,
+            Subscribe {
+                r#match: Subscribe::MATCH_PREFIX.into(),
+                ..Subscribe::new(2, "com.sh")
+            },
+        );
+        assert!(by_topic != by_wildcard && by_wildcard != by_prefix);
+
+        let publish = Publish {
+            args: Some(vec![Value::from("tea")]),
+            acknowledge: Some(true),
+            ..Publish::new(3, "com.shop.order")
+        };
+        let reply = exchange(&mut publisher, &mut publisher_queue, publish.into());
+        let Message::Published(published) = reply else {
+            panic!("expected PUBLISHED, got {reply:?}")
+        };
+
+        let exact_event = event(&mut exact_queue, Format::Json);
+        assert_eq!(
+            (exact_event.subscription, exact_event.topic),
+            (by_topic, None),
+            "an exact subscriber knows the topic"
+        );
+        // one EVENT per matching subscription, each naming the topic
+        let mut pattern_events: Vec<_> = (0..2)
+            .map(|_| event(&mut pattern_queue, Format::Cbor))
+            .map(|e| (e.subscription, e.topic, e.publication, e.args))
+            .collect();
+        pattern_events.sort_by_key(|e| e.0);
+        let mut expected: Vec<_> = [by_wildcard, by_prefix]
+            .map(|id| {
+                let args = Some(vec![Value::from("tea")]);
+                (
+                    id,
+                    Some("com.shop.order".to_owned()),
+                    published.publication,
+                    args,
+                )
+            })
+            .into();
+        expected.sort_by_key(|e| e.0);
+        assert_eq!(pattern_events, expected);
+        assert!(pattern_queue.try_recv().is_err());
+
+        // a topic outside every pattern reaches nobody
+        let publish = Publish::new(4, "org.shop.order");
+        assert_eq!(
+            publisher.handle(&Format::Msgpack.encode(&publish.into()).unwrap()),
+            Flow::Continue
+        );
+        assert!(exact_queue.try_recv().is_err() && pattern_queue.try_recv().is_err());
+    }
+
+    #[test]
+    fn welcome_announces_pattern_based_subscription() {
+        let roles = router_roles();
+        let broker = roles.get(&Role::Broker).expect("the broker role");
+        assert_eq!(broker.get("pattern_based_subscription"), Some(&true));
     }
 }
