@@ -102,8 +102,8 @@ struct Args {
     #[arg(long, default_value_t = DEFAULT_WINDOW)]
     window: usize,
     /// Threads running the sessions (1: all on the main thread).
-    #[arg(long, default_value_t = 2)]
-    threads: usize,
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: u16,
 }
 
 /// What the workload is, checked.
@@ -586,16 +586,15 @@ async fn run(workload: Workload) -> Outcome<serde_json::Value> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let runtime = match args.threads {
-        0 | 1 => tokio::runtime::Builder::new_current_thread()
+        1 => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
         n => tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(n)
+            .worker_threads(n.into())
             .enable_all()
             .build(),
     };
-    let result =
-        Workload::from_args(args).and_then(|workload| Ok(runtime?.block_on(run(workload))?));
+    let result = Workload::from_args(args).and_then(|workload| runtime?.block_on(run(workload)));
     match result {
         Ok(report) => {
             println!("{report}");
