@@ -1,7 +1,8 @@
 //! WAMP over RawSocket, with the crate's transport: [`rawsocket::accept`] answers the
 //! 4-octet handshake (which picks the serializer and each side's largest message), then
-//! [`RawSocketCodec`] reads and writes the frames, refusing one above the limit from its
-//! header alone. A PING is answered with its PONG.
+//! [`RawSocketCodec`] reads the frames, refusing one above the limit from its header alone,
+//! and the writer gathers what is queued into vectored writes ([`Outgoing`]), prefixed by
+//! the crate's [`FrameEncoder`]. A PING is answered with its PONG.
 
 use std::sync::Arc;
 use std::time::Duration;
