@@ -338,18 +338,28 @@ impl Inbox {
 
     /// Reads once from `stream`: what has arrived, at least one byte.
     async fn fill(&mut self, stream: &mut TcpStream) -> Outcome<()> {
+        match stream.read(self.room()).await? {
+            0 => Err("the router closed the connection".into()),
+            n => {
+                self.filled(n);
+                Ok(())
+            }
+        }
+    }
+
+    /// The free space after the unread bytes, at least [`MIN_READ`] of it, for a read.
+    fn room(&mut self) -> &mut [u8] {
         if self.start == self.end {
             (self.start, self.end) = (0, 0);
         } else if self.buf.len() - self.end < MIN_READ {
             self.make_room(self.end - self.start + MIN_READ);
         }
-        match stream.read(&mut self.buf[self.end..]).await? {
-            0 => Err("the router closed the connection".into()),
-            n => {
-                self.end += n;
-                Ok(())
-            }
-        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Counts the first `n` bytes of [`room`](Inbox::room) as read.
+    fn filled(&mut self, n: usize) {
+        self.end += n;
     }
 }
 
@@ -609,7 +619,58 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::quantile;
+    use super::*;
+
+    /// What `inbox` yields once `wire` has arrived in reads of at most `chunk` bytes (and of
+    /// the room the inbox gives): each frame's kind and payload.
+    fn arrive(inbox: &mut Inbox, wire: &[u8], chunk: usize) -> Outcome<Vec<(FrameKind, Vec<u8>)>> {
+        let (mut frames, mut rest) = (Vec::new(), wire);
+        while !rest.is_empty() {
+            let room = inbox.room();
+            assert!(room.len() >= MIN_READ, "a read of {} bytes", room.len());
+            let n = room.len().min(chunk).min(rest.len());
+            room[..n].copy_from_slice(&rest[..n]);
+            inbox.filled(n);
+            rest = &rest[n..];
+            while let Some((kind, payload)) = inbox.next_frame()? {
+                frames.push((kind, inbox.get(payload).to_vec()));
+            }
+        }
+        Ok(frames)
+    }
+
+    #[test]
+    fn frames_are_read_whole_however_they_arrive() {
+        // frames longer than the buffer and than a read, framed by the crate's encoder
+        let long = vec![b'x'; READ_BUFFER + MIN_READ];
+        let sent = [
+            (FrameKind::Message, b"[36,1,2,{},[1]]".to_vec()),
+            (FrameKind::Ping, Vec::new()),
+            (FrameKind::Message, long),
+            (FrameKind::Message, b"[6,{},\"wamp.close.normal\"]".to_vec()),
+        ];
+        let encoder = FrameEncoder::new(MaxLength::MAX);
+        let mut wire = BytesMut::new();
+        for (kind, payload) in &sent {
+            encoder.encode(*kind, payload, &mut wire).unwrap();
+        }
+        for chunk in [1, 3, 4, 7, 4096, MIN_READ + 1, wire.len()] {
+            let mut inbox = Inbox::new(MaxLength::MAX.bytes());
+            let got = arrive(&mut inbox, &wire, chunk).unwrap();
+            assert!(got == sent, "in chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_frame_above_the_maximum_asked_for_is_an_error() {
+        let mut wire = BytesMut::new();
+        FrameEncoder::new(MaxLength::MAX)
+            .encode(FrameKind::Message, &[b' '; 513], &mut wire)
+            .unwrap();
+        let mut inbox = Inbox::new(MaxLength::MIN.bytes());
+        let err = arrive(&mut inbox, &wire, 4).unwrap_err();
+        assert!(err.to_string().contains("513 bytes"), "{err}");
+    }
 
     #[test]
     fn quantiles_of_sorted_samples() {
