@@ -24,6 +24,16 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// connection looks for an eviction again.
 const MESSAGES_PER_WAKEUP: usize = 1024;
 
+/// What every connection is served with: the command line's choices.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The largest message accepted, in bytes.
+    pub max_message: usize,
+    /// How long a RawSocket writer may hold EVENTs to write them with the next ones (zero:
+    /// at once).
+    pub event_hold: Duration,
+}
+
 /// Why a transport stops handing over messages.
 #[derive(Debug)]
 pub enum Fault {
