@@ -4,19 +4,25 @@
 # RawSocket on 127.0.0.1, and prints a markdown table of events/s and p99 side by side.
 #
 #   scripts/compare-crossbar.sh [--subscribers N] [--publishers M] [--duration S] [--payload B]
+#                               [--hold-events MS]
+#
+# The broker runs with --hold-events MS (default 1; 0 writes every EVENT at once): a
+# subscriber's EVENTs may wait up to that long to be written with the next ones, which
+# trades that much latency for fewer, larger writes (see examples/broker/rawsocket.rs).
 #
 # Crossbar 26.10.1 goes into a venv ($CROSSBAR_VENV, default target/crossbar-venv) the first
 # time. Everything this script starts is stopped on exit, by process id.
 set -euo pipefail
 
-SUBSCRIBERS=10 PUBLISHERS=2 DURATION=10 PAYLOAD=64
+SUBSCRIBERS=10 PUBLISHERS=2 DURATION=10 PAYLOAD=64 HOLD_EVENTS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --subscribers) SUBSCRIBERS=$2; shift 2 ;;
         --publishers) PUBLISHERS=$2; shift 2 ;;
         --duration) DURATION=$2; shift 2 ;;
         --payload) PAYLOAD=$2; shift 2 ;;
-        *) echo "usage: $0 [--subscribers N] [--publishers M] [--duration S] [--payload B]" >&2; exit 2 ;;
+        --hold-events) HOLD_EVENTS=$2; shift 2 ;;
+        *) echo "usage: $0 [--subscribers N] [--publishers M] [--duration S] [--payload B] [--hold-events MS]" >&2; exit 2 ;;
     esac
 done
 
@@ -102,7 +108,8 @@ PIDS+=($!)
 wait_for_port "$CB_PORT" "${PIDS[-1]}" || { tail -20 "$WORK/crossbar.log" >&2; exit 1; }
 
 BROKER_PORT=$(free_port)
-setsid target/release/examples/broker --rawsocket "127.0.0.1:$BROKER_PORT" > "$WORK/broker.log" 2>&1 &
+setsid target/release/examples/broker --rawsocket "127.0.0.1:$BROKER_PORT" \
+    --hold-events "$HOLD_EVENTS" > "$WORK/broker.log" 2>&1 &
 PIDS+=($!)
 wait_for_port "$BROKER_PORT" "${PIDS[-1]}" || { tail -20 "$WORK/broker.log" >&2; exit 1; }
 
@@ -126,6 +133,7 @@ field() { python3 -c 'import json, sys; v = json.loads(sys.argv[1])[sys.argv[2]]
 ratio() { python3 -c 'import sys; a, b = sys.argv[1:]; print("-" if "-" in (a, b) or float(b) == 0 else f"{float(a) / float(b):.2f}")' "$1" "$2"; }
 
 echo "workload: $SUBSCRIBERS subscribers, $PUBLISHERS publishers, ${DURATION} s, ${PAYLOAD}-byte payload, RawSocket on 127.0.0.1"
+echo "broker: --hold-events $HOLD_EVENTS"
 echo "machine: $(nproc) cores; at the start: $(uptime)"
 echo
 echo "| serializer | crossbar events/s | broker events/s | ratio | crossbar p50 / p99 µs | broker p50 / p99 µs | p99 ratio | lost (crossbar / broker) | load at start (crossbar / broker) | broker CPU ns/EVENT |"
