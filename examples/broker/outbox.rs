@@ -11,9 +11,10 @@
 //!   INVOCATION would leave a call hanging forever, so a peer that does not read its answers
 //!   is not served.
 //!
-//! The queue holds each message encoded in the peer's format, unframed, as [`Bytes`]: the
-//! subscribers of a publication on one format share one buffer. The writer frames it for the
-//! transport.
+//! The queue holds each message encoded in the peer's format, unframed, as [`Bytes`] (the
+//! subscribers of a publication on one format share one buffer), marked as an EVENT or not
+//! ([`Queued`]): a RawSocket writer may hold EVENTs a little to write them with the next
+//! ones, never a message its peer waits for. The writer frames it for the transport.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
