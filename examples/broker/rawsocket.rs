@@ -4,10 +4,9 @@
 //! and the writer gathers what is queued into vectored writes ([`Outgoing`]), prefixed by
 //! the crate's [`FrameEncoder`]. A PING is answered with its PONG.
 
+use std::io::IoSlice;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::io::IoSlice;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
