@@ -20,27 +20,31 @@
 //! exit status 1. Every wait is bounded.
 //!
 //! The RawSocket handshake and framing are the crate's ([`rawsocket::connect`],
-//! [`RawSocketCodec`] under tokio-util's `Framed`); each EVENT is read through a view
-//! ([`Event::view`]), which checks it and reads `args[0]` in place without decoding the
-//! payload, so that the load generator costs less per EVENT than the router it measures.
+//! [`FrameHeader`], [`FrameEncoder`]). So that the load generator costs less per EVENT than the
+//! router it measures, a subscriber reads its socket in large chunks and handles every EVENT
+//! of a chunk in place: each is checked and its `args[0]` read through a view
+//! ([`Event::view`]) in the read buffer, without decoding the payload or copying the frame,
+//! and the receive time is taken once per read (the moment those EVENTs reached the load
+//! generator).
 
 use std::error::Error;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use std::ops::Range;
+
+use bytes::BytesMut;
 use clap::Parser;
-use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{watch, Barrier};
 use tokio::time::timeout;
-use tokio_util::codec::Framed;
 
 use wamp_codec::message::session::{Role, Roles};
 use wamp_codec::serializer::Format;
 use wamp_codec::transport::rawsocket::{
-    self, ClientHandshake, Frame, FrameKind, MaxLength, RawSocketCodec,
+    self, ClientHandshake, FrameEncoder, FrameHeader, FrameKind, MaxLength, HEADER_LEN,
 };
 use wamp_codec::view::item::Item;
 use wamp_codec::view::{EventView, Payload};
@@ -63,6 +67,10 @@ const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_SESSIONS: usize = 2000;
 const MAX_DURATION_S: u64 = 3600;
 const MAX_PAYLOAD: usize = 1 << 20;
+/// A session's read buffer: a read takes up to this much of what has arrived.
+const READ_BUFFER: usize = 256 << 10;
+/// The least room a read is given (the unread part of a frame is moved to the front first).
+const MIN_READ: usize = 16 << 10;
 /// Latency samples kept per subscriber (4 bytes each); the rest are counted, not kept.
 const MAX_SAMPLES_PER_SUBSCRIBER: usize = 4 << 20;
 
@@ -93,6 +101,9 @@ struct Args {
     /// PUBLISHes each publisher keeps unacknowledged at most: the load offered.
     #[arg(long, default_value_t = DEFAULT_WINDOW)]
     window: usize,
+    /// Threads running the sessions (1: all on the main thread).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: u16,
 }
 
 /// What the workload is, checked.
@@ -153,8 +164,12 @@ impl Workload {
 
 /// One WAMP session over RawSocket.
 struct Session {
-    framed: Framed<TcpStream, RawSocketCodec>,
+    stream: TcpStream,
     format: Format,
+    encoder: FrameEncoder,
+    inbox: Inbox,
+    /// Frames to send with the next [`flush`](Session::flush).
+    outgoing: BytesMut,
 }
 
 impl Session {
@@ -172,8 +187,11 @@ impl Session {
             .map_err(|_| "rawsocket handshake reply timed out")?
             .map_err(|e| format!("rawsocket handshake with the router: {e}"))?;
         let mut session = Session {
-            framed: Framed::new(stream, RawSocketCodec::new(&negotiated)),
+            stream,
             format: workload.format,
+            encoder: FrameEncoder::new(negotiated.max_send),
+            inbox: Inbox::new(negotiated.max_receive.bytes()),
+            outgoing: BytesMut::new(),
         };
         let roles = Roles::from_iter([(role, Default::default())]);
         session
@@ -187,53 +205,54 @@ impl Session {
 
     /// Sends `message` at once.
     async fn send(&mut self, message: &Message) -> Outcome<()> {
-        self.feed(message).await?;
+        self.feed(message)?;
         self.flush().await
     }
 
     /// Queues `message` to send with the next [`flush`](Session::flush).
-    async fn feed(&mut self, message: &Message) -> Outcome<()> {
+    fn feed(&mut self, message: &Message) -> Outcome<()> {
         let bytes = self.format.encode(message)?;
-        self.framed.feed(&bytes[..]).await?;
+        self.encoder.encode_message(&bytes, &mut self.outgoing)?;
         Ok(())
     }
 
     /// Writes what is queued.
     async fn flush(&mut self) -> Outcome<()> {
-        // the codec encodes both frames and messages: flushing is the same for either
-        SinkExt::<Frame>::flush(&mut self.framed).await?;
+        self.stream.write_all(&self.outgoing).await?;
+        self.outgoing.clear();
         Ok(())
     }
 
     /// The next WAMP message, decoded; an error after `wait`.
     async fn receive(&mut self, wait: Duration) -> Outcome<Message> {
-        let payload = self.receive_bytes(wait).await?;
-        Ok(self.format.decode(&payload)?)
+        timeout(wait, async {
+            loop {
+                if let Some(message) = self.buffered()? {
+                    return Ok(self.format.decode(self.inbox.get(message))?);
+                }
+                self.flush().await?; // the PONGs
+                self.inbox.fill(&mut self.stream).await?;
+            }
+        })
+        .await
+        .map_err(|_| format!("no message from the router within {wait:?}"))?
     }
 
-    /// The next WAMP message as received, answering PINGs on the way; an error after `wait`.
-    async fn receive_bytes(&mut self, wait: Duration) -> Outcome<Bytes> {
-        timeout(wait, self.receive_unbounded())
-            .await
-            .map_err(|_| format!("no message from the router within {wait:?}"))?
-    }
-
-    async fn receive_unbounded(&mut self) -> Outcome<Bytes> {
-        loop {
-            let frame = self
-                .framed
-                .next()
-                .await
-                .ok_or("the router closed the connection")??;
-            match frame.kind {
-                FrameKind::Message => return Ok(frame.payload),
+    /// Where the next message already read is in the inbox; PINGs on the way are answered
+    /// with the next flush.
+    fn buffered(&mut self) -> Outcome<Option<Range<usize>>> {
+        while let Some((kind, payload)) = self.inbox.next_frame()? {
+            match kind {
+                FrameKind::Message => return Ok(Some(payload)),
                 FrameKind::Ping => {
-                    let pong = frame.pong().expect("a PING has a PONG");
-                    self.framed.send(pong).await?;
+                    let ping = self.inbox.get(payload);
+                    self.encoder
+                        .encode(FrameKind::Pong, ping, &mut self.outgoing)?;
                 }
                 FrameKind::Pong => {}
             }
         }
+        Ok(None)
     }
 
     /// Says GOODBYE and waits (bounded) for the router's, skipping EVENTs still arriving.
@@ -249,6 +268,98 @@ impl Session {
                 other => return Err(unexpected("GOODBYE", &other)),
             }
         }
+    }
+}
+
+/// What a session has read and not handled yet: frames are read in place from one buffer,
+/// refilled by reads as large as the room left in it.
+struct Inbox {
+    buf: Vec<u8>,
+    /// `buf[start..end]` is read and not handled yet.
+    start: usize,
+    end: usize,
+    /// The longest frame accepted (what the handshake asked the router for).
+    max_frame: usize,
+}
+
+impl Inbox {
+    fn new(max_frame: usize) -> Inbox {
+        Inbox {
+            buf: vec![0; READ_BUFFER],
+            start: 0,
+            end: 0,
+            max_frame,
+        }
+    }
+
+    /// The bytes at `range`, as [`next_frame`](Inbox::next_frame) gave it.
+    fn get(&self, range: Range<usize>) -> &[u8] {
+        &self.buf[range]
+    }
+
+    /// The kind and payload of the next frame read in full, taken off the inbox; `None` until
+    /// one is (with room made for it).
+    fn next_frame(&mut self) -> Outcome<Option<(FrameKind, Range<usize>)>> {
+        let Some(prefix) = self.buf[self.start..self.end].first_chunk::<HEADER_LEN>() else {
+            return Ok(None);
+        };
+        let header = FrameHeader::parse(prefix)?;
+        if header.len() > self.max_frame {
+            return Err(format!(
+                "the router sent a frame of {} bytes, above the {} asked for",
+                header.len(),
+                self.max_frame
+            )
+            .into());
+        }
+        let (payload, end) = (
+            self.start + HEADER_LEN,
+            self.start + HEADER_LEN + header.len(),
+        );
+        if end > self.end {
+            self.make_room(end - self.start);
+            return Ok(None);
+        }
+        self.start = end;
+        Ok(Some((header.kind(), payload..end)))
+    }
+
+    /// Makes room for a frame of `len` bytes (prefix included) at the start of the unread
+    /// bytes, moving them to the front of the buffer (they are a part of one frame, if any).
+    fn make_room(&mut self, len: usize) {
+        if self.buf.len() - self.start < len {
+            self.buf.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, self.end - self.start);
+            if self.buf.len() < len {
+                self.buf.resize(len, 0);
+            }
+        }
+    }
+
+    /// Reads once from `stream`: what has arrived, at least one byte.
+    async fn fill(&mut self, stream: &mut TcpStream) -> Outcome<()> {
+        match stream.read(self.room()).await? {
+            0 => Err("the router closed the connection".into()),
+            n => {
+                self.filled(n);
+                Ok(())
+            }
+        }
+    }
+
+    /// The free space after the unread bytes, at least [`MIN_READ`] of it, for a read.
+    fn room(&mut self) -> &mut [u8] {
+        if self.start == self.end {
+            (self.start, self.end) = (0, 0);
+        } else if self.buf.len() - self.end < MIN_READ {
+            self.make_room(self.end - self.start + MIN_READ);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Counts the first `n` bytes of [`room`](Inbox::room) as read.
+    fn filled(&mut self, n: usize) {
+        self.end += n;
     }
 }
 
@@ -299,7 +410,27 @@ async fn subscribe(
     start.wait().await;
     let mut received = Received::default();
     let mut grace_ends = None;
+    // when the EVENTs in the inbox arrived: at the read that brought them
+    let mut arrived = stamp(epoch);
     loop {
+        while let Some(message) = session.buffered()? {
+            let payload = session.inbox.get(message);
+            let sent = match Event::view(session.format, payload) {
+                Ok(event) => send_time(&event).ok_or("EVENT without the send time in args[0]")?,
+                // not an EVENT (or a broken one): decoded in full to say what it is
+                Err(_) => return Err(unexpected("EVENT", &session.format.decode(payload)?)),
+            };
+            received.events += 1;
+            if received.latencies_us.len() < MAX_SAMPLES_PER_SUBSCRIBER {
+                let us = arrived.saturating_sub(sent).max(0) / 1000;
+                received
+                    .latencies_us
+                    .push(u32::try_from(us).unwrap_or(u32::MAX));
+            }
+        }
+        if !session.outgoing.is_empty() {
+            session.flush().await?; // the PONGs
+        }
         if let Some(published) = *done.borrow_and_update() {
             if received.events >= published {
                 break;
@@ -309,22 +440,13 @@ async fn subscribe(
                 break;
             }
         }
-        let payload = tokio::select! {
-            payload = session.receive_bytes(REPLY_TIMEOUT) => payload?,
-            _ = done.changed() => continue,
-            _ = tokio::time::sleep(Duration::from_millis(100)), if grace_ends.is_some() => continue,
-        };
-        let sent = match Event::view(session.format, &payload) {
-            Ok(event) => send_time(&event).ok_or("EVENT without the send time in args[0]")?,
-            // not an EVENT (or a broken one): decoded in full to say what it is
-            Err(_) => return Err(unexpected("EVENT", &session.format.decode(&payload)?)),
-        };
-        received.events += 1;
-        if received.latencies_us.len() < MAX_SAMPLES_PER_SUBSCRIBER {
-            let ns = stamp(epoch).saturating_sub(sent).max(0);
-            received
-                .latencies_us
-                .push(u32::try_from(ns / 1000).unwrap_or(u32::MAX));
+        tokio::select! {
+            read = timeout(REPLY_TIMEOUT, session.inbox.fill(&mut session.stream)) => {
+                read.map_err(|_| format!("no message from the router within {REPLY_TIMEOUT:?}"))??;
+                arrived = stamp(epoch);
+            }
+            _ = done.changed() => {}
+            _ = tokio::time::sleep(Duration::from_millis(100)), if grace_ends.is_some() => {}
         }
     }
     Ok((session, received))
@@ -374,7 +496,7 @@ async fn publish(
                 acknowledge: Some(true),
                 ..Publish::new(sent, TOPIC)
             };
-            session.feed(&publish.into()).await?;
+            session.feed(&publish.into())?;
             in_flight += 1;
             continue;
         }
@@ -472,13 +594,17 @@ async fn run(workload: Workload) -> Outcome<serde_json::Value> {
 }
 
 fn main() -> ExitCode {
-    let result = Workload::from_args(Args::parse()).and_then(|workload| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+    let args = Args::parse();
+    let runtime = match args.threads {
+        1 => tokio::runtime::Builder::new_current_thread()
             .enable_all()
-            .build()?
-            .block_on(run(workload))
-    });
+            .build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n.into())
+            .enable_all()
+            .build(),
+    };
+    let result = Workload::from_args(args).and_then(|workload| runtime?.block_on(run(workload)));
     match result {
         Ok(report) => {
             println!("{report}");
@@ -493,7 +619,58 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::quantile;
+    use super::*;
+
+    /// What `inbox` yields once `wire` has arrived in reads of at most `chunk` bytes (and of
+    /// the room the inbox gives): each frame's kind and payload.
+    fn arrive(inbox: &mut Inbox, wire: &[u8], chunk: usize) -> Outcome<Vec<(FrameKind, Vec<u8>)>> {
+        let (mut frames, mut rest) = (Vec::new(), wire);
+        while !rest.is_empty() {
+            let room = inbox.room();
+            assert!(room.len() >= MIN_READ, "a read of {} bytes", room.len());
+            let n = room.len().min(chunk).min(rest.len());
+            room[..n].copy_from_slice(&rest[..n]);
+            inbox.filled(n);
+            rest = &rest[n..];
+            while let Some((kind, payload)) = inbox.next_frame()? {
+                frames.push((kind, inbox.get(payload).to_vec()));
+            }
+        }
+        Ok(frames)
+    }
+
+    #[test]
+    fn frames_are_read_whole_however_they_arrive() {
+        // frames longer than the buffer and than a read, framed by the crate's encoder
+        let long = vec![b'x'; READ_BUFFER + MIN_READ];
+        let sent = [
+            (FrameKind::Message, b"[36,1,2,{},[1]]".to_vec()),
+            (FrameKind::Ping, Vec::new()),
+            (FrameKind::Message, long),
+            (FrameKind::Message, b"[6,{},\"wamp.close.normal\"]".to_vec()),
+        ];
+        let encoder = FrameEncoder::new(MaxLength::MAX);
+        let mut wire = BytesMut::new();
+        for (kind, payload) in &sent {
+            encoder.encode(*kind, payload, &mut wire).unwrap();
+        }
+        for chunk in [1, 3, 4, 7, 4096, MIN_READ + 1, wire.len()] {
+            let mut inbox = Inbox::new(MaxLength::MAX.bytes());
+            let got = arrive(&mut inbox, &wire, chunk).unwrap();
+            assert!(got == sent, "in chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_frame_above_the_maximum_asked_for_is_an_error() {
+        let mut wire = BytesMut::new();
+        FrameEncoder::new(MaxLength::MAX)
+            .encode(FrameKind::Message, &[b' '; 513], &mut wire)
+            .unwrap();
+        let mut inbox = Inbox::new(MaxLength::MIN.bytes());
+        let err = arrive(&mut inbox, &wire, 4).unwrap_err();
+        assert!(err.to_string().contains("513 bytes"), "{err}");
+    }
 
     #[test]
     fn quantiles_of_sorted_samples() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::task::JoinHandle;
 use wamp_codec::serializer::Format;
 
@@ -19,6 +19,20 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long the writer has to flush what is queued once the session is over.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Messages handled one after the other, as long as they are already there, before the
+/// connection looks for an eviction again.
+const MESSAGES_PER_WAKEUP: usize = 1024;
+
+/// What every connection is served with: the command line's choices.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The largest message accepted, in bytes.
+    pub max_message: usize,
+    /// How long a RawSocket writer may hold EVENTs to write them with the next ones (zero:
+    /// at once).
+    pub event_hold: Duration,
+}
 
 /// Why a transport stops handing over messages.
 #[derive(Debug)]
@@ -42,7 +56,7 @@ pub async fn serve(
 ) {
     let mut session = Session::new(router, format, outbox);
     let hello_deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
-    loop {
+    'session: loop {
         let received = tokio::select! {
             () = eviction.wait() => {
                 // the peer does not read: nothing queued will reach it
@@ -55,17 +69,19 @@ pub async fn serve(
             }
             received = incoming.next() => received,
         };
-        let flow = match received {
-            Some(Ok(message)) => session.handle(&message),
-            Some(Err(Fault::Message(reason))) => session.reject(reason),
-            Some(Err(Fault::Transport(reason))) => {
-                eprintln!("broker: connection closed: {reason}");
-                Flow::Close
-            }
-            None => Flow::Close,
-        };
-        if flow == Flow::Close {
+        if handle(&mut session, received) == Flow::Close {
             break;
+        }
+        // The messages that arrived with this one (a read takes many) are handled without
+        // going through the select above, which costs more than most messages do; the
+        // eviction is looked at again after a bounded run of them.
+        for _ in 1..MESSAGES_PER_WAKEUP {
+            let Some(received) = incoming.next().now_or_never() else {
+                break;
+            };
+            if handle(&mut session, received) == Flow::Close {
+                break 'session;
+            }
         }
     }
     // leaving the realm drops the router's handles on the queue, so the writer ends once
@@ -74,5 +90,18 @@ pub async fn serve(
     let abort = writer.abort_handle();
     if tokio::time::timeout(DRAIN_TIMEOUT, writer).await.is_err() {
         abort.abort();
+    }
+}
+
+/// Hands what the transport yielded to the session.
+fn handle(session: &mut Session, received: Option<Result<Bytes, Fault>>) -> Flow {
+    match received {
+        Some(Ok(message)) => session.handle(&message),
+        Some(Err(Fault::Message(reason))) => session.reject(reason),
+        Some(Err(Fault::Transport(reason))) => {
+            eprintln!("broker: connection closed: {reason}");
+            Flow::Close
+        }
+        None => Flow::Close,
     }
 }

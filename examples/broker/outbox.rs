@@ -11,9 +11,10 @@
 //!   INVOCATION would leave a call hanging forever, so a peer that does not read its answers
 //!   is not served.
 //!
-//! The queue holds each message encoded in the peer's format, unframed, as [`Bytes`]: the
-//! subscribers of a publication on one format share one buffer. The writer frames it for the
-//! transport.
+//! The queue holds each message encoded in the peer's format, unframed, as [`Bytes`] (the
+//! subscribers of a publication on one format share one buffer), marked as an EVENT or not
+//! ([`Queued`]): a RawSocket writer may hold EVENTs a little to write them with the next
+//! ones, never a message its peer waits for. The writer frames it for the transport.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -30,7 +31,7 @@ pub const EVENT_DROP_LIMIT: u32 = 1024;
 /// The sending side of a connection's queue (cheap to clone: the router keeps one per session).
 #[derive(Debug, Clone)]
 pub struct Outbox {
-    queue: mpsc::Sender<Bytes>,
+    queue: mpsc::Sender<Queued>,
     shared: Arc<Shared>,
 }
 
@@ -43,7 +44,24 @@ struct Shared {
 }
 
 /// The receiving side of a connection's queue, which its writer drains.
-pub type Queue = mpsc::Receiver<Bytes>;
+pub type Queue = mpsc::Receiver<Queued>;
+
+/// A message in a connection's queue: encoded for the peer, unframed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The message.
+    pub message: Bytes,
+    /// Whether it is an EVENT, which nobody waits for: a writer may hold it a little to
+    /// write it with the next ones.
+    pub event: bool,
+}
+
+impl std::ops::Deref for Queued {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.message
+    }
+}
 
 /// Tells the connection that the router has decided to disconnect its peer.
 #[derive(Debug)]
@@ -71,7 +89,11 @@ impl Outbox {
     /// Queues an EVENT, dropping it if the queue is full (and disconnecting the subscriber
     /// after [`EVENT_DROP_LIMIT`] such drops in a row).
     pub fn push_event(&self, event: impl Into<Bytes>) {
-        match self.queue.try_send(event.into()) {
+        let event = Queued {
+            message: event.into(),
+            event: true,
+        };
+        match self.queue.try_send(event) {
             Ok(()) => self.shared.dropped_in_a_row.store(0, Ordering::Relaxed),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 let dropped = self.shared.dropped_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
@@ -86,7 +108,11 @@ impl Outbox {
 
     /// Queues any other message, disconnecting the peer if the queue is full.
     pub fn push(&self, message: impl Into<Bytes>) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(message.into()) {
+        let message = Queued {
+            message: message.into(),
+            event: false,
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(message) {
             self.evict();
         }
     }
@@ -118,7 +144,7 @@ mod tests {
         assert!(evicted.as_mut().enable(), "not evicted at the limit");
         // the queue holds exactly the first CAPACITY events, in order
         for i in 0..CAPACITY {
-            assert_eq!(queue.try_recv().unwrap(), vec![i as u8]);
+            assert_eq!(queue.try_recv().unwrap().message, vec![i as u8]);
         }
         assert!(queue.try_recv().is_err());
     }

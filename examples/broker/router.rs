@@ -4,9 +4,10 @@
 //!
 //! The hot path (PUBLISH, CALL, YIELD and a callee's ERROR) never decodes a message into owned
 //! values: the message is checked and read in place ([`MessageView::decode`]), routed on its
-//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. A topic's
-//! subscribers share one subscription (exact matching), so a publication's EVENT is built once
-//! per subscriber format and the same buffer queued for every subscriber on it (a router with
+//! borrowed topic or procedure, and forwarded with the crate's [`Forwarder`]. The subscribers
+//! of a topic (or pattern) share one subscription, so a publication's EVENT is built once per
+//! matching subscription and subscriber format and the same buffer queued for every subscriber
+//! on it (a router with
 //! one subscription per subscriber would stamp each from an
 //! [`EventTemplate`](wamp_codec::router::forward::EventTemplate)). The rare session messages
 //! (HELLO, SUBSCRIBE, REGISTER, ...) are decoded into the owned types.
@@ -22,14 +23,16 @@ use wamp_codec::message::session::{Features, Role, Roles};
 use wamp_codec::router::forward::Forwarder;
 use wamp_codec::router::{ErrorDetails, EventDetails, InvocationDetails, ResultDetails};
 use wamp_codec::serializer::Format;
-use wamp_codec::view::{CallView, ErrorReplyView, MessageView, PublishView, TypedView, YieldView};
+use wamp_codec::view::{
+    CallView, ErrorReplyView, Ids, MessageView, PublishView, Strs, TypedView, YieldView,
+};
 use wamp_codec::{
     Abort, ErrorReply, Goodbye, Hello, Message, MessageType, Published, Registered, Subscribed,
     Unregistered, Unsubscribed, Welcome,
 };
 
 use crate::outbox::Outbox;
-use crate::realm::{random_id, PendingCall, Realm, SessionId};
+use crate::realm::{random_id, PendingCall, Policy, Realm, SessionId};
 
 /// The features the router implements, per role: exactly what WELCOME announces.
 const ROUTER_FEATURES: [(Role, &[&str]); 2] = [
@@ -38,6 +41,7 @@ const ROUTER_FEATURES: [(Role, &[&str]); 2] = [
         &[
             "subscriber_blackwhite_listing",
             "publisher_exclusion",
+            "pattern_based_subscription",
             "payload_transparency",
         ],
     ),
@@ -265,7 +269,14 @@ impl Session {
             // the rare session messages: decoded into the owned types
             _ => match view.to_message()? {
                 Message::Subscribe(s) => {
-                    let subscription = hub.realm.subscribe(me, &s.topic);
+                    // the decoder takes only the policies there are
+                    let policy = Policy::from_name(&s.r#match).ok_or_else(|| {
+                        Violation(format!(
+                            "'match' option in SUBSCRIBE: unknown policy {:?}",
+                            s.r#match
+                        ))
+                    })?;
+                    let subscription = hub.realm.subscribe(me, &s.topic, policy);
                     self.send_own(Subscribed::new(s.request, subscription));
                 }
                 Message::Unsubscribe(u) => match hub.realm.unsubscribe(me, u.subscription) {
@@ -342,6 +353,11 @@ impl Session {
     /// FlatBuffers, a NaN in JSON, ...) still reaches the subscribers on the other formats;
     /// the failure is logged, and a publisher that asked for an acknowledgement gets ERROR
     /// `wamp.error.invalid_argument` saying why instead of PUBLISHED.
+    ///
+    /// The acknowledgement is queued before the EVENTs: the publisher waits for it (with a
+    /// bounded window of publications in flight), the subscribers wait for nothing, so its
+    /// writer is woken first and the publisher's next PUBLISHes are not held up by the
+    /// subscribers' writes.
     fn publish(
         &mut self,
         hub: &mut Hub,
@@ -350,28 +366,35 @@ impl Session {
     ) -> Result<(), Violation> {
         let publication = random_id();
         let topic = publish.topic();
+        let audience = Audience::of(publish, me);
         let mut undeliverable = Vec::new();
-        if let Some((subscription, subscribers)) = hub.realm.subscribers(&topic) {
-            // The subscribers of a topic share its subscription, so the EVENT is the same for
-            // every subscriber on a format: built once per format (when the first subscriber
-            // on it is found), shared by all (`None` inside: the format cannot carry it).
+        let mut deliveries = Vec::new();
+        for matched in hub.realm.matching(&topic) {
+            // The subscribers of a subscription get the same EVENT on a format: built once
+            // per format a recipient speaks, shared by all (`None` inside: the format cannot
+            // carry it).
             let details = EventDetails {
-                subscription,
+                subscription: matched.id,
                 publication,
+                topic: (matched.policy != Policy::Exact).then_some(&*topic),
                 ..EventDetails::default()
             };
-            let Scratch { forwarder, .. } = &mut self.scratch;
             let mut events: [Option<Option<Bytes>>; 4] = Default::default();
-            for &subscriber in subscribers {
+            deliveries.reserve(matched.subscribers.len());
+            for &subscriber in matched.subscribers {
                 let Some(peer) = hub.peers.get(&subscriber) else {
                     continue;
                 };
-                if !receives(publish, me, subscriber, &peer.authid) {
+                if !audience.includes(subscriber, &peer.authid) {
                     continue;
                 }
                 let event = events[slot(peer.format)].get_or_insert_with(|| {
                     let mut event = Vec::new();
-                    match forwarder.event(publish, &details, peer.format, &mut event) {
+                    match self
+                        .scratch
+                        .forwarder
+                        .event(publish, &details, peer.format, &mut event)
+                    {
                         Ok(()) => Some(Bytes::from(event)),
                         Err(e) => {
                             let reason = format!(
@@ -385,7 +408,7 @@ impl Session {
                     }
                 });
                 if let Some(event) = event {
-                    peer.outbox.push_event(event.clone());
+                    deliveries.push((&peer.outbox, event.clone()));
                 }
             }
         }
@@ -400,6 +423,9 @@ impl Session {
                     undeliverable.join("; "),
                 );
             }
+        }
+        for (outbox, event) in deliveries {
+            outbox.push_event(event);
         }
         Ok(())
     }
@@ -579,31 +605,55 @@ impl Drop for Session {
     }
 }
 
-/// Whether `subscriber` (whose authid is `authid`) receives what `me` publishes: the
-/// publisher's exclusion (`exclude_me`, true by default) and the black and white lists.
-fn receives(publish: &PublishView<'_>, me: SessionId, subscriber: SessionId, authid: &str) -> bool {
-    if subscriber == me && publish.exclude_me() != Some(false) {
-        return false;
-    }
-    let excluded = publish
-        .exclude()
-        .is_some_and(|mut ids| ids.any(|id| id == subscriber))
-        || publish
-            .exclude_authid()
-            .is_some_and(|mut ids| ids.any(|id| id == authid))
-        || publish
+/// Who receives a publication: the publisher's exclusion (`exclude_me`, true by default) and
+/// the black and white lists, read from the PUBLISH's options once per publication rather
+/// than once per subscriber (each read is a lookup in the options).
+struct Audience<'a> {
+    publisher: SessionId,
+    exclude_me: bool,
+    /// The lists by role name, which every session of this router shares: whether they let
+    /// the router's one authrole through.
+    role_allowed: bool,
+    exclude: Option<Ids<'a>>,
+    exclude_authid: Option<Strs<'a>>,
+    eligible: Option<Ids<'a>>,
+    eligible_authid: Option<Strs<'a>>,
+}
+
+impl<'a> Audience<'a> {
+    /// The audience of `publish`, published by `publisher`.
+    fn of(publish: &PublishView<'a>, publisher: SessionId) -> Audience<'a> {
+        let role_allowed = !publish
             .exclude_authrole()
-            .is_some_and(|mut roles| roles.any(|r| r == AUTHROLE));
-    let eligible = publish
-        .eligible()
-        .is_none_or(|mut ids| ids.any(|id| id == subscriber))
-        && publish
-            .eligible_authid()
-            .is_none_or(|mut ids| ids.any(|id| id == authid))
-        && publish
-            .eligible_authrole()
-            .is_none_or(|mut roles| roles.any(|r| r == AUTHROLE));
-    !excluded && eligible
+            .is_some_and(|mut roles| roles.any(|r| r == AUTHROLE))
+            && publish
+                .eligible_authrole()
+                .is_none_or(|mut roles| roles.any(|r| r == AUTHROLE));
+        Audience {
+            publisher,
+            exclude_me: publish.exclude_me() != Some(false),
+            role_allowed,
+            exclude: publish.exclude(),
+            exclude_authid: publish.exclude_authid(),
+            eligible: publish.eligible(),
+            eligible_authid: publish.eligible_authid(),
+        }
+    }
+
+    /// Whether `subscriber`, whose authid is `authid`, receives the publication.
+    fn includes(&self, subscriber: SessionId, authid: &str) -> bool {
+        if !self.role_allowed || (subscriber == self.publisher && self.exclude_me) {
+            return false;
+        }
+        let listed_id =
+            |ids: &Option<Ids<'_>>| ids.clone().map(|mut ids| ids.any(|id| id == subscriber));
+        let listed_authid =
+            |strs: &Option<Strs<'_>>| strs.clone().map(|mut strs| strs.any(|a| a == authid));
+        listed_id(&self.exclude) != Some(true)
+            && listed_authid(&self.exclude_authid) != Some(true)
+            && listed_id(&self.eligible) != Some(false)
+            && listed_authid(&self.eligible_authid) != Some(false)
+    }
 }
 
 /// Encodes a message the router makes and queues it on `outbox` for a peer speaking
@@ -642,7 +692,7 @@ fn router_roles() -> Roles {
 
 #[cfg(test)]
 mod tests {
-    use wamp_codec::{Publish, Subscribe, Value};
+    use wamp_codec::{Event, Publish, Subscribe, Value};
 
     use super::*;
     use crate::outbox::{self, Queue};
@@ -752,5 +802,103 @@ mod tests {
             "{reply:?}"
         );
         assert!(json_queue.try_recv().is_ok());
+    }
+
+    /// Subscribes `session` with `subscribe` and returns the subscription ID.
+    fn subscription(session: &mut Session, queue: &mut Queue, subscribe: Subscribe) -> u64 {
+        match exchange(session, queue, subscribe.into()) {
+            Message::Subscribed(s) => s.subscription,
+            other => panic!("expected SUBSCRIBED, got {other:?}"),
+        }
+    }
+
+    /// The EVENT at the head of `queue`, for a session speaking `format`.
+    fn event(queue: &mut Queue, format: Format) -> Event {
+        match format.decode(&queue.try_recv().expect("no EVENT")).unwrap() {
+            Message::Event(event) => event,
+            other => panic!("expected EVENT, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pattern_subscriber_is_told_the_topic() {
+        let router = Router::new();
+        let (mut exact, mut exact_queue) = joined(&router, Format::Json);
+        let (mut pattern, mut pattern_queue) = joined(&router, Format::Cbor);
+        let (mut publisher, mut publisher_queue) = joined(&router, Format::Msgpack);
+        let by_topic = subscription(
+            &mut exact,
+            &mut exact_queue,
+            Subscribe::new(1, "com.shop.order"),
+        );
+        let by_wildcard = subscription(
+            &mut pattern,
+            &mut pattern_queue,
+            Subscribe {
+                r#match: Subscribe::MATCH_WILDCARD.into(),
+                ..Subscribe::new(1, "com..order")
+            },
+        );
+        let by_prefix = subscription(
+            &mut pattern,
+            &mut pattern_queue,
+            Subscribe {
+                r#match: Subscribe::MATCH_PREFIX.into(),
+                ..Subscribe::new(2, "com.sh")
+            },
+        );
+        assert!(by_topic != by_wildcard && by_wildcard != by_prefix);
+
+        let publish = Publish {
+            args: Some(vec![Value::from("tea")]),
+            acknowledge: Some(true),
+            ..Publish::new(3, "com.shop.order")
+        };
+        let reply = exchange(&mut publisher, &mut publisher_queue, publish.into());
+        let Message::Published(published) = reply else {
+            panic!("expected PUBLISHED, got {reply:?}")
+        };
+
+        let exact_event = event(&mut exact_queue, Format::Json);
+        assert_eq!(
+            (exact_event.subscription, exact_event.topic),
+            (by_topic, None),
+            "an exact subscriber knows the topic"
+        );
+        // one EVENT per matching subscription, each naming the topic
+        let mut pattern_events: Vec<_> = (0..2)
+            .map(|_| event(&mut pattern_queue, Format::Cbor))
+            .map(|e| (e.subscription, e.topic, e.publication, e.args))
+            .collect();
+        pattern_events.sort_by_key(|e| e.0);
+        let mut expected: Vec<_> = [by_wildcard, by_prefix]
+            .map(|id| {
+                let args = Some(vec![Value::from("tea")]);
+                (
+                    id,
+                    Some("com.shop.order".to_owned()),
+                    published.publication,
+                    args,
+                )
+            })
+            .into();
+        expected.sort_by_key(|e| e.0);
+        assert_eq!(pattern_events, expected);
+        assert!(pattern_queue.try_recv().is_err());
+
+        // a topic outside every pattern reaches nobody
+        let publish = Publish::new(4, "org.shop.order");
+        assert_eq!(
+            publisher.handle(&Format::Msgpack.encode(&publish.into()).unwrap()),
+            Flow::Continue
+        );
+        assert!(exact_queue.try_recv().is_err() && pattern_queue.try_recv().is_err());
+    }
+
+    #[test]
+    fn welcome_announces_pattern_based_subscription() {
+        let roles = router_roles();
+        let broker = roles.get(&Role::Broker).expect("the broker role");
+        assert_eq!(broker.get("pattern_based_subscription"), Some(&true));
     }
 }

@@ -14,8 +14,8 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use wamp_codec::transport::websocket::{negotiate, BatchError, MessageKind, Subprotocol};
 
-use crate::connection::{self, Fault};
-use crate::outbox::{self, Queue};
+use crate::connection::{self, Fault, Settings};
+use crate::outbox::{self, Queue, Queued};
 use crate::router::Router;
 
 /// Most messages joined into one WebSocket message on a batched subprotocol.
@@ -33,13 +33,15 @@ fn choose(request: &Request) -> Option<Subprotocol> {
     negotiate(offered, Subprotocol::ALL)
 }
 
-/// Serves one WebSocket connection taking messages up to `max_message` bytes: the handshake
-/// (refused with 400 when no offered subprotocol is a WAMP serializer), then the session.
+/// Serves one WebSocket connection taking messages up to `settings.max_message` bytes: the
+/// handshake (refused with 400 when no offered subprotocol is a WAMP serializer), then the
+/// session. (EVENTs are written as they come: `settings.event_hold` is RawSocket's.)
 pub async fn serve(
     router: Arc<Router>,
     stream: TcpStream,
-    max_message: usize,
+    settings: Settings,
 ) -> Result<(), String> {
+    let max_message = settings.max_message;
     let mut chosen = None;
     let answer = |request: &Request, mut response: Response| {
         let Some(subprotocol) = choose(request) else {
@@ -112,7 +114,7 @@ async fn write(
     mut queue: Queue,
     subprotocol: Subprotocol,
 ) {
-    while let Some(first) = queue.recv().await {
+    while let Some(Queued { message: first, .. }) = queue.recv().await {
         let payload = if subprotocol.is_batched() {
             match batch(subprotocol, first, &mut queue) {
                 Ok(batch) => batch,
