@@ -142,7 +142,7 @@ pub trait Emit {
 }
 
 /// Writes `item` into `out`, value by value: no [`Value`] tree is built.
-pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
+pub fn transcode<'a, I: Item<'a>, E: Emit>(item: &I, out: &mut E) {
     match item.kind() {
         Kind::Null => out.null(),
         Kind::Bool => out.bool(item.as_bool().unwrap_or_default()),
@@ -152,22 +152,63 @@ pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
         Kind::Bytes => out.bytes(&item.as_bytes().unwrap_or_default()),
         Kind::List => {
             let items = item.list().into_iter().flatten();
-            out.begin_list(item.len_hint().unwrap_or_else(|| items.clone().count()));
-            for child in items {
-                transcode(&child, out);
-            }
+            write_counted(out, item.len_hint(), items, E::begin_list, |out, child| {
+                transcode(&child, out)
+            });
             out.end_list();
         }
         Kind::Map => {
             let entries = item.map().into_iter().flatten();
-            out.begin_map(item.len_hint().unwrap_or_else(|| entries.clone().count()));
-            for (k, v) in entries {
-                out.key(&k);
-                transcode(&v, out);
-            }
+            write_counted(
+                out,
+                item.len_hint(),
+                entries,
+                E::begin_map,
+                |out, (k, v)| {
+                    out.key(&k);
+                    transcode(&v, out);
+                },
+            );
             out.end_map();
         }
     }
+}
+
+/// How many items of a list or map whose length its encoding does not say (JSON) are kept
+/// as they are found, before the rest is counted by a walk of its own.
+const KEPT_UNCOUNTED: usize = 8;
+
+/// Writes the head of a list or map (`begin`, with its length) and then each of its `items`
+/// (`write`). The length is `len_hint` when the encoding says it. Otherwise the items are
+/// read as they are counted: up to [`KEPT_UNCOUNTED`] are kept, so that a short container
+/// (most of a payload) is walked once, and only the items past those are walked twice.
+fn write_counted<T, E: Emit>(
+    out: &mut E,
+    len_hint: Option<usize>,
+    items: impl Iterator<Item = T> + Clone,
+    begin: fn(&mut E, usize),
+    mut write: impl FnMut(&mut E, T),
+) {
+    if let Some(len) = len_hint {
+        begin(out, len);
+        items.for_each(|item| write(out, item));
+        return;
+    }
+    let mut items = items.fuse();
+    let mut kept: [Option<T>; KEPT_UNCOUNTED] = core::array::from_fn(|_| None);
+    let mut len = 0;
+    for (slot, item) in kept.iter_mut().zip(&mut items) {
+        *slot = Some(item);
+        len += 1;
+    }
+    if len == KEPT_UNCOUNTED {
+        len += items.clone().count();
+    }
+    begin(out, len);
+    kept.into_iter()
+        .flatten()
+        .chain(items)
+        .for_each(|item| write(out, item));
 }
 
 /// A decoded [`Value`] read through the same interface (for tests of the validation against

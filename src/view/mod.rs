@@ -278,27 +278,28 @@ impl<'a> ItemRef<'a> {
     }
 }
 
-/// Scans a whole message of a self-describing format.
-fn scan<'a>(
+/// Scans a whole message of a self-describing format into `elems` (filled where they are:
+/// each move of them is a copy of a few hundred bytes).
+#[inline(always)]
+fn scan_into<'a>(
     format: Format,
     buf: &'a [u8],
     limits: &Limits,
-) -> Result<Elems<ItemRef<'a>>, DecodeError> {
-    Ok(match format {
+    elems: &mut Elems<ItemRef<'a>>,
+) -> Result<(), DecodeError> {
+    match format {
         #[cfg(feature = "json")]
-        Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
+        Format::Json => json::view::scan_message_into(buf, limits, ItemRef::Json, elems),
         #[cfg(feature = "msgpack")]
-        Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
+        Format::Msgpack => msgpack::view::scan_message_into(buf, limits, ItemRef::Msgpack, elems),
         #[cfg(feature = "cbor")]
-        Format::Cbor => cbor::view::scan_message_with(buf, limits, ItemRef::Cbor)?,
+        Format::Cbor => cbor::view::scan_message_into(buf, limits, ItemRef::Cbor, elems),
         #[cfg(feature = "flatbuffers")]
-        Format::Flatbuffers => {
-            return Err(DecodeError::syntax(
-                "flatbuffers",
-                "not a self-describing format",
-            ))
-        }
-    })
+        Format::Flatbuffers => Err(DecodeError::syntax(
+            "flatbuffers",
+            "not a self-describing format",
+        )),
+    }
 }
 
 /// Any of the 25 messages, checked, its elements read in place.
@@ -331,13 +332,16 @@ impl<'a> ElementsView<'a> {
         buf: &'a [u8],
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
-        let elems = scan(format, buf, limits)?;
-        let message_type = check::check(&elems)?;
-        Ok(ElementsView {
+        // Built where it is returned and filled there. Its type is set from the check, which
+        // runs before anything can read it.
+        let mut view = ElementsView {
             format,
-            message_type,
-            elems,
-        })
+            message_type: MessageType::Hello,
+            elems: Elems::new(),
+        };
+        scan_into(format, buf, limits, &mut view.elems)?;
+        view.message_type = check::check(&view.elems)?;
+        Ok(view)
     }
 
     /// The message's type.
@@ -360,7 +364,8 @@ impl<'a> ElementsView<'a> {
         self.elems.is_empty()
     }
 
-    fn format(&self) -> Format {
+    /// The format of the message.
+    pub(crate) fn format(&self) -> Format {
         self.format
     }
 }

@@ -37,16 +37,33 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<JsonItem<'a>>, DecodeError> {
+    let mut elems = Elems::new();
+    scan_message_into(buf, limits, |item| item, &mut elems).map(|()| elems)
+}
+
+/// [`scan_message`] into `elems`, which it overwrites (what it holds after a failure is not to
+/// be read), each element wrapped by `wrap` as it is found (into the unified
+/// [`ItemRef`](crate::view::ItemRef)): the caller's elements are filled where they are, as
+/// each move of them is a copy of a few hundred bytes.
+#[inline]
+pub fn scan_message_into<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: impl Fn(JsonItem<'a>) -> I,
+    elems: &mut Elems<I>,
+) -> Result<(), DecodeError> {
+    *elems = Elems::new();
     // The fast pass accepts the common messages outright; anything it does not vouch for
     // (an error, or a rare construct) is scanned again by the exact walk below.
     if buf.len() <= limits.max_size {
         if let Ok(text) = core::str::from_utf8(buf) {
-            if let Some(elems) = fast::scan(text, limits) {
-                return Ok(elems);
+            if fast::scan(text, limits, &wrap, elems).is_some() {
+                return Ok(());
             }
         }
     }
-    scan_exact(buf, limits)
+    *elems = scan_exact(buf, limits)?.map(wrap);
+    Ok(())
 }
 
 /// [`scan_message`] by the owned reader's own walk: every input, every error.
