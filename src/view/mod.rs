@@ -332,16 +332,29 @@ impl<'a> ElementsView<'a> {
         buf: &'a [u8],
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
-        // Built where it is returned and filled there. Its type is set from the check, which
-        // runs before anything can read it.
-        let mut view = ElementsView {
+        let mut view = ElementsView::unfilled(format);
+        view.fill(buf, limits)?;
+        Ok(view)
+    }
+
+    /// A view of `format` with no elements, for [`ElementsView::fill`]: built where it is
+    /// returned and filled there, as each move of the elements is a copy of them. Its type is
+    /// a placeholder until the fill sets it.
+    #[inline(always)]
+    pub(crate) fn unfilled(format: Format) -> Self {
+        ElementsView {
             format,
             message_type: MessageType::Hello,
             elems: Elems::new(),
-        };
-        scan_into(format, buf, limits, &mut view.elems)?;
-        view.message_type = check::check(&view.elems)?;
-        Ok(view)
+        }
+    }
+
+    /// Scans and checks `buf` into this view (which is not to be read if it fails).
+    #[inline(always)]
+    pub(crate) fn fill(&mut self, buf: &'a [u8], limits: &Limits) -> Result<(), DecodeError> {
+        scan_into(self.format, buf, limits, &mut self.elems)?;
+        self.message_type = check::check(&self.elems)?;
+        Ok(())
     }
 
     /// The message's type.
