@@ -185,7 +185,7 @@ const KEPT_UNCOUNTED: usize = 8;
 fn write_counted<T, E: Emit>(
     out: &mut E,
     len_hint: Option<usize>,
-    items: impl Iterator<Item = T> + Clone,
+    mut items: impl Iterator<Item = T> + Clone,
     begin: fn(&mut E, usize),
     mut write: impl FnMut(&mut E, T),
 ) {
@@ -194,21 +194,27 @@ fn write_counted<T, E: Emit>(
         items.for_each(|item| write(out, item));
         return;
     }
-    let mut items = items.fuse();
     let mut kept: [Option<T>; KEPT_UNCOUNTED] = core::array::from_fn(|_| None);
     let mut len = 0;
-    for (slot, item) in kept.iter_mut().zip(&mut items) {
-        *slot = Some(item);
+    while len < KEPT_UNCOUNTED {
+        let Some(item) = items.next() else { break };
+        kept[len] = Some(item);
         len += 1;
     }
-    if len == KEPT_UNCOUNTED {
+    // all kept: more may follow, counted by a walk of their own (and not asked for again
+    // when the iterator has ended)
+    let more = len == KEPT_UNCOUNTED;
+    if more {
         len += items.clone().count();
     }
     begin(out, len);
-    kept.into_iter()
-        .flatten()
-        .chain(items)
-        .for_each(|item| write(out, item));
+    // taken from where they are kept: moving the array into an iterator would copy it whole
+    for item in kept.iter_mut().map_while(Option::take) {
+        write(out, item);
+    }
+    if more {
+        items.for_each(|item| write(out, item));
+    }
 }
 
 /// A decoded [`Value`] read through the same interface (for tests of the validation against
@@ -345,5 +351,39 @@ impl<I: Copy> Elems<I> {
 impl<I: Copy> Default for Elems<I> {
     fn default() -> Self {
         Elems::new()
+    }
+}
+
+#[cfg(all(test, feature = "json", feature = "msgpack"))]
+mod tests {
+    use super::*;
+    use crate::serializer::json::view::scan_message;
+    use crate::serializer::msgpack::view::MsgpackWriter;
+    use crate::serializer::{json, msgpack, Limits};
+
+    /// A JSON list or map says no length, which MessagePack writes first: around the number
+    /// kept before counting (none, some, all, one more, many), nested too, each transcoded
+    /// item is what the owned encoder writes for the value the owned decoder reads.
+    #[test]
+    fn lengths_a_json_container_does_not_say_are_counted() {
+        for n in [0, 1, 7, 8, 9, 16, 17, 40] {
+            let list: Vec<String> = (0..n).map(|i| format!("[{i},\"s{i}\"]")).collect();
+            let map: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{{\"v\":{i}}}")).collect();
+            let text = format!("[[{}],{{{}}}]", list.join(","), map.join(","));
+            let elems = scan_message(text.as_bytes(), &Limits::DEFAULT).unwrap();
+            for i in 0..2 {
+                let item = elems.get(i).unwrap();
+                let mut out = Vec::new();
+                let mut w = MsgpackWriter::new(&mut out);
+                transcode(&item, &mut w);
+                w.finish().unwrap();
+                let value = json::value_from_slice(item.bytes(), &Limits::DEFAULT).unwrap();
+                assert_eq!(
+                    out,
+                    msgpack::value_to_vec(&value).unwrap(),
+                    "{n} items: {text}"
+                );
+            }
+        }
     }
 }
