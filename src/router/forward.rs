@@ -146,7 +146,7 @@ enum Source<'a> {
     /// A JSON, MessagePack or CBOR message: the only elements read besides the payload, kept
     /// rather than the whole view (a copy of every element, a few hundred bytes).
     Elements {
-        /// The options or details dict.
+        /// The options or details dict, unless it is empty.
         extra: Option<ItemRef<'a>>,
         /// An ERROR's error URI.
         error_uri: Option<ItemRef<'a>>,
@@ -247,7 +247,9 @@ impl<'a> Carrier<'a> {
                 let not_null = |i: Option<ItemRef<'a>>| i.filter(|i| !i.is_null());
                 (
                     Source::Elements {
-                        extra: e.element(extra),
+                        // an empty dict (the usual options) as none: every key read from it
+                        // is then answered without a walk of it
+                        extra: e.element(extra).filter(|x| !x.is_empty_container()),
                         error_uri: e.element(4).filter(|_| want == MessageType::Error),
                     },
                     transparent.map(Transparent::Item),
