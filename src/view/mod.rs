@@ -242,17 +242,7 @@ impl<'a> ItemRef<'a> {
     pub fn is_empty_container(&self) -> bool {
         match self {
             #[cfg(feature = "json")]
-            ItemRef::Json(json) => {
-                let bytes = json.bytes();
-                let inner = bytes.get(1..).unwrap_or_default();
-                matches!(bytes.first(), Some(b'[' | b'{'))
-                    && matches!(
-                        inner
-                            .iter()
-                            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
-                        Some(b']' | b'}')
-                    )
-            }
+            ItemRef::Json(json) => json.is_empty_container(),
             // fixarray/fixmap of 0; array16/32, map16/32 of 0
             #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(msgpack) => matches!(
@@ -494,6 +484,12 @@ mod tests {
         assert_eq!(
             (empty(2), empty(3), empty(4), empty(5)),
             (true, false, true, false)
+        );
+        // the one length JSON tells without a walk
+        let hint = |i| e.get(i).unwrap().len_hint();
+        assert_eq!(
+            (hint(2), hint(3), hint(4), hint(5)),
+            (Some(0), None, Some(0), None)
         );
         // MessagePack: a 16-bit-length empty array, a fixarray of one
         let m = [0x94, 0x10, 0x01, 0xdc, 0x00, 0x00, 0x91, 0x01];

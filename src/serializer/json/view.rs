@@ -259,6 +259,22 @@ pub struct JsonItem<'a> {
 }
 
 impl<'a> JsonItem<'a> {
+    /// Whether the item is an empty list or map: its bracket, any whitespace, and the closing
+    /// one (nothing of a non-empty one is read past its first value's first byte).
+    #[inline]
+    pub fn is_empty_container(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        matches!(self.kind, Kind::List | Kind::Map)
+            && matches!(
+                bytes
+                    .get(1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+                Some(b']' | b'}')
+            )
+    }
+
     /// The value's bytes in the input, exactly as they were (no whitespace around them): to
     /// forward it into another JSON message with [`Emit::raw`].
     pub fn bytes(&self) -> &'a [u8] {
@@ -396,6 +412,12 @@ impl<'a> Item<'a> for JsonItem<'a> {
             }),
             _ => None,
         }
+    }
+
+    /// Zero for an empty list or map, which its first bytes tell; JSON says no other length.
+    #[inline]
+    fn len_hint(&self) -> Option<usize> {
+        self.is_empty_container().then_some(0)
     }
 
     /// Decoded by the owned reader itself, so exactly what an owned decode gives (a repeated
