@@ -142,13 +142,63 @@ struct Carrier<'a> {
     kwargs: Option<ItemRef<'a>>,
 }
 
-// (on the stack for one forwarding: boxing would cost an allocation)
-#[allow(clippy::large_enum_variant)]
 enum Source<'a> {
-    /// A JSON, MessagePack or CBOR message and the index of its options/details.
-    Elements(ElementsView<'a>, usize),
+    /// A JSON, MessagePack or CBOR message: the only elements read besides the payload, kept
+    /// rather than the whole view (a copy of every element, a few hundred bytes).
+    Elements {
+        /// The options or details dict, unless it is empty.
+        extra: Option<ItemRef<'a>>,
+        /// An ERROR's error URI.
+        error_uri: Option<ItemRef<'a>>,
+    },
     #[cfg(feature = "flatbuffers")]
     Flatbuffers(MessageRef<'a>),
+}
+
+/// A message view as [`Carrier::of`] reads it, its elements borrowed rather than copied.
+#[derive(Clone, Copy)]
+enum Viewed<'v, 'a> {
+    Elements(&'v ElementsView<'a>),
+    #[cfg(feature = "flatbuffers")]
+    Flatbuffers(MessageRef<'a>),
+}
+
+impl<'v, 'a> From<&'v MessageView<'a>> for Viewed<'v, 'a> {
+    fn from(view: &'v MessageView<'a>) -> Self {
+        match view {
+            MessageView::Elements(e) => Viewed::Elements(e),
+            #[cfg(feature = "flatbuffers")]
+            MessageView::Flatbuffers(m) => Viewed::Flatbuffers(*m),
+        }
+    }
+}
+
+impl<'v, 'a> From<&'v PublishView<'a>> for Viewed<'v, 'a> {
+    fn from(view: &'v PublishView<'a>) -> Self {
+        match view {
+            PublishView::Elements(e) => Viewed::Elements(e),
+            #[cfg(feature = "flatbuffers")]
+            PublishView::Flatbuffers(p) => Viewed::Flatbuffers(MessageRef::Publish(*p)),
+        }
+    }
+}
+
+impl Viewed<'_, '_> {
+    fn message_type(self) -> MessageType {
+        match self {
+            Viewed::Elements(e) => e.message_type(),
+            #[cfg(feature = "flatbuffers")]
+            Viewed::Flatbuffers(m) => m.message_type(),
+        }
+    }
+
+    fn format(self) -> Format {
+        match self {
+            Viewed::Elements(e) => e.format(),
+            #[cfg(feature = "flatbuffers")]
+            Viewed::Flatbuffers(_) => Format::Flatbuffers,
+        }
+    }
 }
 
 /// The same expression on whichever of the four payload-carrying FlatBuffers views `$m` is.
@@ -167,7 +217,7 @@ macro_rules! carrying {
 
 impl<'a> Carrier<'a> {
     /// The carrier of `view`, which must be a `want`.
-    fn of(view: &MessageView<'a>, want: MessageType) -> Result<Carrier<'a>, ForwardError> {
+    fn of(view: Viewed<'_, 'a>, want: MessageType) -> Result<Carrier<'a>, ForwardError> {
         if view.message_type() != want {
             return Err(DecodeError::syntax(
                 view.format().name(),
@@ -180,7 +230,7 @@ impl<'a> Carrier<'a> {
             .into());
         }
         let (source, transparent, args, kwargs) = match view {
-            MessageView::Elements(e) => {
+            Viewed::Elements(e) => {
                 // where the options/details and the payload are
                 let (extra, at) = match want {
                     MessageType::Call | MessageType::Publish => (2, 4),
@@ -196,14 +246,19 @@ impl<'a> Carrier<'a> {
                 };
                 let not_null = |i: Option<ItemRef<'a>>| i.filter(|i| !i.is_null());
                 (
-                    Source::Elements(*e, extra),
+                    Source::Elements {
+                        // an empty dict (the usual options) as none: every key read from it
+                        // is then answered without a walk of it
+                        extra: e.element(extra).filter(|x| !x.is_empty_container()),
+                        error_uri: e.element(4).filter(|_| want == MessageType::Error),
+                    },
                     transparent.map(Transparent::Item),
                     not_null(args),
                     not_null(kwargs),
                 )
             }
             #[cfg(feature = "flatbuffers")]
-            MessageView::Flatbuffers(m) => {
+            Viewed::Flatbuffers(m) => {
                 let name = want.name();
                 let cbor = |b: Option<&'a [u8]>, field, kind: Kind| -> Result<_, ForwardError> {
                     let Some(b) = b else { return Ok(None) };
@@ -225,7 +280,7 @@ impl<'a> Carrier<'a> {
                     carrying!(m, r => (r.args_bytes(), r.kwargs_bytes(), r.payload()))
                         .unwrap_or_default();
                 (
-                    Source::Flatbuffers(*m),
+                    Source::Flatbuffers(m),
                     payload.map(Transparent::Bytes),
                     cbor(args, "args", Kind::List)?,
                     cbor(kwargs, "kwargs", Kind::Map)?,
@@ -264,7 +319,7 @@ impl<'a> Carrier<'a> {
     /// FlatBuffers message's `ppt_*` fields always.
     fn enc_value(&self, key: &str) -> Option<Cow<'a, str>> {
         match &self.source {
-            Source::Elements(..) if !self.transparent_given => None,
+            Source::Elements { .. } if !self.transparent_given => None,
             _ => self.str(key),
         }
     }
@@ -272,7 +327,7 @@ impl<'a> Carrier<'a> {
     /// The value of options/details key `key` (JSON, MessagePack, CBOR), `null` read as absent.
     fn extra(&self, key: &str) -> Option<ItemRef<'a>> {
         match &self.source {
-            Source::Elements(e, at) => read::non_null(e.element(*at)?.get(key)),
+            Source::Elements { extra, .. } => read::non_null(extra.as_ref()?.get(key)),
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(_) => None,
         }
@@ -280,7 +335,7 @@ impl<'a> Carrier<'a> {
 
     fn str(&self, key: &str) -> Option<Cow<'a, str>> {
         match &self.source {
-            Source::Elements(..) => self.extra(key)?.as_str(),
+            Source::Elements { .. } => self.extra(key)?.as_str(),
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => match (m, key) {
                 (MessageRef::Publish(r), "transaction_hash") => r.transaction_hash(),
@@ -297,7 +352,7 @@ impl<'a> Carrier<'a> {
 
     fn flag(&self, key: &str) -> Option<bool> {
         match &self.source {
-            Source::Elements(..) => self.extra(key)?.as_bool(),
+            Source::Elements { .. } => self.extra(key)?.as_bool(),
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => match (m, key) {
                 (MessageRef::Call(r), "receive_progress") => r.receive_progress(),
@@ -309,7 +364,7 @@ impl<'a> Carrier<'a> {
 
     fn int(&self, key: &str) -> Option<i128> {
         match &self.source {
-            Source::Elements(..) => self.extra(key)?.as_int(),
+            Source::Elements { .. } => self.extra(key)?.as_int(),
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(MessageRef::Call(r)) if key == "timeout" => {
                 r.given_timeout().map(i128::from)
@@ -321,7 +376,7 @@ impl<'a> Carrier<'a> {
 
     fn forward_for(&self) -> Option<Principals<'a>> {
         match &self.source {
-            Source::Elements(..) => self.extra("forward_for")?.list().map(Principals::Items),
+            Source::Elements { .. } => self.extra("forward_for")?.list().map(Principals::Items),
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(m) => carrying!(m, r => r.forward_for())
                 .flatten()
@@ -332,7 +387,9 @@ impl<'a> Carrier<'a> {
     /// The error URI of an ERROR.
     fn error_uri(&self) -> Cow<'a, str> {
         match &self.source {
-            Source::Elements(e, _) => e.element(4).and_then(|i| i.as_str()).unwrap_or_default(),
+            Source::Elements { error_uri, .. } => {
+                error_uri.and_then(|i| i.as_str()).unwrap_or_default()
+            }
             #[cfg(feature = "flatbuffers")]
             Source::Flatbuffers(_) => self.str("error").unwrap_or_default(),
         }
@@ -521,7 +578,7 @@ fn carried<'a: 'c, 'c>(
         #[cfg(feature = "flatbuffers")]
         Source::Flatbuffers(m) => carrying!(m, r => r.ppt_keyid()).flatten(),
         // only a borrowed key can be kept; an escaped JSON key is rare enough to refuse
-        Source::Elements(..) => match enc("enc_key") {
+        Source::Elements { .. } => match enc("enc_key") {
             Some(Cow::Borrowed(k)) => Some(k),
             Some(Cow::Owned(_)) => {
                 return Err(unsupported(message, "enc_key", "an escaped JSON enc_key"))
@@ -650,7 +707,7 @@ impl Forwarder {
             out.extend_from_slice(self.fbs.finished_data());
             return Ok(());
         }
-        let carrier = Carrier::of(&publish.as_message(), MessageType::Publish)?;
+        let carrier = Carrier::of(publish.into(), MessageType::Publish)?;
         self.event_of(&carrier, details, to, out).map(|_| ())
     }
 
@@ -717,7 +774,7 @@ impl Forwarder {
     ) -> Result<(), ForwardError> {
         #[cfg(feature = "flatbuffers")]
         const N: &str = "INVOCATION";
-        let carrier = Carrier::of(call, MessageType::Call)?;
+        let carrier = Carrier::of(call.into(), MessageType::Call)?;
         let timeout = carrier.int("timeout");
         let receive_progress = carrier.flag("receive_progress");
         let transaction_hash = carrier.str("transaction_hash");
@@ -778,7 +835,7 @@ impl Forwarder {
     ) -> Result<(), ForwardError> {
         #[cfg(feature = "flatbuffers")]
         const N: &str = "RESULT";
-        let carrier = Carrier::of(yielded, MessageType::Yield)?;
+        let carrier = Carrier::of(yielded.into(), MessageType::Yield)?;
         let progress = carrier.flag("progress");
         #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
@@ -820,7 +877,7 @@ impl Forwarder {
     ) -> Result<(), ForwardError> {
         #[cfg(feature = "flatbuffers")]
         const N: &str = "ERROR";
-        let carrier = Carrier::of(error, MessageType::Error)?;
+        let carrier = Carrier::of(error.into(), MessageType::Error)?;
         let uri = carrier.error_uri();
         #[cfg(feature = "flatbuffers")]
         if to == Format::Flatbuffers {
@@ -910,7 +967,7 @@ impl EventTemplate {
             return Ok(());
         }
         // the template's ID is 0, one byte in every format, replaced by each stamp
-        let carrier = Carrier::of(&publish.as_message(), MessageType::Publish)?;
+        let carrier = Carrier::of(publish.into(), MessageType::Publish)?;
         let details = EventDetails {
             subscription: 0,
             ..*details

@@ -11,8 +11,8 @@
 //!   options/details keys its parse reads, in the order it reads them, each with its `Rule`.
 //!   The dict is scanned once, noting which known keys it holds; the rules then run over those
 //!   in table order, each reading its key's last occurrence (a repeated key counts with its
-//!   last value, as the decoders keep it). An empty dict, or one without a known key, costs
-//!   the scan only.
+//!   last value, as the decoders keep it). A dict without a known key costs the scan only,
+//!   an empty one (told from its head) not even that.
 //! * Where the owned parse applies a rule of its own (ID, URI, enc identifiers, revocations,
 //!   resumption, `match` selecting the URI rule) both sides call the same function.
 //!
@@ -668,18 +668,17 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         keys: &'static [Key; N],
     ) -> Result<ItemExtra<I, N>, ValidationError> {
         let x = self.element(i);
-        match x.map() {
-            Some(entries) => Ok(ItemExtra::collect(
-                x,
-                entries,
-                keys,
-                KeyLocation {
-                    message: self.name,
-                    role,
-                },
-            )),
-            None => Err(self.extra_error(field, &x)),
+        if x.kind() != Kind::Map {
+            return Err(self.extra_error(field, &x));
         }
+        Ok(ItemExtra::collect(
+            x,
+            keys,
+            KeyLocation {
+                message: self.name,
+                role,
+            },
+        ))
     }
 
     /// [`ItemMsg::extra`] for an element that is not a dict.
@@ -759,8 +758,8 @@ fn uri_error<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationErro
 /// rule runs: all of them by one more scan ([`ItemExtra::check`]), or one by [`Item::get`]
 /// ([`ItemExtra::slot`]).
 ///
-/// Only the dict item and a bit set are kept, so that an empty dict, or one without a known
-/// key, costs one scan and nothing else.
+/// Only the dict item and a bit set are kept, so that a dict without a known key costs one
+/// scan and nothing else, and an empty one a look at its head.
 struct ItemExtra<I, const N: usize> {
     keys: &'static [Key; N],
     dict: I,
@@ -772,17 +771,15 @@ struct ItemExtra<I, const N: usize> {
 impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
     /// Scans the entries of `dict` once, noting which keys of `keys` it holds.
     #[inline]
-    fn collect(
-        dict: I,
-        entries: I::Map,
-        keys: &'static [Key; N],
-        at: KeyLocation,
-    ) -> ItemExtra<I, N> {
+    fn collect(dict: I, keys: &'static [Key; N], at: KeyLocation) -> ItemExtra<I, N> {
         const { assert!(N <= 32) };
         let mut present = 0;
-        for (name, _) in entries {
-            if let Some(i) = keys.iter().position(|k| k.name == name) {
-                present |= 1 << i;
+        // an empty dict (the usual options and details) is told from its head, not walked
+        if dict.len_hint() != Some(0) {
+            for (name, _) in dict.map().into_iter().flatten() {
+                if let Some(i) = keys.iter().position(|k| k.name == name) {
+                    present |= 1 << i;
+                }
             }
         }
         ItemExtra {

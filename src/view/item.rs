@@ -142,7 +142,7 @@ pub trait Emit {
 }
 
 /// Writes `item` into `out`, value by value: no [`Value`] tree is built.
-pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
+pub fn transcode<'a, I: Item<'a>, E: Emit>(item: &I, out: &mut E) {
     match item.kind() {
         Kind::Null => out.null(),
         Kind::Bool => out.bool(item.as_bool().unwrap_or_default()),
@@ -152,21 +152,68 @@ pub fn transcode<'a, I: Item<'a>>(item: &I, out: &mut impl Emit) {
         Kind::Bytes => out.bytes(&item.as_bytes().unwrap_or_default()),
         Kind::List => {
             let items = item.list().into_iter().flatten();
-            out.begin_list(item.len_hint().unwrap_or_else(|| items.clone().count()));
-            for child in items {
-                transcode(&child, out);
-            }
+            write_counted(out, item.len_hint(), items, E::begin_list, |out, child| {
+                transcode(&child, out)
+            });
             out.end_list();
         }
         Kind::Map => {
             let entries = item.map().into_iter().flatten();
-            out.begin_map(item.len_hint().unwrap_or_else(|| entries.clone().count()));
-            for (k, v) in entries {
-                out.key(&k);
-                transcode(&v, out);
-            }
+            write_counted(
+                out,
+                item.len_hint(),
+                entries,
+                E::begin_map,
+                |out, (k, v)| {
+                    out.key(&k);
+                    transcode(&v, out);
+                },
+            );
             out.end_map();
         }
+    }
+}
+
+/// How many items of a list or map whose length its encoding does not say (JSON) are kept
+/// as they are found, before the rest is counted by a walk of its own.
+const KEPT_UNCOUNTED: usize = 8;
+
+/// Writes the head of a list or map (`begin`, with its length) and then each of its `items`
+/// (`write`). The length is `len_hint` when the encoding says it. Otherwise the items are
+/// read as they are counted: up to [`KEPT_UNCOUNTED`] are kept, so that a short container
+/// (most of a payload) is walked once, and only the items past those are walked twice.
+fn write_counted<T, E: Emit>(
+    out: &mut E,
+    len_hint: Option<usize>,
+    mut items: impl Iterator<Item = T> + Clone,
+    begin: fn(&mut E, usize),
+    mut write: impl FnMut(&mut E, T),
+) {
+    if let Some(len) = len_hint {
+        begin(out, len);
+        items.for_each(|item| write(out, item));
+        return;
+    }
+    let mut kept: [Option<T>; KEPT_UNCOUNTED] = core::array::from_fn(|_| None);
+    let mut len = 0;
+    while len < KEPT_UNCOUNTED {
+        let Some(item) = items.next() else { break };
+        kept[len] = Some(item);
+        len += 1;
+    }
+    // all kept: more may follow, counted by a walk of their own (and not asked for again
+    // when the iterator has ended)
+    let more = len == KEPT_UNCOUNTED;
+    if more {
+        len += items.clone().count();
+    }
+    begin(out, len);
+    // taken from where they are kept: moving the array into an iterator would copy it whole
+    for item in kept.iter_mut().map_while(Option::take) {
+        write(out, item);
+    }
+    if more {
+        items.for_each(|item| write(out, item));
     }
 }
 
@@ -304,5 +351,39 @@ impl<I: Copy> Elems<I> {
 impl<I: Copy> Default for Elems<I> {
     fn default() -> Self {
         Elems::new()
+    }
+}
+
+#[cfg(all(test, feature = "json", feature = "msgpack"))]
+mod tests {
+    use super::*;
+    use crate::serializer::json::view::scan_message;
+    use crate::serializer::msgpack::view::MsgpackWriter;
+    use crate::serializer::{json, msgpack, Limits};
+
+    /// A JSON list or map says no length, which MessagePack writes first: around the number
+    /// kept before counting (none, some, all, one more, many), nested too, each transcoded
+    /// item is what the owned encoder writes for the value the owned decoder reads.
+    #[test]
+    fn lengths_a_json_container_does_not_say_are_counted() {
+        for n in [0, 1, 7, 8, 9, 16, 17, 40] {
+            let list: Vec<String> = (0..n).map(|i| format!("[{i},\"s{i}\"]")).collect();
+            let map: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{{\"v\":{i}}}")).collect();
+            let text = format!("[[{}],{{{}}}]", list.join(","), map.join(","));
+            let elems = scan_message(text.as_bytes(), &Limits::DEFAULT).unwrap();
+            for i in 0..2 {
+                let item = elems.get(i).unwrap();
+                let mut out = Vec::new();
+                let mut w = MsgpackWriter::new(&mut out);
+                transcode(&item, &mut w);
+                w.finish().unwrap();
+                let value = json::value_from_slice(item.bytes(), &Limits::DEFAULT).unwrap();
+                assert_eq!(
+                    out,
+                    msgpack::value_to_vec(&value).unwrap(),
+                    "{n} items: {text}"
+                );
+            }
+        }
     }
 }

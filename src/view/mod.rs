@@ -242,17 +242,7 @@ impl<'a> ItemRef<'a> {
     pub fn is_empty_container(&self) -> bool {
         match self {
             #[cfg(feature = "json")]
-            ItemRef::Json(json) => {
-                let bytes = json.bytes();
-                let inner = bytes.get(1..).unwrap_or_default();
-                matches!(bytes.first(), Some(b'[' | b'{'))
-                    && matches!(
-                        inner
-                            .iter()
-                            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
-                        Some(b']' | b'}')
-                    )
-            }
+            ItemRef::Json(json) => json.is_empty_container(),
             // fixarray/fixmap of 0; array16/32, map16/32 of 0
             #[cfg(feature = "msgpack")]
             ItemRef::Msgpack(msgpack) => matches!(
@@ -278,27 +268,28 @@ impl<'a> ItemRef<'a> {
     }
 }
 
-/// Scans a whole message of a self-describing format.
-fn scan<'a>(
+/// Scans a whole message of a self-describing format into `elems` (filled where they are:
+/// each move of them is a copy of a few hundred bytes).
+#[inline(always)]
+fn scan_into<'a>(
     format: Format,
     buf: &'a [u8],
     limits: &Limits,
-) -> Result<Elems<ItemRef<'a>>, DecodeError> {
-    Ok(match format {
+    elems: &mut Elems<ItemRef<'a>>,
+) -> Result<(), DecodeError> {
+    match format {
         #[cfg(feature = "json")]
-        Format::Json => json::view::scan_message(buf, limits)?.map(ItemRef::Json),
+        Format::Json => json::view::scan_message_into(buf, limits, ItemRef::Json, elems),
         #[cfg(feature = "msgpack")]
-        Format::Msgpack => msgpack::view::scan_message_with(buf, limits, ItemRef::Msgpack)?,
+        Format::Msgpack => msgpack::view::scan_message_into(buf, limits, ItemRef::Msgpack, elems),
         #[cfg(feature = "cbor")]
-        Format::Cbor => cbor::view::scan_message_with(buf, limits, ItemRef::Cbor)?,
+        Format::Cbor => cbor::view::scan_message_into(buf, limits, ItemRef::Cbor, elems),
         #[cfg(feature = "flatbuffers")]
-        Format::Flatbuffers => {
-            return Err(DecodeError::syntax(
-                "flatbuffers",
-                "not a self-describing format",
-            ))
-        }
-    })
+        Format::Flatbuffers => Err(DecodeError::syntax(
+            "flatbuffers",
+            "not a self-describing format",
+        )),
+    }
 }
 
 /// Any of the 25 messages, checked, its elements read in place.
@@ -331,13 +322,29 @@ impl<'a> ElementsView<'a> {
         buf: &'a [u8],
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
-        let elems = scan(format, buf, limits)?;
-        let message_type = check::check(&elems)?;
-        Ok(ElementsView {
+        let mut view = ElementsView::unfilled(format);
+        view.fill(buf, limits)?;
+        Ok(view)
+    }
+
+    /// A view of `format` with no elements, for [`ElementsView::fill`]: built where it is
+    /// returned and filled there, as each move of the elements is a copy of them. Its type is
+    /// a placeholder until the fill sets it.
+    #[inline(always)]
+    pub(crate) fn unfilled(format: Format) -> Self {
+        ElementsView {
             format,
-            message_type,
-            elems,
-        })
+            message_type: MessageType::Hello,
+            elems: Elems::new(),
+        }
+    }
+
+    /// Scans and checks `buf` into this view (which is not to be read if it fails).
+    #[inline(always)]
+    pub(crate) fn fill(&mut self, buf: &'a [u8], limits: &Limits) -> Result<(), DecodeError> {
+        scan_into(self.format, buf, limits, &mut self.elems)?;
+        self.message_type = check::check(&self.elems)?;
+        Ok(())
     }
 
     /// The message's type.
@@ -360,7 +367,8 @@ impl<'a> ElementsView<'a> {
         self.elems.is_empty()
     }
 
-    fn format(&self) -> Format {
+    /// The format of the message.
+    pub(crate) fn format(&self) -> Format {
         self.format
     }
 }
@@ -476,6 +484,12 @@ mod tests {
         assert_eq!(
             (empty(2), empty(3), empty(4), empty(5)),
             (true, false, true, false)
+        );
+        // the one length JSON tells without a walk
+        let hint = |i| e.get(i).unwrap().len_hint();
+        assert_eq!(
+            (hint(2), hint(3), hint(4), hint(5)),
+            (Some(0), None, Some(0), None)
         );
         // MessagePack: a 16-bit-length empty array, a fixarray of one
         let m = [0x94, 0x10, 0x01, 0xdc, 0x00, 0x00, 0x91, 0x01];

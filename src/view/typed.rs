@@ -443,12 +443,16 @@ macro_rules! typed_view {
                         other => Err(wrong_type(format, MessageType::$variant, other.message_type())),
                     };
                 }
-                // straight into the view: each move of the elements is a copy of them
-                let e = ElementsView::decode(format, buf, &crate::serializer::Limits::DEFAULT)?;
-                match e.message_type() {
-                    MessageType::$variant => Ok($view::Elements(e)),
-                    other => Err(wrong_type(format, MessageType::$variant, other)),
+                // built where it is returned and filled there: each move of the elements is a
+                // copy of them
+                let mut view = $view::Elements(ElementsView::unfilled(format));
+                if let $view::Elements(e) = &mut view {
+                    e.fill(buf, &crate::serializer::Limits::DEFAULT)?;
+                    if e.message_type() != MessageType::$variant {
+                        return Err(wrong_type(format, MessageType::$variant, e.message_type()));
+                    }
                 }
+                Ok(view)
             }
         }
 

@@ -53,12 +53,25 @@ pub fn scan_message_with<'a, I: Copy>(
     limits: &Limits,
     wrap: impl Fn(CborItem<'a>) -> I,
 ) -> Result<Elems<I>, DecodeError> {
-    // Filled in place: the elements are large, and each move of them a copy.
     let mut elems = Elems::new();
-    match fast_scan(buf, limits, &wrap, &mut elems) {
-        Some(()) => Ok(elems),
-        None => precise_scan(buf, limits, &wrap),
+    scan_message_into(buf, limits, wrap, &mut elems).map(|()| elems)
+}
+
+/// [`scan_message_with`] into `elems`, which it overwrites (what it holds after a failure is
+/// not to be read): the caller's elements are filled where they are, as each move of them is a
+/// copy of a few hundred bytes.
+#[inline]
+pub fn scan_message_into<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: impl Fn(CborItem<'a>) -> I,
+    elems: &mut Elems<I>,
+) -> Result<(), DecodeError> {
+    *elems = Elems::new();
+    if fast_scan(buf, limits, &wrap, elems).is_none() {
+        *elems = precise_scan(buf, limits, &wrap)?;
     }
+    Ok(())
 }
 
 /// The precise walk: the owned decoder's own reads, failing with its errors.

@@ -37,16 +37,33 @@ pub fn scan_message<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Elems<JsonItem<'a>>, DecodeError> {
+    let mut elems = Elems::new();
+    scan_message_into(buf, limits, |item| item, &mut elems).map(|()| elems)
+}
+
+/// [`scan_message`] into `elems`, which it overwrites (what it holds after a failure is not to
+/// be read), each element wrapped by `wrap` as it is found (into the unified
+/// [`ItemRef`](crate::view::ItemRef)): the caller's elements are filled where they are, as
+/// each move of them is a copy of a few hundred bytes.
+#[inline]
+pub fn scan_message_into<'a, I: Copy>(
+    buf: &'a [u8],
+    limits: &Limits,
+    wrap: impl Fn(JsonItem<'a>) -> I,
+    elems: &mut Elems<I>,
+) -> Result<(), DecodeError> {
+    *elems = Elems::new();
     // The fast pass accepts the common messages outright; anything it does not vouch for
     // (an error, or a rare construct) is scanned again by the exact walk below.
     if buf.len() <= limits.max_size {
         if let Ok(text) = core::str::from_utf8(buf) {
-            if let Some(elems) = fast::scan(text, limits) {
-                return Ok(elems);
+            if fast::scan(text, limits, &wrap, elems).is_some() {
+                return Ok(());
             }
         }
     }
-    scan_exact(buf, limits)
+    *elems = scan_exact(buf, limits)?.map(wrap);
+    Ok(())
 }
 
 /// [`scan_message`] by the owned reader's own walk: every input, every error.
@@ -242,6 +259,22 @@ pub struct JsonItem<'a> {
 }
 
 impl<'a> JsonItem<'a> {
+    /// Whether the item is an empty list or map: its bracket, any whitespace, and the closing
+    /// one (nothing of a non-empty one is read past its first value's first byte).
+    #[inline]
+    pub fn is_empty_container(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        matches!(self.kind, Kind::List | Kind::Map)
+            && matches!(
+                bytes
+                    .get(1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')),
+                Some(b']' | b'}')
+            )
+    }
+
     /// The value's bytes in the input, exactly as they were (no whitespace around them): to
     /// forward it into another JSON message with [`Emit::raw`].
     pub fn bytes(&self) -> &'a [u8] {
@@ -379,6 +412,12 @@ impl<'a> Item<'a> for JsonItem<'a> {
             }),
             _ => None,
         }
+    }
+
+    /// Zero for an empty list or map, which its first bytes tell; JSON says no other length.
+    #[inline]
+    fn len_hint(&self) -> Option<usize> {
+        self.is_empty_container().then_some(0)
     }
 
     /// Decoded by the owned reader itself, so exactly what an owned decode gives (a repeated
