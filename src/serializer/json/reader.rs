@@ -307,25 +307,47 @@ impl<'a> Reader<'a> {
         self.limit("depth", self.max_depth)
     }
 
-    /// The value starting at the next token, inside `depth` open lists and maps. Inlined into
-    /// each loop that reads values (it recurses only through the non-inlined `list` and `map`),
-    /// so that a scalar costs no call.
-    #[inline(always)]
+    /// The value starting at the next token, inside `depth` open lists and maps.
     fn value(&mut self, depth: usize) -> Result<Value, Fail> {
+        let mut value = Value::Null;
+        self.value_to(depth, |v| value = v)?;
+        Ok(value)
+    }
+
+    /// Reads the value starting at the next token, inside `depth` open lists and maps, and
+    /// hands it to `put` (which stores it in its list, map or message).
+    ///
+    /// Inlined into each loop that reads values (it recurses only through the non-inlined
+    /// `list` and `map`), so that a scalar costs no call. A `put` per branch, rather than one
+    /// `put` of the value the branches make: that value was assembled in memory with 8-byte
+    /// stores and then moved with 16-byte loads, which the CPU cannot forward from stores that
+    /// recent, a stall on every value.
+    #[inline(always)]
+    fn value_to(&mut self, depth: usize, put: impl FnOnce(Value)) -> Result<(), Fail> {
         self.skip_whitespace();
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                self.string_value()
+                put(self.string_value()?);
             }
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'[') => self.list(depth),
-            Some(b'{') => self.map(depth),
-            Some(b't') => self.word(b"true").map(|()| Value::Bool(true)),
-            Some(b'f') => self.word(b"false").map(|()| Value::Bool(false)),
-            Some(b'n') => self.word(b"null").map(|()| Value::Null),
-            _ => Err(self.error("expected value")),
+            Some(b'-' | b'0'..=b'9') => self.number_to(put)?,
+            Some(b'[') => put(self.list(depth)?),
+            Some(b'{') => put(self.map(depth)?),
+            Some(b't') => {
+                self.word(b"true")?;
+                put(Value::Bool(true));
+            }
+            Some(b'f') => {
+                self.word(b"false")?;
+                put(Value::Bool(false));
+            }
+            Some(b'n') => {
+                self.word(b"null")?;
+                put(Value::Null);
+            }
+            _ => return Err(self.error("expected value")),
         }
+        Ok(())
     }
 
     /// The literal `word` (`true`, `false`, `null`), at its first letter.
@@ -365,8 +387,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         };
         self.list_items(depth, |r, depth| {
-            elements.push(r.value(depth)?);
-            Ok(())
+            r.value_to(depth, |v| elements.push(v))
         })
     }
 
@@ -378,8 +399,7 @@ impl<'a> Reader<'a> {
         };
         let mut items = Vec::with_capacity(4);
         self.list_items(depth, |r, depth| {
-            items.push(r.value(depth)?);
-            Ok(())
+            r.value_to(depth, |v| items.push(v))
         })?;
         Ok(Value::List(items))
     }
@@ -392,8 +412,9 @@ impl<'a> Reader<'a> {
         };
         let mut dict = Dict::with_capacity(4);
         self.map_entries(depth, Reader::string, |r, key, depth| {
-            dict.insert(key, r.value(depth)?);
-            Ok(())
+            r.value_to(depth, |v| {
+                dict.insert(key, v);
+            })
         })?;
         Ok(Value::Map(dict))
     }
@@ -651,17 +672,18 @@ impl<'a> Reader<'a> {
     /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
     /// literal with a fraction or an exponent is a float.
     ///
-    /// Inlined into [`Reader::value`]: a call per integer cost more than reading its digits
-    /// (floats are read out of line).
+    /// Handed to `put` from each branch, as [`Reader::value_to`] does, and inlined into it: a
+    /// call per integer cost more than reading its digits (floats are read out of line).
     #[inline(always)]
-    fn number(&mut self) -> Result<Value, Fail> {
+    fn number_to(&mut self, put: impl FnOnce(Value)) -> Result<(), Fail> {
         let start = self.pos;
         match self.number_token()? {
-            Number::Unsigned(n) => Ok(Value::from_u64(n)),
-            Number::Negative(i) => Ok(Value::Int(i)),
-            Number::NegativeZero => Ok(Value::Float(-0.0)),
-            Number::Float => self.float(start).map(Value::Float),
+            Number::Unsigned(n) => put(Value::from_u64(n)),
+            Number::Negative(i) => put(Value::Int(i)),
+            Number::NegativeZero => put(Value::Float(-0.0)),
+            Number::Float => put(Value::Float(self.float(start)?)),
         }
+        Ok(())
     }
 
     /// A number literal, at `-` or its first digit: its integer part, checked and read, and

@@ -109,7 +109,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The value starting at the next token, checked and skipped. Inlined into the loops, as
-    /// [`Reader::value`] is.
+    /// [`Reader::value_to`] is.
     #[inline(always)]
     fn scan_value(&mut self, depth: usize) -> Result<Found, Fail> {
         self.skip_whitespace();
