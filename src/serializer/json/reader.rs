@@ -386,9 +386,7 @@ impl<'a> Reader<'a> {
         let Some(depth) = self.open(0, b']')? else {
             return Ok(());
         };
-        self.list_items(depth, |r, depth| {
-            r.value_to(depth, |v| elements.push(v))
-        })
+        self.list_items(depth, |r, depth| r.value_to(depth, |v| elements.push(v)))
     }
 
     /// A list, at `[`.
@@ -398,9 +396,7 @@ impl<'a> Reader<'a> {
             return Ok(Value::List(Vec::new()));
         };
         let mut items = Vec::with_capacity(4);
-        self.list_items(depth, |r, depth| {
-            r.value_to(depth, |v| items.push(v))
-        })?;
+        self.list_items(depth, |r, depth| r.value_to(depth, |v| items.push(v)))?;
         Ok(Value::List(items))
     }
 
