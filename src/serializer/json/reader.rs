@@ -331,8 +331,8 @@ impl<'a> Reader<'a> {
                 put(self.string_value()?);
             }
             Some(b'-' | b'0'..=b'9') => self.number_to(put)?,
-            Some(b'[') => put(self.list(depth)?),
-            Some(b'{') => put(self.map(depth)?),
+            Some(b'[') => put(Value::List(self.list(depth)?)),
+            Some(b'{') => put(Value::Map(self.map(depth)?)),
             Some(b't') => {
                 self.word(b"true")?;
                 put(Value::Bool(true));
@@ -389,22 +389,26 @@ impl<'a> Reader<'a> {
         self.list_items(depth, |r, depth| r.value_to(depth, |v| elements.push(v)))
     }
 
-    /// A list, at `[`.
+    /// A list's items, at `[`.
+    ///
+    /// The items, not the [`Value`]: the caller wraps them, in registers, where a `Value`
+    /// returned through memory was copied into the slot the branches of
+    /// [`Reader::value_to`] share (see there).
     #[inline(never)]
-    fn list(&mut self, depth: usize) -> Result<Value, Fail> {
+    fn list(&mut self, depth: usize) -> Result<Vec<Value>, Fail> {
         let Some(depth) = self.open(depth, b']')? else {
-            return Ok(Value::List(Vec::new()));
+            return Ok(Vec::new());
         };
         let mut items = Vec::with_capacity(4);
         self.list_items(depth, |r, depth| r.value_to(depth, |v| items.push(v)))?;
-        Ok(Value::List(items))
+        Ok(items)
     }
 
-    /// A map, at `{`.
+    /// A map's entries, at `{` (the entries, not the [`Value`], as [`Reader::list`]).
     #[inline(never)]
-    fn map(&mut self, depth: usize) -> Result<Value, Fail> {
+    fn map(&mut self, depth: usize) -> Result<Dict, Fail> {
         let Some(depth) = self.open(depth, b'}')? else {
-            return Ok(Value::Map(Dict::new()));
+            return Ok(Dict::new());
         };
         let mut dict = Dict::with_capacity(4);
         self.map_entries(depth, Reader::string, |r, key, depth| {
@@ -412,7 +416,7 @@ impl<'a> Reader<'a> {
                 dict.insert(key, v);
             })
         })?;
-        Ok(Value::Map(dict))
+        Ok(dict)
     }
 
     /// Enters the list or map at its `[` or `{`, inside `depth` open levels: the depth of its
