@@ -475,8 +475,8 @@ fn read_value_to(r: &mut Reader<'_>, put: impl FnOnce(Value)) -> Result<(), Deco
         Head::Null => put(Value::Null),
         Head::Bytes(len) => put(Value::Bytes(read_bytes(r, len, start)?)),
         Head::Text(len) => put(Value::Str(read_text(r, len, start)?)),
-        Head::Array(len) => put(read_list(r, len, start)?),
-        Head::Map(len) => put(read_map(r, len, start)?),
+        Head::Array(len) => put(Value::List(read_list(r, len, start)?)),
+        Head::Map(len) => put(Value::Map(read_map(r, len, start)?)),
     }
     Ok(())
 }
@@ -597,15 +597,21 @@ pub(crate) fn for_each_chunk<'a>(
 }
 
 // Lists, maps and bignums are read out of line, as MessagePack's are: inlined into
-// `read_value`, their locals made every scalar and string pay for a larger stack frame.
+// `read_value`, their locals made every scalar and string pay for a larger stack frame. A list
+// or map comes back as its items, wrapped in a `Value` by the caller in registers: a `Value`
+// returned through memory was copied into the slot the branches of `read_value_to` share.
 
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
+fn read_list(
+    r: &mut Reader<'_>,
+    len: Option<u64>,
+    start: usize,
+) -> Result<Vec<Value>, DecodeError> {
     r.enter()?;
     let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
     read_items(r, len, |v| items.push(v))?;
     r.leave();
-    Ok(Value::List(items))
+    Ok(items)
 }
 
 /// Reads the items of an array whose head was read and whose `len` items (`None`: up to a
@@ -632,7 +638,7 @@ fn read_items(
 }
 
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
+fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Dict, DecodeError> {
     r.enter()?;
     let mut map = Dict::with_capacity(r.claim(len, 2, start)?);
     let mut entry = |r: &mut Reader<'_>| {
@@ -652,7 +658,7 @@ fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value,
         }
     }
     r.leave();
-    Ok(Value::Map(map))
+    Ok(map)
 }
 
 /// Reads the head of a map key, which must be a text string: its length and its offset.

@@ -463,30 +463,32 @@ fn value_from_head(
         Head::Float(f) => put(Value::Float(f)),
         Head::Str(len) => put(Value::Str(read_str_body(r, len, start)?)),
         Head::Bin(len) => put(Value::Bytes(r.take(u64::from(len), start)?.to_vec())),
-        Head::Array(len) => put(read_list(r, len, start)?),
-        Head::Map(len) => put(read_map(r, len, start)?),
+        Head::Array(len) => put(Value::List(read_list(r, len, start)?)),
+        Head::Map(len) => put(Value::Map(read_map(r, len, start)?)),
     }
     Ok(())
 }
 
 // Lists and maps are read out of line: kept in `read_value`, their locals made every scalar
-// and string pay for a larger stack frame.
+// and string pay for a larger stack frame. They come back as their items, wrapped in a `Value`
+// by the caller in registers: a `Value` returned through memory was copied into the slot the
+// branches of `value_from_head` share.
 
-/// The list whose head (at `start`, of `len` items) was just read.
+/// The items of the list whose head (at `start`, of `len` items) was just read.
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+fn read_list(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Vec<Value>, DecodeError> {
     let len = open_array(r, len, start)?;
     let mut items = Vec::with_capacity(len);
     for _ in 0..len {
         read_value_to(r, |v| items.push(v))?;
     }
     r.leave();
-    Ok(Value::List(items))
+    Ok(items)
 }
 
-/// The map whose head (at `start`, of `len` entries) was just read.
+/// The entries of the map whose head (at `start`, of `len` entries) was just read.
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Dict, DecodeError> {
     let mut map = Dict::with_capacity(open_map(r, len, start)?);
     for _ in 0..len {
         let (key_len, key_start) = read_key_head(r)?;
@@ -496,7 +498,7 @@ fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeE
         })?;
     }
     r.leave();
-    Ok(Value::Map(map))
+    Ok(map)
 }
 
 /// Enters the array whose head (at `start`, of `len` items) was just read: its length,
