@@ -328,7 +328,7 @@ impl<'a> Reader<'a> {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                put(self.string_value()?);
+                self.string_value_to(put)?;
             }
             Some(b'-' | b'0'..=b'9') => self.number_to(put)?,
             Some(b'[') => put(Value::List(self.list(depth)?)),
@@ -520,14 +520,32 @@ impl<'a> Reader<'a> {
     /// A string value, after its `"`: bytes if it starts with U+0000 (autobahn's binary
     /// convention), text otherwise.
     pub(super) fn string_value(&mut self) -> Result<Value, Fail> {
+        let mut value = Value::Null;
+        self.string_value_to(|v| value = v)?;
+        Ok(value)
+    }
+
+    /// Reads a string value, after its `"`, and hands it to `put`, as [`Reader::value_to`]
+    /// does: a plain string (most are) here, inlined, and any other out of line.
+    #[inline(always)]
+    fn string_value_to(&mut self, put: impl FnOnce(Value)) -> Result<(), Fail> {
         let start = self.pos;
         self.skip_plain();
         if self.peek() == Some(b'"') {
             // No escape, so no U+0000 (a raw control character is an error).
             let s = self.span(start)?;
             self.pos += 1;
-            return Ok(Value::Str(s.to_owned()));
+            put(Value::Str(s.to_owned()));
+        } else {
+            put(self.string_value_rest(start)?);
         }
+        Ok(())
+    }
+
+    /// A string value that began at `start`, the scan stopped at something other than its
+    /// closing `"`: bytes after a U+0000, or text with escapes.
+    #[inline(never)]
+    fn string_value_rest(&mut self, start: usize) -> Result<Value, Fail> {
         if self.pos == start && self.bytes.get(start..start + 6) == Some(&b"\\u0000"[..]) {
             // Bytes, almost always plain base64 after the `\u0000`, decoded from the input up
             // to the next `"`: base64 that decodes has only alphabet characters, so no escape

@@ -215,7 +215,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A number, at `-` or its first digit: as [`Reader::number`] reads it (a float's value is
+    /// A number, at `-` or its first digit: as [`Reader::number_to`] reads it (a float's value is
     /// read too, for its range).
     #[inline(always)]
     fn scan_number(&mut self) -> Result<Found, Fail> {
