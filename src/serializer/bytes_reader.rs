@@ -71,10 +71,17 @@ impl<'a> Reader<'a> {
     }
 
     /// A syntax error about the item at offset `at`.
+    ///
+    /// Cold and out of line, as are the other error constructors: inlined, their formatting
+    /// code made every caller's hot path pay for a larger stack frame and more saved registers.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn error(&self, at: usize, reason: impl fmt::Display) -> DecodeError {
         DecodeError::syntax(self.format, format!("{reason} at offset {at}"))
     }
 
+    #[cold]
+    #[inline(never)]
     fn eof(&self, needed: u64, start: usize) -> DecodeError {
         self.error(
             start,
@@ -103,6 +110,8 @@ impl<'a> Reader<'a> {
     /// The error for `needed` more bytes at offset `at` ([`Reader::u8`]'s and
     /// [`Reader::array`]'s, for a reader at `at`).
     #[cfg(feature = "msgpack")]
+    #[cold]
+    #[inline(never)]
     pub(crate) fn eof_at(&self, needed: u64, at: usize) -> DecodeError {
         self.error(
             at,

@@ -37,7 +37,11 @@ impl Elements {
     }
 
     /// Appends the next element.
-    #[inline]
+    ///
+    /// Small enough to inline into each branch of a decoder's reading of an element (the
+    /// spill to the heap is out of line): called, it took the element through memory, stored
+    /// in pieces by the caller and loaded whole here, a store-forwarding stall per element.
+    #[inline(always)]
     pub(crate) fn push(&mut self, value: Value) {
         if self.len < MAX_ELEMENTS {
             // The slot was never written: it holds the initial `null`, which needs no drop (an
@@ -46,13 +50,21 @@ impl Elements {
             debug_assert!(matches!(old, Value::Null));
             mem::forget(old);
         } else {
-            if self.spilled.is_empty() {
-                self.spilled
-                    .extend(self.inline.iter_mut().map(core::mem::take));
-            }
-            self.spilled.push(value);
+            self.spill(value);
         }
         self.len += 1;
+    }
+
+    /// Appends an element past [`MAX_ELEMENTS`], which every message type rejects: the
+    /// elements move to the heap, so that the length error names the array's true length.
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, value: Value) {
+        if self.spilled.is_empty() {
+            self.spilled
+                .extend(self.inline.iter_mut().map(core::mem::take));
+        }
+        self.spilled.push(value);
     }
 
     /// The message the elements make, with autobahn's checks; the elements are moved into it.

@@ -452,18 +452,34 @@ pub(crate) fn read_head(r: &mut Reader<'_>) -> Result<(usize, Head), DecodeError
 
 /// Reads one data item at the reader's position.
 pub(crate) fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    let mut value = Value::Null;
+    read_value_to(r, |v| value = v)?;
+    Ok(value)
+}
+
+/// Reads one data item and hands it to `put` (which stores it in its list, map or message),
+/// from the branch of each kind of item.
+///
+/// Inlined into each loop that reads items (it recurses only through the out-of-line
+/// [`read_list`] and [`read_map`]), so that a scalar costs no call. A `put` per branch, rather
+/// than one `put` of the value the branches make: that value was assembled in memory with
+/// 8-byte stores and then moved with 16-byte loads, which the CPU cannot forward from stores
+/// that recent, a stall on every item that cost more time than anything else in the decode.
+#[inline(always)]
+fn read_value_to(r: &mut Reader<'_>, put: impl FnOnce(Value)) -> Result<(), DecodeError> {
     let (start, head) = read_head(r)?;
     match head {
-        Head::Int(i) => Ok(Value::Int(i)),
-        Head::UInt(u) => Ok(Value::from_u64(u)),
-        Head::Float(f) => Ok(Value::Float(f)),
-        Head::Bool(b) => Ok(Value::Bool(b)),
-        Head::Null => Ok(Value::Null),
-        Head::Bytes(len) => Ok(Value::Bytes(read_bytes(r, len, start)?)),
-        Head::Text(len) => read_text(r, len, start).map(Value::Str),
-        Head::Array(len) => read_list(r, len, start),
-        Head::Map(len) => read_map(r, len, start),
+        Head::Int(i) => put(Value::Int(i)),
+        Head::UInt(u) => put(Value::from_u64(u)),
+        Head::Float(f) => put(Value::Float(f)),
+        Head::Bool(b) => put(Value::Bool(b)),
+        Head::Null => put(Value::Null),
+        Head::Bytes(len) => put(Value::Bytes(read_bytes(r, len, start)?)),
+        Head::Text(len) => put(Value::Str(read_text(r, len, start)?)),
+        Head::Array(len) => put(Value::List(read_list(r, len, start)?)),
+        Head::Map(len) => put(Value::Map(read_map(r, len, start)?)),
     }
+    Ok(())
 }
 
 /// The argument of a head whose major type has no indefinite form.
@@ -582,15 +598,21 @@ pub(crate) fn for_each_chunk<'a>(
 }
 
 // Lists, maps and bignums are read out of line, as MessagePack's are: inlined into
-// `read_value`, their locals made every scalar and string pay for a larger stack frame.
+// `read_value`, their locals made every scalar and string pay for a larger stack frame. A list
+// or map comes back as its items, wrapped in a `Value` by the caller in registers: a `Value`
+// returned through memory was copied into the slot the branches of `read_value_to` share.
 
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
+fn read_list(
+    r: &mut Reader<'_>,
+    len: Option<u64>,
+    start: usize,
+) -> Result<Vec<Value>, DecodeError> {
     r.enter()?;
     let mut items = Vec::with_capacity(r.claim(len, 1, start)?);
     read_items(r, len, |v| items.push(v))?;
     r.leave();
-    Ok(Value::List(items))
+    Ok(items)
 }
 
 /// Reads the items of an array whose head was read and whose `len` items (`None`: up to a
@@ -603,13 +625,13 @@ fn read_items(
     match len {
         Some(n) => {
             for _ in 0..n {
-                push(read_value(r)?);
+                read_value_to(r, &mut push)?;
             }
         }
         None => {
             while !r.at_break(BREAK) {
                 r.claim(Some(1), 1, r.pos())?;
-                push(read_value(r)?);
+                read_value_to(r, &mut push)?;
             }
         }
     }
@@ -617,15 +639,15 @@ fn read_items(
 }
 
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value, DecodeError> {
+fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Dict, DecodeError> {
     r.enter()?;
     let mut map = Dict::with_capacity(r.claim(len, 2, start)?);
     let mut entry = |r: &mut Reader<'_>| {
         let (key_len, key_start) = read_key_head(r)?;
         let key = read_text(r, key_len, key_start)?;
-        let value = read_value(r)?;
-        map.insert(key, value);
-        Ok::<(), DecodeError>(())
+        read_value_to(r, |value| {
+            map.insert(key, value);
+        })
     };
     match len {
         Some(n) => (0..n).try_for_each(|_| entry(r))?,
@@ -637,7 +659,7 @@ fn read_map(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Value,
         }
     }
     r.leave();
-    Ok(Value::Map(map))
+    Ok(map)
 }
 
 /// Reads the head of a map key, which must be a text string: its length and its offset.

@@ -307,25 +307,47 @@ impl<'a> Reader<'a> {
         self.limit("depth", self.max_depth)
     }
 
-    /// The value starting at the next token, inside `depth` open lists and maps. Inlined into
-    /// each loop that reads values (it recurses only through the non-inlined `list` and `map`),
-    /// so that a scalar costs no call.
-    #[inline(always)]
+    /// The value starting at the next token, inside `depth` open lists and maps.
     fn value(&mut self, depth: usize) -> Result<Value, Fail> {
+        let mut value = Value::Null;
+        self.value_to(depth, |v| value = v)?;
+        Ok(value)
+    }
+
+    /// Reads the value starting at the next token, inside `depth` open lists and maps, and
+    /// hands it to `put` (which stores it in its list, map or message).
+    ///
+    /// Inlined into each loop that reads values (it recurses only through the non-inlined
+    /// `list` and `map`), so that a scalar costs no call. A `put` per branch, rather than one
+    /// `put` of the value the branches make: that value was assembled in memory with 8-byte
+    /// stores and then moved with 16-byte loads, which the CPU cannot forward from stores that
+    /// recent, a stall on every value.
+    #[inline(always)]
+    fn value_to(&mut self, depth: usize, put: impl FnOnce(Value)) -> Result<(), Fail> {
         self.skip_whitespace();
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                self.string_value()
+                self.string_value_to(put)?;
             }
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'[') => self.list(depth),
-            Some(b'{') => self.map(depth),
-            Some(b't') => self.word(b"true").map(|()| Value::Bool(true)),
-            Some(b'f') => self.word(b"false").map(|()| Value::Bool(false)),
-            Some(b'n') => self.word(b"null").map(|()| Value::Null),
-            _ => Err(self.error("expected value")),
+            Some(b'-' | b'0'..=b'9') => self.number_to(put)?,
+            Some(b'[') => put(Value::List(self.list(depth)?)),
+            Some(b'{') => put(Value::Map(self.map(depth)?)),
+            Some(b't') => {
+                self.word(b"true")?;
+                put(Value::Bool(true));
+            }
+            Some(b'f') => {
+                self.word(b"false")?;
+                put(Value::Bool(false));
+            }
+            Some(b'n') => {
+                self.word(b"null")?;
+                put(Value::Null);
+            }
+            _ => return Err(self.error("expected value")),
         }
+        Ok(())
     }
 
     /// The literal `word` (`true`, `false`, `null`), at its first letter.
@@ -364,38 +386,37 @@ impl<'a> Reader<'a> {
         let Some(depth) = self.open(0, b']')? else {
             return Ok(());
         };
-        self.list_items(depth, |r, depth| {
-            elements.push(r.value(depth)?);
-            Ok(())
-        })
+        self.list_items(depth, |r, depth| r.value_to(depth, |v| elements.push(v)))
     }
 
-    /// A list, at `[`.
+    /// A list's items, at `[`.
+    ///
+    /// The items, not the [`Value`]: the caller wraps them, in registers, where a `Value`
+    /// returned through memory was copied into the slot the branches of
+    /// [`Reader::value_to`] share (see there).
     #[inline(never)]
-    fn list(&mut self, depth: usize) -> Result<Value, Fail> {
+    fn list(&mut self, depth: usize) -> Result<Vec<Value>, Fail> {
         let Some(depth) = self.open(depth, b']')? else {
-            return Ok(Value::List(Vec::new()));
+            return Ok(Vec::new());
         };
         let mut items = Vec::with_capacity(4);
-        self.list_items(depth, |r, depth| {
-            items.push(r.value(depth)?);
-            Ok(())
-        })?;
-        Ok(Value::List(items))
+        self.list_items(depth, |r, depth| r.value_to(depth, |v| items.push(v)))?;
+        Ok(items)
     }
 
-    /// A map, at `{`.
+    /// A map's entries, at `{` (the entries, not the [`Value`], as [`Reader::list`]).
     #[inline(never)]
-    fn map(&mut self, depth: usize) -> Result<Value, Fail> {
+    fn map(&mut self, depth: usize) -> Result<Dict, Fail> {
         let Some(depth) = self.open(depth, b'}')? else {
-            return Ok(Value::Map(Dict::new()));
+            return Ok(Dict::new());
         };
         let mut dict = Dict::with_capacity(4);
         self.map_entries(depth, Reader::string, |r, key, depth| {
-            dict.insert(key, r.value(depth)?);
-            Ok(())
+            r.value_to(depth, |v| {
+                dict.insert(key, v);
+            })
         })?;
-        Ok(Value::Map(dict))
+        Ok(dict)
     }
 
     /// Enters the list or map at its `[` or `{`, inside `depth` open levels: the depth of its
@@ -499,14 +520,32 @@ impl<'a> Reader<'a> {
     /// A string value, after its `"`: bytes if it starts with U+0000 (autobahn's binary
     /// convention), text otherwise.
     pub(super) fn string_value(&mut self) -> Result<Value, Fail> {
+        let mut value = Value::Null;
+        self.string_value_to(|v| value = v)?;
+        Ok(value)
+    }
+
+    /// Reads a string value, after its `"`, and hands it to `put`, as [`Reader::value_to`]
+    /// does: a plain string (most are) here, inlined, and any other out of line.
+    #[inline(always)]
+    fn string_value_to(&mut self, put: impl FnOnce(Value)) -> Result<(), Fail> {
         let start = self.pos;
         self.skip_plain();
         if self.peek() == Some(b'"') {
             // No escape, so no U+0000 (a raw control character is an error).
             let s = self.span(start)?;
             self.pos += 1;
-            return Ok(Value::Str(s.to_owned()));
+            put(Value::Str(s.to_owned()));
+        } else {
+            put(self.string_value_rest(start)?);
         }
+        Ok(())
+    }
+
+    /// A string value that began at `start`, the scan stopped at something other than its
+    /// closing `"`: bytes after a U+0000, or text with escapes.
+    #[inline(never)]
+    fn string_value_rest(&mut self, start: usize) -> Result<Value, Fail> {
         if self.pos == start && self.bytes.get(start..start + 6) == Some(&b"\\u0000"[..]) {
             // Bytes, almost always plain base64 after the `\u0000`, decoded from the input up
             // to the next `"`: base64 that decodes has only alphabet characters, so no escape
@@ -651,17 +690,18 @@ impl<'a> Reader<'a> {
     /// [`Value::from_u64`] (not), as serde_json reads it, `-0` is the float -0.0, and a
     /// literal with a fraction or an exponent is a float.
     ///
-    /// Inlined into [`Reader::value`]: a call per integer cost more than reading its digits
-    /// (floats are read out of line).
+    /// Handed to `put` from each branch, as [`Reader::value_to`] does, and inlined into it: a
+    /// call per integer cost more than reading its digits (floats are read out of line).
     #[inline(always)]
-    fn number(&mut self) -> Result<Value, Fail> {
+    fn number_to(&mut self, put: impl FnOnce(Value)) -> Result<(), Fail> {
         let start = self.pos;
         match self.number_token()? {
-            Number::Unsigned(n) => Ok(Value::from_u64(n)),
-            Number::Negative(i) => Ok(Value::Int(i)),
-            Number::NegativeZero => Ok(Value::Float(-0.0)),
-            Number::Float => self.float(start).map(Value::Float),
+            Number::Unsigned(n) => put(Value::from_u64(n)),
+            Number::Negative(i) => put(Value::Int(i)),
+            Number::NegativeZero => put(Value::Float(-0.0)),
+            Number::Float => put(Value::Float(self.float(start)?)),
         }
+        Ok(())
     }
 
     /// A number literal, at `-` or its first digit: its integer part, checked and read, and

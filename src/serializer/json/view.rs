@@ -126,7 +126,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The value starting at the next token, checked and skipped. Inlined into the loops, as
-    /// [`Reader::value`] is.
+    /// [`Reader::value_to`] is.
     #[inline(always)]
     fn scan_value(&mut self, depth: usize) -> Result<Found, Fail> {
         self.skip_whitespace();
@@ -232,7 +232,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A number, at `-` or its first digit: as [`Reader::number`] reads it (a float's value is
+    /// A number, at `-` or its first digit: as [`Reader::number_to`] reads it (a float's value is
     /// read too, for its range).
     #[inline(always)]
     fn scan_number(&mut self) -> Result<Found, Fail> {

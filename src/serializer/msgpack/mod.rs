@@ -235,14 +235,15 @@ pub fn from_slice_with_limits(buf: &[u8], limits: &Limits) -> Result<Message, De
     let len = match read_head(&mut r, start)? {
         Head::Array(len) => open_array(&mut r, len, start)?,
         head => {
-            let value = value_from_head(&mut r, head, start)?;
+            let mut value = Value::Null;
+            value_from_head(&mut r, head, start, |v| value = v)?;
             r.finish()?;
             return message_from_value(value);
         }
     };
     let mut elements = Elements::new();
     for _ in 0..len {
-        elements.push(read_value(&mut r)?);
+        read_value_to(&mut r, |v| elements.push(v))?;
     }
     r.leave();
     r.finish()?;
@@ -427,54 +428,75 @@ pub(crate) fn is_str_marker(b: u8) -> bool {
 
 /// Reads one value at the reader's position.
 pub(crate) fn read_value(r: &mut Reader<'_>) -> Result<Value, DecodeError> {
-    let start = r.pos();
-    let head = read_head(r, start)?;
-    value_from_head(r, head, start)
+    let mut value = Value::Null;
+    read_value_to(r, |v| value = v)?;
+    Ok(value)
 }
 
-/// The value whose head (at `start`) was just read.
+/// Reads one value and hands it to `put` (which stores it in its list, map or message).
+/// Inlined into each loop that reads values, so that a scalar costs no call.
 #[inline(always)]
-fn value_from_head(r: &mut Reader<'_>, head: Head, start: usize) -> Result<Value, DecodeError> {
-    Ok(match head {
-        Head::Nil => Value::Null,
-        Head::Bool(b) => Value::Bool(b),
-        Head::Int(i) => Value::Int(i),
-        Head::UInt(u) => Value::from_u64(u),
-        Head::Float(f) => Value::Float(f),
-        Head::Str(len) => Value::Str(read_str_body(r, len, start)?),
-        Head::Bin(len) => Value::Bytes(r.take(u64::from(len), start)?.to_vec()),
-        Head::Array(len) => read_list(r, len, start)?,
-        Head::Map(len) => read_map(r, len, start)?,
-    })
+fn read_value_to(r: &mut Reader<'_>, put: impl FnOnce(Value)) -> Result<(), DecodeError> {
+    let start = r.pos();
+    let head = read_head(r, start)?;
+    value_from_head(r, head, start, put)
+}
+
+/// Hands the value whose head (at `start`) was just read to `put`, from the branch of each
+/// kind of value: one value made by all the branches was assembled in memory with 8-byte
+/// stores and then moved with 16-byte loads, which the CPU cannot forward from stores that
+/// recent, a stall on every value.
+#[inline(always)]
+fn value_from_head(
+    r: &mut Reader<'_>,
+    head: Head,
+    start: usize,
+    put: impl FnOnce(Value),
+) -> Result<(), DecodeError> {
+    match head {
+        Head::Nil => put(Value::Null),
+        Head::Bool(b) => put(Value::Bool(b)),
+        Head::Int(i) => put(Value::Int(i)),
+        Head::UInt(u) => put(Value::from_u64(u)),
+        Head::Float(f) => put(Value::Float(f)),
+        Head::Str(len) => put(Value::Str(read_str_body(r, len, start)?)),
+        Head::Bin(len) => put(Value::Bytes(r.take(u64::from(len), start)?.to_vec())),
+        Head::Array(len) => put(Value::List(read_list(r, len, start)?)),
+        Head::Map(len) => put(Value::Map(read_map(r, len, start)?)),
+    }
+    Ok(())
 }
 
 // Lists and maps are read out of line: kept in `read_value`, their locals made every scalar
-// and string pay for a larger stack frame.
+// and string pay for a larger stack frame. They come back as their items, wrapped in a `Value`
+// by the caller in registers: a `Value` returned through memory was copied into the slot the
+// branches of `value_from_head` share.
 
-/// The list whose head (at `start`, of `len` items) was just read.
+/// The items of the list whose head (at `start`, of `len` items) was just read.
 #[inline(never)]
-fn read_list(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+fn read_list(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Vec<Value>, DecodeError> {
     let len = open_array(r, len, start)?;
     let mut items = Vec::with_capacity(len);
     for _ in 0..len {
-        items.push(read_value(r)?);
+        read_value_to(r, |v| items.push(v))?;
     }
     r.leave();
-    Ok(Value::List(items))
+    Ok(items)
 }
 
-/// The map whose head (at `start`, of `len` entries) was just read.
+/// The entries of the map whose head (at `start`, of `len` entries) was just read.
 #[inline(never)]
-fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Value, DecodeError> {
+fn read_map(r: &mut Reader<'_>, len: u32, start: usize) -> Result<Dict, DecodeError> {
     let mut map = Dict::with_capacity(open_map(r, len, start)?);
     for _ in 0..len {
         let (key_len, key_start) = read_key_head(r)?;
         let key = read_str_body(r, key_len, key_start)?;
-        let value = read_value(r)?;
-        map.insert(key, value);
+        read_value_to(r, |value| {
+            map.insert(key, value);
+        })?;
     }
     r.leave();
-    Ok(Value::Map(map))
+    Ok(map)
 }
 
 /// Enters the array whose head (at `start`, of `len` items) was just read: its length,
