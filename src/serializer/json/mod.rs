@@ -23,7 +23,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
 use crate::error::{DecodeError, EncodeError};
-use crate::message::{HeadElement, PayloadRef};
+use crate::message::{Head, HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::Limits;
@@ -54,17 +54,25 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
+    write_message(&head, payload, out).map_err(NonFinite::into_error)
+}
+
+fn write_message(
+    head: &Head<'_>,
+    payload: PayloadRef<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), NonFinite> {
     // every element but the first is preceded by a comma: the `[` stands in for it
     let mut separator = b'[';
     head.try_for_each(|element| {
         out.push(separator);
         separator = b',';
         match element {
-            HeadElement::Value(v) => value_encode_into(v, out)?,
+            HeadElement::Value(v) => write_value(v, out)?,
             HeadElement::Int(i) => write_int(i, out),
             HeadElement::Str(s) => write_str(s, out),
         }
-        Ok::<(), EncodeError>(())
+        Ok(())
     })?;
     match payload {
         PayloadRef::None => {}
@@ -87,7 +95,7 @@ pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> 
         }
         PayloadRef::StrOrBytesArgs(args, kwargs) => {
             out.push(b',');
-            value_encode_into(args, out)?;
+            write_value(args, out)?;
             if let Some(kwargs) = kwargs {
                 out.push(b',');
                 write_map(kwargs, out)?;
@@ -107,6 +115,24 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends the JSON of `value` to `out`.
 pub fn value_encode_into(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    write_value(value, out).map_err(NonFinite::into_error)
+}
+
+/// A float JSON cannot write (NaN or infinite), found in a value. Writing returns this small
+/// error rather than an [`EncodeError`], which is built once at the top: every value written
+/// passes its result up, and a one-word result costs less to pass.
+pub(super) struct NonFinite(f64);
+
+impl NonFinite {
+    pub(super) fn into_error(self) -> EncodeError {
+        EncodeError::Unrepresentable {
+            format: FORMAT,
+            what: format!("the float {}", self.0),
+        }
+    }
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), NonFinite> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -130,12 +156,9 @@ fn write_int(i: impl itoa::Integer, out: &mut Vec<u8>) {
 
 /// A finite float, in its shortest form that reads back the same; JSON has no NaN or infinity.
 #[inline]
-fn write_float(f: f64, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+fn write_float(f: f64, out: &mut Vec<u8>) -> Result<(), NonFinite> {
     if !f.is_finite() {
-        return Err(EncodeError::Unrepresentable {
-            format: FORMAT,
-            what: format!("the float {f}"),
-        });
+        return Err(NonFinite(f));
     }
     out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
     Ok(())
@@ -154,27 +177,34 @@ fn write_bytes(b: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), EncodeError> {
+fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), NonFinite> {
+    let Some((first, rest)) = items.split_first() else {
+        out.extend_from_slice(b"[]");
+        return Ok(());
+    };
     out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        value_encode_into(item, out)?;
+    write_value(first, out)?;
+    for item in rest {
+        out.push(b',');
+        write_value(item, out)?;
     }
     out.push(b']');
     Ok(())
 }
 
-fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    out.push(b'{');
-    for (i, (k, v)) in map.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), NonFinite> {
+    if map.is_empty() {
+        out.extend_from_slice(b"{}");
+        return Ok(());
+    }
+    // every entry but the first is preceded by a comma: the `{` stands in for it
+    let mut separator = b'{';
+    for (k, v) in map {
+        out.push(separator);
+        separator = b',';
         write_str(k, out);
         out.push(b':');
-        value_encode_into(v, out)?;
+        write_value(v, out)?;
     }
     out.push(b'}');
     Ok(())
@@ -185,7 +215,6 @@ fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), EncodeError> {
 /// other controls below U+0020 as `\u00xx`; everything else, non-ASCII included, as it is.
 fn write_str(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut clean = 0; // bytes before `clean` are written
     let mut at = 0;

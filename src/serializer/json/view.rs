@@ -627,7 +627,7 @@ impl Emit for JsonWriter<'_> {
     fn f64(&mut self, f: f64) {
         self.separate();
         if let Err(e) = super::write_float(f, self.out) {
-            self.error.get_or_insert(e);
+            self.error.get_or_insert(e.into_error());
             self.out.extend_from_slice(b"null");
         }
     }
