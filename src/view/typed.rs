@@ -446,6 +446,8 @@ macro_rules! typed_view {
                 // built where it is returned and filled there: each move of the elements is a
                 // copy of them
                 let mut view = $view::Elements(ElementsView::unfilled(format));
+                // irrefutable without the `flatbuffers` feature
+                #[allow(irrefutable_let_patterns)]
                 if let $view::Elements(e) = &mut view {
                     e.fill(buf, &crate::serializer::Limits::DEFAULT)?;
                     if e.message_type() != MessageType::$variant {
