@@ -291,7 +291,7 @@ impl<'a> Carrier<'a> {
         // if `kwargs` is non-empty; else `args` if non-empty
         let transparent_given = transparent.is_some();
         let transparent = transparent.filter(|t| match t {
-            Transparent::Item(i) => i.as_bytes().is_some_and(|b| !b.is_empty()),
+            Transparent::Item(i) => i.kind() == Kind::Bytes && !i.is_empty_bytes(),
             #[cfg(feature = "flatbuffers")]
             Transparent::Bytes(b) => !b.is_empty(),
         });

@@ -257,6 +257,20 @@ impl<'a> ItemRef<'a> {
         }
     }
 
+    /// Whether the value is a byte string of no bytes (what autobahn's `if payload:` tests),
+    /// without decoding JSON's base64; MessagePack and definite-length CBOR bytes are read in
+    /// place.
+    pub fn is_empty_bytes(&self) -> bool {
+        match self {
+            #[cfg(feature = "json")]
+            ItemRef::Json(json) => json.is_empty_bytes(),
+            #[cfg(feature = "msgpack")]
+            ItemRef::Msgpack(_) => self.as_bytes().is_some_and(|b| b.is_empty()),
+            #[cfg(feature = "cbor")]
+            ItemRef::Cbor(_) => self.as_bytes().is_some_and(|b| b.is_empty()),
+        }
+    }
+
     /// Writes the value into `out` as one value of `writer`'s format: its bytes copied when
     /// that is its own format, else transcoded value by value.
     pub fn write_to(&self, writer: &mut impl Emit, writer_format: Format) {
@@ -505,5 +519,59 @@ mod tests {
             .map(ItemRef::Cbor);
         assert!(e.get(2).unwrap().is_empty_container());
         assert!(!e.get(3).unwrap().is_empty_container());
+    }
+
+    /// An empty byte string is told without decoding, and only a byte string is one: the
+    /// answer agrees with the decoded bytes in every format.
+    #[test]
+    fn empty_bytes_are_told_without_decoding() {
+        let values = [
+            Value::Bytes(vec![]),
+            Value::Bytes(vec![0]),
+            Value::Bytes(b"abcd".to_vec()),
+            Value::Str(String::new()),
+            Value::List(vec![]),
+        ];
+        for value in values {
+            // [16, 1, {}, "com.t", [value]]: the value is the first of the `args`
+            let msg = Value::List(vec![
+                Value::Int(16),
+                Value::Int(1),
+                Value::Map(crate::Dict::new()),
+                Value::from("com.t"),
+                Value::List(vec![value.clone()]),
+            ]);
+            let (j, m, c) = (
+                json::value_to_vec(&msg).unwrap(),
+                msgpack::value_to_vec(&msg).unwrap(),
+                cbor::value_to_vec(&msg).unwrap(),
+            );
+            let l = &Limits::DEFAULT;
+            let args = [
+                json::view::scan_message(&j, l)
+                    .unwrap()
+                    .map(ItemRef::Json)
+                    .get(4),
+                msgpack::view::scan_message(&m, l)
+                    .unwrap()
+                    .map(ItemRef::Msgpack)
+                    .get(4),
+                cbor::view::scan_message(&c, l)
+                    .unwrap()
+                    .map(ItemRef::Cbor)
+                    .get(4),
+            ];
+            let want = matches!(&value, Value::Bytes(b) if b.is_empty());
+            for args in args {
+                let args = args.unwrap();
+                let first = args.list().unwrap().next().unwrap();
+                assert_eq!(
+                    first.is_empty_bytes(),
+                    want,
+                    "{value:?} in {:?}",
+                    args.format()
+                );
+            }
+        }
     }
 }

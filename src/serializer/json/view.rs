@@ -275,6 +275,13 @@ impl<'a> JsonItem<'a> {
             )
     }
 
+    /// Whether the value is a byte string of no bytes, told from its text without decoding:
+    /// `"\u0000"` and nothing after the prefix (checked base64 that is not empty decodes to at
+    /// least one byte).
+    pub fn is_empty_bytes(&self) -> bool {
+        self.kind == Kind::Bytes && self.text == r#""\u0000""#
+    }
+
     /// The value's bytes in the input, exactly as they were (no whitespace around them): to
     /// forward it into another JSON message with [`Emit::raw`].
     pub fn bytes(&self) -> &'a [u8] {
