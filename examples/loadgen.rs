@@ -491,7 +491,7 @@ async fn publish(
                 args: Some(vec![
                     Value::Int(stamp(epoch)),
                     Value::Int(sent as i64),
-                    Value::Str(payload.clone()),
+                    Value::from(payload.as_str()),
                 ]),
                 acknowledge: Some(true),
                 ..Publish::new(sent, TOPIC)

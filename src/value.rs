@@ -10,7 +10,12 @@ use core::fmt;
 
 mod dict;
 
+pub use compact_str::CompactString;
 pub use dict::{Dict, Iter as DictIter, INDEXED_FROM};
+
+/// The longest string a [`CompactString`] keeps inline, without allocating (24 bytes on 64-bit
+/// targets).
+pub(crate) const INLINE_STR: usize = core::mem::size_of::<CompactString>();
 
 /// A dynamically typed WAMP value.
 ///
@@ -33,8 +38,9 @@ pub enum Value {
     UInt(u64),
     /// A 64-bit float.
     Float(f64),
-    /// A UTF-8 string.
-    Str(String),
+    /// A UTF-8 string: kept inline up to 24 bytes (most keys, URIs and short texts of a WAMP
+    /// message), so that decoding them allocates nothing.
+    Str(CompactString),
     /// A byte string (Python `bytes`).
     Bytes(Vec<u8>),
     /// A list.
@@ -207,15 +213,16 @@ value_from! {
     usize => |v| Value::from_u64(v as u64),
     f32 => |v| Value::Float(f64::from(v)),
     f64 => |v| Value::Float(v),
-    String => |v| Value::Str(v),
-    &str => |v| Value::Str(v.to_owned()),
+    String => |v| Value::Str(CompactString::from(v)),
+    CompactString => |v| Value::Str(v),
+    &str => |v| Value::Str(CompactString::from(v)),
     Vec<u8> => |v| Value::Bytes(v),
     &[u8] => |v| Value::Bytes(v.to_vec()),
     Vec<Value> => |v| Value::List(v),
     Dict => |v| Value::Map(v),
     Vec<i64> => |v| Value::List(v.into_iter().map(Value::Int).collect()),
     Vec<u64> => |v| Value::List(v.into_iter().map(Value::from_u64).collect()),
-    Vec<String> => |v| Value::List(v.into_iter().map(Value::Str).collect()),
+    Vec<String> => |v| Value::List(v.into_iter().map(Value::from).collect()),
 }
 
 impl<T: Into<Value>> From<Option<T>> for Value {
@@ -343,7 +350,7 @@ mod tests {
         let a = dict! { "a" => 1, "b" => 2 };
         let b = dict! { "b" => 2, "a" => 1 };
         assert_eq!(Value::Map(a.clone()), Value::Map(b));
-        assert_eq!(a.keys().next().map(String::as_str), Some("a"));
+        assert_eq!(a.keys().next(), Some("a"));
     }
 
     #[test]
@@ -372,7 +379,7 @@ mod tests {
         let list: Value = (1..=3).map(Value::from).collect();
         assert_eq!(list, Value::List(vec![1.into(), 2.into(), 3.into()]));
         let map: Value = [("b", 1), ("a", 2)].into_iter().collect();
-        let keys: Vec<&str> = map.as_map().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = map.as_map().unwrap().keys().collect();
         assert_eq!(keys, ["b", "a"]);
         assert_eq!(list[2], Value::Int(3));
         assert_eq!(map["a"], Value::Int(2));
@@ -400,7 +407,7 @@ mod tests {
         for falsy in [
             Value::Null,
             Value::Int(0),
-            Value::Str(String::new()),
+            Value::Str(CompactString::default()),
             Value::List(vec![]),
         ] {
             assert!(!falsy.is_truthy(), "{falsy:?}");

@@ -89,10 +89,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Float(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_owned()))
+        Ok(Value::from(v))
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
+        Ok(Value::from(v))
     }
     fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
         Ok(Value::Bytes(v.to_vec()))
@@ -164,7 +164,7 @@ mod json_value {
                         crate::serializer::json::decode_base64(encoded)
                             .map_err(|reason| DecodeError::syntax("json", reason))?,
                     ),
-                    None => Value::Str(s),
+                    None => Value::from(s),
                 },
                 serde_json::Value::Array(items) => Value::List(
                     items
@@ -201,7 +201,7 @@ mod json_value {
                         format: "json",
                         what: format!("the float {f}"),
                     })?,
-                Value::Str(s) => serde_json::Value::String(s),
+                Value::Str(s) => serde_json::Value::String(s.into_string()),
                 Value::Bytes(b) => serde_json::Value::String(format!(
                     "\0{}",
                     base64::engine::general_purpose::STANDARD.encode(b)
@@ -215,7 +215,7 @@ mod json_value {
                 Value::Map(entries) => serde_json::Value::Object(
                     entries
                         .into_iter()
-                        .map(|(k, v)| Ok((k, serde_json::Value::try_from(v)?)))
+                        .map(|(k, v)| Ok((k.into_string(), serde_json::Value::try_from(v)?)))
                         .collect::<Result<_, EncodeError>>()?,
                 ),
             })

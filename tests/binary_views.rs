@@ -263,8 +263,8 @@ fn value() -> impl Strategy<Value = Value> {
         .prop_map(Value::Int),
         ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
         float().prop_map(Value::Float),
-        any::<String>().prop_map(Value::Str),
-        "[a-z]{20,40}".prop_map(Value::Str),
+        any::<String>().prop_map(Value::from),
+        "[a-z]{20,40}".prop_map(Value::from),
         vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
@@ -290,7 +290,7 @@ fn message_list() -> impl Strategy<Value = Vec<Value>> {
                     Value::Int(16),
                     Value::Int(id as i64),
                     Value::Map(dict! { "acknowledge" => ack }),
-                    Value::Str(topic),
+                    Value::from(topic),
                 ];
                 l.extend(rest);
                 l

@@ -146,7 +146,7 @@ fn given_defaults(msg: &Message) -> Vec<String> {
     options
         .iter()
         .filter(|(k, v)| elided(k, v))
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| k.to_owned())
         .collect()
 }
 
@@ -155,7 +155,7 @@ fn without_options(msg: &Message, keys: &[String]) -> Option<Message> {
     let mut marshalled = msg.marshal();
     let i = options_index(&marshalled, msg)?;
     if let Value::Map(options) = &mut marshalled[i] {
-        options.retain(|k, _| !keys.contains(k));
+        options.retain(|k, _| !keys.iter().any(|key| key == k));
     }
     Message::parse(&marshalled).ok()
 }

@@ -319,6 +319,32 @@ fn invalid_utf8_is_an_error_in_every_format() {
     assert_syntax(&err, "msgpack", &["invalid UTF-8", "offset 9"]);
     let err = decode_err(Format::Cbor, &hex("84 10 01 a0 65 636f6d2eff"));
     assert_syntax(&err, "cbor", &["invalid UTF-8", "offset 9"]);
+    // An `args` string on either side of the length kept inline (24 bytes), its last byte
+    // invalid: [16, 1, {}, "com.t", ["aa…a\xff"]].
+    for len in [23, 24, 25, 31] {
+        let mut body = vec![b'a'; len - 1];
+        body.push(0xff);
+        // a fixstr head of one byte; the body at offset 12
+        let mut msgpack = hex("95 10 01 80 a5 636f6d2e74 91");
+        msgpack.push(0xa0 | len as u8);
+        msgpack.extend_from_slice(&body);
+        let err = decode_err(Format::Msgpack, &msgpack);
+        let at = format!("offset {}", 12 + len - 1);
+        assert_syntax(&err, "msgpack", &["invalid UTF-8", &at]);
+        // a head of one byte below 24, of two from 24; the body after it
+        let mut cbor = hex("85 10 01 a0 65 636f6d2e74 81");
+        let body_at = if len < 24 {
+            cbor.push(0x60 | len as u8);
+            12
+        } else {
+            cbor.extend_from_slice(&[0x78, len as u8]);
+            13
+        };
+        cbor.extend_from_slice(&body);
+        let err = decode_err(Format::Cbor, &cbor);
+        let at = format!("offset {}", body_at + len - 1);
+        assert_syntax(&err, "cbor", &["invalid UTF-8", &at]);
+    }
     // FlatBuffers: the topic string of a hand-built PUBLISH.
     let mut buf = publish_buffer();
     buf[TOPIC_CHARS + 4] = 0xff;

@@ -35,7 +35,7 @@ fn convert(v: &serde_json::Value) -> Option<Value> {
             let text = serde_json::to_vec(s).unwrap();
             json::value_from_slice(&text, &Limits::DEFAULT).ok()?
         }
-        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::String(s) => Value::from(s.as_str()),
         serde_json::Value::Array(items) => {
             Value::List(items.iter().map(convert).collect::<Option<_>>()?)
         }

@@ -612,7 +612,7 @@ fn value() -> impl Strategy<Value = Value> {
         prop::sample::select(vec![i64::MIN, i64::MAX, -1, 0]).prop_map(Value::Int),
         ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
         float().prop_map(Value::Float),
-        text().prop_map(Value::Str),
+        text().prop_map(Value::from),
         vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {

@@ -74,7 +74,7 @@ fn value() -> impl Strategy<Value = Value> {
         ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
         Just(Value::UInt(u64::MAX)),
         float().prop_map(Value::Float),
-        text().prop_map(Value::Str),
+        text().prop_map(Value::from),
         vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
@@ -158,7 +158,7 @@ fn int(v: u64) -> Value {
 }
 
 fn s(v: String) -> Value {
-    Value::Str(v)
+    Value::from(v)
 }
 
 /// The raw array of any of the 25 messages.

@@ -152,7 +152,7 @@ fn value_round_trips_through_serde_json_in_order_and_exact() {
     let text =
         r#"{"z":[1,-9223372036854775808,18446744073709551615,2.5,null,true],"a":{"y":"s","b":{}}}"#;
     let value: Value = serde_json::from_str(text).unwrap();
-    let keys: Vec<&str> = value.as_map().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = value.as_map().unwrap().keys().collect();
     assert_eq!(keys, ["z", "a"], "serde's map order is kept");
     assert_eq!(value["z"][1], Value::Int(i64::MIN));
     assert!(matches!(value["z"][2], Value::UInt(u64::MAX)));

@@ -48,7 +48,7 @@ norm_as_value!(u64, i64, bool, String);
 
 impl Norm for Cow<'_, str> {
     fn norm(self) -> Value {
-        Value::Str(self.into_owned())
+        Value::from(self.into_owned())
     }
 }
 impl Norm for Cow<'_, [u8]> {

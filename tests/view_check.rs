@@ -34,7 +34,11 @@ impl From<&Value> for Raw {
     fn from(v: &Value) -> Raw {
         match v {
             Value::List(l) => Raw::List(l.iter().map(Raw::from).collect()),
-            Value::Map(m) => Raw::Map(m.iter().map(|(k, v)| (k.clone(), Raw::from(v))).collect()),
+            Value::Map(m) => Raw::Map(
+                m.iter()
+                    .map(|(k, v)| (k.to_owned(), Raw::from(v)))
+                    .collect(),
+            ),
             leaf => Raw::Leaf(leaf.clone()),
         }
     }
@@ -641,8 +645,10 @@ fn repeated_keys_count_with_their_last_value() {
             let Value::Map(d) = &base[i] else {
                 unreachable!()
             };
-            let entries: Vec<(String, Raw)> =
-                d.iter().map(|(k, v)| (k.clone(), Raw::from(v))).collect();
+            let entries: Vec<(String, Raw)> = d
+                .iter()
+                .map(|(k, v)| (k.to_owned(), Raw::from(v)))
+                .collect();
             let raw: Vec<Raw> = base.iter().map(Raw::from).collect();
             for key in KEYS {
                 for p in &probes {
@@ -854,7 +860,7 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<u64>().prop_map(Value::from),
         (0..=(1u64 << 53) + 2).prop_map(Value::from),
         any::<f64>().prop_map(Value::Float),
-        "[a-z.#_ ]{0,8}".prop_map(Value::Str),
+        "[a-z.#_ ]{0,8}".prop_map(Value::from),
         prop::sample::select(vec!["cryptobox", "x_ab", "json", "prefix", "kill", "exact"])
             .prop_map(Value::from),
         prop::collection::vec(any::<u8>(), 0..4).prop_map(Value::Bytes),

@@ -122,7 +122,7 @@ impl<'a> Wmsg<'a> {
     /// Element `i` as a string, taken.
     pub fn string(&mut self, i: usize, field: &'static str) -> Result<String, ValidationError> {
         match self.take(i) {
-            Value::Str(s) => Ok(s),
+            Value::Str(s) => Ok(s.into_string()),
             other => Err(self.type_error(field, &other)),
         }
     }
@@ -170,7 +170,7 @@ pub(crate) const STR_PAYLOAD: &str = "invalid type str (must be bytes)";
 /// The string a value holds, if it is one.
 fn into_string(value: Value) -> Option<String> {
     match value {
-        Value::Str(s) => Some(s),
+        Value::Str(s) => Some(s.into_string()),
         _ => None,
     }
 }
@@ -351,7 +351,7 @@ impl Extra {
     #[inline]
     pub fn string(&mut self, key: &'static str) -> Result<Option<String>, ValidationError> {
         self.read(key, |v, at| match v {
-            Value::Str(s) => Ok(mem::take(s)),
+            Value::Str(s) => Ok(mem::take(s).into_string()),
             v => Err(at.type_error(key, v)),
         })
     }
@@ -436,7 +436,7 @@ impl Extra {
         let enc_key = self
             .read("enc_key", |v, at| match v {
                 Value::Null => Ok(None),
-                Value::Str(s) => Ok(Some(mem::take(s))),
+                Value::Str(s) => Ok(Some(mem::take(s).into_string())),
                 v => defer(at.type_error("enc_key", v), v, &mut deferred),
             })?
             .flatten();
@@ -462,7 +462,7 @@ impl Extra {
     ) -> Result<Option<String>, ValidationError> {
         let identifier = self.read(key, |v, at| match v {
             Value::Null => Ok(None),
-            Value::Str(s) if valid(s) => Ok(Some(mem::take(s))),
+            Value::Str(s) if valid(s) => Ok(Some(mem::take(s).into_string())),
             v => defer(at.invalid_value(key, &*v), v, deferred),
         })?;
         Ok(identifier.flatten())

@@ -324,8 +324,8 @@ impl Principal {
     fn to_value(&self) -> Value {
         let mut d = Dict::with_capacity(3);
         d.insert("session", Value::from(self.session));
-        d.insert("authid", Value::Str(self.authid.clone()));
-        d.insert("authrole", Value::Str(self.authrole.clone()));
+        d.insert("authid", Value::from(self.authid.as_str()));
+        d.insert("authrole", Value::from(self.authrole.as_str()));
         Value::Map(d)
     }
 }

@@ -96,7 +96,7 @@ pub struct StrOrBytesArgs(Value);
 impl StrOrBytesArgs {
     /// A string `args`.
     pub fn str(s: impl Into<String>) -> StrOrBytesArgs {
-        StrOrBytesArgs(Value::Str(s.into()))
+        StrOrBytesArgs(Value::from(s.into()))
     }
 
     /// A binary `args`.
@@ -442,7 +442,7 @@ impl WampMessage for Subscribe {
         }
         let mut msg = ids(Self::MESSAGE_TYPE, &[self.request]);
         msg.push(Value::Map(options));
-        msg.push(Value::Str(self.topic.clone()));
+        msg.push(Value::from(self.topic.as_str()));
         msg
     }
 

@@ -576,7 +576,7 @@ impl WampMessage for Register {
             code::<Self>(),
             Value::from(self.request),
             Value::Map(self.options()),
-            Value::Str(self.procedure.clone()),
+            Value::from(self.procedure.as_str()),
         ]
     }
 

@@ -380,7 +380,7 @@ fn parse_roles(details: &Extra, allowed: &[Role]) -> Result<Roles, ValidationErr
             }
             for (name, value) in raw_features {
                 if let (Value::Bool(b), false) = (value, role.knows(name)) {
-                    features.insert(Cow::Owned(name.clone()), *b);
+                    features.insert(Cow::Owned(name.to_owned()), *b);
                 }
             }
         }
@@ -758,7 +758,7 @@ impl WampMessage for Abort {
         vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
             Value::Map(extra! { "message" => truthy(&self.message) }),
-            Value::Str(self.reason.clone()),
+            Value::from(self.reason.as_str()),
         ]
     }
 
@@ -838,7 +838,7 @@ impl WampMessage for Goodbye {
         vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
             Value::Map(details),
-            Value::Str(self.reason.clone()),
+            Value::from(self.reason.as_str()),
         ]
     }
 
@@ -905,7 +905,7 @@ impl WampMessage for Challenge {
     fn marshal(&self) -> Vec<Value> {
         vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
-            Value::Str(self.method.clone()),
+            Value::from(self.method.as_str()),
             Value::Map(self.extra.clone()),
         ]
     }
@@ -959,7 +959,7 @@ impl WampMessage for Authenticate {
     fn marshal(&self) -> Vec<Value> {
         vec![
             Value::Int(Self::MESSAGE_TYPE as i64),
-            Value::Str(self.signature.clone()),
+            Value::from(self.signature.as_str()),
             Value::Map(self.extra.clone()),
         ]
     }

@@ -233,10 +233,8 @@ fn owned_kwargs<'v, T: Deserialize<'v>>(
     // the same iterator as `Item::map` of a `&Value`, for one deserializer of owned values
     let entries: OwnedEntries<'v> = kwargs
         .map(|d| {
-            d.iter().map(
-                (|(k, v)| (std::borrow::Cow::Borrowed(k.as_str()), v))
-                    as fn((&'v String, &'v Value)) -> _,
-            )
+            d.iter()
+                .map((|(k, v)| (std::borrow::Cow::Borrowed(k), v)) as fn((&'v str, &'v Value)) -> _)
         })
         .into_iter()
         .flatten();

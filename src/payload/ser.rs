@@ -104,7 +104,7 @@ impl ser::Serializer for ValueSerializer {
         Ok(v.into())
     }
     fn serialize_char(self, v: char) -> Result<Value, Error> {
-        Ok(Value::Str(v.to_string()))
+        Ok(Value::from(&*v.encode_utf8(&mut [0; 4])))
     }
     fn serialize_str(self, v: &str) -> Result<Value, Error> {
         Ok(v.into())

@@ -6,6 +6,7 @@ use core::fmt;
 
 use crate::error::DecodeError;
 use crate::serializer::Limits;
+use crate::value::{CompactString, INLINE_STR};
 /// The limits of a [`Reader::checked`]: none.
 static UNLIMITED: Limits = Limits {
     max_size: usize::MAX,
@@ -175,17 +176,22 @@ impl<'a> Reader<'a> {
 
     /// `bytes` as an owned string, checked to be UTF-8; `at` is their offset.
     ///
-    /// Copied first and checked in the copy: the standard library's check goes a word at a
-    /// time only from an 8-aligned address, which an allocation is and a string inside a
-    /// message mostly is not, so this is about twice as fast on the short strings of a WAMP
-    /// message (URIs, keys) as checking and then copying.
-    pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<String, DecodeError> {
-        String::from_utf8(bytes.to_vec()).map_err(|e| {
-            self.error(
+    /// A short string (most of a WAMP message's: URIs, keys) is checked in place and kept
+    /// inline, with no allocation. A longer one is copied first and checked in the copy: the
+    /// standard library's check goes a word at a time only from an 8-aligned address, which an
+    /// allocation is and a string inside a message mostly is not; the string keeps that
+    /// allocation.
+    pub(crate) fn owned_utf8(&self, bytes: &[u8], at: usize) -> Result<CompactString, DecodeError> {
+        if bytes.len() <= INLINE_STR {
+            return self.utf8(bytes, at).map(CompactString::from);
+        }
+        match String::from_utf8(bytes.to_vec()) {
+            Ok(s) => Ok(CompactString::from(s)),
+            Err(e) => Err(self.error(
                 at + e.utf8_error().valid_up_to(),
                 "invalid UTF-8 in a string",
-            )
-        })
+            )),
+        }
     }
 
     /// The next byte, without consuming it.

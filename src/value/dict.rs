@@ -14,7 +14,7 @@ use std::collections::hash_map::RandomState;
 
 use hashbrown::HashTable;
 
-use super::Value;
+use super::{CompactString, Value};
 
 /// The size from which a dict keeps a hash index of its keys. Below it, a linear search over
 /// short strings (most differ in their length or first bytes) is cheaper than hashing.
@@ -27,7 +27,7 @@ pub const INDEXED_FROM: usize = 16;
 /// and every decoder of the crate do with a repeated key).
 #[derive(Clone, Default)]
 pub struct Dict {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(CompactString, Value)>,
     /// Positions in `entries`, by key, once the dict has [`INDEXED_FROM`] entries.
     index: Option<Box<Index>>,
 }
@@ -40,7 +40,7 @@ struct Index {
 }
 
 impl Index {
-    fn of(entries: &[(String, Value)]) -> Box<Index> {
+    fn of(entries: &[(CompactString, Value)]) -> Box<Index> {
         let mut index = Box::new(Index {
             table: HashTable::with_capacity(entries.len()),
             hasher: RandomState::new(),
@@ -51,12 +51,12 @@ impl Index {
         index
     }
 
-    fn find(&self, entries: &[(String, Value)], key: &str) -> Option<usize> {
+    fn find(&self, entries: &[(CompactString, Value)], key: &str) -> Option<usize> {
         let hash = self.hasher.hash_one(key);
         self.table.find(hash, |&at| entries[at].0 == key).copied()
     }
 
-    fn add(&mut self, entries: &[(String, Value)], key: &str, position: usize) {
+    fn add(&mut self, entries: &[(CompactString, Value)], key: &str, position: usize) {
         let hasher = &self.hasher;
         self.table
             .insert_unique(hasher.hash_one(key), position, |&at| {
@@ -110,8 +110,8 @@ impl Dict {
     }
 
     /// The entry at `position` in insertion order.
-    pub fn get_index(&self, position: usize) -> Option<(&String, &Value)> {
-        self.entries.get(position).map(|(k, v)| (k, v))
+    pub fn get_index(&self, position: usize) -> Option<(&str, &Value)> {
+        self.entries.get(position).map(|(k, v)| (k.as_str(), v))
     }
 
     /// Whether `key` is present.
@@ -121,7 +121,11 @@ impl Dict {
 
     /// Sets `key` to `value`, returning the value it replaces. A new key goes last; a present
     /// one keeps its position.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(
+        &mut self,
+        key: impl Into<CompactString>,
+        value: impl Into<Value>,
+    ) -> Option<Value> {
         let (key, value) = (key.into(), value.into());
         if let Some(at) = self.position(&key) {
             return Some(core::mem::replace(&mut self.entries[at].1, value));
@@ -152,7 +156,7 @@ impl Dict {
     }
 
     /// Keeps only the entries for which `keep` returns true, in their order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
         let before = self.entries.len();
         self.entries.retain_mut(|(k, v)| keep(k, v));
         if self.entries.len() != before && self.index.is_some() {
@@ -172,13 +176,13 @@ impl Dict {
     }
 
     /// The entries in insertion order, with mutable values.
-    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&String, &mut Value)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&str, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
     }
 
     /// The keys in insertion order.
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &String> + DoubleEndedIterator {
-        self.entries.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     /// The values in insertion order.
@@ -189,13 +193,13 @@ impl Dict {
 
 /// The entries of a [`Dict`] in insertion order.
 #[derive(Clone, Debug)]
-pub struct Iter<'a>(core::slice::Iter<'a, (String, Value)>);
+pub struct Iter<'a>(core::slice::Iter<'a, (CompactString, Value)>);
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
+        self.0.next().map(|(k, v)| (k.as_str(), v))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -207,12 +211,12 @@ impl ExactSizeIterator for Iter<'_> {}
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
+        self.0.next_back().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl<'a> IntoIterator for &'a Dict {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {
@@ -221,15 +225,15 @@ impl<'a> IntoIterator for &'a Dict {
 }
 
 impl IntoIterator for Dict {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (CompactString, Value);
+    type IntoIter = std::vec::IntoIter<(CompactString, Value)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> Extend<(K, V)> for Dict {
+impl<K: Into<CompactString>, V: Into<Value>> Extend<(K, V)> for Dict {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
         for (k, v) in entries {
             self.insert(k, v);
@@ -237,7 +241,7 @@ impl<K: Into<String>, V: Into<Value>> Extend<(K, V)> for Dict {
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Dict {
+impl<K: Into<CompactString>, V: Into<Value>> FromIterator<(K, V)> for Dict {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Dict {
         let mut dict = Dict::new();
         dict.extend(entries);
@@ -245,7 +249,7 @@ impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Dict {
     }
 }
 
-impl<K: Into<String>, V: Into<Value>, const N: usize> From<[(K, V); N]> for Dict {
+impl<K: Into<CompactString>, V: Into<Value>, const N: usize> From<[(K, V); N]> for Dict {
     fn from(entries: [(K, V); N]) -> Dict {
         entries.into_iter().collect()
     }
@@ -314,7 +318,7 @@ mod tests {
                 assert_eq!(d.get("k1"), None);
                 let last = format!("k{}", n - 1);
                 assert_eq!(d.get(&last), Some(&Value::Int(n as i64 - 1)));
-                assert_eq!(d.keys().nth(1).map(String::as_str), Some("k2"));
+                assert_eq!(d.keys().nth(1), Some("k2"));
             }
         }
     }
@@ -322,11 +326,7 @@ mod tests {
     #[test]
     fn equality_ignores_order() {
         let forward = numbered(40);
-        let backward: Dict = forward
-            .iter()
-            .rev()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let backward: Dict = forward.iter().rev().map(|(k, v)| (k, v.clone())).collect();
         assert_eq!(forward, backward);
         let mut changed = backward.clone();
         changed.insert("k7", "seven");

@@ -223,7 +223,7 @@ impl<'a> Item<'a> for &'a Value {
     type List = core::slice::Iter<'a, Value>;
     type Map = core::iter::Map<
         crate::value::DictIter<'a>,
-        fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value),
+        fn((&'a str, &'a Value)) -> (Cow<'a, str>, &'a Value),
     >;
 
     fn kind(&self) -> Kind {
@@ -273,7 +273,7 @@ impl<'a> Item<'a> for &'a Value {
     }
     fn map(&self) -> Option<Self::Map> {
         match self {
-            Value::Map(m) => Some(m.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v))),
+            Value::Map(m) => Some(m.iter().map(|(k, v)| (Cow::Borrowed(k), v))),
             _ => None,
         }
     }

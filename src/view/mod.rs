@@ -529,7 +529,7 @@ mod tests {
             Value::Bytes(vec![]),
             Value::Bytes(vec![0]),
             Value::Bytes(b"abcd".to_vec()),
-            Value::Str(String::new()),
+            Value::from(""),
             Value::List(vec![]),
         ];
         for value in values {

@@ -37,7 +37,7 @@ use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::frames;
 use crate::serializer::Limits;
-use crate::value::{Dict, Value};
+use crate::value::{CompactString, Dict, Value};
 
 pub mod view;
 
@@ -538,7 +538,11 @@ fn read_bytes(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Vec<
 
 /// The content of a text string (major 3) of `len` bytes, joining the chunks of an
 /// indefinite-length one.
-fn read_text(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<String, DecodeError> {
+fn read_text(
+    r: &mut Reader<'_>,
+    len: Option<u64>,
+    start: usize,
+) -> Result<CompactString, DecodeError> {
     match len {
         Some(n) => {
             let at = r.pos();
@@ -548,7 +552,9 @@ fn read_text(r: &mut Reader<'_>, len: Option<u64>, start: usize) -> Result<Strin
         None => {
             let bytes = read_chunks(r, 3)?;
             // Each chunk was checked, so the whole is valid too.
-            String::from_utf8(bytes).map_err(|_| r.error(start, "invalid UTF-8"))
+            String::from_utf8(bytes)
+                .map(CompactString::from)
+                .map_err(|_| r.error(start, "invalid UTF-8"))
         }
     }
 }
@@ -888,10 +894,10 @@ mod tests {
 
     #[test]
     fn strings_bytes_and_simple_values() {
-        both_ways(Value::Str(String::new()), "60");
+        both_ways(Value::from(""), "60");
         both_ways(Value::from("é"), "62 c3a9");
         both_ways(
-            Value::Str("a".repeat(24)),
+            Value::from("a".repeat(24)),
             &format!("78 18 {}", "61".repeat(24)),
         );
         both_ways(Value::Bytes(vec![1, 2, 3]), "43 010203");

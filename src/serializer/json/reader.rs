@@ -16,7 +16,7 @@ use crate::bytewise::{words, HIGH, ONES};
 use crate::error::DecodeError;
 use crate::serializer::elements::Elements;
 use crate::serializer::Limits;
-use crate::value::{Dict, Value};
+use crate::value::{CompactString, Dict, Value};
 
 use base64::Engine;
 
@@ -535,7 +535,7 @@ impl<'a> Reader<'a> {
             // No escape, so no U+0000 (a raw control character is an error).
             let s = self.span(start)?;
             self.pos += 1;
-            put(Value::Str(s.to_owned()));
+            put(Value::Str(CompactString::from(s)));
         } else {
             put(self.string_value_rest(start)?);
         }
@@ -567,7 +567,7 @@ impl<'a> Reader<'a> {
         if s.as_bytes().first() == Some(&0) {
             return self.bytes_value(s.get(1..).unwrap_or_default(), start);
         }
-        Ok(Value::Str(s))
+        Ok(Value::Str(s.into()))
     }
 
     /// The bytes of a binary string that began at `start`, from the base64 after its U+0000.
@@ -579,15 +579,15 @@ impl<'a> Reader<'a> {
     }
 
     /// A string (a map key), after its `"`.
-    pub(super) fn string(&mut self) -> Result<String, Fail> {
+    pub(super) fn string(&mut self) -> Result<CompactString, Fail> {
         let start = self.pos;
         self.skip_plain();
         if self.peek() == Some(b'"') {
             let s = self.span(start)?;
             self.pos += 1;
-            return Ok(s.to_owned());
+            return Ok(CompactString::from(s));
         }
-        self.string_escaped(start)
+        self.string_escaped(start).map(CompactString::from)
     }
 
     /// The rest of a string that began at `start`, the scan stopped at something other than

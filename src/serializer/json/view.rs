@@ -337,7 +337,7 @@ impl<'a> JsonItem<'a> {
             _ => {
                 let mut r = Reader::checked(self.text);
                 r.pos = 1;
-                Cow::Owned(r.string().unwrap_or_default())
+                Cow::Owned(r.string().map(String::from).unwrap_or_default())
             }
         }
     }

@@ -28,7 +28,7 @@ use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::frames;
 use crate::serializer::Limits;
-use crate::value::{Dict, Value};
+use crate::value::{CompactString, Dict, Value};
 
 pub mod view;
 
@@ -534,7 +534,7 @@ pub(crate) fn read_key_head(r: &mut Reader<'_>) -> Result<(u32, usize), DecodeEr
 }
 
 /// The `len` bytes of the string whose head (at `start`) was just read, checked as UTF-8.
-fn read_str_body(r: &mut Reader<'_>, len: u32, start: usize) -> Result<String, DecodeError> {
+fn read_str_body(r: &mut Reader<'_>, len: u32, start: usize) -> Result<CompactString, DecodeError> {
     let at = r.pos();
     let bytes = r.take(u64::from(len), start)?;
     r.owned_utf8(bytes, at)
@@ -626,15 +626,15 @@ mod tests {
     fn strings_bytes_containers() {
         both_ways(Value::from(""), "a0");
         both_ways(
-            Value::Str("a".repeat(31)),
+            Value::from("a".repeat(31)),
             &format!("bf {}", "61".repeat(31)),
         );
         both_ways(
-            Value::Str("a".repeat(32)),
+            Value::from("a".repeat(32)),
             &format!("d9 20 {}", "61".repeat(32)),
         );
         both_ways(
-            Value::Str("a".repeat(256)),
+            Value::from("a".repeat(256)),
             &format!("da 0100 {}", "61".repeat(256)),
         );
         both_ways(Value::Bytes(vec![]), "c4 00");
