@@ -13,10 +13,6 @@ mod dict;
 pub use compact_str::CompactString;
 pub use dict::{Dict, Iter as DictIter, INDEXED_FROM};
 
-/// The longest string a [`CompactString`] keeps inline, without allocating (24 bytes on 64-bit
-/// targets).
-pub(crate) const INLINE_STR: usize = core::mem::size_of::<CompactString>();
-
 /// A dynamically typed WAMP value.
 ///
 /// Integers have two variants so that the whole `i64` and `u64` ranges are representable:

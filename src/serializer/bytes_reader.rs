@@ -6,7 +6,11 @@ use core::fmt;
 
 use crate::error::DecodeError;
 use crate::serializer::Limits;
-use crate::value::{CompactString, INLINE_STR};
+use crate::value::CompactString;
+
+/// The longest string a [`CompactString`] keeps inline, without allocating (24 bytes on 64-bit
+/// targets).
+const INLINE_STR: usize = core::mem::size_of::<CompactString>();
 /// The limits of a [`Reader::checked`]: none.
 static UNLIMITED: Limits = Limits {
     max_size: usize::MAX,
