@@ -29,7 +29,7 @@ use crate::serializer::msgpack::view::MsgpackWriter;
 use crate::serializer::Format;
 #[cfg(feature = "flatbuffers")]
 use crate::serializer::Limits;
-use crate::view::item::{transcode, Emit, Item, Kind};
+use crate::view::item::{Emit, Item, Kind};
 use crate::view::{read, ElementsView, ItemList, ItemRef, MessageView, PublishView};
 
 /// Why a message could not be forwarded: its CBOR payload (from FlatBuffers) is not valid, or
@@ -427,7 +427,7 @@ impl<'a> Carrier<'a> {
             if i.format() == to {
                 Emit::raw(w, i.bytes())
             } else {
-                transcode(i, w)
+                i.transcode(w)
             }
         }
         if let Some(t) = self.transparent {
@@ -568,7 +568,7 @@ fn carried<'a: 'c, 'c>(
         }
         room.clear();
         let mut w = CborWriter::new(room);
-        transcode(&item, &mut w);
+        item.transcode(&mut w);
         w.finish()?;
         Ok(Some(&room[..]))
     }

@@ -277,7 +277,18 @@ impl<'a> ItemRef<'a> {
         if writer_format == self.format() {
             writer.raw(self.bytes());
         } else {
-            item::transcode(self, writer);
+            self.transcode(writer);
+        }
+    }
+
+    /// Writes the value into `writer` value by value, no [`Value`] tree built: JSON by its own
+    /// walk of the text, the binary formats through [`item::transcode`].
+    pub fn transcode(&self, writer: &mut impl Emit) {
+        match self {
+            #[cfg(feature = "json")]
+            ItemRef::Json(json) => json::view::transcode(json, writer),
+            #[allow(unreachable_patterns)] // (with JSON alone)
+            _ => item::transcode(self, writer),
         }
     }
 }

@@ -24,6 +24,9 @@ use super::reader::{whitespace_end as skip_whitespace, Discard, Fail, Number, Re
 use super::{starts_with_array, Base64Check};
 
 mod fast;
+mod transcode;
+
+pub(crate) use transcode::transcode;
 
 /// Checks a whole JSON message and returns the elements of its array, read in place.
 ///
@@ -327,6 +330,13 @@ impl<'a> JsonItem<'a> {
             escaped,
         };
         Some((item, end))
+    }
+
+    /// A string's text between its quotes, escapes and all.
+    fn inner(&self) -> &'a str {
+        self.text
+            .get(1..self.text.len().saturating_sub(1))
+            .unwrap_or_default()
     }
 
     /// A string's contents, its escapes decoded by the owned reader.
