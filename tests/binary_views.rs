@@ -5,14 +5,17 @@
 //!   the elements `value_from_slice` decodes, their count is the array's, and each element's
 //!   `bytes()` decode alone to the same value. Inputs: generated values encoded by the owned
 //!   encoders, their truncations, byte flips and insertions, random bytes, and hand cases.
-//! * `transcode` into `MsgpackWriter` / `CborWriter` writes the owned encoders' bytes.
+//! * `transcode` into `MsgpackWriter` / `CborWriter` writes the owned encoders' bytes, and each
+//!   format's own walk (`ItemRef::transcode`) writes what the generic `transcode` writes.
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use wamp_codec::serializer::cbor::view::{CborItem, CborWriter};
+use wamp_codec::serializer::json::view::JsonWriter;
 use wamp_codec::serializer::msgpack::view::{MsgpackItem, MsgpackWriter};
 use wamp_codec::serializer::{cbor, msgpack, Limits};
 use wamp_codec::view::item::{transcode, Elems, Emit, Item, Kind};
+use wamp_codec::view::ItemRef;
 use wamp_codec::{dict, DecodeError, Dict, Message, Value};
 
 // ---- the two formats behind one interface ----
@@ -349,6 +352,84 @@ proptest! {
             let item = elems.get(i).unwrap();
             prop_assert_eq!(Msgpack::write(&item), Msgpack::encode(&item.to_value()));
         }
+    }
+}
+
+/// `item` written by its format's own walk ([`ItemRef::transcode`]) and by the generic
+/// [`transcode`] into the JSON, MessagePack and CBOR writers: the same bytes, or the same
+/// refusal (JSON has no NaN).
+fn own_walk_agrees(item: ItemRef<'_>) {
+    fn written(item: &ItemRef<'_>, own_walk: bool, to: usize) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        macro_rules! with {
+            ($writer:expr) => {{
+                let mut w = $writer;
+                if own_walk {
+                    item.transcode(&mut w);
+                } else {
+                    transcode(item, &mut w);
+                }
+                w.finish().map_err(|e| e.to_string())?;
+            }};
+        }
+        match to {
+            0 => with!(JsonWriter::new(&mut out)),
+            1 => with!(MsgpackWriter::new(&mut out)),
+            _ => with!(CborWriter::new(&mut out)),
+        }
+        Ok(out)
+    }
+    for to in 0..3 {
+        assert_eq!(
+            written(&item, true, to),
+            written(&item, false, to),
+            "writer {to}: {item:?}"
+        );
+    }
+}
+
+/// Every element of `buf`, a message in `F`'s format, through [`own_walk_agrees`].
+fn own_walks_agree<'a, F: Format>(buf: &'a [u8], wrap: impl Fn(F::Item<'a>) -> ItemRef<'a>) {
+    let elems = F::scan(buf, &UNLIMITED).unwrap();
+    for i in 0..elems.len() {
+        own_walk_agrees(wrap(elems.get(i).unwrap()));
+    }
+}
+
+proptest! {
+    #[test]
+    fn own_walks_write_what_the_generic_transcode_writes(list in vec(value(), 0..7)) {
+        let v = Value::List(list);
+        let (m, c) = (Msgpack::encode(&v), Cbor::encode(&v));
+        own_walks_agree::<Msgpack>(&m, ItemRef::Msgpack);
+        own_walks_agree::<Cbor>(&c, ItemRef::Cbor);
+    }
+}
+
+/// The forms the owned encoders never write: indefinite lengths, tags, bignums, short floats,
+/// repeated keys, the narrow integer widths.
+#[test]
+fn own_walks_read_every_form() {
+    for h in [
+        "9f 10 01 a0 7f 62 6162 61 63 ff ff",
+        "86 10 01 bf 6161 f5 ff 65 612e622e63 9f 5f 42 0102 41 03 ff 9f 04 ff ff bf 7f 6161 ff 01 ff",
+        "84 10 d9d9f7 01 a0 61 61",
+        "86 c2 49 00ffffffffffffffff c2 40 c2 5f 41 01 41 00 ff c3 48 7fffffffffffffff c3 40 c2 5f ff",
+        "85 f9 3c00 f9 7e00 f9 0001 fa 47c35000 fb 3ff199999999999a",
+        "82 a3 6161 01 6162 02 6161 03 01",
+        "81 bf 7f 61 61 61 62 ff 01 7f ff 02 ff",
+        "82 9f 9f ff bf ff 9f 01 ff ff 5f ff",
+    ] {
+        let buf = hex(h);
+        own_walks_agree::<Cbor>(&buf, ItemRef::Cbor);
+    }
+    for h in [
+        "96 ca 3fc00000 cc ff d0 80 cd ffff d1 8000 cf ffffffffffffffff",
+        "93 d9 03 616263 c4 02 0102 de 0002 a1 61 01 a1 61 02",
+        "92 dc 0001 c0 dd 00000001 c3",
+    ] {
+        let buf = hex(h);
+        own_walks_agree::<Msgpack>(&buf, ItemRef::Msgpack);
     }
 }
 

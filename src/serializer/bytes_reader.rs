@@ -100,7 +100,6 @@ impl<'a> Reader<'a> {
 
     /// The bytes from the position on.
     #[inline(always)]
-    #[cfg(feature = "msgpack")]
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.buf.get(self.pos..).unwrap_or_default()
     }

@@ -281,14 +281,16 @@ impl<'a> ItemRef<'a> {
         }
     }
 
-    /// Writes the value into `writer` value by value, no [`Value`] tree built: JSON by its own
-    /// walk of the text, the binary formats through [`item::transcode`].
+    /// Writes the value into `writer` value by value, no [`Value`] tree built, by its own
+    /// format's walk of its bytes (which writes what [`item::transcode`] writes, faster).
     pub fn transcode(&self, writer: &mut impl Emit) {
         match self {
             #[cfg(feature = "json")]
             ItemRef::Json(json) => json::view::transcode(json, writer),
-            #[allow(unreachable_patterns)] // (with JSON alone)
-            _ => item::transcode(self, writer),
+            #[cfg(feature = "msgpack")]
+            ItemRef::Msgpack(msgpack) => msgpack::transcode(msgpack.bytes(), writer),
+            #[cfg(feature = "cbor")]
+            ItemRef::Cbor(cbor) => cbor::transcode(cbor.bytes(), writer),
         }
     }
 }

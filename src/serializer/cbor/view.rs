@@ -298,7 +298,7 @@ fn fast_scan<'a, I: Copy>(
 /// Checks the data item at the reader's position and moves past it. Inlined into the loops of
 /// arrays and maps, so that only a nested array or map costs a call.
 #[inline(always)]
-fn skip_value(r: &mut Reader<'_>) -> Result<(), DecodeError> {
+pub(super) fn skip_value(r: &mut Reader<'_>) -> Result<(), DecodeError> {
     let (start, head) = read_head(r)?;
     skip_from_head(r, head, start)
 }

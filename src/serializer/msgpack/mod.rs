@@ -30,7 +30,10 @@ use crate::serializer::frames;
 use crate::serializer::Limits;
 use crate::value::{CompactString, Dict, Value};
 
+mod transcode;
 pub mod view;
+
+pub(crate) use transcode::transcode;
 
 const FORMAT: &str = "msgpack";
 
