@@ -534,6 +534,31 @@ mod tests {
         assert!(!e.get(3).unwrap().is_empty_container());
     }
 
+    /// JSON's base64 spelled as Python's lenient decoder reads it (characters outside the
+    /// alphabet dropped, escapes too): the answer agrees with the decoded bytes.
+    #[test]
+    fn empty_json_bytes_are_told_in_every_spelling() {
+        for payload in [
+            r#""\u0000""#,
+            r#""\u0000@_""#,
+            r#""\u0000 !""#,
+            r#""\u0000\n""#,
+            r#""\u0000\u0040""#,
+            r#""\u0000AB""#,
+            r#""\u0000@A_B""#,
+            r#""\u0000\u0041\u0042""#,
+            r#""\u0000AQID""#,
+        ] {
+            let text = format!(r#"[48, 1, {{}}, "com.t", {payload}]"#);
+            let e = json::view::scan_message(text.as_bytes(), &Limits::DEFAULT)
+                .unwrap_or_else(|e| panic!("{payload}: {e}"))
+                .map(ItemRef::Json);
+            let item = e.get(4).unwrap();
+            let decoded = item.as_bytes().unwrap();
+            assert_eq!(item.is_empty_bytes(), decoded.is_empty(), "{payload}");
+        }
+    }
+
     /// An empty byte string is told without decoding, and only a byte string is one: the
     /// answer agrees with the decoded bytes in every format.
     #[test]

@@ -278,11 +278,21 @@ impl<'a> JsonItem<'a> {
             )
     }
 
-    /// Whether the value is a byte string of no bytes, told from its text without decoding:
-    /// `"\u0000"` and nothing after the prefix (checked base64 that is not empty decodes to at
-    /// least one byte).
+    /// Whether the value is a byte string of no bytes, told from its text without decoding
+    /// where it has no escape after its `\u0000`: its base64 is then empty exactly when no
+    /// character of the alphabet or `=` is left once the others are dropped (checked base64
+    /// that keeps any decodes to at least one byte). With an escape, it is decoded.
     pub fn is_empty_bytes(&self) -> bool {
-        self.kind == Kind::Bytes && self.text == r#""\u0000""#
+        if self.kind != Kind::Bytes {
+            return false;
+        }
+        let encoded = self.inner().get(r"\u0000".len()..).unwrap_or_default();
+        if encoded.contains('\\') {
+            return self.as_bytes().is_some_and(|b| b.is_empty());
+        }
+        !encoded
+            .bytes()
+            .any(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
     }
 
     /// The value's bytes in the input, exactly as they were (no whitespace around them): to
