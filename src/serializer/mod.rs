@@ -28,6 +28,8 @@ pub mod cbor;
 #[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 mod elements;
 mod frames;
+#[cfg(any(feature = "json", feature = "cbor"))]
+pub(crate) mod scratch;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json;
