@@ -22,9 +22,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
-use core::convert::Infallible;
-
-use crate::bytewise::{bytes_below, copy_small, covering_words, equal_bytes, words, ONES};
+use crate::bytewise::{copy_small, covering_words, words, HIGH, ONES};
 use crate::error::{DecodeError, EncodeError};
 use crate::message::{joined, Head, HeadElement, PayloadRef};
 use crate::messages::Message;
@@ -124,7 +122,7 @@ fn write_message(buf: &mut [u8], pos: usize, head: &Head<'_>, payload: PayloadRe
     // every element but the first is preceded by a comma: the `[` stands in for it
     let mut lead = b'[';
     let mut pos = pos;
-    let Ok(()) = head.try_for_each(|element| {
+    for element in head.elements() {
         pos = put(buf, pos, [lead]);
         lead = b',';
         pos = match element {
@@ -132,8 +130,7 @@ fn write_message(buf: &mut [u8], pos: usize, head: &Head<'_>, payload: PayloadRe
             HeadElement::Int(i) => write_u64(buf, pos, i),
             HeadElement::Str(s) => write_str(buf, pos, s),
         };
-        Ok::<(), Infallible>(())
-    });
+    }
     // each payload element follows a head element, after a comma
     let pos = match payload {
         PayloadRef::None => pos,
@@ -443,13 +440,19 @@ fn write_long_str<const B: usize, const A: usize>(
     put(buf, pos, after)
 }
 
-/// The high bit of each byte of `word` that a JSON string must escape: a control below
-/// U+0020, `"` or `\`. Exact, byte by byte.
+/// The high bit of the first byte of `word` (the lowest) that a JSON string must escape (a
+/// control below U+0020, `"` or `\`), and perhaps of later bytes, escaped or not: zero exactly
+/// when there is none, and the lowest bit set exact, which is all the callers ask.
 #[inline(always)]
 fn escapes_in(word: u64) -> u64 {
-    // One test finds the controls and `"`: flipping bit 1 makes `"` (0x22) 0x20 and keeps
-    // every control below 0x20, and moves nothing else below 0x21.
-    bytes_below(word ^ (ONES * 0x02), 0x21) | equal_bytes(word, b'\\')
+    // Flipping bit 1 makes `"` (0x22) 0x20 and keeps every control below 0x20, and moves
+    // nothing else below 0x21: one test finds both.
+    let quote_or_control = word ^ (ONES * 0x02);
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // A byte below `n` borrows into its high bit when `n` is subtracted (and the borrow may
+    // flag the bytes above it); `& !x` leaves out the bytes whose high bit was set already.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
+    (below(quote_or_control, 0x21) | below(backslash, 1)) & HIGH
 }
 
 /// Whether a string of at most [`SHORT_STR`] bytes has a byte to escape: a few words tested,
@@ -729,19 +732,28 @@ mod tests {
         }
     }
 
-    /// The word test flags exactly the bytes the reader stops at in a string, each byte value
-    /// at each position of a word, among bytes around the limits; and a short string's words
-    /// find each such byte at each position.
+    /// The word test answers whether a word holds a byte the reader stops at in a string, and
+    /// which is the first: each byte value at each position of a word, after and before bytes
+    /// around the limits (none of them stops, or some do); and a short string's words find
+    /// each such byte at each position.
     #[test]
-    fn escape_tests_are_exact() {
-        for at in 0..8 {
-            for b in 0..=0xffu8 {
-                let mut bytes = [0x1f, 0x20, 0x21, 0x22, 0x23, b'\\', 0x7f, 0xff];
-                bytes[at] = b;
-                let flagged = escapes_in(u64::from_le_bytes(bytes));
-                for (i, &x) in bytes.iter().enumerate() {
-                    let expected = reader::STRING_STOP[usize::from(x)];
-                    assert_eq!(flagged >> (8 * i + 7) & 1 == 1, expected, "{bytes:02x?}");
+    fn escape_tests_find_the_first() {
+        let fillers = [
+            [0x20, 0x21, 0x23, b'[', b']', 0x7f, 0x80, 0xff],
+            [0x21, 0x00, 0x23, b'"', 0x20, b'\\', 0x1f, 0xff],
+        ];
+        for filler in fillers {
+            for at in 0..8 {
+                for b in 0..=0xffu8 {
+                    let mut bytes = filler;
+                    bytes[at] = b;
+                    let first = bytes
+                        .iter()
+                        .position(|&x| reader::STRING_STOP[usize::from(x)]);
+                    let flagged = escapes_in(u64::from_le_bytes(bytes));
+                    let found = (flagged != 0).then(|| flagged.trailing_zeros() as usize / 8);
+                    assert_eq!(found, first, "{bytes:02x?}");
+                    assert_eq!(flagged & !HIGH, 0);
                 }
             }
         }
