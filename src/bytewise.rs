@@ -41,12 +41,18 @@ pub(crate) fn covering_words(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
     let n = bytes.len();
     debug_assert!(n <= 32);
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-    let half = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes")));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            bytes[at..at + 4].try_into().expect("four bytes"),
+        ))
+    };
     match n {
         0 => 0,
         1..=3 => {
             let (first, middle, last) = (bytes[0], bytes[n / 2], bytes[n - 1]);
-            test(u64::from_le_bytes([first, middle, last, first, first, first, first, first]))
+            test(u64::from_le_bytes([
+                first, middle, last, first, first, first, first, first,
+            ]))
         }
         4..=7 => test(half(0) | half(n - 4) << 32),
         8..=16 => test(word(0)) | test(word(n - 8)),

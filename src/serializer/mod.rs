@@ -28,14 +28,14 @@ pub mod cbor;
 #[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 mod elements;
 mod frames;
-#[cfg(any(feature = "json", feature = "cbor"))]
-pub(crate) mod scratch;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json;
 #[cfg(feature = "msgpack")]
 #[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
 pub mod msgpack;
+#[cfg(any(feature = "json", feature = "cbor"))]
+pub(crate) mod scratch;
 
 /// Bounds a decoder enforces on untrusted input; exceeding one is a [`DecodeError::Limit`]
 /// naming it.

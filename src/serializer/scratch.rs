@@ -107,7 +107,10 @@ impl Scratch {
     /// What `write` encodes from the start of the buffer, as [`encode`](Self::encode) does,
     /// or `None` when it returned a [`POISONED`] position (the buffer is not grown for it).
     #[inline(always)]
-    pub(crate) fn try_encode(&mut self, write: impl Fn(&mut [u8], usize) -> usize) -> Option<&[u8]> {
+    pub(crate) fn try_encode(
+        &mut self,
+        write: impl Fn(&mut [u8], usize) -> usize,
+    ) -> Option<&[u8]> {
         let end = write(&mut self.buf, 0);
         if end > self.buf.len() {
             if end >= POISONED {
@@ -139,8 +142,8 @@ impl Scratch {
 /// Appends to `out` what `write` writes, written in place rather than in a [`Scratch`]: for
 /// writers driven one value at a time (JSON's transcoding `JsonWriter`), where the bytes of
 /// each are few. `out` grows by `guess` bytes (zeroed), which holds most values; when the
-/// exact size `write` returns is larger, `out` grows to it and `write` runs again. `write`
-/// must not return [`POISONED`].
+/// exact size `write` returns is larger, `out` grows to it and `write` runs again, out of
+/// line. `write` must not return [`POISONED`].
 #[cfg(feature = "json")]
 #[inline(always)]
 pub(crate) fn write_in_place(
@@ -151,12 +154,26 @@ pub(crate) fn write_in_place(
     let start = out.len();
     out.resize(start + guess, 0);
     let end = write(out, start);
-    debug_assert!(end < POISONED, "write_in_place given a writer that failed");
     if end > out.len() {
-        out.resize(end, 0);
-        write(out, start);
+        return grow_and_write(out, start, end, write);
     }
     out.truncate(end);
+}
+
+/// [`write_in_place`] when the guess was short: its own call of `write`, so that the one above
+/// is inlined.
+#[cfg(feature = "json")]
+#[cold]
+#[inline(never)]
+fn grow_and_write(
+    out: &mut Vec<u8>,
+    start: usize,
+    end: usize,
+    write: impl Fn(&mut [u8], usize) -> usize,
+) {
+    debug_assert!(end < POISONED, "write_in_place given a writer that failed");
+    out.resize(end, 0);
+    write(out, start);
 }
 
 #[cfg(test)]

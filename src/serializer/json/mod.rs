@@ -845,7 +845,10 @@ mod tests {
                 "\"\\u0000{}\"",
                 base64::engine::general_purpose::STANDARD.encode(&bytes)
             );
-            assert_writes(|buf, pos| write_bytes(buf, pos, &bytes), expected.as_bytes());
+            assert_writes(
+                |buf, pos| write_bytes(buf, pos, &bytes),
+                expected.as_bytes(),
+            );
         }
     }
 

@@ -684,7 +684,9 @@ impl Emit for JsonWriter<'_> {
 
     fn key(&mut self, k: &str) {
         self.separate();
-        write_in_place(self.out, k.len() + 3, |buf, pos| super::write_key(buf, pos, k));
+        write_in_place(self.out, k.len() + 3, |buf, pos| {
+            super::write_key(buf, pos, k)
+        });
         self.comma = false;
     }
 
