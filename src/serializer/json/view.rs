@@ -707,3 +707,51 @@ pub(crate) fn checked_item(element: &[u8]) -> Option<JsonItem<'_>> {
     let text = core::str::from_utf8(element).ok()?;
     JsonItem::at(text, 0).map(|(item, _)| item)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `JsonWriter` writes each value in place as the encoder writes it in its scratch buffer:
+    /// strings whose escapes outgrow the guess, integers at the ends of the range (and one
+    /// beyond, outside `Emit::int`'s contract), floats, bytes; against serde_json and the
+    /// encoder, after what `out` held; and a NaN is `null` and an error.
+    #[test]
+    fn writes_in_place_what_the_encoder_writes() {
+        let escaped = "\"\\\n\u{1}".repeat(50);
+        let mut out = b"held".to_vec();
+        let mut w = JsonWriter::new(&mut out);
+        w.begin_list(0);
+        w.str(&escaped);
+        w.begin_map(0);
+        w.key(&escaped);
+        w.int(i128::from(i64::MIN));
+        w.key("u");
+        w.int(i128::from(u64::MAX));
+        w.end_map();
+        w.int(-7);
+        w.int(i128::from(u64::MAX) + 1);
+        w.f64(-1.5e-300);
+        w.bytes(&[1, 2, 3, 4]);
+        w.end_list();
+        w.finish().unwrap();
+        let key = serde_json::to_string(&escaped).unwrap();
+        let expected = format!(
+            "held[{key},{{{key}:{},\"u\":{}}},-7,18446744073709551616,-1.5e-300,\"\\u0000AQIDBA==\"]",
+            i64::MIN,
+            u64::MAX
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+
+        let mut out = Vec::new();
+        let mut w = JsonWriter::new(&mut out);
+        w.begin_list(0);
+        w.f64(f64::NAN);
+        w.end_list();
+        match w.finish() {
+            Err(EncodeError::Unrepresentable { what, .. }) => assert_eq!(what, "the float NaN"),
+            other => panic!("expected the NaN's error, got {other:?}"),
+        }
+        assert_eq!(out, b"[null]");
+    }
+}
