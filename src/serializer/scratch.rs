@@ -22,6 +22,7 @@ use std::cell::RefCell;
 
 /// The position a writer returns for a value it cannot write. Half the address space: no
 /// buffer reaches it, and no encoding adds enough after it to wrap around.
+#[cfg(feature = "json")]
 pub(crate) const POISONED: usize = usize::MAX / 2;
 
 /// Appends what `write` encodes at the end of `out`, for a writer that never returns
@@ -37,6 +38,7 @@ pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usiz
 /// payload's whole length, while the scratch buffer is zeroed only when it grows.
 ///
 /// `false`, with `out` unchanged, when `write` returned a [`POISONED`] position.
+#[cfg(feature = "json")]
 #[inline(always)]
 pub(crate) fn try_append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usize) -> bool {
     with_scratch(|scratch| match scratch.try_encode(write) {
@@ -106,6 +108,7 @@ impl Scratch {
 
     /// What `write` encodes from the start of the buffer, as [`encode`](Self::encode) does,
     /// or `None` when it returned a [`POISONED`] position (the buffer is not grown for it).
+    #[cfg(feature = "json")]
     #[inline(always)]
     pub(crate) fn try_encode(
         &mut self,
@@ -176,7 +179,8 @@ fn grow_and_write(
     write(out, start);
 }
 
-#[cfg(test)]
+// (the CBOR encoder's own tests cover `encode` and `append`)
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::*;
 
@@ -228,7 +232,6 @@ mod tests {
     }
 
     /// Writing in place: within the guess, past it, and after what `out` held.
-    #[cfg(feature = "json")]
     #[test]
     fn in_place_writes_grow_past_the_guess() {
         for (guess, n) in [(0, 0), (0, 5), (8, 5), (8, 8), (8, 9), (4, 1000)] {
