@@ -179,6 +179,8 @@ fn write_value(buf: &mut [u8], pos: usize, value: &Value) -> usize {
         Value::Str(s) => write_str(buf, pos, s),
         Value::Bytes(b) => write_bytes(buf, pos, b),
         Value::List(items) => write_nested_list(buf, pos, items),
+        // (inline when empty, as a message's options or details most often are)
+        Value::Map(map) if map.is_empty() => put(buf, pos, *b"{}"),
         Value::Map(map) => write_nested_map(buf, pos, map),
     }
 }
