@@ -31,9 +31,38 @@ pub(crate) fn bytes_below(w: u64, n: u8) -> u64 {
     !(((w & LOW) + ONES * u64::from(0x80 - n)) | w) & HIGH
 }
 
+/// The OR of `test` over words that together hold every byte of `bytes` (at most 32), for a
+/// per-byte `test` (a byte's flag in its own byte): as [`copy_small`] copies, with overlapping
+/// words rather than a loop and a tail. Below eight bytes, the word is filled out with copies
+/// of the string's own bytes, so that the filler flags nothing the bytes do not.
+#[cfg(feature = "json")]
+#[inline(always)]
+pub(crate) fn covering_words(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
+    let n = bytes.len();
+    debug_assert!(n <= 32);
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            bytes[at..at + 4].try_into().expect("four bytes"),
+        ))
+    };
+    match n {
+        0 => 0,
+        1..=3 => {
+            let (first, middle, last) = (bytes[0], bytes[n / 2], bytes[n - 1]);
+            test(u64::from_le_bytes([
+                first, middle, last, first, first, first, first, first,
+            ]))
+        }
+        4..=7 => test(half(0) | half(n - 4) << 32),
+        8..=16 => test(word(0)) | test(word(n - 8)),
+        _ => test(word(0)) | test(word(8)) | test(word(n - 16)) | test(word(n - 8)),
+    }
+}
+
 /// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
 /// call to `memcpy` costs more than the copy itself below 32 bytes.
-#[cfg(feature = "cbor")] // (the CBOR and FlatBuffers writers)
+#[cfg(any(feature = "json", feature = "cbor"))] // (the JSON, CBOR and FlatBuffers writers)
 #[inline(always)]
 pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
     let n = src.len();

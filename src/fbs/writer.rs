@@ -44,7 +44,7 @@ use std::cell::RefCell;
 
 use super::generated::proto;
 use crate::bytewise::copy_small;
-use crate::serializer::cbor;
+use crate::serializer::{cbor, scratch};
 use crate::value::{Dict, Value};
 use flatbuffers::{
     FlatBufferBuilder, ForwardsUOffset, TableFinishedWIPOffset, VOffsetT, Vector, WIPOffset,
@@ -197,12 +197,12 @@ impl<'f> Sink<'f> for FlatBufferBuilder<'f> {
         self.create_vector(b)
     }
     fn create_cbor_list(&mut self, items: &[Value]) -> WIPOffset<Vector<'f, u8>> {
-        cbor::with_scratch(|scratch| {
+        scratch::with_scratch(|scratch| {
             self.create_vector(scratch.encode(|buf, pos| cbor::write_list(buf, pos, items)))
         })
     }
     fn create_cbor_map(&mut self, map: &Dict) -> WIPOffset<Vector<'f, u8>> {
-        cbor::with_scratch(|scratch| {
+        scratch::with_scratch(|scratch| {
             self.create_vector(scratch.encode(|buf, pos| cbor::write_map(buf, pos, map)))
         })
     }
@@ -269,7 +269,7 @@ pub struct Writer {
     /// Where `create_encoded` encodes before the bytes are copied in.
     scratch: Vec<u8>,
     /// Where `create_cbor_list` and `create_cbor_map` encode before the bytes are copied in.
-    cbor: cbor::Scratch,
+    cbor: scratch::Scratch,
     finished: bool,
 }
 

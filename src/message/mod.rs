@@ -44,6 +44,8 @@ pub(crate) use fields::{
     STR_PAYLOAD,
 };
 
+use core::cmp::Ordering;
+
 use crate::error::ValidationError;
 use crate::value::{Dict, Value};
 
@@ -163,8 +165,9 @@ impl<'a> Head<'a> {
         self.len() == 0
     }
 
-    /// Calls `f` on each element in order, stopping at the first error (how the encoders
-    /// write a head).
+    /// Calls `f` on each element in order, stopping at the first error (how the CBOR and
+    /// MessagePack encoders write a head).
+    #[inline]
     pub fn try_for_each<E>(
         &self,
         mut f: impl FnMut(HeadElement<'_>) -> Result<(), E>,
@@ -188,6 +191,37 @@ impl<'a> Head<'a> {
             HeadElements::Marshalled(values) => {
                 values.iter().try_for_each(|v| f(HeadElement::Value(v)))
             }
+        }
+    }
+
+    /// The elements in order, one at a time (how the JSON encoder writes a head): its loop
+    /// body is then written once, inline, where [`try_for_each`](Self::try_for_each) calls
+    /// its function from three places, each a call.
+    #[inline]
+    pub fn elements(&self) -> impl Iterator<Item = HeadElement<'_>> + '_ {
+        let mut at = 0;
+        core::iter::from_fn(move || {
+            let element = self.element(at)?;
+            at += 1;
+            Some(element)
+        })
+    }
+
+    /// The element at `at`, if there is one.
+    #[inline(always)]
+    fn element(&self, at: usize) -> Option<HeadElement<'_>> {
+        match &self.0 {
+            HeadElements::Parts {
+                ints,
+                int_count,
+                dict,
+                uri,
+            } => match at.cmp(int_count) {
+                Ordering::Less => ints.get(at).map(|&i| HeadElement::Int(i)),
+                Ordering::Equal => Some(HeadElement::Value(dict)),
+                Ordering::Greater => uri.filter(|_| at == int_count + 1).map(HeadElement::Str),
+            },
+            HeadElements::Marshalled(values) => values.get(at).map(HeadElement::Value),
         }
     }
 

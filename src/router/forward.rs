@@ -995,9 +995,7 @@ impl EventTemplate {
             #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => out.extend_from_slice(&subscription.to_le_bytes()),
             #[cfg(feature = "json")]
-            Format::Json => {
-                out.extend_from_slice(itoa::Buffer::new().format(subscription).as_bytes())
-            }
+            Format::Json => JsonWriter::new(out).int(subscription.into()),
             #[cfg(feature = "msgpack")]
             Format::Msgpack => MsgpackWriter::new(out).int(subscription.into()),
             #[cfg(feature = "cbor")]

@@ -27,8 +27,6 @@
 //! Batched mode (`cbor.batched`) prefixes every message with its length as a 4-byte big-endian
 //! integer.
 
-use std::cell::RefCell;
-
 use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
 use crate::message::{HeadElement, PayloadRef};
@@ -36,6 +34,7 @@ use crate::messages::Message;
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::frames;
+use crate::serializer::scratch::{append, put};
 use crate::serializer::Limits;
 use crate::value::{CompactString, Dict, Value};
 
@@ -123,90 +122,7 @@ pub fn value_encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError
 
 // ---- the encoder ----
 //
-// Each `write_*` function writes into `buf` from `pos` and returns the position after what it
-// wrote. The position travels by value, in a register: behind a `&mut` cursor, the compiler
-// would have to reload it (and the buffer's address and length) after every byte stored, since
-// it cannot rule out that the store changed them.
-//
-// The position advances whether or not the bytes fit: a write that would end past the buffer
-// is skipped, and so is every write after it, since each starts further on. The position at
-// the end is then the exact size of the encoding; when it is past the buffer, the caller grows
-// the buffer to it and encodes again, which happens only while a reused [`Scratch`] is smaller
-// than any message before. Nothing is checked between values but each write's own bound: no
-// error travels up the loops.
-
-/// Appends what `write` encodes at the end of `out`, encoded in this thread's [`Scratch`] and
-/// copied: a `Vec` would have to be zeroed before each encoding, its spare capacity or a large
-/// payload's whole length, while the scratch buffer is zeroed only when it grows.
-pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usize) {
-    with_scratch(|scratch| out.extend_from_slice(scratch.encode(write)));
-}
-
-/// Past this size, a thread's [`Scratch`] is let go after use rather than kept for the next
-/// message.
-const SCRATCH_KEPT: usize = 1 << 20;
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::default();
-}
-
-/// `f` given this thread's [`Scratch`], or a new one while it is in use (only if `f` itself
-/// encodes on this thread).
-pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => {
-            let r = f(&mut scratch);
-            if scratch.buf.len() > SCRATCH_KEPT {
-                *scratch = Scratch::default();
-            }
-            r
-        }
-        Err(_) => f(&mut Scratch::default()),
-    })
-}
-
-/// A reusable buffer the encoder writes into, its whole length kept initialized so that it is
-/// zeroed only when it grows: the FlatBuffers [`Writer`](crate::fbs::Writer) has its own for
-/// `args` and `kwargs`, and each thread one behind [`append`] and `FlatBufferBuilder`'s CBOR.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Scratch {
-    buf: Vec<u8>,
-}
-
-impl Scratch {
-    /// What `write` encodes from the start of the buffer. When the first attempt does not fit,
-    /// the buffer grows to at least the size that attempt reached (and at least doubles), and
-    /// the second attempt fits.
-    #[inline(always)]
-    pub(crate) fn encode(&mut self, write: impl Fn(&mut [u8], usize) -> usize) -> &[u8] {
-        let end = write(&mut self.buf, 0);
-        if end > self.buf.len() {
-            return self.grow_and_encode(end, write);
-        }
-        &self.buf[..end]
-    }
-
-    /// Out of line with its own call of `write`, so that the call above is `write`'s only one
-    /// in the hot path and is inlined there.
-    #[cold]
-    #[inline(never)]
-    fn grow_and_encode(&mut self, need: usize, write: impl Fn(&mut [u8], usize) -> usize) -> &[u8] {
-        let len = need.max(2 * self.buf.len()).max(256);
-        self.buf.resize(len, 0);
-        let end = write(&mut self.buf, 0);
-        &self.buf[..end]
-    }
-}
-
-/// `N` bytes at `pos`.
-#[inline(always)]
-fn put<const N: usize>(buf: &mut [u8], pos: usize, bytes: [u8; N]) -> usize {
-    let end = pos + N;
-    if let Some(dst) = buf.get_mut(pos..end) {
-        dst.copy_from_slice(&bytes);
-    }
-    end
-}
+// Position-passing writers, as `crate::serializer::scratch` describes; none of them fails.
 
 /// Inlined into the list and map loops, so that only a nested list or map costs a call.
 #[inline(always)]
@@ -763,6 +679,7 @@ pub(crate) fn f16_to_f64(half: u16) -> f64 {
 mod tests {
     use super::*;
     use crate::dict;
+    use crate::serializer::scratch::Scratch;
 
     fn hex(s: &str) -> Vec<u8> {
         let s: String = s.split_whitespace().collect();
@@ -794,7 +711,7 @@ mod tests {
         );
         // The attempt that did not fit still reached the encoding's exact size, past every
         // write it skipped, and the buffer grew to that (more than double its 256 bytes).
-        assert_eq!(scratch.buf.len(), expected.len());
+        assert_eq!(scratch.len(), expected.len());
         let mut out = b"prefix".to_vec();
         value_encode_into(&v, &mut out).unwrap();
         assert_eq!(out[..6], *b"prefix");

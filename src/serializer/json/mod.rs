@@ -22,10 +22,12 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
+use crate::bytewise::{copy_small, covering_words, words, HIGH, ONES};
 use crate::error::{DecodeError, EncodeError};
-use crate::message::{Head, HeadElement, PayloadRef};
+use crate::message::{joined, Head, HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::elements::{message_from_value, Elements};
+use crate::serializer::scratch::{put, try_append, POISONED};
 use crate::serializer::Limits;
 use crate::value::{Dict, Value};
 
@@ -43,7 +45,7 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
-/// Serializes a message to JSON.
+/// Serializes a message to JSON (fails as [`encode_into`]).
 pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(128);
     encode_into(msg, &mut out)?;
@@ -51,62 +53,20 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
 }
 
 /// Appends a message's JSON to `out`.
+///
+/// Fails for a NaN or infinite float anywhere in the message, which JSON cannot write
+/// ([`EncodeError::Unrepresentable`], naming the first), or for a message whose fields
+/// contradict each other ([`EncodeError::Invalid`]); `out` is then unchanged.
 pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
-    write_message(&head, payload, out).map_err(NonFinite::into_error)
-}
-
-fn write_message(
-    head: &Head<'_>,
-    payload: PayloadRef<'_>,
-    out: &mut Vec<u8>,
-) -> Result<(), NonFinite> {
-    // every element but the first is preceded by a comma: the `[` stands in for it
-    let mut separator = b'[';
-    head.try_for_each(|element| {
-        out.push(separator);
-        separator = b',';
-        match element {
-            HeadElement::Value(v) => write_value(v, out)?,
-            HeadElement::Int(i) => write_int(i, out),
-            HeadElement::Str(s) => write_str(s, out),
-        }
-        Ok(())
-    })?;
-    match payload {
-        PayloadRef::None => {}
-        PayloadRef::Bytes(b) => {
-            out.push(b',');
-            write_bytes(b, out);
-        }
-        PayloadRef::Args(args) => {
-            out.push(b',');
-            write_list(args, out)?;
-        }
-        PayloadRef::ArgsKwargs(args, kwargs) => {
-            out.push(b',');
-            match args {
-                Some(args) => write_list(args, out)?,
-                None => out.extend_from_slice(b"null"),
-            }
-            out.push(b',');
-            write_map(kwargs, out)?;
-        }
-        PayloadRef::StrOrBytesArgs(args, kwargs) => {
-            out.push(b',');
-            write_value(args, out)?;
-            if let Some(kwargs) = kwargs {
-                out.push(b',');
-                write_map(kwargs, out)?;
-            }
-        }
+    if try_append(out, |buf, pos| write_message(buf, pos, &head, payload)) {
+        return Ok(());
     }
-    out.push(b']');
-    Ok(())
+    Err(non_finite_error(&Value::List(joined((head, payload)))))
 }
 
-/// Serializes `value` to JSON.
+/// Serializes `value` to JSON (fails as [`value_encode_into`]).
 pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::new();
     value_encode_into(value, &mut out)?;
@@ -114,138 +74,405 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
 }
 
 /// Appends the JSON of `value` to `out`.
+///
+/// Fails for a NaN or infinite float anywhere in `value`, which JSON cannot write
+/// ([`EncodeError::Unrepresentable`], naming the first); `out` is then unchanged.
 pub fn value_encode_into(value: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    write_value(value, out).map_err(NonFinite::into_error)
+    if try_append(out, |buf, pos| write_value(buf, pos, value)) {
+        return Ok(());
+    }
+    Err(non_finite_error(value))
 }
 
-/// A float JSON cannot write (NaN or infinite), found in a value. Writing returns this small
-/// error rather than an [`EncodeError`], which is built once at the top: every value written
-/// passes its result up, and a one-word result costs less to pass.
-pub(super) struct NonFinite(f64);
+/// The error for a float JSON cannot write (NaN or infinite).
+pub(super) fn unrepresentable_float(f: f64) -> EncodeError {
+    EncodeError::Unrepresentable {
+        format: FORMAT,
+        what: format!("the float {f}"),
+    }
+}
 
-impl NonFinite {
-    pub(super) fn into_error(self) -> EncodeError {
-        EncodeError::Unrepresentable {
-            format: FORMAT,
-            what: format!("the float {}", self.0),
+/// The error of a `value` whose writing was poisoned: the first float in it that JSON cannot
+/// write, in the order written. Found here, after the fact, so that the writers carry no error
+/// (see [`POISONED`]).
+#[cold]
+#[inline(never)]
+fn non_finite_error(value: &Value) -> EncodeError {
+    fn first_non_finite(v: &Value) -> Option<f64> {
+        match v {
+            Value::Float(f) if !f.is_finite() => Some(*f),
+            Value::List(items) => items.iter().find_map(first_non_finite),
+            Value::Map(map) => map.values().find_map(first_non_finite),
+            _ => None,
+        }
+    }
+    let f = first_non_finite(value).expect("only a non-finite float poisons a JSON write");
+    unrepresentable_float(f)
+}
+
+// ---- the encoder ----
+//
+// Position-passing writers, as `crate::serializer::scratch` describes. The one value JSON
+// cannot write, a NaN or infinite float, makes `write_float` return `POISONED`; the writers
+// after it write nothing, and the caller finds the float for its error.
+
+/// `[`, the elements separated by commas, `]`.
+#[inline(always)]
+fn write_message(buf: &mut [u8], pos: usize, head: &Head<'_>, payload: PayloadRef<'_>) -> usize {
+    // every element but the first is preceded by a comma: the `[` stands in for it
+    let mut lead = b'[';
+    let mut pos = pos;
+    for element in head.elements() {
+        pos = put(buf, pos, [lead]);
+        lead = b',';
+        pos = match element {
+            HeadElement::Value(v) => write_value(buf, pos, v),
+            HeadElement::Int(i) => write_u64(buf, pos, i),
+            HeadElement::Str(s) => write_str(buf, pos, s),
+        };
+    }
+    // each payload element follows a head element, after a comma
+    let pos = match payload {
+        PayloadRef::None => pos,
+        PayloadRef::Bytes(b) => {
+            let pos = put(buf, pos, [b',']);
+            write_bytes(buf, pos, b)
+        }
+        PayloadRef::Args(args) => {
+            let pos = put(buf, pos, [b',']);
+            write_list(buf, pos, args)
+        }
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            let pos = put(buf, pos, [b',']);
+            let pos = match args {
+                Some(args) => write_list(buf, pos, args),
+                None => put(buf, pos, *b"null"),
+            };
+            let pos = put(buf, pos, [b',']);
+            write_map(buf, pos, kwargs)
+        }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            let pos = put(buf, pos, [b',']);
+            let pos = write_value(buf, pos, args);
+            match kwargs {
+                Some(kwargs) => {
+                    let pos = put(buf, pos, [b',']);
+                    write_map(buf, pos, kwargs)
+                }
+                None => pos,
+            }
+        }
+    };
+    put(buf, pos, [b']'])
+}
+
+/// Inlined into the list and map loops, so that only a nested list or map costs a call.
+#[inline(always)]
+fn write_value(buf: &mut [u8], pos: usize, value: &Value) -> usize {
+    match value {
+        Value::Null => put(buf, pos, *b"null"),
+        Value::Bool(true) => put(buf, pos, *b"true"),
+        Value::Bool(false) => put(buf, pos, *b"false"),
+        Value::Int(i) => write_i64(buf, pos, *i),
+        Value::UInt(u) => write_u64(buf, pos, *u),
+        Value::Float(f) => write_float(buf, pos, *f),
+        Value::Str(s) => write_str(buf, pos, s),
+        Value::Bytes(b) => write_bytes(buf, pos, b),
+        Value::List(items) => write_nested_list(buf, pos, items),
+        // (inline when empty, as a message's options or details most often are)
+        Value::Map(map) if map.is_empty() => put(buf, pos, *b"{}"),
+        Value::Map(map) => write_nested_map(buf, pos, map),
+    }
+}
+
+/// `bytes` as they are. Inline for the short copies of numbers and strings.
+#[inline(always)]
+fn write_raw(buf: &mut [u8], pos: usize, bytes: &[u8]) -> usize {
+    let end = pos + bytes.len();
+    if let Some(dst) = buf.get_mut(pos..end) {
+        copy_small(dst, bytes);
+    }
+    end
+}
+
+/// An unsigned integer, in decimal. One or two digits, as most values in a WAMP payload
+/// have, are written at once; longer numbers have their length found first, then their
+/// digits written in place, two at a time from the last.
+#[inline(always)]
+pub(super) fn write_u64(buf: &mut [u8], pos: usize, n: u64) -> usize {
+    match n {
+        0..10 => put(buf, pos, [b'0' + n as u8]),
+        10..100 => put(buf, pos, DIGIT_PAIRS[n as usize]),
+        _ => {
+            let end = pos + decimal_len(n);
+            if let Some(dst) = buf.get_mut(pos..end) {
+                write_digits(dst, n);
+            }
+            end
         }
     }
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), NonFinite> {
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => write_int(*i, out),
-        Value::UInt(u) => write_int(*u, out),
-        Value::Float(f) => write_float(*f, out)?,
-        Value::Str(s) => write_str(s, out),
-        Value::Bytes(b) => write_bytes(b, out),
-        Value::List(items) => write_list(items, out)?,
-        Value::Map(map) => write_map(map, out)?,
-    }
-    Ok(())
-}
-
-/// An integer, in decimal.
-#[inline]
-fn write_int(i: impl itoa::Integer, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
-}
-
-/// A finite float, in its shortest form that reads back the same; JSON has no NaN or infinity.
-#[inline]
-fn write_float(f: f64, out: &mut Vec<u8>) -> Result<(), NonFinite> {
-    if !f.is_finite() {
-        return Err(NonFinite(f));
-    }
-    out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
-    Ok(())
-}
-
-/// Bytes as autobahn writes them: a string of U+0000 and the base64 of the bytes. Base64 has
-/// nothing to escape, so it is encoded straight into `out`.
-fn write_bytes(b: &[u8], out: &mut Vec<u8>) {
-    out.extend_from_slice(br#""\u0000"#);
-    let start = out.len();
-    out.resize(start + b.len().div_ceil(3) * 4, 0);
-    let written = base64::engine::general_purpose::STANDARD
-        .encode_slice(b, &mut out[start..])
-        .expect("sized for the padded encoding");
-    out.truncate(start + written);
-    out.push(b'"');
-}
-
-fn write_list(items: &[Value], out: &mut Vec<u8>) -> Result<(), NonFinite> {
-    let Some((first, rest)) = items.split_first() else {
-        out.extend_from_slice(b"[]");
-        return Ok(());
+/// A signed integer, in decimal; a negative one claimed with its sign in one piece.
+#[inline(always)]
+pub(super) fn write_i64(buf: &mut [u8], pos: usize, i: i64) -> usize {
+    let Ok(n) = u64::try_from(i) else {
+        return write_negative(buf, pos, i.unsigned_abs());
     };
-    out.push(b'[');
-    write_value(first, out)?;
-    for item in rest {
-        out.push(b',');
-        write_value(item, out)?;
-    }
-    out.push(b']');
-    Ok(())
+    write_u64(buf, pos, n)
 }
 
-fn write_map(map: &Dict, out: &mut Vec<u8>) -> Result<(), NonFinite> {
+/// `-magnitude`, in decimal.
+#[inline(never)]
+fn write_negative(buf: &mut [u8], pos: usize, magnitude: u64) -> usize {
+    let end = pos + 1 + decimal_len(magnitude);
+    if let Some((minus, digits)) = buf.get_mut(pos..end).and_then(|dst| dst.split_first_mut()) {
+        *minus = b'-';
+        write_digits(digits, magnitude);
+    }
+    end
+}
+
+/// The number of decimal digits of `n`. The bit length times log10(2) (as 1233 / 4096, exact
+/// to the digit for 64 bits) is the number of digits of the smallest number of that bit
+/// length, less one; numbers of that length past the next power of ten have one digit more.
+#[inline(always)]
+fn decimal_len(n: u64) -> usize {
+    /// `10^i`, but 0 for `i == 0`, so that 0 counts one digit as 1 does.
+    const THRESHOLDS: [u64; 20] = {
+        let mut table = [0; 20];
+        let mut i = 1;
+        while i < 20 {
+            table[i] = 10u64.pow(i as u32);
+            i += 1;
+        }
+        table
+    };
+    let bits = 64 - (n | 1).leading_zeros();
+    let at_least = ((bits * 1233) >> 12) as usize;
+    at_least + usize::from(n >= THRESHOLDS[at_least])
+}
+
+/// `"00"` to `"99"`.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut table = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    table
+};
+
+/// Fills `dst`, exactly [`decimal_len`] long, with the digits of `n`.
+#[inline(always)]
+fn write_digits(dst: &mut [u8], mut n: u64) {
+    let mut end = dst.len();
+    while end >= 2 {
+        let [tens, ones] = DIGIT_PAIRS[(n % 100) as usize];
+        n /= 100;
+        dst[end - 2] = tens;
+        dst[end - 1] = ones;
+        end -= 2;
+    }
+    if end == 1 {
+        dst[0] = b'0' + n as u8;
+    }
+}
+
+/// A float in its shortest form that reads back the same, or [`POISONED`] for NaN and the
+/// infinities, which JSON does not have.
+#[inline(always)]
+fn write_float(buf: &mut [u8], pos: usize, f: f64) -> usize {
+    if !f.is_finite() {
+        return POISONED;
+    }
+    write_finite_float(buf, pos, f)
+}
+
+/// The longest float [`write_finite_float`] writes (`-2.2250738585072014e-308`, say).
+pub(super) const MAX_FLOAT_LEN: usize = 24;
+
+/// A finite float in its shortest form that reads back the same (anything, for the others:
+/// check first).
+#[inline]
+pub(super) fn write_finite_float(buf: &mut [u8], pos: usize, f: f64) -> usize {
+    write_raw(buf, pos, ryu::Buffer::new().format_finite(f).as_bytes())
+}
+
+/// What [`write_bytes`] writes before the base64: the string's quote and its U+0000.
+const BYTES_OPEN: &[u8; 7] = br#""\u0000"#;
+
+/// The length of what [`write_bytes`] writes for `len` bytes.
+pub(super) fn bytes_json_len(len: usize) -> usize {
+    BYTES_OPEN.len() + len.div_ceil(3) * 4 + 1
+}
+
+/// Bytes as autobahn writes them: a string of U+0000 and the padded base64 of the bytes.
+/// Base64 has nothing to escape, so it is encoded straight into the buffer.
+#[inline]
+pub(super) fn write_bytes(buf: &mut [u8], pos: usize, bytes: &[u8]) -> usize {
+    let end = pos + bytes_json_len(bytes.len());
+    if let Some(dst) = buf.get_mut(pos..end) {
+        let (open, rest) = dst.split_at_mut(BYTES_OPEN.len());
+        open.copy_from_slice(BYTES_OPEN);
+        let (close, base64) = rest.split_last_mut().expect("the closing quote's byte");
+        *close = b'"';
+        base64::engine::general_purpose::STANDARD
+            .encode_slice(bytes, base64)
+            .expect("sized for the padded encoding");
+    }
+    end
+}
+
+/// `[`, the items separated by commas, `]`. Inlined where a payload's `args` are written; a
+/// list inside a value goes through [`write_nested_list`], out of line.
+#[inline(always)]
+fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
+    if items.is_empty() {
+        return put(buf, pos, *b"[]");
+    }
+    // every item but the first is preceded by a comma: the `[` stands in for it
+    let mut lead = b'[';
+    let mut pos = pos;
+    for item in items {
+        pos = put(buf, pos, [lead]);
+        pos = write_value(buf, pos, item);
+        lead = b',';
+    }
+    put(buf, pos, [b']'])
+}
+
+/// `{`, the entries (`"key":value`) separated by commas, `}`. Inlined where a payload's
+/// `kwargs` are written; a map inside a value goes through [`write_nested_map`], out of line.
+#[inline(always)]
+fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
     if map.is_empty() {
-        out.extend_from_slice(b"{}");
-        return Ok(());
+        return put(buf, pos, *b"{}");
     }
     // every entry but the first is preceded by a comma: the `{` stands in for it
-    let mut separator = b'{';
+    let mut lead = b'{';
+    let mut pos = pos;
     for (k, v) in map {
-        out.push(separator);
-        separator = b',';
-        write_str(k, out);
-        out.push(b':');
-        write_value(v, out)?;
+        // the lead, the key and its colon, claimed together
+        pos = write_str_between(buf, pos, [lead], k, [b':']);
+        pos = write_value(buf, pos, v);
+        lead = b',';
     }
-    out.push(b'}');
-    Ok(())
+    put(buf, pos, [b'}'])
+}
+
+/// A map key and its colon, unescaped `"key":` when the key has nothing to escape.
+#[inline(always)]
+pub(super) fn write_key(buf: &mut [u8], pos: usize, key: &str) -> usize {
+    write_str_between(buf, pos, [], key, [b':'])
+}
+
+#[inline(never)]
+fn write_nested_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
+    write_list(buf, pos, items)
+}
+
+#[inline(never)]
+fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
+    write_map(buf, pos, map)
 }
 
 /// Writes `s` as a JSON string, escaping what Python's `json.dumps(ensure_ascii=False)` escapes
 /// (autobahn's JSON): `"` and `\` with a backslash, `\b`, `\t`, `\n`, `\f`, `\r` by name, the
 /// other controls below U+0020 as `\u00xx`; everything else, non-ASCII included, as it is.
-fn write_str(s: &str, out: &mut Vec<u8>) {
+#[inline(always)]
+pub(super) fn write_str(buf: &mut [u8], pos: usize, s: &str) -> usize {
+    write_str_between(buf, pos, [], s, [])
+}
+
+/// The longest string written inline, in one piece, when it has nothing to escape: the
+/// longest [`copy_small`] copies inline. Keys, URIs and most WAMP text are shorter.
+const SHORT_STR: usize = 32;
+
+/// The bytes `before`, the JSON string of `s`, the bytes `after`: a map's comma or brace, its
+/// key and colon, claimed together. A short string with nothing to escape is one bounds check
+/// and an inline copy; the others are written out of line.
+#[inline(always)]
+fn write_str_between<const B: usize, const A: usize>(
+    buf: &mut [u8],
+    pos: usize,
+    before: [u8; B],
+    s: &str,
+    after: [u8; A],
+) -> usize {
     let bytes = s.as_bytes();
-    out.push(b'"');
-    let mut clean = 0; // bytes before `clean` are written
-    let mut at = 0;
-    while let Some(found) = next_escape(bytes, at) {
-        out.extend_from_slice(&bytes[clean..found]);
-        write_escape(bytes[found], out);
-        clean = found + 1;
-        at = found + 1;
+    let n = bytes.len();
+    if n > SHORT_STR || any_to_escape(bytes) {
+        return write_long_str(buf, pos, before, bytes, after);
     }
-    out.extend_from_slice(&bytes[clean..]);
-    out.push(b'"');
+    let end = pos + B + n + 2 + A;
+    if let Some(dst) = buf.get_mut(pos..end) {
+        let (head, rest) = dst.split_at_mut(B + 1);
+        let (body, tail) = rest.split_at_mut(n);
+        head[..B].copy_from_slice(&before);
+        head[B] = b'"';
+        copy_small(body, bytes);
+        tail[0] = b'"';
+        tail[1..].copy_from_slice(&after);
+    }
+    end
+}
+
+/// [`write_str_between`] for a string that is long or has bytes to escape: the runs between
+/// those bytes copied, each of them escaped.
+#[inline(never)]
+fn write_long_str<const B: usize, const A: usize>(
+    buf: &mut [u8],
+    pos: usize,
+    before: [u8; B],
+    bytes: &[u8],
+    after: [u8; A],
+) -> usize {
+    let mut pos = put(buf, pos, before);
+    pos = put(buf, pos, [b'"']);
+    let mut clean = 0; // bytes before `clean` are written
+    while let Some(found) = next_escape(bytes, clean) {
+        pos = write_raw(buf, pos, &bytes[clean..found]);
+        pos = write_escape(buf, pos, bytes[found]);
+        clean = found + 1;
+    }
+    pos = write_raw(buf, pos, &bytes[clean..]);
+    pos = put(buf, pos, [b'"']);
+    put(buf, pos, after)
+}
+
+/// The high bit of the first byte of `word` (the lowest) that a JSON string must escape (a
+/// control below U+0020, `"` or `\`), and perhaps of later bytes, escaped or not: zero exactly
+/// when there is none, and the lowest bit set exact, which is all the callers ask.
+#[inline(always)]
+fn escapes_in(word: u64) -> u64 {
+    // Flipping bit 1 makes `"` (0x22) 0x20 and keeps every control below 0x20, and moves
+    // nothing else below 0x21: one test finds both.
+    let quote_or_control = word ^ (ONES * 0x02);
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // A byte below `n` borrows into its high bit when `n` is subtracted (and the borrow may
+    // flag the bytes above it); `& !x` leaves out the bytes whose high bit was set already.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
+    (below(quote_or_control, 0x21) | below(backslash, 1)) & HIGH
+}
+
+/// Whether a string of at most [`SHORT_STR`] bytes has a byte to escape: a few words tested,
+/// covering it, without a loop.
+#[inline(always)]
+fn any_to_escape(bytes: &[u8]) -> bool {
+    covering_words(bytes, escapes_in) != 0
 }
 
 /// The position of the first byte from `from` on that a JSON string must escape. Eight bytes
 /// at a time: WAMP strings (URIs, keys, text) rarely hold one, so the common case is a scan.
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // A high bit set in each byte of `word` that is zero (the classic SWAR test).
-    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let rest = bytes.get(from..)?;
     let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // below 0x20: the byte minus 0x20 borrows into its high bit (bytes >= 0x80 excluded)
-        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        let special = control
-            | zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        if special != 0 {
-            // the lowest flagged byte is exact; later ones may be false positives
-            return Some(at + (special.trailing_zeros() / 8) as usize);
+    for word in words(rest) {
+        let flagged = escapes_in(word);
+        if flagged != 0 {
+            return Some(at + (flagged.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
@@ -253,7 +480,8 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// The escape of one byte [`next_escape`] found.
-fn write_escape(byte: u8, out: &mut Vec<u8>) {
+#[inline]
+fn write_escape(buf: &mut [u8], pos: usize, byte: u8) -> usize {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let named = match byte {
         b'"' => b'"',
@@ -265,11 +493,10 @@ fn write_escape(byte: u8, out: &mut Vec<u8>) {
         0x0d => b'r',
         _ => {
             let hex = [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]];
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
-            return;
+            return put(buf, pos, [b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
         }
     };
-    out.extend_from_slice(&[b'\\', named]);
+    put(buf, pos, [b'\\', named])
 }
 
 /// Deserializes one JSON message with the default [`Limits`].
@@ -443,26 +670,51 @@ impl reader::Unescaped for Base64Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serializer::scratch::Scratch;
     use crate::{Publish, WampMessage};
 
+    /// Checks `write` against `expected` at an offset into buffers of every length, from one
+    /// that holds none of it to one byte more than it needs, over stale bytes: the position
+    /// returned is always the end of exactly `expected`; a buffer that holds it holds
+    /// `expected` there and nothing written around it.
+    #[track_caller]
+    fn assert_writes(write: impl Fn(&mut [u8], usize) -> usize, expected: &[u8]) {
+        const AT: usize = 3;
+        const STALE: u8 = 0xee;
+        for len in AT..=AT + expected.len() + 1 {
+            let mut buf = vec![STALE; len];
+            let end = write(&mut buf, AT);
+            let shown = String::from_utf8_lossy(expected);
+            assert_eq!(end, AT + expected.len(), "{shown} into {len} bytes");
+            if end <= len {
+                assert_eq!(buf[AT..end], *expected, "{shown} into {len} bytes");
+                assert!(buf[..AT].iter().chain(&buf[end..]).all(|&b| b == STALE));
+            }
+        }
+    }
+
     /// Strings are escaped as serde_json escapes them, which is what Python's `json.dumps`
-    /// with `ensure_ascii=False` does: every byte that needs escaping, at every offset of the
-    /// eight-byte scan, alone and next to others, in ASCII and non-ASCII text.
+    /// with `ensure_ascii=False` does: every byte that needs escaping (and its neighbours
+    /// `0x1f`..`0x23`, `0x5b`..`0x5d`, `0x7f`), at every offset of the eight-byte words,
+    /// alone and next to others, in ASCII and non-ASCII text, short (written inline) and long,
+    /// with the buffer ending at every byte of it; as a string and as a map key.
     #[test]
     fn strings_escape_as_serde_json_does() {
-        let specials: Vec<char> = (0u8..0x20)
+        let specials: Vec<char> = (0u8..0x24)
+            .chain([b'[', b'\\', b']', 0x7f])
             .map(char::from)
-            .chain(['"', '\\', '\u{7f}'])
             .collect();
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
         let mut cases: Vec<String> = vec![
             String::new(),
             "com.myapp.topic".into(),
             "héllo wörld ✓".into(),
+            "\"\\\n".repeat(20),
         ];
         for &c in &specials {
-            for len in 0..20 {
+            for len in 0..=SHORT_STR + 9 {
                 for at in 0..=len {
-                    let mut s: String = "abcdefghijklmnopqrstu"[..len].into();
+                    let mut s: String = text[..len].into();
                     s.insert(at, c);
                     cases.push(s.clone());
                     s.insert(0, 'ü');
@@ -472,10 +724,181 @@ mod tests {
             }
         }
         for case in cases {
-            let mut ours = Vec::new();
-            write_str(&case, &mut ours);
-            assert_eq!(ours, serde_json::to_vec(&case).unwrap(), "{case:?}");
+            let expected = serde_json::to_vec(&case).unwrap();
+            assert_writes(|buf, pos| write_str(buf, pos, &case), &expected);
+            let key = [&b","[..], &expected, b":"].concat();
+            assert_writes(
+                |buf, pos| write_str_between(buf, pos, [b','], &case, [b':']),
+                &key,
+            );
         }
+    }
+
+    /// The word test answers whether a word holds a byte the reader stops at in a string, and
+    /// which is the first: each byte value at each position of a word, after and before bytes
+    /// around the limits (none of them stops, or some do); and a short string's words find
+    /// each such byte at each position.
+    #[test]
+    fn escape_tests_find_the_first() {
+        let fillers = [
+            [0x20, 0x21, 0x23, b'[', b']', 0x7f, 0x80, 0xff],
+            [0x21, 0x00, 0x23, b'"', 0x20, b'\\', 0x1f, 0xff],
+        ];
+        for filler in fillers {
+            for at in 0..8 {
+                for b in 0..=0xffu8 {
+                    let mut bytes = filler;
+                    bytes[at] = b;
+                    let first = bytes
+                        .iter()
+                        .position(|&x| reader::STRING_STOP[usize::from(x)]);
+                    let flagged = escapes_in(u64::from_le_bytes(bytes));
+                    let found = (flagged != 0).then(|| flagged.trailing_zeros() as usize / 8);
+                    assert_eq!(found, first, "{bytes:02x?}");
+                    assert_eq!(flagged & !HIGH, 0);
+                }
+            }
+        }
+        for len in 0..=SHORT_STR {
+            let clean = vec![b'a'; len];
+            assert!(!any_to_escape(&clean));
+            for at in 0..len {
+                for b in [0, 0x1f, b'"', b'\\'] {
+                    let mut s = clean.clone();
+                    s[at] = b;
+                    assert!(any_to_escape(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// Integers at the ends of each type and at every power of ten, in and out of a list,
+    /// against Rust's own formatting.
+    #[test]
+    fn integers_at_the_extremes() {
+        let mut ints: Vec<Value> = vec![
+            Value::Int(i64::MIN),
+            Value::Int(i64::MIN + 1),
+            Value::Int(i64::MAX),
+            Value::UInt(u64::MAX),
+            Value::UInt(u64::MAX - 1),
+            Value::Int(0),
+            Value::Int(-1),
+        ];
+        for exp in 0..20 {
+            let p = 10u64.pow(exp);
+            ints.extend([p - 1, p, p + 1].map(Value::UInt));
+            if let Ok(p) = i64::try_from(p) {
+                ints.extend([-p + 1, -p, -p - 1].map(Value::Int));
+            }
+        }
+        let text = |v: &Value| match v {
+            Value::Int(i) => i.to_string(),
+            Value::UInt(u) => u.to_string(),
+            _ => unreachable!("integers only"),
+        };
+        for v in &ints {
+            assert_writes(|buf, pos| write_value(buf, pos, v), text(v).as_bytes());
+        }
+        let all: Vec<String> = ints.iter().map(text).collect();
+        assert_eq!(
+            value_to_vec(&Value::List(ints)).unwrap(),
+            format!("[{}]", all.join(",")).as_bytes()
+        );
+    }
+
+    /// Values larger than a fresh thread's scratch buffer, or than one grown before, make it
+    /// grow (and the retry write everything): strings longer than it, with and without
+    /// escapes, many of them, bytes; each against serde_json, the bytes against the base64
+    /// crate, and after what `out` held.
+    #[test]
+    fn values_past_the_scratch_grow_it() {
+        let long = "x".repeat(3000);
+        let escaped = "\"\t".repeat(700);
+        let list: Vec<String> = (0..500).map(|i| format!("item {i}\n")).collect();
+        for expected in [
+            serde_json::to_string(&long).unwrap(),
+            serde_json::to_string(&escaped).unwrap(),
+            serde_json::to_string(&list).unwrap(),
+            serde_json::to_string(&[&long, &escaped]).unwrap(),
+        ] {
+            let v = value_from_slice(expected.as_bytes(), &Limits::DEFAULT).unwrap();
+            let mut out = b"held".to_vec();
+            value_encode_into(&v, &mut out).unwrap();
+            assert_eq!(out[4..], *expected.as_bytes());
+            // in a scratch buffer that starts empty, as a new thread's does
+            let mut scratch = Scratch::default();
+            let written = scratch.try_encode(|buf, pos| write_value(buf, pos, &v));
+            assert_eq!(written, Some(expected.as_bytes()));
+            assert!(scratch.len() >= expected.len());
+        }
+        let bytes: Vec<u8> = (0..=255).cycle().take(10_000).collect();
+        let expected = format!(
+            "\"\\u0000{}\"",
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        );
+        assert_eq!(
+            value_to_vec(&Value::Bytes(bytes)).unwrap(),
+            expected.as_bytes()
+        );
+        for n in 0..8 {
+            let bytes = vec![0xa5; n];
+            let expected = format!(
+                "\"\\u0000{}\"",
+                base64::engine::general_purpose::STANDARD.encode(&bytes)
+            );
+            assert_writes(
+                |buf, pos| write_bytes(buf, pos, &bytes),
+                expected.as_bytes(),
+            );
+        }
+    }
+
+    /// A NaN or infinity anywhere, deep in lists and maps, after long strings and before
+    /// more: the error names the first in the order written, and `out` is unchanged, for a
+    /// value and for a message.
+    #[test]
+    fn non_finite_floats_fail_naming_the_first_leaving_out_unchanged() {
+        let long = Value::from("y".repeat(1000).as_str());
+        let nested = |f: f64| {
+            Value::List(vec![
+                long.clone(),
+                Value::Float(1.5),
+                Value::Map(crate::dict! {
+                    "a" => Value::List(vec![Value::Int(1), Value::Float(f)]),
+                    "b" => Value::Float(f64::NEG_INFINITY),
+                }),
+                Value::Float(f64::NAN),
+                long.clone(),
+            ])
+        };
+        let expect_error = |result: Result<(), EncodeError>, what: &str| match result {
+            Err(EncodeError::Unrepresentable {
+                format: "json",
+                what: w,
+            }) => assert_eq!(w, what),
+            other => panic!("expected {what}, got {other:?}"),
+        };
+        for (f, what) in [
+            (f64::INFINITY, "the float inf"),
+            (f64::NEG_INFINITY, "the float -inf"),
+            (f64::NAN, "the float NaN"),
+        ] {
+            for v in [Value::Float(f), nested(f)] {
+                let mut out = b"held".to_vec();
+                expect_error(value_encode_into(&v, &mut out), what);
+                assert_eq!(out, b"held");
+                let msg = Message::from(Publish {
+                    args: Some(vec![long.clone()]),
+                    kwargs: Some(crate::dict! { "k" => v.clone(), "z" => long.clone() }),
+                    ..Publish::new(1, "com.a")
+                });
+                expect_error(encode_into(&msg, &mut out), what);
+                assert_eq!(out, b"held");
+            }
+        }
+        // and the scratch buffer is fine for the next value
+        assert_eq!(value_to_vec(&long).unwrap().len(), 1002);
     }
 
     fn roundtrip(json: &str) -> String {

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use crate::bytewise::equal_bytes;
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::elements::not_a_list;
+use crate::serializer::scratch::write_in_place;
 use crate::serializer::Limits;
 use crate::value::Value;
 use crate::view::item::{Elems, Emit, Item, Kind};
@@ -578,6 +579,9 @@ fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     }
 }
 
+/// The longest 64-bit integer in decimal (`-9223372036854775808`, `18446744073709551615`).
+const MAX_INT64_LEN: usize = 20;
+
 /// A JSON writer driven value by value ([`Emit`]), appending to a `Vec`: what it writes for
 /// a value is byte for byte what [`value_encode_into`](super::value_encode_into) writes.
 ///
@@ -642,31 +646,43 @@ impl Emit for JsonWriter<'_> {
 
     fn int(&mut self, i: i128) {
         self.separate();
-        // as a 64-bit integer where it is one (every WAMP integer): itoa's 128-bit path costs
-        // several times more
         match (u64::try_from(i), i64::try_from(i)) {
-            (Ok(u), _) => super::write_int(u, self.out),
-            (_, Ok(n)) => super::write_int(n, self.out),
-            _ => super::write_int(i, self.out),
+            (Ok(u), _) => write_in_place(self.out, MAX_INT64_LEN, |buf, pos| {
+                super::write_u64(buf, pos, u)
+            }),
+            (_, Ok(n)) => write_in_place(self.out, MAX_INT64_LEN, |buf, pos| {
+                super::write_i64(buf, pos, n)
+            }),
+            // beyond `Emit::int`'s range: written all the same, exactly
+            _ => self.out.extend_from_slice(i.to_string().as_bytes()),
         }
     }
 
     fn f64(&mut self, f: f64) {
         self.separate();
-        if let Err(e) = super::write_float(f, self.out) {
-            self.error.get_or_insert(e.into_error());
+        if f.is_finite() {
+            write_in_place(self.out, super::MAX_FLOAT_LEN, |buf, pos| {
+                super::write_finite_float(buf, pos, f)
+            });
+        } else {
+            self.error.get_or_insert(super::unrepresentable_float(f));
             self.out.extend_from_slice(b"null");
         }
     }
 
     fn str(&mut self, s: &str) {
         self.separate();
-        super::write_str(s, self.out);
+        // the guess is exact unless something needs escaping
+        write_in_place(self.out, s.len() + 2, |buf, pos| {
+            super::write_str(buf, pos, s)
+        });
     }
 
     fn bytes(&mut self, b: &[u8]) {
         self.separate();
-        super::write_bytes(b, self.out);
+        write_in_place(self.out, super::bytes_json_len(b.len()), |buf, pos| {
+            super::write_bytes(buf, pos, b)
+        });
     }
 
     fn begin_list(&mut self, _len: usize) {
@@ -688,8 +704,9 @@ impl Emit for JsonWriter<'_> {
 
     fn key(&mut self, k: &str) {
         self.separate();
-        super::write_str(k, self.out);
-        self.out.push(b':');
+        write_in_place(self.out, k.len() + 3, |buf, pos| {
+            super::write_key(buf, pos, k)
+        });
         self.comma = false;
     }
 
@@ -709,4 +726,52 @@ impl Emit for JsonWriter<'_> {
 pub(crate) fn checked_item(element: &[u8]) -> Option<JsonItem<'_>> {
     let text = core::str::from_utf8(element).ok()?;
     JsonItem::at(text, 0).map(|(item, _)| item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `JsonWriter` writes each value in place as the encoder writes it in its scratch buffer:
+    /// strings whose escapes outgrow the guess, integers at the ends of the range (and one
+    /// beyond, outside `Emit::int`'s contract), floats, bytes; against serde_json and the
+    /// encoder, after what `out` held; and a NaN is `null` and an error.
+    #[test]
+    fn writes_in_place_what_the_encoder_writes() {
+        let escaped = "\"\\\n\u{1}".repeat(50);
+        let mut out = b"held".to_vec();
+        let mut w = JsonWriter::new(&mut out);
+        w.begin_list(0);
+        w.str(&escaped);
+        w.begin_map(0);
+        w.key(&escaped);
+        w.int(i128::from(i64::MIN));
+        w.key("u");
+        w.int(i128::from(u64::MAX));
+        w.end_map();
+        w.int(-7);
+        w.int(i128::from(u64::MAX) + 1);
+        w.f64(-1.5e-300);
+        w.bytes(&[1, 2, 3, 4]);
+        w.end_list();
+        w.finish().unwrap();
+        let key = serde_json::to_string(&escaped).unwrap();
+        let expected = format!(
+            "held[{key},{{{key}:{},\"u\":{}}},-7,18446744073709551616,-1.5e-300,\"\\u0000AQIDBA==\"]",
+            i64::MIN,
+            u64::MAX
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+
+        let mut out = Vec::new();
+        let mut w = JsonWriter::new(&mut out);
+        w.begin_list(0);
+        w.f64(f64::NAN);
+        w.end_list();
+        match w.finish() {
+            Err(EncodeError::Unrepresentable { what, .. }) => assert_eq!(what, "the float NaN"),
+            other => panic!("expected the NaN's error, got {other:?}"),
+        }
+        assert_eq!(out, b"[null]");
+    }
 }
