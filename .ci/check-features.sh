@@ -13,7 +13,9 @@ check() {
         echo "$output" >&2
         return 1
     }
-    if grep -E '^(warning|error)' <<<"$output" | grep -v '^warning: `wamp-codec` (lib) generated' >&2; then
+    # (short messages start with the file: `src/x.rs:1:2: warning: ...`)
+    if grep -E '(^|: )(warning|error)(\[[A-Za-z0-9_-]+\])?: ' <<<"$output" \
+        | grep -v '^warning: `wamp-codec` (lib) generated' >&2; then
         echo "check-features: warnings with $*" >&2
         return 1
     fi

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::error::{EncodeError, UnexpectedMessage, ValidationError};
+use crate::error::{UnexpectedMessage, ValidationError};
 use crate::message::pubsub::*;
 use crate::message::rpc::*;
 use crate::message::session::*;
@@ -195,8 +195,9 @@ macro_rules! define_messages {
 
             /// [`Message::marshal_parts`] for an encoder: a message whose fields contradict
             /// each other, so that writing it would drop one (a PUBLISH with two `args`), is
-            /// refused with [`EncodeError::Invalid`] naming the field.
-            pub(crate) fn encodable_parts(&self) -> Result<(crate::message::Head<'_>, PayloadRef<'_>), EncodeError> {
+            /// refused with [`EncodeError::Invalid`](crate::error::EncodeError::Invalid) naming the field.
+            #[cfg(any_format)]
+            pub(crate) fn encodable_parts(&self) -> Result<(crate::message::Head<'_>, PayloadRef<'_>), crate::error::EncodeError> {
                 if let Message::Publish(p) = self {
                     p.check_one_args()?;
                 }

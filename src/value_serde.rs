@@ -16,7 +16,6 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::error::{DecodeError, EncodeError};
 use crate::value::{Dict, Value};
 
 impl Serialize for Value {
@@ -137,6 +136,7 @@ mod json_value {
     use base64::Engine;
 
     use super::*;
+    use crate::error::{DecodeError, EncodeError};
 
     /// JSON as WAMP reads it: a string starting with U+0000 is the base64 of a byte string, as the
     /// crate's JSON decoder reads it (an error if the base64 is invalid, as there); numbers are

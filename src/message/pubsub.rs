@@ -135,6 +135,7 @@ impl Publish {
     }
 
     /// Refuses `args` and `args_str_or_bytes` both set: a PUBLISH has one `args` element.
+    #[cfg(any_format)]
     pub(crate) fn check_one_args(&self) -> Result<(), ValidationError> {
         if self.args.is_some() && self.args_str_or_bytes.is_some() {
             return Err(ValidationError::protocol(
