@@ -548,29 +548,40 @@ impl<'a> Iterator for JsonMap<'a> {
 }
 
 /// The end of a checked string whose contents start at `pos` (after its closing quote), and
-/// whether it has an escape: eight bytes at a time, the next `"` or `\\` found at once.
+/// whether it has an escape. The next `"` or `\\` is looked for eight bytes at a time in the
+/// first sixteen (most strings, keys and URIs, end there, and a call would cost more than
+/// they do) and byte by byte in a tail shorter than eight, else by `memchr2`, many bytes at a
+/// time, so that a long string (a binary payload's base64) is passed over quickly.
 #[inline]
 fn string_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut escaped = false;
     loop {
-        let stop = match bytes.get(pos..pos + 8) {
-            Some(chunk) => {
-                let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
-                if stops == 0 {
-                    pos += 8;
-                    continue;
-                }
-                pos + (stops.trailing_zeros() / 8) as usize
+        let mut stop = None;
+        let mut words = 0;
+        while let Some(chunk) = bytes.get(pos..pos + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            let stops = equal_bytes(w, b'"') | equal_bytes(w, b'\\');
+            if stops != 0 {
+                stop = Some(pos + (stops.trailing_zeros() / 8) as usize);
+                break;
             }
-            None => match bytes.get(pos..) {
-                Some(rest) => match rest.iter().position(|&b| b == b'"' || b == b'\\') {
-                    Some(i) => pos + i,
-                    None => return (bytes.len(), escaped),
-                },
-                None => return (bytes.len(), escaped),
-            },
+            pos += 8;
+            words += 1;
+            if words == 2 {
+                break;
+            }
+        }
+        let rest = bytes.get(pos..).unwrap_or_default();
+        let found = match stop {
+            Some(stop) => Some(stop - pos),
+            // fewer than eight bytes left
+            None if words < 2 => rest.iter().position(|&b| b == b'"' || b == b'\\'),
+            None => memchr::memchr2(b'"', b'\\', rest),
         };
+        let Some(found) = found else {
+            return (bytes.len(), escaped);
+        };
+        let stop = pos + found;
         if bytes.get(stop) == Some(&b'"') {
             return (stop + 1, escaped);
         }
@@ -731,6 +742,43 @@ pub(crate) fn checked_item(element: &[u8]) -> Option<JsonItem<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `string_end` against a byte-by-byte walk: strings of every length to past the switch to
+    /// `memchr2`, with an escape (or none) at every position, then more text or nothing.
+    #[test]
+    fn string_end_finds_the_closing_quote() {
+        fn by_bytes(bytes: &[u8], mut pos: usize) -> (usize, bool) {
+            let mut escaped = false;
+            while let Some(&b) = bytes.get(pos) {
+                match b {
+                    b'"' => return (pos + 1, escaped),
+                    b'\\' => {
+                        escaped = true;
+                        pos += 2;
+                    }
+                    _ => pos += 1,
+                }
+            }
+            (bytes.len(), escaped)
+        }
+        for len in 0..60 {
+            for escape_at in (0..=len).chain([usize::MAX]) {
+                for after in ["", "]", r#","abc"]"#] {
+                    let mut text = vec![b'a'; len];
+                    if escape_at < len {
+                        text.splice(escape_at..escape_at, *br#"\""#);
+                    }
+                    let whole = [&b"\""[..], &text, b"\"", after.as_bytes()].concat();
+                    assert_eq!(
+                        string_end(&whole, 1),
+                        by_bytes(&whole, 1),
+                        "{}",
+                        String::from_utf8_lossy(&whole)
+                    );
+                }
+            }
+        }
+    }
 
     /// `JsonWriter` writes each value in place as the encoder writes it in its scratch buffer:
     /// strings whose escapes outgrow the guess, integers at the ends of the range (and one
