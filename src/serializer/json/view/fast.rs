@@ -265,7 +265,7 @@ fn key(bytes: &[u8], pos: usize) -> Option<usize> {
 /// The high bit of each byte of `w` that may be a `[`, `]`, `{` or `}` (or one of `Y _ y`
 /// and DEL, which share their bits but for 0x20, 0x04 and 0x02).
 #[inline(always)]
-pub(super) fn maybe_bracket(w: u64) -> u64 {
+fn maybe_bracket(w: u64) -> u64 {
     crate::bytewise::equal_bytes(w & (ONES * 0xd9), 0x59)
 }
 

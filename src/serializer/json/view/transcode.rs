@@ -4,11 +4,10 @@
 //! writes. What it writes is exactly what the generic [`item::transcode`] writes for the same
 //! value; a value with more lists and maps than [`MAX_COUNTED`] is left to that one.
 
-use crate::bytewise::equal_bytes;
 use crate::view::item::{self, Emit, Item, Kind};
 
 use super::super::reader::whitespace_end;
-use super::{fast::maybe_bracket, JsonItem};
+use super::JsonItem;
 
 /// The most lists and maps in one value whose lengths the first walk keeps (a WAMP payload
 /// has a few; a list of many records is transcoded item by item instead).
@@ -38,37 +37,33 @@ pub(crate) fn transcode(item: &JsonItem<'_>, out: &mut impl Emit) {
 /// each repeated key included, as its iterator yields them), in the order they open: false if
 /// there are more than [`MAX_COUNTED`] of them.
 fn count_items(text: &[u8], counts: &mut [u32; MAX_COUNTED]) -> bool {
-    // the open containers, innermost last, by their place in `counts`
-    let mut open = [0u8; MAX_LEVELS];
+    // the enclosing containers of the innermost open one, by their place in `counts`
+    let mut enclosing = [0u8; MAX_LEVELS];
     let mut levels = 0;
+    let mut innermost = 0;
     let mut opened = 0;
+    // byte by byte: a WAMP payload's structure is dense (a token every few bytes), where a
+    // search a word at a time restarts after every token; only strings are skipped at once
     let mut pos = 0;
-    loop {
-        // the next bracket, quote or comma, eight bytes at a time
-        if let Some(chunk) = text.get(pos..pos + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            let found = maybe_bracket(w) | equal_bytes(w, b'"') | equal_bytes(w, b',');
-            if found == 0 {
-                pos += 8;
-                continue;
-            }
-            pos += (found.trailing_zeros() / 8) as usize;
-        }
-        let Some(&b) = text.get(pos) else {
-            return true;
-        };
+    while let Some(&b) = text.get(pos) {
         pos += 1;
         match b {
             b'"' => pos = super::string_end(text, pos).0,
+            b',' => {
+                if let Some(count) = counts.get_mut(innermost) {
+                    *count += 1;
+                }
+            }
             b'[' | b'{' => {
-                let (Some(slot), Some(count)) = (open.get_mut(levels), counts.get_mut(opened))
+                let (Some(slot), Some(count)) = (enclosing.get_mut(levels), counts.get_mut(opened))
                 else {
                     return false;
                 };
                 // one item so far unless it closes at once; each comma adds one
                 let close = if b == b'[' { b']' } else { b'}' };
                 *count = u32::from(text.get(whitespace_end(text, pos)) != Some(&close));
-                *slot = opened as u8;
+                *slot = innermost as u8;
+                innermost = opened;
                 levels += 1;
                 opened += 1;
             }
@@ -77,16 +72,12 @@ fn count_items(text: &[u8], counts: &mut [u32; MAX_COUNTED]) -> bool {
                 if levels == 0 {
                     return true;
                 }
-            }
-            b',' => {
-                let innermost = open.get(levels.wrapping_sub(1)).copied().unwrap_or(0);
-                if let Some(count) = counts.get_mut(usize::from(innermost)) {
-                    *count += 1;
-                }
+                innermost = usize::from(enclosing.get(levels).copied().unwrap_or(0));
             }
             _ => {}
         }
     }
+    true
 }
 
 /// The second walk: each value written as it is read, the lengths taken from the first.
