@@ -7,7 +7,7 @@
 //! generic one writes.
 
 use super::view::skip_value;
-use super::{for_each_chunk, read_head, read_key_head, Head, BREAK, FORMAT};
+use super::{read_chunks, read_head, read_key_head, Head, BREAK, FORMAT};
 use crate::error::DecodeError;
 use crate::serializer::bytes_reader::Reader;
 use crate::view::item::Emit;
@@ -29,7 +29,7 @@ fn value(r: &mut Reader<'_>, out: &mut impl Emit) -> Result<(), DecodeError> {
         Head::UInt(u) => out.int(i128::from(u)),
         Head::Float(f) => out.f64(f),
         Head::Bytes(Some(n)) => out.bytes(r.take(n, start)?),
-        Head::Bytes(None) => out.bytes(&joined(r, 2)?),
+        Head::Bytes(None) => out.bytes(&read_chunks(r, 2)?),
         Head::Text(len) => out.str(&text(r, len, start)?),
         Head::Array(len) => {
             out.begin_list(count(r, len, false)?);
@@ -61,20 +61,10 @@ fn text<'a>(
             let bytes = r.take(n, start)?;
             r.utf8(bytes, at).map(std::borrow::Cow::Borrowed)
         }
-        None => String::from_utf8(joined(r, 3)?)
+        None => String::from_utf8(read_chunks(r, 3)?)
             .map(std::borrow::Cow::Owned)
             .map_err(|_| r.error(start, "invalid UTF-8")),
     }
-}
-
-/// The chunks of an indefinite-length byte or text string (major 2 or 3), joined.
-fn joined(r: &mut Reader<'_>, major: u8) -> Result<Vec<u8>, DecodeError> {
-    let mut out = Vec::new();
-    for_each_chunk(r, major, |_, chunk, _| {
-        out.extend_from_slice(chunk);
-        Ok(())
-    })?;
-    Ok(out)
 }
 
 /// The number of items of the array (or entries of the map) whose head says `len`: that

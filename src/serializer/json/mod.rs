@@ -560,8 +560,7 @@ pub(crate) fn decode_base64(encoded: &str) -> Result<Vec<u8>, String> {
     LENIENT_BASE64
         .decode(encoded)
         .or_else(|_| {
-            let is_alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-            let cleaned: Vec<u8> = encoded.bytes().filter(is_alphabet).collect();
+            let cleaned: Vec<u8> = encoded.bytes().filter(|&b| is_base64_kept(b)).collect();
             LENIENT_BASE64.decode(cleaned)
         })
         .map_err(|e| format!("invalid base64 in binary string: {e}"))
@@ -603,6 +602,13 @@ const BASE64_CLASS: [u8; 256] = {
     table[b'=' as usize] = B64_PAD;
     table
 };
+/// Whether Python's lenient `b64decode` keeps the byte (a character of the alphabet or `=`)
+/// rather than dropping it.
+#[inline]
+fn is_base64_kept(b: u8) -> bool {
+    BASE64_CLASS[usize::from(b)] != B64_OTHER
+}
+
 const B64_SYMBOL: u8 = 0;
 const B64_PAD: u8 = 1;
 const B64_OTHER: u8 = 2;

@@ -291,9 +291,7 @@ impl<'a> JsonItem<'a> {
         if encoded.contains('\\') {
             return self.as_bytes().is_some_and(|b| b.is_empty());
         }
-        !encoded
-            .bytes()
-            .any(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        !encoded.bytes().any(super::is_base64_kept)
     }
 
     /// The value's bytes in the input, exactly as they were (no whitespace around them): to

@@ -102,7 +102,7 @@ fn precise_scan<'a, I: Copy>(
 
 /// The fast walk: a position and what is left of the depth and item budgets (counted as the
 /// [`Reader`] counts them), and `None` for any failure.
-struct Fast<'a> {
+pub(super) struct Fast<'a> {
     buf: &'a [u8],
     pos: usize,
     depth_left: usize,
@@ -110,15 +110,25 @@ struct Fast<'a> {
 }
 
 impl<'a> Fast<'a> {
+    /// A walk of bytes already checked, with no budgets to count (the transcoder's).
+    pub(super) fn checked(buf: &'a [u8]) -> Fast<'a> {
+        Fast {
+            buf,
+            pos: 0,
+            depth_left: usize::MAX,
+            items_left: usize::MAX,
+        }
+    }
+
     #[inline(always)]
-    fn head(&mut self) -> Option<Head> {
+    pub(super) fn head(&mut self) -> Option<Head> {
         let (head, n) = parse_head(self.buf.get(self.pos..)?).ok()?;
         self.pos += n;
         Some(head)
     }
 
     #[inline(always)]
-    fn take(&mut self, len: u32) -> Option<&'a [u8]> {
+    pub(super) fn take(&mut self, len: u32) -> Option<&'a [u8]> {
         let end = self.pos.checked_add(len as usize)?;
         let bytes = self.buf.get(self.pos..end)?;
         self.pos = end;
