@@ -6,7 +6,7 @@ pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte of a word.
 pub(crate) const HIGH: u64 = ONES * 0x80;
 /// All but the high bit of every byte of a word.
-const LOW: u64 = ONES * 0x7f;
+pub(crate) const LOW: u64 = ONES * 0x7f;
 
 /// The whole eight-byte words at the start of `bytes`, little-endian (the first byte is the
 /// lowest); the last `bytes.len() % 8` bytes are left to the caller.
@@ -22,13 +22,6 @@ pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
 pub(crate) fn equal_bytes(w: u64, b: u8) -> u64 {
     let x = w ^ (ONES * u64::from(b));
     !(((x & LOW) + LOW) | x) & HIGH
-}
-
-/// The high bit of each byte of `w` below `n` (at most 0x80). Exact, as [`equal_bytes`].
-#[inline(always)]
-pub(crate) fn bytes_below(w: u64, n: u8) -> u64 {
-    debug_assert!(n <= 0x80);
-    !(((w & LOW) + ONES * u64::from(0x80 - n)) | w) & HIGH
 }
 
 /// The OR of `test` over words that together hold every byte of `bytes` (at most 32), for a
@@ -126,8 +119,6 @@ mod tests {
                 };
                 assert_eq!(equal_bytes(w, b'.'), expect(&|x| x == b'.'), "{bytes:?}");
                 assert_eq!(equal_bytes(w, b'#'), expect(&|x| x == b'#'), "{bytes:?}");
-                assert_eq!(bytes_below(w, 0x21), expect(&|x| x < 0x21), "{bytes:?}");
-                assert_eq!(bytes_below(w, 0x20), expect(&|x| x < 0x20), "{bytes:?}");
             }
         }
         let bytes: Vec<u8> = (0..19).collect();
