@@ -88,7 +88,7 @@ struct Writer<'a, 'c> {
     next_count: usize,
 }
 
-impl Writer<'_, '_> {
+impl<'a> Writer<'a, '_> {
     fn text(&self) -> &[u8] {
         self.item.bytes()
     }
@@ -99,16 +99,54 @@ impl Writer<'_, '_> {
         match self.text().get(self.pos) {
             Some(b'[') => self.container(out, false),
             Some(b'{') => self.container(out, true),
-            _ => {
-                if let Some((scalar, end)) = JsonItem::at(self.item.text, self.pos) {
-                    self.pos = end;
-                    match scalar.kind {
-                        Kind::Str if !scalar.escaped => out.str(scalar.inner()),
-                        _ => item::transcode(&scalar, out),
-                    }
-                }
-            }
+            _ => self.scalar(out),
         }
+    }
+
+    /// The scalar at the position. The usual ones are read here as they are written: a
+    /// string without escapes, an integer of up to eighteen digits, `true`, `false`, `null`;
+    /// the others (an escape, a float, a longer integer, `-0`) through their item, whose
+    /// accessors decode them as the owned reader does.
+    fn scalar(&mut self, out: &mut impl Emit) {
+        let (bytes, pos) = (self.text(), self.pos);
+        let direct = match bytes.get(pos) {
+            Some(b'"') => self.plain_str(pos).map(|(s, end)| {
+                out.str(s);
+                end
+            }),
+            Some(b't') => {
+                out.bool(true);
+                Some(pos + "true".len())
+            }
+            Some(b'f') => {
+                out.bool(false);
+                Some(pos + "false".len())
+            }
+            Some(b'n') => {
+                out.null();
+                Some(pos + "null".len())
+            }
+            _ => short_int(bytes, pos).map(|(i, end)| {
+                out.int(i);
+                end
+            }),
+        };
+        if let Some(end) = direct {
+            self.pos = end;
+        } else if let Some((scalar, end)) = JsonItem::at(self.item.text, pos) {
+            self.pos = end;
+            item::transcode(&scalar, out);
+        }
+    }
+
+    /// The contents of the string at `pos` (its opening quote) and the position after it, if
+    /// it has no escape.
+    fn plain_str(&self, pos: usize) -> Option<(&'a str, usize)> {
+        let (end, escaped) = super::string_end(self.text(), pos + 1);
+        if escaped {
+            return None;
+        }
+        Some((self.item.text.get(pos + 1..end - 1)?, end))
     }
 
     /// The list or map at the position, its length counted by the first walk.
@@ -142,7 +180,10 @@ impl Writer<'_, '_> {
     /// A map key and its `:`.
     fn key(&mut self, out: &mut impl Emit) {
         self.pos = whitespace_end(self.text(), self.pos);
-        if let Some((key, end)) = JsonItem::at(self.item.text, self.pos) {
+        if let Some((key, end)) = self.plain_str(self.pos) {
+            out.key(key);
+            self.pos = whitespace_end(self.text(), end) + 1;
+        } else if let Some((key, end)) = JsonItem::at(self.item.text, self.pos) {
             if key.escaped {
                 out.key(&key.unescaped());
             } else {
@@ -151,6 +192,34 @@ impl Writer<'_, '_> {
             self.pos = whitespace_end(self.text(), end) + 1;
         }
     }
+}
+
+/// The integer at `pos` of checked JSON and the position after it, if it has at most
+/// eighteen digits (so that it cannot overflow) and is not `-0` (a float to the reader) nor a
+/// float's first digits.
+#[inline(always)]
+fn short_int(bytes: &[u8], pos: usize) -> Option<(i128, usize)> {
+    let negative = bytes.get(pos) == Some(&b'-');
+    let first = pos + usize::from(negative);
+    let mut end = first;
+    let mut value: u64 = 0;
+    while let Some(&b) = bytes.get(end) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value * 10 + u64::from(digit);
+        end += 1;
+        if end - first > 18 {
+            return None;
+        }
+    }
+    let float = matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
+    if end == first || float || (negative && value == 0) {
+        return None;
+    }
+    let value = i128::from(value);
+    Some((if negative { -value } else { value }, end))
 }
 
 #[cfg(all(test, feature = "msgpack", feature = "cbor"))]
@@ -210,6 +279,10 @@ mod tests {
             r#"18446744073709551615"#,
             r#"-9223372036854775808"#,
             r#"1.5e300"#,
+            r#"[0,-1,-32,-33,127,128,255,256,65535,65536,-2147483649]"#,
+            r#"[123456789012345678,-123456789012345678,1234567890123456789]"#,
+            r#"[-1234567890123456789,9223372036854775807,9223372036854775808]"#,
+            r#"[1e5,-1.5,0.5,-0.0,2E-3,-0,0,true,false,null]"#,
             r#""plain""#,
             r#""esc\"aped\n\u00e9\ud83d\ude00""#,
             r#""\u0000AQID""#,
