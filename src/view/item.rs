@@ -134,6 +134,18 @@ pub trait Emit {
     fn key(&mut self, k: &str);
     /// The end of the map begun last.
     fn end_map(&mut self);
+    /// A string given as its bytes, which are UTF-8: a string of a checked MessagePack or
+    /// CBOR buffer, read in place. The crate's writers take the bytes as they are, where a
+    /// `&str` would have cost checking them again. This provided method checks them and
+    /// writes them with [`Emit::str`] (any byte sequence that is not UTF-8, which the crate
+    /// never passes, as U+FFFD).
+    fn utf8_str(&mut self, utf8: &[u8]) {
+        self.str(&String::from_utf8_lossy(utf8));
+    }
+    /// A map key given as its UTF-8 bytes, as [`Emit::utf8_str`] gives a string.
+    fn utf8_key(&mut self, utf8: &[u8]) {
+        self.key(&String::from_utf8_lossy(utf8));
+    }
     /// One value already encoded in this writer's format, copied as it is.
     fn raw(&mut self, encoded: &[u8]);
     /// How many bytes the output holds so far (where the next value's bytes will start, but
@@ -385,5 +397,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A writer of the caller's own that implements only the required methods: the provided
+    /// `utf8_str` and `utf8_key` reach its `str` and `key` with the same text.
+    #[test]
+    fn provided_utf8_methods_write_through_str_and_key() {
+        #[derive(Default)]
+        struct Log(Vec<String>);
+        impl Emit for Log {
+            fn null(&mut self) {}
+            fn bool(&mut self, _: bool) {}
+            fn int(&mut self, _: i128) {}
+            fn f64(&mut self, _: f64) {}
+            fn str(&mut self, s: &str) {
+                self.0.push(format!("str {s}"));
+            }
+            fn bytes(&mut self, _: &[u8]) {}
+            fn begin_list(&mut self, _: usize) {}
+            fn end_list(&mut self) {}
+            fn begin_map(&mut self, _: usize) {}
+            fn key(&mut self, k: &str) {
+                self.0.push(format!("key {k}"));
+            }
+            fn end_map(&mut self) {}
+            fn raw(&mut self, _: &[u8]) {}
+            fn position(&self) -> usize {
+                0
+            }
+        }
+        let mut log = Log::default();
+        log.utf8_str("café".as_bytes());
+        log.utf8_key(b"k");
+        assert_eq!(log.0, ["str café", "key k"]);
+        // and a MessagePack payload transcoded into it arrives through them
+        let mut log = Log::default();
+        msgpack::transcode(
+            &msgpack::value_to_vec(&crate::dict! { "k" => "é" }.into()).unwrap(),
+            &mut log,
+        );
+        assert_eq!(log.0, ["key k", "str é"]);
     }
 }

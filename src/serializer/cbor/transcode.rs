@@ -30,7 +30,7 @@ fn value(r: &mut Reader<'_>, out: &mut impl Emit) -> Result<(), DecodeError> {
         Head::Float(f) => out.f64(f),
         Head::Bytes(Some(n)) => out.bytes(r.take(n, start)?),
         Head::Bytes(None) => out.bytes(&read_chunks(r, 2)?),
-        Head::Text(len) => out.str(&text(r, len, start)?),
+        Head::Text(len) => out.utf8_str(&text(r, len, start)?),
         Head::Array(len) => {
             out.begin_list(count(r, len, false)?);
             each_item(r, len, |r| value(r, out))?;
@@ -40,7 +40,7 @@ fn value(r: &mut Reader<'_>, out: &mut impl Emit) -> Result<(), DecodeError> {
             out.begin_map(count(r, len, true)?);
             each_item(r, len, |r| {
                 let (key_len, key_start) = read_key_head(r)?;
-                out.key(&text(r, key_len, key_start)?);
+                out.utf8_key(&text(r, key_len, key_start)?);
                 value(r, out)
             })?;
             out.end_map();
@@ -49,22 +49,17 @@ fn value(r: &mut Reader<'_>, out: &mut impl Emit) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// A text string's content: borrowed when definite, its chunks joined when not.
+/// A text string's bytes (UTF-8, as the scan checked): borrowed when definite, its chunks
+/// joined when not.
 fn text<'a>(
     r: &mut Reader<'a>,
     len: Option<u64>,
     start: usize,
-) -> Result<std::borrow::Cow<'a, str>, DecodeError> {
-    match len {
-        Some(n) => {
-            let at = r.pos();
-            let bytes = r.take(n, start)?;
-            r.utf8(bytes, at).map(std::borrow::Cow::Borrowed)
-        }
-        None => String::from_utf8(read_chunks(r, 3)?)
-            .map(std::borrow::Cow::Owned)
-            .map_err(|_| r.error(start, "invalid UTF-8")),
-    }
+) -> Result<std::borrow::Cow<'a, [u8]>, DecodeError> {
+    Ok(match len {
+        Some(n) => std::borrow::Cow::Borrowed(r.take(n, start)?),
+        None => std::borrow::Cow::Owned(read_chunks(r, 3)?),
+    })
 }
 
 /// The number of items of the array (or entries of the map) whose head says `len`: that

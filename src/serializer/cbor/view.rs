@@ -826,8 +826,12 @@ impl Emit for CborWriter<'_> {
     }
 
     fn str(&mut self, s: &str) {
-        self.head(3, s.len() as u64);
-        self.out.extend_from_slice(s.as_bytes());
+        self.utf8_str(s.as_bytes());
+    }
+
+    fn utf8_str(&mut self, utf8: &[u8]) {
+        self.head(3, utf8.len() as u64);
+        self.out.extend_from_slice(utf8);
     }
 
     fn bytes(&mut self, b: &[u8]) {
@@ -846,7 +850,11 @@ impl Emit for CborWriter<'_> {
     }
 
     fn key(&mut self, k: &str) {
-        self.str(k);
+        self.utf8_str(k.as_bytes());
+    }
+
+    fn utf8_key(&mut self, utf8: &[u8]) {
+        self.utf8_str(utf8);
     }
 
     fn end_map(&mut self) {}

@@ -128,7 +128,7 @@ fn write_message(buf: &mut [u8], pos: usize, head: &Head<'_>, payload: PayloadRe
         pos = match element {
             HeadElement::Value(v) => write_value(buf, pos, v),
             HeadElement::Int(i) => write_u64(buf, pos, i),
-            HeadElement::Str(s) => write_str(buf, pos, s),
+            HeadElement::Str(s) => write_str(buf, pos, s.as_bytes()),
         };
     }
     // each payload element follows a head element, after a comma
@@ -176,7 +176,7 @@ fn write_value(buf: &mut [u8], pos: usize, value: &Value) -> usize {
         Value::Int(i) => write_i64(buf, pos, *i),
         Value::UInt(u) => write_u64(buf, pos, *u),
         Value::Float(f) => write_float(buf, pos, *f),
-        Value::Str(s) => write_str(buf, pos, s),
+        Value::Str(s) => write_str(buf, pos, s.as_bytes()),
         Value::Bytes(b) => write_bytes(buf, pos, b),
         Value::List(items) => write_nested_list(buf, pos, items),
         // (inline when empty, as a message's options or details most often are)
@@ -355,7 +355,7 @@ fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
     let mut pos = pos;
     for (k, v) in map {
         // the lead, the key and its colon, claimed together
-        pos = write_str_between(buf, pos, [lead], k, [b':']);
+        pos = write_str_between(buf, pos, [lead], k.as_bytes(), [b':']);
         pos = write_value(buf, pos, v);
         lead = b',';
     }
@@ -364,7 +364,7 @@ fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
 
 /// A map key and its colon, unescaped `"key":` when the key has nothing to escape.
 #[inline(always)]
-pub(super) fn write_key(buf: &mut [u8], pos: usize, key: &str) -> usize {
+pub(super) fn write_key(buf: &mut [u8], pos: usize, key: &[u8]) -> usize {
     write_str_between(buf, pos, [], key, [b':'])
 }
 
@@ -378,12 +378,12 @@ fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
     write_map(buf, pos, map)
 }
 
-/// Writes `s` as a JSON string, escaping what Python's `json.dumps(ensure_ascii=False)` escapes
+/// Writes the UTF-8 `utf8` as a JSON string, escaping what Python's `json.dumps(ensure_ascii=False)` escapes
 /// (autobahn's JSON): `"` and `\` with a backslash, `\b`, `\t`, `\n`, `\f`, `\r` by name, the
 /// other controls below U+0020 as `\u00xx`; everything else, non-ASCII included, as it is.
 #[inline(always)]
-pub(super) fn write_str(buf: &mut [u8], pos: usize, s: &str) -> usize {
-    write_str_between(buf, pos, [], s, [])
+pub(super) fn write_str(buf: &mut [u8], pos: usize, utf8: &[u8]) -> usize {
+    write_str_between(buf, pos, [], utf8, [])
 }
 
 /// The longest string written inline, in one piece, when it has nothing to escape: the
@@ -398,10 +398,9 @@ fn write_str_between<const B: usize, const A: usize>(
     buf: &mut [u8],
     pos: usize,
     before: [u8; B],
-    s: &str,
+    bytes: &[u8],
     after: [u8; A],
 ) -> usize {
-    let bytes = s.as_bytes();
     let n = bytes.len();
     if n > SHORT_STR || any_to_escape(bytes) {
         return write_long_str(buf, pos, before, bytes, after);
@@ -731,10 +730,10 @@ mod tests {
         }
         for case in cases {
             let expected = serde_json::to_vec(&case).unwrap();
-            assert_writes(|buf, pos| write_str(buf, pos, &case), &expected);
+            assert_writes(|buf, pos| write_str(buf, pos, case.as_bytes()), &expected);
             let key = [&b","[..], &expected, b":"].concat();
             assert_writes(
-                |buf, pos| write_str_between(buf, pos, [b','], &case, [b':']),
+                |buf, pos| write_str_between(buf, pos, [b','], case.as_bytes(), [b':']),
                 &key,
             );
         }

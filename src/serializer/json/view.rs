@@ -680,10 +680,14 @@ impl Emit for JsonWriter<'_> {
     }
 
     fn str(&mut self, s: &str) {
+        self.utf8_str(s.as_bytes());
+    }
+
+    fn utf8_str(&mut self, utf8: &[u8]) {
         self.separate();
         // the guess is exact unless something needs escaping
-        write_in_place(self.out, s.len() + 2, |buf, pos| {
-            super::write_str(buf, pos, s)
+        write_in_place(self.out, utf8.len() + 2, |buf, pos| {
+            super::write_str(buf, pos, utf8)
         });
     }
 
@@ -712,9 +716,13 @@ impl Emit for JsonWriter<'_> {
     }
 
     fn key(&mut self, k: &str) {
+        self.utf8_key(k.as_bytes());
+    }
+
+    fn utf8_key(&mut self, utf8: &[u8]) {
         self.separate();
-        write_in_place(self.out, k.len() + 3, |buf, pos| {
-            super::write_key(buf, pos, k)
+        write_in_place(self.out, utf8.len() + 3, |buf, pos| {
+            super::write_key(buf, pos, utf8)
         });
         self.comma = false;
     }

@@ -16,11 +16,6 @@ pub(crate) fn transcode(bytes: &[u8], out: &mut impl Emit) {
     let _ = value(&mut Fast::checked(bytes), out);
 }
 
-/// A string's body, as UTF-8.
-fn text<'a>(walk: &mut Fast<'a>, len: u32) -> Option<&'a str> {
-    core::str::from_utf8(walk.take(len)?).ok()
-}
-
 fn value(walk: &mut Fast<'_>, out: &mut impl Emit) -> Option<()> {
     match walk.head()? {
         Head::Nil => out.null(),
@@ -28,7 +23,8 @@ fn value(walk: &mut Fast<'_>, out: &mut impl Emit) -> Option<()> {
         Head::Int(i) => out.int(i128::from(i)),
         Head::UInt(u) => out.int(i128::from(u)),
         Head::Float(f) => out.f64(f),
-        Head::Str(len) => out.str(text(walk, len)?),
+        // (checked as UTF-8 by the scan)
+        Head::Str(len) => out.utf8_str(walk.take(len)?),
         Head::Bin(len) => out.bytes(walk.take(len)?),
         Head::Array(n) => {
             out.begin_list(n as usize);
@@ -43,7 +39,7 @@ fn value(walk: &mut Fast<'_>, out: &mut impl Emit) -> Option<()> {
                 let Head::Str(len) = walk.head()? else {
                     return None;
                 };
-                out.key(text(walk, len)?);
+                out.utf8_key(walk.take(len)?);
                 value(walk, out)?;
             }
             out.end_map();
