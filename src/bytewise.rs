@@ -28,7 +28,7 @@ pub(crate) fn equal_bytes(w: u64, b: u8) -> u64 {
 /// per-byte `test` (a byte's flag in its own byte): as [`copy_small`] copies, with overlapping
 /// words rather than a loop and a tail. Below eight bytes, the word is filled out with copies
 /// of the string's own bytes, so that the filler flags nothing the bytes do not.
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 #[inline(always)]
 pub(crate) fn covering_words(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
     let n = bytes.len();
@@ -50,6 +50,18 @@ pub(crate) fn covering_words(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
         4..=7 => test(half(0) | half(n - 4) << 32),
         8..=16 => test(word(0)) | test(word(n - 8)),
         _ => test(word(0)) | test(word(8)) | test(word(n - 16)) | test(word(n - 8)),
+    }
+}
+
+/// Whether `bytes` are all ASCII: a short string (most keys and values in a payload) with a few
+/// words tested inline, where `<[u8]>::is_ascii` costs a call.
+#[cfg(any(feature = "msgpack", feature = "cbor"))]
+#[inline(always)]
+pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
+    if bytes.len() <= 32 {
+        covering_words(bytes, |w| w & HIGH) == 0
+    } else {
+        bytes.is_ascii()
     }
 }
 
@@ -98,6 +110,23 @@ mod tests {
             let mut dst = vec![0xee; n];
             copy_small(&mut dst, &src[..n]);
             assert_eq!(dst, &src[..n], "length {n}");
+        }
+    }
+
+    /// Every length to past the inline limit, with a non-ASCII byte at each position or none.
+    #[cfg(any(feature = "msgpack", feature = "cbor"))]
+    #[test]
+    fn is_ascii_finds_a_high_byte_anywhere() {
+        for n in 0..=40 {
+            let plain = vec![b'a'; n];
+            assert!(is_ascii(&plain), "{n}");
+            for at in 0..n {
+                for high in [0x80, 0xc3, 0xff] {
+                    let mut bytes = plain.clone();
+                    bytes[at] = high;
+                    assert!(!is_ascii(&bytes), "{n} {at} {high:#x}");
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@
 //! (bignums are integers, half floats floats); their [`Item::to_value`] is the owned decoder
 //! itself.
 
+use crate::bytewise::is_ascii;
 use std::borrow::Cow;
 
 use super::{
@@ -173,12 +174,12 @@ impl<'a> Fast<'a> {
         Some(bytes)
     }
 
-    /// A text string's content checked as UTF-8 (most are ASCII, which `is_ascii` confirms
-    /// a word at a time).
+    /// A text string's content checked as UTF-8 (most are ASCII, which [`is_ascii`] confirms
+    /// a few words at a time).
     #[inline(always)]
     fn text(&mut self, len: u64) -> Option<()> {
         let bytes = self.take(len)?;
-        (bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()).then_some(())
+        (is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()).then_some(())
     }
 
     /// Enters an array or map of `n` items of at least `min_size` bytes: the reader's `enter`

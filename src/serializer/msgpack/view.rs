@@ -10,6 +10,7 @@
 //! heads, so they classify every value as the owned decoder does; their [`Item::to_value`] is
 //! the owned decoder itself.
 
+use crate::bytewise::is_ascii;
 use std::borrow::Cow;
 
 use super::{
@@ -135,12 +136,12 @@ impl<'a> Fast<'a> {
         Some(bytes)
     }
 
-    /// A string's body checked as UTF-8 (most are ASCII, which `is_ascii` confirms a word at
-    /// a time).
+    /// A string's body checked as UTF-8 (most are ASCII, which [`is_ascii`] confirms a few
+    /// words at a time).
     #[inline(always)]
     fn str_body(&mut self, len: u32) -> Option<()> {
         let bytes = self.take(len)?;
-        (bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()).then_some(())
+        (is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()).then_some(())
     }
 
     /// Enters a list or map of `n` items of at least `min_size` bytes: the reader's `enter`
