@@ -269,6 +269,9 @@ fn value() -> impl Strategy<Value = Value> {
         any::<String>().prop_map(Value::from),
         "[a-z]{20,40}".prop_map(Value::from),
         vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
+        // around the writers' in-place limit (64) and the one-byte length (255)
+        "[a-z]{60,70}|[a-z]{250,260}".prop_map(Value::from),
+        prop_oneof![vec(any::<u8>(), 60..70), vec(any::<u8>(), 250..260)].prop_map(Value::Bytes),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![

@@ -22,7 +22,7 @@ use std::cell::RefCell;
 
 /// The position a writer returns for a value it cannot write. Half the address space: no
 /// buffer reaches it, and no encoding adds enough after it to wrap around.
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "cbor"))]
 pub(crate) const POISONED: usize = usize::MAX / 2;
 
 /// Appends what `write` encodes at the end of `out`, for a writer that never returns
@@ -143,11 +143,11 @@ impl Scratch {
 }
 
 /// Appends to `out` what `write` writes, written in place rather than in a [`Scratch`]: for
-/// writers driven one value at a time (JSON's transcoding `JsonWriter`), where the bytes of
-/// each are few. `out` grows by `guess` bytes (zeroed), which holds most values; when the
+/// writers driven one value at a time (the transcoding `JsonWriter` and `CborWriter`), where
+/// the bytes of each are few. `out` grows by `guess` bytes (zeroed), which holds most values; when the
 /// exact size `write` returns is larger, `out` grows to it and `write` runs again, out of
 /// line. `write` must not return [`POISONED`].
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "cbor"))]
 #[inline(always)]
 pub(crate) fn write_in_place(
     out: &mut Vec<u8>,
@@ -165,7 +165,7 @@ pub(crate) fn write_in_place(
 
 /// [`write_in_place`] when the guess was short: its own call of `write`, so that the one above
 /// is inlined.
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "cbor"))]
 #[cold]
 #[inline(never)]
 fn grow_and_write(

@@ -16,11 +16,12 @@ use std::borrow::Cow;
 
 use super::{
     f16_to_f64, float_special, for_each_chunk, read_head, read_key_head, read_value, write_head,
-    Head, BREAK, FORMAT,
+    write_text, Head, BREAK, FORMAT,
 };
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::not_a_list;
+use crate::serializer::scratch::write_in_place;
 use crate::serializer::Limits;
 use crate::value::Value;
 use crate::view::item::{Elems, Emit, Item, Kind};
@@ -777,16 +778,30 @@ impl<'o> CborWriter<'o> {
         self.error.map_or(Ok(()), Err)
     }
 
-    /// A head: the encoder's own function, into a head-sized buffer, then appended. (The
-    /// encoder writes into a slice at a position; a head is at most 9 bytes, so this is
-    /// simpler than growing the `Vec` first and cutting it back.)
+    /// A head, by the encoder's own function, in place (a head is at most 9 bytes).
     #[inline]
     fn head(&mut self, major: u8, n: u64) {
-        let mut head = [0u8; 9];
-        let end = write_head(&mut head, 0, major, n);
-        self.out.extend_from_slice(&head[..end]);
+        write_in_place(self.out, 9, |buf, pos| write_head(buf, pos, major, n));
+    }
+
+    /// A string (`major` 3) or byte string (2): a short one written with its head in one piece
+    /// by the encoder's own function; a long one's bytes appended after its head, so that
+    /// they are not first zeroed in place.
+    #[inline]
+    fn text(&mut self, major: u8, bytes: &[u8]) {
+        if bytes.len() <= LONG_TEXT {
+            write_in_place(self.out, 9 + bytes.len(), |buf, pos| {
+                write_text(buf, pos, major, bytes)
+            });
+        } else {
+            self.head(major, bytes.len() as u64);
+            self.out.extend_from_slice(bytes);
+        }
     }
 }
+
+/// The longest string [`CborWriter`] writes in place with its head.
+const LONG_TEXT: usize = 64;
 
 impl Emit for CborWriter<'_> {
     fn position(&self) -> usize {
@@ -831,13 +846,11 @@ impl Emit for CborWriter<'_> {
     }
 
     fn utf8_str(&mut self, utf8: &[u8]) {
-        self.head(3, utf8.len() as u64);
-        self.out.extend_from_slice(utf8);
+        self.text(3, utf8);
     }
 
     fn bytes(&mut self, b: &[u8]) {
-        self.head(2, b.len() as u64);
-        self.out.extend_from_slice(b);
+        self.text(2, b);
     }
 
     fn begin_list(&mut self, len: usize) {
