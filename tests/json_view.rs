@@ -575,6 +575,31 @@ fn raw_splices_an_encoded_value() {
     ));
 }
 
+/// Integers of every width the writer treats apart (one and two digits appended, longer ones
+/// written in place), signed and not, as the encoder writes them.
+#[test]
+fn writer_integers_match_the_encoder() {
+    let mut ints: Vec<i64> = (-120..=120).collect();
+    for k in 2..19 {
+        let p = 10i64.pow(k);
+        ints.extend([p - 1, p, p + 1, -p - 1, -p, -p + 1]);
+    }
+    ints.extend([i64::MIN, i64::MAX]);
+    let mut v: Vec<Value> = ints.into_iter().map(Value::Int).collect();
+    v.push(Value::UInt(u64::MAX));
+    let v = Value::List(v);
+    let mut out = Vec::new();
+    let mut w = JsonWriter::new(&mut out);
+    transcode(&&v, &mut w);
+    w.finish().unwrap();
+    let mut expected = Vec::new();
+    json::value_encode_into(&v, &mut expected).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(expected).unwrap()
+    );
+}
+
 #[test]
 fn nan_is_refused_by_the_writer_as_by_value_encode_into() {
     for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {

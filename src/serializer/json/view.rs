@@ -656,6 +656,9 @@ impl Emit for JsonWriter<'_> {
     fn int(&mut self, i: i128) {
         self.separate();
         match (u64::try_from(i), i64::try_from(i)) {
+            // one or two digits (most of a payload's integers): appended, no room claimed
+            (Ok(u @ 0..10), _) => self.out.push(b'0' + u as u8),
+            (Ok(u @ 10..100), _) => self.out.extend_from_slice(&super::DIGIT_PAIRS[u as usize]),
             (Ok(u), _) => write_in_place(self.out, MAX_INT64_LEN, |buf, pos| {
                 super::write_u64(buf, pos, u)
             }),
