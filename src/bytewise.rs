@@ -55,7 +55,7 @@ pub(crate) fn covering_words(bytes: &[u8], test: impl Fn(u64) -> u64) -> u64 {
 
 /// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
 /// call to `memcpy` costs more than the copy itself below 32 bytes.
-#[cfg(any(feature = "json", feature = "cbor"))] // (the JSON, CBOR and FlatBuffers writers)
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))] // (every format's writers)
 #[inline(always)]
 pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
