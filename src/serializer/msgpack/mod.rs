@@ -328,7 +328,7 @@ pub(crate) struct LenForms {
     /// The fix form's marker (the length in its low bits), for lengths below `fix_limit`.
     fix: u8,
     /// The first length the fix form cannot hold (0: there is no fix form).
-    fix_limit: usize,
+    pub(crate) fix_limit: usize,
     /// The 8-bit form's marker, if there is one (strings and byte strings).
     len8: Option<u8>,
     /// The 16-bit and 32-bit forms' markers.

@@ -680,6 +680,8 @@ pub struct MsgpackWriter<'o> {
 
 /// The longest head of a length: a marker and a 32-bit length.
 const MAX_LEN_HEAD: usize = 5;
+/// The longest fixstr: its head and 31 bytes.
+const MAX_FIXSTR: usize = 32;
 /// The longest integer or float: a marker and eight bytes.
 const MAX_SCALAR: usize = 9;
 
@@ -716,18 +718,22 @@ impl<'o> MsgpackWriter<'o> {
 }
 
 impl Emit for MsgpackWriter<'_> {
+    #[inline]
     fn position(&self) -> usize {
         self.out.len()
     }
 
+    #[inline]
     fn null(&mut self) {
         self.out.push(NIL);
     }
 
+    #[inline]
     fn bool(&mut self, b: bool) {
         self.out.push(if b { TRUE } else { FALSE });
     }
 
+    #[inline(always)]
     fn int(&mut self, i: i128) {
         // As `value_encode_into` writes `Int` and `UInt`: the unsigned family from zero up.
         if let Ok(u) = u64::try_from(i) {
@@ -742,18 +748,26 @@ impl Emit for MsgpackWriter<'_> {
         }
     }
 
+    #[inline]
     fn f64(&mut self, f: f64) {
         write_in_place(self.out, MAX_SCALAR, |buf, pos| write_f64(buf, pos, f));
     }
 
+    #[inline]
     fn str(&mut self, s: &str) {
-        if self.fits(&STR, s.len()) {
-            write_in_place(self.out, MAX_LEN_HEAD + s.len(), |buf, pos| {
-                write_str(buf, pos, s)
-            });
-        }
+        // A fixed guess for the short strings: the room is then zeroed with a few stores
+        // rather than a call to `memset`.
+        let guess = if s.len() < STR.fix_limit {
+            MAX_FIXSTR
+        } else if self.fits(&STR, s.len()) {
+            MAX_LEN_HEAD + s.len()
+        } else {
+            return;
+        };
+        write_in_place(self.out, guess, |buf, pos| write_str(buf, pos, s));
     }
 
+    #[inline]
     fn bytes(&mut self, b: &[u8]) {
         if self.fits(&BIN, b.len()) {
             write_in_place(self.out, MAX_LEN_HEAD + b.len(), |buf, pos| {
@@ -762,6 +776,7 @@ impl Emit for MsgpackWriter<'_> {
         }
     }
 
+    #[inline]
     fn begin_list(&mut self, len: usize) {
         if self.fits(&ARRAY, len) {
             write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
@@ -770,8 +785,10 @@ impl Emit for MsgpackWriter<'_> {
         }
     }
 
+    #[inline]
     fn end_list(&mut self) {}
 
+    #[inline]
     fn begin_map(&mut self, len: usize) {
         if self.fits(&MAP, len) {
             write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
@@ -780,12 +797,15 @@ impl Emit for MsgpackWriter<'_> {
         }
     }
 
+    #[inline]
     fn key(&mut self, k: &str) {
         self.str(k);
     }
 
+    #[inline]
     fn end_map(&mut self) {}
 
+    #[inline]
     fn raw(&mut self, encoded: &[u8]) {
         self.out.extend_from_slice(encoded);
     }
