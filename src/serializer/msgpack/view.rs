@@ -708,6 +708,16 @@ impl<'o> MsgpackWriter<'o> {
         false
     }
 
+    /// A string of 32 bytes or more, out of line: its room is zeroed for its length.
+    #[inline(never)]
+    fn long_str(&mut self, s: &str) {
+        if self.fits(&STR, s.len()) {
+            write_in_place(self.out, MAX_LEN_HEAD + s.len(), |buf, pos| {
+                write_str(buf, pos, s)
+            });
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn too_long(&mut self, forms: &LenForms, len: usize) {
@@ -755,16 +765,12 @@ impl Emit for MsgpackWriter<'_> {
 
     #[inline]
     fn str(&mut self, s: &str) {
-        // A fixed guess for the short strings: the room is then zeroed with a few stores
-        // rather than a call to `memset`.
-        let guess = if s.len() < STR.fix_limit {
-            MAX_FIXSTR
-        } else if self.fits(&STR, s.len()) {
-            MAX_LEN_HEAD + s.len()
+        if s.len() < STR.fix_limit {
+            // a fixed room, zeroed with a few stores rather than a call to `memset`
+            write_in_place(self.out, MAX_FIXSTR, |buf, pos| write_str(buf, pos, s));
         } else {
-            return;
-        };
-        write_in_place(self.out, guess, |buf, pos| write_str(buf, pos, s));
+            self.long_str(s);
+        }
     }
 
     #[inline]
