@@ -10,6 +10,7 @@ pub(crate) const LOW: u64 = ONES * 0x7f;
 
 /// The whole eight-byte words at the start of `bytes`, little-endian (the first byte is the
 /// lowest); the last `bytes.len() % 8` bytes are left to the caller.
+#[cfg(feature = "json")] // (the JSON scans)
 #[inline(always)]
 pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
     bytes
@@ -18,6 +19,7 @@ pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
 }
 
 /// The high bit of each byte of `w` that equals `b`. Exact: no carry crosses a byte.
+#[cfg(feature = "json")]
 #[inline(always)]
 pub(crate) fn equal_bytes(w: u64, b: u8) -> u64 {
     let x = w ^ (ONES * u64::from(b));
@@ -91,6 +93,7 @@ mod tests {
     use super::*;
 
     /// Every length, each branch of its overlapping copies included.
+    #[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
     #[test]
     fn copy_small_copies_every_length() {
         let src: Vec<u8> = (1..=70).collect();
@@ -102,6 +105,7 @@ mod tests {
     }
 
     /// Each byte value at each position of a word, against the byte-by-byte answer.
+    #[cfg(feature = "json")]
     #[test]
     fn word_tests_are_exact() {
         for pos in 0..8 {
