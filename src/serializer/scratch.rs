@@ -13,10 +13,10 @@
 //! than any message before. Nothing is checked between values but each write's own bound: no
 //! error travels up the loops.
 //!
-//! A value the format cannot write (JSON's NaN, MessagePack's length of 2^32) makes its writer return [`POISONED`], a
-//! position past any buffer: every write after it is skipped, the encoding ends past the
-//! buffer, and [`Scratch::try_encode`] reports it instead of growing. The caller then finds
-//! the culprit for its error message, off the hot path.
+//! A value the format cannot write (JSON's NaN, MessagePack's length of 2^32) makes its writer
+//! return [`POISONED`], a position past any buffer: every write after it is skipped, the
+//! encoding ends past the buffer, and [`Scratch::try_encode`] reports it instead of growing.
+//! The caller then finds the culprit for its error message, off the hot path.
 
 use std::cell::RefCell;
 
@@ -143,10 +143,10 @@ impl Scratch {
 }
 
 /// Appends to `out` what `write` writes, written in place rather than in a [`Scratch`]: for
-/// writers driven one value at a time (the transcoding `JsonWriter` and `MsgpackWriter`), where the bytes of
-/// each are few. `out` grows by `guess` bytes (zeroed), which holds most values; when the
-/// exact size `write` returns is larger, `out` grows to it and `write` runs again, out of
-/// line. `write` must not return [`POISONED`].
+/// writers driven one value at a time (the transcoding `JsonWriter` and `MsgpackWriter`),
+/// where the bytes of each are few. `out` grows by `guess` bytes (zeroed), which holds most
+/// values; when the exact size `write` returns is larger, `out` grows to it and `write` runs
+/// again, out of line. `write` must not return [`POISONED`].
 #[cfg(any(feature = "json", feature = "msgpack"))]
 #[inline(always)]
 pub(crate) fn write_in_place(

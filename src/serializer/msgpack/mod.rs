@@ -82,42 +82,41 @@ pub fn value_encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError
 // return `POISONED`; the caller then walks what it wrote, in the order written, for the first
 // such length, to name it.
 
-/// `len` as a MessagePack length, or the error naming it (`what`: "string", "list", ...).
-pub(crate) fn len32(len: usize, what: &str) -> Result<u32, EncodeError> {
-    u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
-        format: FORMAT,
-        what: format!("a {what} of {len} elements (at most 2^32-1)"),
-    })
+/// The error for a `len` that no head of `forms` can carry, if it is one.
+fn check_len(forms: &LenForms, len: usize) -> Result<(), EncodeError> {
+    match u32::try_from(len) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(EncodeError::Unrepresentable {
+            format: FORMAT,
+            what: format!("a {} of {len} elements (at most 2^32-1)", forms.name),
+        }),
+    }
 }
 
 /// The error of a message whose writing was poisoned.
 #[cold]
 #[inline(never)]
 fn message_too_long_error(head: &MessageHead<'_>, payload: PayloadRef<'_>) -> EncodeError {
-    let first = head
-        .elements()
-        .map(|element| match element {
+    head.elements()
+        .try_for_each(|element| match element {
             HeadElement::Value(v) => first_too_long(v),
             HeadElement::Int(_) => Ok(()),
-            HeadElement::Str(s) => len32(s.len(), STR.name).map(drop),
+            HeadElement::Str(s) => check_len(&STR, s.len()),
         })
-        .chain(
-            match payload {
-                PayloadRef::None => [None, None],
-                PayloadRef::Bytes(b) => [Some(len32(b.len(), BIN.name).map(drop)), None],
-                PayloadRef::Args(args) => [Some(list_too_long(args)), None],
-                PayloadRef::ArgsKwargs(args, kwargs) => {
-                    [args.map(list_too_long), Some(map_too_long(kwargs))]
-                }
-                PayloadRef::StrOrBytesArgs(args, kwargs) => {
-                    [Some(first_too_long(args)), kwargs.map(map_too_long)]
-                }
+        .and_then(|()| match payload {
+            PayloadRef::None => Ok(()),
+            PayloadRef::Bytes(b) => check_len(&BIN, b.len()),
+            PayloadRef::Args(args) => list_too_long(args),
+            PayloadRef::ArgsKwargs(args, kwargs) => {
+                args.map_or(Ok(()), list_too_long)?;
+                map_too_long(kwargs)
             }
-            .into_iter()
-            .flatten(),
-        )
-        .find_map(Result::err);
-    first.expect("only a length of 2^32 or more poisons a MessagePack write")
+            PayloadRef::StrOrBytesArgs(args, kwargs) => {
+                first_too_long(args)?;
+                kwargs.map_or(Ok(()), map_too_long)
+            }
+        })
+        .expect_err("only a length of 2^32 or more poisons a MessagePack write")
 }
 
 /// The error of a `value` whose writing was poisoned.
@@ -131,8 +130,8 @@ fn too_long_error(value: &Value) -> EncodeError {
 /// map's own before its items'.
 fn first_too_long(v: &Value) -> Result<(), EncodeError> {
     match v {
-        Value::Str(s) => len32(s.len(), STR.name).map(drop),
-        Value::Bytes(b) => len32(b.len(), BIN.name).map(drop),
+        Value::Str(s) => check_len(&STR, s.len()),
+        Value::Bytes(b) => check_len(&BIN, b.len()),
         Value::List(items) => list_too_long(items),
         Value::Map(map) => map_too_long(map),
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) => Ok(()),
@@ -140,14 +139,14 @@ fn first_too_long(v: &Value) -> Result<(), EncodeError> {
 }
 
 fn list_too_long(items: &[Value]) -> Result<(), EncodeError> {
-    len32(items.len(), ARRAY.name)?;
+    check_len(&ARRAY, items.len())?;
     items.iter().try_for_each(first_too_long)
 }
 
 fn map_too_long(map: &Dict) -> Result<(), EncodeError> {
-    len32(map.len(), MAP.name)?;
+    check_len(&MAP, map.len())?;
     map.iter().try_for_each(|(k, v)| {
-        len32(k.len(), STR.name)?;
+        check_len(&STR, k.len())?;
         first_too_long(v)
     })
 }
@@ -197,11 +196,11 @@ fn write_message(
 }
 
 /// `nil`.
-pub(crate) const NIL: u8 = 0xc0;
+const NIL: u8 = 0xc0;
 /// `false`.
-pub(crate) const FALSE: u8 = 0xc2;
+const FALSE: u8 = 0xc2;
 /// `true`.
-pub(crate) const TRUE: u8 = 0xc3;
+const TRUE: u8 = 0xc3;
 
 /// Inlined into the list and map loops, so that only a nested list or map costs a call.
 #[inline(always)]
@@ -256,14 +255,14 @@ fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
 
 /// Always a float64, as msgpack-python writes a Python `float`.
 #[inline(always)]
-pub(crate) fn write_f64(buf: &mut [u8], pos: usize, f: f64) -> usize {
+fn write_f64(buf: &mut [u8], pos: usize, f: f64) -> usize {
     let [a, b, c, d, e, f, g, h] = f.to_be_bytes();
     put(buf, pos, [0xcb, a, b, c, d, e, f, g, h])
 }
 
 /// A non-negative integer: positive fixint and uint8 inline, the wider forms out of line.
 #[inline(always)]
-pub(crate) fn write_uint(buf: &mut [u8], pos: usize, n: u64) -> usize {
+fn write_uint(buf: &mut [u8], pos: usize, n: u64) -> usize {
     if n < 0x80 {
         put(buf, pos, [n as u8])
     } else if let Ok(n) = u8::try_from(n) {
@@ -287,7 +286,7 @@ fn write_wide_uint(buf: &mut [u8], pos: usize, n: u64) -> usize {
 
 /// A negative integer: negative fixint and int8 inline, the wider forms out of line.
 #[inline(always)]
-pub(crate) fn write_negative(buf: &mut [u8], pos: usize, n: i64) -> usize {
+fn write_negative(buf: &mut [u8], pos: usize, n: i64) -> usize {
     debug_assert!(n < 0, "zero and up are written as unsigned");
     if n >= -32 {
         put(buf, pos, [n as u8])
@@ -324,66 +323,67 @@ fn put_marked<const N: usize>(buf: &mut [u8], pos: usize, marker: u8, arg: [u8; 
 
 /// The heads of one kind of value that carries a length: the markers of each width, and what
 /// the value is called in an error.
-pub(crate) struct LenForms {
+struct LenForms {
     /// The fix form's marker (the length in its low bits), for lengths below `fix_limit`.
     fix: u8,
     /// The first length the fix form cannot hold (0: there is no fix form).
-    pub(crate) fix_limit: usize,
+    fix_limit: usize,
     /// The 8-bit form's marker, if there is one (strings and byte strings).
-    len8: Option<u8>,
-    /// The 16-bit and 32-bit forms' markers.
-    len16: u8,
-    len32: u8,
+    marker8: Option<u8>,
+    /// The 16-bit form's marker.
+    marker16: u8,
+    /// The 32-bit form's marker.
+    marker32: u8,
     /// The value's name in an error.
     name: &'static str,
 }
 
 /// fixstr (below 32 bytes), str8 (from 32: msgpack-python never writes a shorter string as
 /// str8), str16, str32.
-pub(crate) const STR: LenForms = LenForms {
+const STR: LenForms = LenForms {
     fix: 0xa0,
     fix_limit: 32,
-    len8: Some(0xd9),
-    len16: 0xda,
-    len32: 0xdb,
+    marker8: Some(0xd9),
+    marker16: 0xda,
+    marker32: 0xdb,
     name: "string",
 };
 /// bin8, bin16, bin32 (`use_bin_type=True`: never the old raw forms).
-pub(crate) const BIN: LenForms = LenForms {
+const BIN: LenForms = LenForms {
     fix: 0,
     fix_limit: 0,
-    len8: Some(0xc4),
-    len16: 0xc5,
-    len32: 0xc6,
+    marker8: Some(0xc4),
+    marker16: 0xc5,
+    marker32: 0xc6,
     name: "byte string",
 };
 /// fixarray, array16, array32.
-pub(crate) const ARRAY: LenForms = LenForms {
+const ARRAY: LenForms = LenForms {
     fix: 0x90,
     fix_limit: 16,
-    len8: None,
-    len16: 0xdc,
-    len32: 0xdd,
+    marker8: None,
+    marker16: 0xdc,
+    marker32: 0xdd,
     name: "list",
 };
 /// fixmap, map16, map32.
-pub(crate) const MAP: LenForms = LenForms {
+const MAP: LenForms = LenForms {
     fix: 0x80,
     fix_limit: 16,
-    len8: None,
-    len16: 0xde,
-    len32: 0xdf,
+    marker8: None,
+    marker16: 0xde,
+    marker32: 0xdf,
     name: "map",
 };
 
 /// The head of a string, byte string, list or map of `len`: the fix and 8-bit forms inline,
 /// the wider ones out of line. [`POISONED`] for a length of 2^32 or more.
 #[inline(always)]
-pub(crate) fn write_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize) -> usize {
+fn write_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize) -> usize {
     if len < forms.fix_limit {
         put(buf, pos, [forms.fix | len as u8])
-    } else if let (Some(len8), Ok(len)) = (forms.len8, u8::try_from(len)) {
-        put(buf, pos, [len8, len])
+    } else if let (Some(marker8), Ok(len)) = (forms.marker8, u8::try_from(len)) {
+        put(buf, pos, [marker8, len])
     } else {
         write_wide_len_head(buf, pos, forms, len)
     }
@@ -393,9 +393,9 @@ pub(crate) fn write_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: 
 #[inline(never)]
 fn write_wide_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize) -> usize {
     if let Ok(len) = u16::try_from(len) {
-        put_marked(buf, pos, forms.len16, len.to_be_bytes())
+        put_marked(buf, pos, forms.marker16, len.to_be_bytes())
     } else if let Ok(len) = u32::try_from(len) {
-        put_marked(buf, pos, forms.len32, len.to_be_bytes())
+        put_marked(buf, pos, forms.marker32, len.to_be_bytes())
     } else {
         POISONED
     }
@@ -404,7 +404,7 @@ fn write_wide_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize)
 /// A string. Below 32 bytes (a fixstr: most keys, URIs and short values), its head and bytes
 /// are claimed together and copied inline; longer ones are written out of line.
 #[inline(always)]
-pub(crate) fn write_str(buf: &mut [u8], pos: usize, s: &str) -> usize {
+fn write_str(buf: &mut [u8], pos: usize, s: &str) -> usize {
     let bytes = s.as_bytes();
     let n = bytes.len();
     if n >= STR.fix_limit {
@@ -420,7 +420,7 @@ pub(crate) fn write_str(buf: &mut [u8], pos: usize, s: &str) -> usize {
 
 /// A byte string (out of line: rare in WAMP but for a transparent payload, which is long).
 #[inline(always)]
-pub(crate) fn write_bin(buf: &mut [u8], pos: usize, b: &[u8]) -> usize {
+fn write_bin(buf: &mut [u8], pos: usize, b: &[u8]) -> usize {
     write_long_bytes(buf, pos, &BIN, b)
 }
 

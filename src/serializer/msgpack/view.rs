@@ -13,9 +13,9 @@
 use std::borrow::Cow;
 
 use super::{
-    is_str_marker, len32, open_array, open_map, parse_head, read_head, read_key_head, read_value,
-    write_bin, write_f64, write_len_head, write_negative, write_str, write_uint, Head, LenForms,
-    ARRAY, BIN, FALSE, FORMAT, MAP, NIL, STR, TRUE,
+    check_len, is_str_marker, open_array, open_map, parse_head, read_head, read_key_head,
+    read_value, write_bin, write_f64, write_len_head, write_negative, write_str, write_uint, Head,
+    LenForms, ARRAY, BIN, FALSE, FORMAT, MAP, NIL, STR, TRUE,
 };
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::bytes_reader::Reader;
@@ -721,7 +721,7 @@ impl<'o> MsgpackWriter<'o> {
     #[cold]
     #[inline(never)]
     fn too_long(&mut self, forms: &LenForms, len: usize) {
-        if let Err(e) = len32(len, forms.name) {
+        if let Err(e) = check_len(forms, len) {
             self.error.get_or_insert(e);
         }
     }
@@ -743,6 +743,7 @@ impl Emit for MsgpackWriter<'_> {
         self.out.push(if b { TRUE } else { FALSE });
     }
 
+    // always inlined: a fan-out stamps each event's subscription ID through it alone
     #[inline(always)]
     fn int(&mut self, i: i128) {
         // As `value_encode_into` writes `Int` and `UInt`: the unsigned family from zero up.
