@@ -10,6 +10,7 @@ pub(crate) const LOW: u64 = ONES * 0x7f;
 
 /// The whole eight-byte words at the start of `bytes`, little-endian (the first byte is the
 /// lowest); the last `bytes.len() % 8` bytes are left to the caller.
+#[cfg(feature = "json")] // (the JSON scans)
 #[inline(always)]
 pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
     bytes
@@ -18,6 +19,7 @@ pub(crate) fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
 }
 
 /// The high bit of each byte of `w` that equals `b`. Exact: no carry crosses a byte.
+#[cfg(feature = "json")]
 #[inline(always)]
 pub(crate) fn equal_bytes(w: u64, b: u8) -> u64 {
     let x = w ^ (ONES * u64::from(b));
@@ -67,7 +69,7 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
 
 /// `dst.copy_from_slice(src)`, with the short copies most WAMP strings need done inline: a
 /// call to `memcpy` costs more than the copy itself below 32 bytes.
-#[cfg(any(feature = "json", feature = "cbor"))] // (the JSON, CBOR and FlatBuffers writers)
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))] // (every format's writers)
 #[inline(always)]
 pub(crate) fn copy_small(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
@@ -103,6 +105,7 @@ mod tests {
     use super::*;
 
     /// Every length, each branch of its overlapping copies included.
+    #[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
     #[test]
     fn copy_small_copies_every_length() {
         let src: Vec<u8> = (1..=70).collect();
@@ -131,6 +134,7 @@ mod tests {
     }
 
     /// Each byte value at each position of a word, against the byte-by-byte answer.
+    #[cfg(feature = "json")]
     #[test]
     fn word_tests_are_exact() {
         for pos in 0..8 {

@@ -165,8 +165,8 @@ impl<'a> Head<'a> {
         self.len() == 0
     }
 
-    /// Calls `f` on each element in order, stopping at the first error (how the CBOR and
-    /// MessagePack encoders write a head).
+    /// Calls `f` on each element in order, stopping at the first error (how the CBOR
+    /// encoder writes a head).
     #[inline]
     pub fn try_for_each<E>(
         &self,

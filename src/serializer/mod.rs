@@ -34,7 +34,7 @@ pub mod json;
 #[cfg(feature = "msgpack")]
 #[cfg_attr(docsrs, doc(cfg(feature = "msgpack")))]
 pub mod msgpack;
-#[cfg(any(feature = "json", feature = "cbor"))]
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 pub(crate) mod scratch;
 
 /// Bounds a decoder enforces on untrusted input; exceeding one is a [`DecodeError::Limit`]

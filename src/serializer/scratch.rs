@@ -1,5 +1,5 @@
-//! The buffer the JSON and CBOR encoders (and FlatBuffers' CBOR) write into, and the
-//! conventions of their writers.
+//! The buffer the JSON, MessagePack and CBOR encoders (and FlatBuffers' CBOR) write into, and
+//! the conventions of their writers.
 //!
 //! Each `write_*` function of those encoders writes into `buf` from `pos` and returns the
 //! position after what it wrote. The position travels by value, in a register: behind a
@@ -13,16 +13,16 @@
 //! than any message before. Nothing is checked between values but each write's own bound: no
 //! error travels up the loops.
 //!
-//! A value the format cannot write (JSON's NaN) makes its writer return [`POISONED`], a
-//! position past any buffer: every write after it is skipped, the encoding ends past the
-//! buffer, and [`Scratch::try_encode`] reports it instead of growing. The caller then finds
-//! the culprit for its error message, off the hot path.
+//! A value the format cannot write (JSON's NaN, MessagePack's length of 2^32) makes its writer
+//! return [`POISONED`], a position past any buffer: every write after it is skipped, the
+//! encoding ends past the buffer, and [`Scratch::try_encode`] reports it instead of growing.
+//! The caller then finds the culprit for its error message, off the hot path.
 
 use std::cell::RefCell;
 
 /// The position a writer returns for a value it cannot write. Half the address space: no
 /// buffer reaches it, and no encoding adds enough after it to wrap around.
-#[cfg(any(feature = "json", feature = "cbor"))]
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 pub(crate) const POISONED: usize = usize::MAX / 2;
 
 /// Appends what `write` encodes at the end of `out`, for a writer that never returns
@@ -38,7 +38,7 @@ pub(crate) fn append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usiz
 /// payload's whole length, while the scratch buffer is zeroed only when it grows.
 ///
 /// `false`, with `out` unchanged, when `write` returned a [`POISONED`] position.
-#[cfg(feature = "json")]
+#[cfg(any(feature = "json", feature = "msgpack"))]
 #[inline(always)]
 pub(crate) fn try_append(out: &mut Vec<u8>, write: impl Fn(&mut [u8], usize) -> usize) -> bool {
     with_scratch(|scratch| match scratch.try_encode(write) {
@@ -108,7 +108,7 @@ impl Scratch {
 
     /// What `write` encodes from the start of the buffer, as [`encode`](Self::encode) does,
     /// or `None` when it returned a [`POISONED`] position (the buffer is not grown for it).
-    #[cfg(feature = "json")]
+    #[cfg(any(feature = "json", feature = "msgpack"))]
     #[inline(always)]
     pub(crate) fn try_encode(
         &mut self,
@@ -143,11 +143,11 @@ impl Scratch {
 }
 
 /// Appends to `out` what `write` writes, written in place rather than in a [`Scratch`]: for
-/// writers driven one value at a time (the transcoding `JsonWriter` and `CborWriter`), where
-/// the bytes of each are few. `out` grows by `guess` bytes (zeroed), which holds most values; when the
-/// exact size `write` returns is larger, `out` grows to it and `write` runs again, out of
-/// line. `write` must not return [`POISONED`].
-#[cfg(any(feature = "json", feature = "cbor"))]
+/// writers driven one value at a time (the transcoding `JsonWriter`, `MsgpackWriter` and
+/// `CborWriter`), where the bytes of each are few. `out` grows by `guess` bytes (zeroed), which holds most
+/// values; when the exact size `write` returns is larger, `out` grows to it and `write` runs
+/// again, out of line. `write` must not return [`POISONED`].
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 #[inline(always)]
 pub(crate) fn write_in_place(
     out: &mut Vec<u8>,
@@ -165,7 +165,7 @@ pub(crate) fn write_in_place(
 
 /// [`write_in_place`] when the guess was short: its own call of `write`, so that the one above
 /// is inlined.
-#[cfg(any(feature = "json", feature = "cbor"))]
+#[cfg(any(feature = "json", feature = "msgpack", feature = "cbor"))]
 #[cold]
 #[inline(never)]
 fn grow_and_write(
@@ -180,7 +180,7 @@ fn grow_and_write(
 }
 
 // (the CBOR encoder's own tests cover `encode` and `append`)
-#[cfg(all(test, feature = "json"))]
+#[cfg(all(test, any(feature = "json", feature = "msgpack")))]
 mod tests {
     use super::*;
 

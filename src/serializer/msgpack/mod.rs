@@ -19,14 +19,14 @@
 //! Batched mode (`msgpack.batched`) prefixes every message with its length as a 4-byte
 //! big-endian integer, as CBOR's does (the framing is shared).
 
-use rmp::Marker;
-
+use crate::bytewise::copy_small;
 use crate::error::{DecodeError, EncodeError};
-use crate::message::{HeadElement, PayloadRef};
+use crate::message::{Head as MessageHead, HeadElement, PayloadRef};
 use crate::messages::Message;
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::{message_from_value, Elements};
 use crate::serializer::frames;
+use crate::serializer::scratch::{put, try_append, POISONED};
 use crate::serializer::Limits;
 use crate::value::{CompactString, Dict, Value};
 
@@ -47,35 +47,14 @@ pub fn to_vec(msg: &Message) -> Result<Vec<u8>, EncodeError> {
     Ok(out)
 }
 
-/// Appends a message's MessagePack to `out`.
+/// Appends a message's MessagePack to `out` (fails as [`to_vec`]; `out` is then unchanged).
 pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // The payload is written from the message itself, not from a copy in the marshalled array.
     let (head, payload) = msg.encodable_parts()?;
-    write_array_head(out, head.len() + payload.element_count())?;
-    head.try_for_each(|element| match element {
-        HeadElement::Value(v) => value_encode_into(v, out),
-        HeadElement::Int(i) => value_encode_into(&Value::from(i), out),
-        HeadElement::Str(s) => write_str(out, s),
-    })?;
-    match payload {
-        PayloadRef::None => {}
-        PayloadRef::Bytes(b) => write_bin(out, b)?,
-        PayloadRef::Args(args) => write_array(out, args)?,
-        PayloadRef::ArgsKwargs(args, kwargs) => {
-            match args {
-                Some(args) => write_array(out, args)?,
-                None => out.push(Marker::Null.to_u8()),
-            }
-            write_map(out, kwargs)?;
-        }
-        PayloadRef::StrOrBytesArgs(args, kwargs) => {
-            value_encode_into(args, out)?;
-            if let Some(kwargs) = kwargs {
-                write_map(out, kwargs)?;
-            }
-        }
+    if try_append(out, |buf, pos| write_message(buf, pos, &head, payload)) {
+        return Ok(());
     }
-    Ok(())
+    Err(message_too_long_error(&head, payload))
 }
 
 /// Serializes `value` to MessagePack.
@@ -88,137 +67,366 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, EncodeError> {
 /// Appends the MessagePack of `v` to `out`, byte for byte as `msgpack.packb(v,
 /// use_bin_type=True)` writes it.
 ///
-/// Fails only for a length of 2^32 or more, which no MessagePack header can carry.
+/// Fails only for a length of 2^32 or more, which no MessagePack header can carry; `out` is
+/// then unchanged.
 pub fn value_encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    if try_append(out, |buf, pos| write_value(buf, pos, v)) {
+        return Ok(());
+    }
+    Err(too_long_error(v))
+}
+
+// ---- the errors ----
+//
+// The one thing MessagePack cannot write, a length of 2^32 or more, makes its head's writer
+// return `POISONED`; the caller then walks what it wrote, in the order written, for the first
+// such length, to name it.
+
+/// The error for a `len` that no head of `forms` can carry, if it is one.
+fn check_len(forms: &LenForms, len: usize) -> Result<(), EncodeError> {
+    match u32::try_from(len) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(EncodeError::Unrepresentable {
+            format: FORMAT,
+            what: format!("a {} of {len} elements (at most 2^32-1)", forms.name),
+        }),
+    }
+}
+
+/// The error of a message whose writing was poisoned.
+#[cold]
+#[inline(never)]
+fn message_too_long_error(head: &MessageHead<'_>, payload: PayloadRef<'_>) -> EncodeError {
+    head.elements()
+        .try_for_each(|element| match element {
+            HeadElement::Value(v) => first_too_long(v),
+            HeadElement::Int(_) => Ok(()),
+            HeadElement::Str(s) => check_len(&STR, s.len()),
+        })
+        .and_then(|()| match payload {
+            PayloadRef::None => Ok(()),
+            PayloadRef::Bytes(b) => check_len(&BIN, b.len()),
+            PayloadRef::Args(args) => list_too_long(args),
+            PayloadRef::ArgsKwargs(args, kwargs) => {
+                args.map_or(Ok(()), list_too_long)?;
+                map_too_long(kwargs)
+            }
+            PayloadRef::StrOrBytesArgs(args, kwargs) => {
+                first_too_long(args)?;
+                kwargs.map_or(Ok(()), map_too_long)
+            }
+        })
+        .expect_err("only a length of 2^32 or more poisons a MessagePack write")
+}
+
+/// The error of a `value` whose writing was poisoned.
+#[cold]
+#[inline(never)]
+fn too_long_error(value: &Value) -> EncodeError {
+    first_too_long(value).expect_err("only a length of 2^32 or more poisons a MessagePack write")
+}
+
+/// The first length in `v` that MessagePack cannot write, in the order written: a list's or
+/// map's own before its items'.
+fn first_too_long(v: &Value) -> Result<(), EncodeError> {
     match v {
-        Value::Null => out.push(Marker::Null.to_u8()),
-        Value::Bool(false) => out.push(Marker::False.to_u8()),
-        Value::Bool(true) => out.push(Marker::True.to_u8()),
-        Value::Int(i) if *i >= 0 => write_uint(out, i.unsigned_abs()),
-        Value::Int(i) => write_negative(out, *i),
-        Value::UInt(u) => write_uint(out, *u),
-        Value::Float(f) => {
-            out.push(Marker::F64.to_u8());
-            out.extend_from_slice(&f.to_be_bytes());
-        }
-        Value::Str(s) => write_str(out, s)?,
-        Value::Bytes(b) => write_bin(out, b)?,
-        Value::List(items) => write_array(out, items)?,
-        Value::Map(map) => write_map(out, map)?,
-    }
-    Ok(())
-}
-
-fn write_bin(out: &mut Vec<u8>, b: &[u8]) -> Result<(), EncodeError> {
-    let len = len32(b.len(), "byte string")?;
-    match len {
-        0..=0xff => out.extend_from_slice(&[Marker::Bin8.to_u8(), len as u8]),
-        0x100..=0xffff => write_marker16(out, Marker::Bin16, len),
-        _ => write_marker32(out, Marker::Bin32, len),
-    }
-    out.extend_from_slice(b);
-    Ok(())
-}
-
-fn write_array_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
-    let len = len32(len, "list")?;
-    match len {
-        0..=15 => out.push(Marker::FixArray(len as u8).to_u8()),
-        16..=0xffff => write_marker16(out, Marker::Array16, len),
-        _ => write_marker32(out, Marker::Array32, len),
-    }
-    Ok(())
-}
-
-fn write_array(out: &mut Vec<u8>, items: &[Value]) -> Result<(), EncodeError> {
-    write_array_head(out, items.len())?;
-    items
-        .iter()
-        .try_for_each(|item| value_encode_into(item, out))
-}
-
-fn write_map_head(out: &mut Vec<u8>, len: usize) -> Result<(), EncodeError> {
-    let len = len32(len, "map")?;
-    match len {
-        0..=15 => out.push(Marker::FixMap(len as u8).to_u8()),
-        16..=0xffff => write_marker16(out, Marker::Map16, len),
-        _ => write_marker32(out, Marker::Map32, len),
-    }
-    Ok(())
-}
-
-fn write_map(out: &mut Vec<u8>, map: &Dict) -> Result<(), EncodeError> {
-    write_map_head(out, map.len())?;
-    for (k, v) in map {
-        write_str(out, k)?;
-        value_encode_into(v, out)?;
-    }
-    Ok(())
-}
-
-/// A non-negative integer: positive fixint, then uint8/16/32/64.
-fn write_uint(out: &mut Vec<u8>, n: u64) {
-    if n < 0x80 {
-        out.push(Marker::FixPos(n as u8).to_u8());
-    } else if let Ok(n) = u8::try_from(n) {
-        out.extend_from_slice(&[Marker::U8.to_u8(), n]);
-    } else if let Ok(n) = u16::try_from(n) {
-        out.push(Marker::U16.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
-    } else if let Ok(n) = u32::try_from(n) {
-        out.push(Marker::U32.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
-    } else {
-        out.push(Marker::U64.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
+        Value::Str(s) => check_len(&STR, s.len()),
+        Value::Bytes(b) => check_len(&BIN, b.len()),
+        Value::List(items) => list_too_long(items),
+        Value::Map(map) => map_too_long(map),
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) => Ok(()),
     }
 }
 
-/// A negative integer: negative fixint, then int8/16/32/64.
-fn write_negative(out: &mut Vec<u8>, n: i64) {
-    if n >= -32 {
-        out.push(Marker::FixNeg(n as i8).to_u8());
-    } else if let Ok(n) = i8::try_from(n) {
-        out.extend_from_slice(&[Marker::I8.to_u8(), n.to_be_bytes()[0]]);
-    } else if let Ok(n) = i16::try_from(n) {
-        out.push(Marker::I16.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
-    } else if let Ok(n) = i32::try_from(n) {
-        out.push(Marker::I32.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
-    } else {
-        out.push(Marker::I64.to_u8());
-        out.extend_from_slice(&n.to_be_bytes());
-    }
+fn list_too_long(items: &[Value]) -> Result<(), EncodeError> {
+    check_len(&ARRAY, items.len())?;
+    items.iter().try_for_each(first_too_long)
 }
 
-fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), EncodeError> {
-    let len = len32(s.len(), "string")?;
-    match len {
-        0..=31 => out.push(Marker::FixStr(len as u8).to_u8()),
-        32..=0xff => out.extend_from_slice(&[Marker::Str8.to_u8(), len as u8]),
-        0x100..=0xffff => write_marker16(out, Marker::Str16, len),
-        _ => write_marker32(out, Marker::Str32, len),
-    }
-    out.extend_from_slice(s.as_bytes());
-    Ok(())
-}
-
-fn write_marker16(out: &mut Vec<u8>, marker: Marker, len: u32) {
-    out.push(marker.to_u8());
-    out.extend_from_slice(&(len as u16).to_be_bytes());
-}
-
-fn write_marker32(out: &mut Vec<u8>, marker: Marker, len: u32) {
-    out.push(marker.to_u8());
-    out.extend_from_slice(&len.to_be_bytes());
-}
-
-fn len32(len: usize, what: &str) -> Result<u32, EncodeError> {
-    u32::try_from(len).map_err(|_| EncodeError::Unrepresentable {
-        format: FORMAT,
-        what: format!("a {what} of {len} elements (at most 2^32-1)"),
+fn map_too_long(map: &Dict) -> Result<(), EncodeError> {
+    check_len(&MAP, map.len())?;
+    map.iter().try_for_each(|(k, v)| {
+        check_len(&STR, k.len())?;
+        first_too_long(v)
     })
+}
+
+// ---- the encoder ----
+//
+// Position-passing writers, as `crate::serializer::scratch` describes, shared by the encoder
+// (in a `Scratch`) and `view::MsgpackWriter` (in place). The one-byte forms, the two-byte
+// heads and every unsigned integer are written inline, and a string below 32 bytes (a fixstr)
+// with its head in one claim; the longer heads and negative integers, long strings and byte
+// strings, and nested lists and maps, out of line.
+
+/// The message's array: its head elements, then its payload elements.
+#[inline(always)]
+fn write_message(
+    buf: &mut [u8],
+    pos: usize,
+    head: &MessageHead<'_>,
+    payload: PayloadRef<'_>,
+) -> usize {
+    let mut pos = write_len_head(buf, pos, &ARRAY, head.len() + payload.element_count());
+    for element in head.elements() {
+        pos = match element {
+            HeadElement::Value(v) => write_value(buf, pos, v),
+            HeadElement::Int(i) => write_uint(buf, pos, i),
+            HeadElement::Str(s) => write_str(buf, pos, s.as_bytes()),
+        };
+    }
+    match payload {
+        PayloadRef::None => pos,
+        PayloadRef::Bytes(b) => write_bin(buf, pos, b),
+        PayloadRef::Args(args) => write_list(buf, pos, args),
+        PayloadRef::ArgsKwargs(args, kwargs) => {
+            let pos = match args {
+                Some(args) => write_list(buf, pos, args),
+                None => put(buf, pos, [NIL]),
+            };
+            write_map(buf, pos, kwargs)
+        }
+        PayloadRef::StrOrBytesArgs(args, kwargs) => {
+            let pos = write_value(buf, pos, args);
+            match kwargs {
+                Some(kwargs) => write_map(buf, pos, kwargs),
+                None => pos,
+            }
+        }
+    }
+}
+
+/// `nil`.
+const NIL: u8 = 0xc0;
+/// `false`.
+const FALSE: u8 = 0xc2;
+/// `true`.
+const TRUE: u8 = 0xc3;
+
+/// Inlined into the list and map loops, so that only a nested list or map costs a call.
+#[inline(always)]
+fn write_value(buf: &mut [u8], pos: usize, v: &Value) -> usize {
+    match v {
+        Value::Null => put(buf, pos, [NIL]),
+        Value::Bool(false) => put(buf, pos, [FALSE]),
+        Value::Bool(true) => put(buf, pos, [TRUE]),
+        Value::Int(i) if *i >= 0 => write_uint(buf, pos, i.unsigned_abs()),
+        Value::Int(i) => write_negative(buf, pos, *i),
+        Value::UInt(u) => write_uint(buf, pos, *u),
+        Value::Float(f) => write_f64(buf, pos, *f),
+        Value::Str(s) => write_str(buf, pos, s.as_bytes()),
+        Value::Bytes(b) => write_bin(buf, pos, b),
+        Value::List(items) => write_nested_list(buf, pos, items),
+        Value::Map(map) => write_nested_map(buf, pos, map),
+    }
+}
+
+/// A list: inlined where a payload's `args` are written; a list inside a value goes through
+/// [`write_nested_list`], out of line.
+#[inline(always)]
+fn write_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
+    let mut pos = write_len_head(buf, pos, &ARRAY, items.len());
+    for item in items {
+        pos = write_value(buf, pos, item);
+    }
+    pos
+}
+
+/// A map, keys in insertion order: inlined where a payload's `kwargs` are written; a map
+/// inside a value goes through [`write_nested_map`], out of line.
+#[inline(always)]
+fn write_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
+    let mut pos = write_len_head(buf, pos, &MAP, map.len());
+    for (k, v) in map {
+        pos = write_str(buf, pos, k.as_bytes());
+        pos = write_value(buf, pos, v);
+    }
+    pos
+}
+
+#[inline(never)]
+fn write_nested_list(buf: &mut [u8], pos: usize, items: &[Value]) -> usize {
+    write_list(buf, pos, items)
+}
+
+#[inline(never)]
+fn write_nested_map(buf: &mut [u8], pos: usize, map: &Dict) -> usize {
+    write_map(buf, pos, map)
+}
+
+/// Always a float64, as msgpack-python writes a Python `float`.
+#[inline(always)]
+fn write_f64(buf: &mut [u8], pos: usize, f: f64) -> usize {
+    let [a, b, c, d, e, f, g, h] = f.to_be_bytes();
+    put(buf, pos, [0xcb, a, b, c, d, e, f, g, h])
+}
+
+/// A non-negative integer, every form inline: WAMP IDs (request, session, subscription,
+/// publication) take all of them, and with the wider forms out of line, the call cost a
+/// fan-out's stamp of one subscription ID more than the write itself.
+#[inline(always)]
+fn write_uint(buf: &mut [u8], pos: usize, n: u64) -> usize {
+    if n < 0x80 {
+        put(buf, pos, [n as u8])
+    } else if let Ok(n) = u8::try_from(n) {
+        put(buf, pos, [0xcc, n])
+    } else if let Ok(n) = u16::try_from(n) {
+        put_marked(buf, pos, 0xcd, n.to_be_bytes())
+    } else if let Ok(n) = u32::try_from(n) {
+        put_marked(buf, pos, 0xce, n.to_be_bytes())
+    } else {
+        put_marked(buf, pos, 0xcf, n.to_be_bytes())
+    }
+}
+
+/// A negative integer: negative fixint and int8 inline, the wider forms out of line.
+#[inline(always)]
+fn write_negative(buf: &mut [u8], pos: usize, n: i64) -> usize {
+    debug_assert!(n < 0, "zero and up are written as unsigned");
+    if n >= -32 {
+        put(buf, pos, [n as u8])
+    } else if let Ok(n) = i8::try_from(n) {
+        put(buf, pos, [0xd0, n as u8])
+    } else {
+        write_wide_negative(buf, pos, n)
+    }
+}
+
+/// int16, int32 or int64.
+#[inline(never)]
+fn write_wide_negative(buf: &mut [u8], pos: usize, n: i64) -> usize {
+    if let Ok(n) = i16::try_from(n) {
+        put_marked(buf, pos, 0xd1, n.to_be_bytes())
+    } else if let Ok(n) = i32::try_from(n) {
+        put_marked(buf, pos, 0xd2, n.to_be_bytes())
+    } else {
+        put_marked(buf, pos, 0xd3, n.to_be_bytes())
+    }
+}
+
+/// A marker byte and the `N` bytes of its argument, written whole or (past the buffer) not
+/// at all, as [`put`] writes.
+#[inline(always)]
+fn put_marked<const N: usize>(buf: &mut [u8], pos: usize, marker: u8, arg: [u8; N]) -> usize {
+    let end = pos + 1 + N;
+    if let Some([head, rest @ ..]) = buf.get_mut(pos..end) {
+        *head = marker;
+        rest.copy_from_slice(&arg);
+    }
+    end
+}
+
+/// The heads of one kind of value that carries a length: the markers of each width, and what
+/// the value is called in an error.
+struct LenForms {
+    /// The fix form's marker (the length in its low bits), for lengths below `fix_limit`.
+    fix: u8,
+    /// The first length the fix form cannot hold (0: there is no fix form).
+    fix_limit: usize,
+    /// The 8-bit form's marker, if there is one (strings and byte strings).
+    marker8: Option<u8>,
+    /// The 16-bit form's marker.
+    marker16: u8,
+    /// The 32-bit form's marker.
+    marker32: u8,
+    /// The value's name in an error.
+    name: &'static str,
+}
+
+/// fixstr (below 32 bytes), str8 (from 32: msgpack-python never writes a shorter string as
+/// str8), str16, str32.
+const STR: LenForms = LenForms {
+    fix: 0xa0,
+    fix_limit: 32,
+    marker8: Some(0xd9),
+    marker16: 0xda,
+    marker32: 0xdb,
+    name: "string",
+};
+/// bin8, bin16, bin32 (`use_bin_type=True`: never the old raw forms).
+const BIN: LenForms = LenForms {
+    fix: 0,
+    fix_limit: 0,
+    marker8: Some(0xc4),
+    marker16: 0xc5,
+    marker32: 0xc6,
+    name: "byte string",
+};
+/// fixarray, array16, array32.
+const ARRAY: LenForms = LenForms {
+    fix: 0x90,
+    fix_limit: 16,
+    marker8: None,
+    marker16: 0xdc,
+    marker32: 0xdd,
+    name: "list",
+};
+/// fixmap, map16, map32.
+const MAP: LenForms = LenForms {
+    fix: 0x80,
+    fix_limit: 16,
+    marker8: None,
+    marker16: 0xde,
+    marker32: 0xdf,
+    name: "map",
+};
+
+/// The head of a string, byte string, list or map of `len`: the fix and 8-bit forms inline,
+/// the wider ones out of line. [`POISONED`] for a length of 2^32 or more.
+#[inline(always)]
+fn write_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize) -> usize {
+    if len < forms.fix_limit {
+        put(buf, pos, [forms.fix | len as u8])
+    } else if let (Some(marker8), Ok(len)) = (forms.marker8, u8::try_from(len)) {
+        put(buf, pos, [marker8, len])
+    } else {
+        write_wide_len_head(buf, pos, forms, len)
+    }
+}
+
+/// The 16-bit or 32-bit form, or [`POISONED`] beyond.
+#[inline(never)]
+fn write_wide_len_head(buf: &mut [u8], pos: usize, forms: &LenForms, len: usize) -> usize {
+    if let Ok(len) = u16::try_from(len) {
+        put_marked(buf, pos, forms.marker16, len.to_be_bytes())
+    } else if let Ok(len) = u32::try_from(len) {
+        put_marked(buf, pos, forms.marker32, len.to_be_bytes())
+    } else {
+        POISONED
+    }
+}
+
+/// A string. Below 32 bytes (a fixstr: most keys, URIs and short values), its head and bytes
+/// are claimed together and copied inline; longer ones are written out of line.
+#[inline(always)]
+fn write_str(buf: &mut [u8], pos: usize, utf8: &[u8]) -> usize {
+    let n = utf8.len();
+    if n >= STR.fix_limit {
+        return write_long_bytes(buf, pos, &STR, utf8);
+    }
+    let end = pos + 1 + n;
+    if let Some([head, rest @ ..]) = buf.get_mut(pos..end) {
+        *head = STR.fix | n as u8;
+        copy_small(rest, utf8);
+    }
+    end
+}
+
+/// A byte string (out of line: rare in WAMP but for a transparent payload, which is long).
+#[inline(always)]
+fn write_bin(buf: &mut [u8], pos: usize, b: &[u8]) -> usize {
+    write_long_bytes(buf, pos, &BIN, b)
+}
+
+/// A string's or byte string's head and bytes, copied whole.
+#[inline(never)]
+fn write_long_bytes(buf: &mut [u8], pos: usize, forms: &LenForms, bytes: &[u8]) -> usize {
+    let pos = write_len_head(buf, pos, forms, bytes.len());
+    let end = pos + bytes.len();
+    if let Some(dst) = buf.get_mut(pos..end) {
+        dst.copy_from_slice(bytes);
+    }
+    end
 }
 
 /// Deserializes one MessagePack message with the default [`Limits`].
@@ -802,5 +1010,277 @@ mod tests {
             "unsupported extension type at offset 1"
         );
         assert_eq!(reason("da 00"), eof(2, 1, 1));
+    }
+
+    // ---- the position-passing writers against rmp's, an independent encoder ----
+
+    /// The MessagePack of `v` by rmp's writers: each picks the shortest form of its family, as
+    /// msgpack-python does (`write_uint` from zero up, `write_sint` below).
+    fn rmp_encoding(v: &Value, out: &mut Vec<u8>) {
+        use rmp::encode as e;
+        match v {
+            Value::Null => e::write_nil(out).unwrap(),
+            Value::Bool(b) => e::write_bool(out, *b).unwrap(),
+            Value::Int(i) if *i >= 0 => drop(e::write_uint(out, i.unsigned_abs()).unwrap()),
+            Value::Int(i) => drop(e::write_sint(out, *i).unwrap()),
+            Value::UInt(u) => drop(e::write_uint(out, *u).unwrap()),
+            Value::Float(f) => e::write_f64(out, *f).unwrap(),
+            Value::Str(s) => e::write_str(out, s).unwrap(),
+            Value::Bytes(b) => e::write_bin(out, b).unwrap(),
+            Value::List(items) => {
+                e::write_array_len(out, items.len() as u32).unwrap();
+                items.iter().for_each(|item| rmp_encoding(item, out));
+            }
+            Value::Map(map) => {
+                e::write_map_len(out, map.len() as u32).unwrap();
+                for (k, v) in map {
+                    e::write_str(out, k).unwrap();
+                    rmp_encoding(v, out);
+                }
+            }
+        }
+    }
+
+    fn rmp_bytes(v: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        rmp_encoding(v, &mut out);
+        out
+    }
+
+    /// Values at each edge of each head width: either side of every integer family's bounds,
+    /// and strings, byte strings, lists and maps either side of each length form's.
+    fn edge_values() -> Vec<Value> {
+        let mut values = vec![Value::Null, Value::Bool(false), Value::Bool(true)];
+        for u in [
+            0,
+            1,
+            0x7f,
+            0x80,
+            0xff,
+            0x100,
+            0xffff,
+            0x1_0000,
+            0xffff_ffff,
+            0x1_0000_0000,
+        ] {
+            values.push(Value::Int(u));
+        }
+        values.extend([
+            Value::Int(i64::MAX),
+            Value::UInt(1 << 63),
+            Value::UInt(u64::MAX),
+        ]);
+        let signed_edges = [
+            i64::from(i8::MIN),
+            i16::MIN.into(),
+            i32::MIN.into(),
+            i64::MIN,
+        ];
+        values.extend([-1, -32, -33].map(Value::Int));
+        for edge in signed_edges {
+            values.push(Value::Int(edge));
+            if edge > i64::MIN {
+                values.push(Value::Int(edge - 1));
+            }
+        }
+        values.extend([0.0, -0.0, 1.5, f64::MAX, f64::NAN].map(Value::Float));
+        for len in [0, 1, 15, 16, 31, 32, 33, 255, 256, 0xffff, 0x1_0000] {
+            values.push(Value::from("a".repeat(len)));
+            values.push(Value::Bytes(vec![0xa5; len]));
+            values.push(Value::List(vec![Value::Int(-1); len]));
+            let map: Dict = (0..len).map(|i| (format!("{i}"), Value::Null)).collect();
+            values.push(Value::Map(map));
+        }
+        // multi-byte UTF-8 either side of fixstr's bound, counted in bytes
+        values.extend(
+            [
+                "é".repeat(15),
+                "é".repeat(16),
+                "€".repeat(10),
+                "€".repeat(11),
+            ]
+            .map(Value::from),
+        );
+        values.push(Value::List(vec![
+            Value::Map(dict! { "k" => Value::List(vec![Value::Int(-200), "x".into()]) }),
+            Value::Bytes(vec![1, 2, 3]),
+        ]));
+        values
+    }
+
+    /// Every edge value, alone and inside a list and a map, is written as rmp writes it.
+    #[test]
+    fn writers_match_rmp_at_every_head_width_edge() {
+        for v in edge_values() {
+            let label = |v: &Value| format!("{:.80}", format!("{v:?}"));
+            assert_eq!(enc(&v), rmp_bytes(&v), "{}", label(&v));
+            let nested = Value::List(vec![Value::Map(dict! { "v" => v.clone() }), v]);
+            assert_eq!(enc(&nested), rmp_bytes(&nested), "{}", label(&nested));
+        }
+    }
+
+    /// Each writer at every offset near the end of a buffer: what fits is written at the
+    /// offset and nothing around it is touched; what does not fit is not written, but for the
+    /// leading writes of a value written in several (a long string's head, a list's first
+    /// items), which write what they would have; and the position returned is the end of the
+    /// encoding either way.
+    #[test]
+    fn writes_near_the_buffer_end_are_whole_or_skipped() {
+        const LEN: usize = 48;
+        const UNTOUCHED: u8 = 0xee;
+        for v in edge_values().iter().filter(|v| rmp_bytes(v).len() <= 40) {
+            let expected = rmp_bytes(v);
+            let one_write = match v {
+                Value::Str(s) => s.len() < 32,
+                Value::Bytes(_) | Value::List(_) | Value::Map(_) => false,
+                _ => true,
+            };
+            for pos in LEN - 40..=LEN {
+                let mut buf = [UNTOUCHED; LEN];
+                let end = write_value(&mut buf, pos, v);
+                assert_eq!(end, pos + expected.len(), "{v:?} at {pos}");
+                assert_eq!(buf[..pos], [UNTOUCHED; LEN][..pos], "{v:?} at {pos}");
+                let after = &buf[pos..];
+                if end <= LEN {
+                    assert_eq!(after[..expected.len()], expected, "{v:?} at {pos}");
+                    assert!(after[expected.len()..].iter().all(|&b| b == UNTOUCHED));
+                } else if one_write {
+                    assert!(after.iter().all(|&b| b == UNTOUCHED), "{v:?} at {pos}");
+                } else {
+                    let wrong =
+                        (after.iter().zip(&expected)).position(|(&b, &e)| b != UNTOUCHED && b != e);
+                    assert_eq!(wrong, None, "{v:?} at {pos}: {after:02x?}");
+                }
+            }
+        }
+    }
+
+    /// The thread's scratch buffer, left small by a short message, grows for a long one (twice,
+    /// and to more than double), and the long encodings are whole and after what `out` held.
+    #[test]
+    fn encodings_longer_than_the_scratch_buffer_grow_it() {
+        let short = Value::List(vec![Value::Int(1)]);
+        let mut out = enc(&short);
+        for len in [300, 700, 5000, 100_000] {
+            let v = Value::List(vec![Value::from("x".repeat(40)); len / 40]);
+            let start = out.len();
+            value_encode_into(&v, &mut out).unwrap();
+            assert_eq!(out[start..], rmp_bytes(&v), "{len} bytes");
+            assert_eq!(out[..2], rmp_bytes(&short));
+            value_encode_into(&short, &mut out).unwrap();
+        }
+    }
+
+    /// A whole message, head and payload, as rmp writes the same array.
+    #[test]
+    fn messages_match_rmp() {
+        use crate::{Publish, WampMessage};
+        let mut publish = Publish::new(u64::from(u32::MAX) + 1, "com.example.topic.of.thirty-two");
+        publish.acknowledge = Some(true);
+        publish.args = Some(edge_values().into_iter().take(40).collect());
+        publish.kwargs = Some(dict! { "temperature" => -40.5, "ids" => Value::List(vec![]) });
+        let msg = Message::from(publish.clone());
+        let mut out = b"held".to_vec();
+        encode_into(&msg, &mut out).unwrap();
+        assert_eq!(out[..4], *b"held");
+        assert_eq!(out[4..], rmp_bytes(&Value::List(publish.marshal())));
+    }
+
+    /// A byte string of 2^32 bytes (allocated zeroed and never touched, so it costs no memory)
+    /// fails the encoders with its error, leaving `out` as it was, and `MsgpackWriter` with
+    /// the same error, writing nothing for it; the length is also the first one found after
+    /// others that fit.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn lengths_of_2_pow_32_fail_and_leave_out_unchanged() {
+        use crate::view::item::Emit;
+        use crate::Publish;
+        let too_long = || vec![0u8; 1 << 32];
+        let expect_error = |result: Result<(), EncodeError>| match result {
+            Err(EncodeError::Unrepresentable { format, what }) => {
+                assert_eq!(format, "msgpack");
+                assert_eq!(
+                    what,
+                    "a byte string of 4294967296 elements (at most 2^32-1)"
+                );
+            }
+            other => panic!("expected the byte string's error, got {other:?}"),
+        };
+        let v = Value::List(vec![
+            Value::from("fits"),
+            Value::Map(dict! { "k" => Value::Bytes(too_long()) }),
+        ]);
+        let mut out = b"held".to_vec();
+        expect_error(value_encode_into(&v, &mut out));
+        assert_eq!(out, b"held");
+
+        let mut publish = Publish::new(1, "com.t");
+        publish.payload = Some(too_long());
+        expect_error(encode_into(&Message::from(publish), &mut out));
+        assert_eq!(out, b"held");
+
+        let Value::List(items) = v else {
+            unreachable!()
+        };
+        let Value::Map(map) = &items[1] else {
+            unreachable!()
+        };
+        let mut w = view::MsgpackWriter::new(&mut out);
+        w.begin_list(2);
+        w.bytes(map["k"].as_bytes().unwrap());
+        w.null();
+        expect_error(w.finish());
+        assert_eq!(out, b"held\x92\xc0");
+    }
+
+    /// The length head's writer poisons a length of 2^32 and over, and only those.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn length_heads_poison_past_u32() {
+        let mut buf = [0; 8];
+        for forms in [&STR, &BIN, &ARRAY, &MAP] {
+            assert_eq!(write_len_head(&mut buf, 0, forms, u32::MAX as usize), 5);
+            assert_eq!(buf[1..5], [0xff; 4]);
+            assert_eq!(write_len_head(&mut buf, 0, forms, 1 << 32), POISONED);
+        }
+    }
+
+    /// `MsgpackWriter` writes each value in place as the encoder writes it, after what `out`
+    /// held.
+    #[test]
+    fn msgpack_writer_writes_what_the_encoder_writes() {
+        use crate::view::item::Emit;
+        fn emit(w: &mut view::MsgpackWriter<'_>, v: &Value) {
+            match v {
+                Value::Null => w.null(),
+                Value::Bool(b) => w.bool(*b),
+                Value::Int(i) => w.int(i128::from(*i)),
+                Value::UInt(u) => w.int(i128::from(*u)),
+                Value::Float(f) => w.f64(*f),
+                Value::Str(s) => w.str(s),
+                Value::Bytes(b) => w.bytes(b),
+                Value::List(items) => {
+                    w.begin_list(items.len());
+                    items.iter().for_each(|item| emit(w, item));
+                    w.end_list();
+                }
+                Value::Map(map) => {
+                    w.begin_map(map.len());
+                    for (k, v) in map {
+                        w.key(k);
+                        emit(w, v);
+                    }
+                    w.end_map();
+                }
+            }
+        }
+        for v in edge_values() {
+            let mut out = b"held".to_vec();
+            let mut w = view::MsgpackWriter::new(&mut out);
+            emit(&mut w, &v);
+            w.finish().unwrap();
+            assert_eq!(out[..4], *b"held");
+            assert_eq!(out[4..], rmp_bytes(&v), "{:.80}", format!("{v:?}"));
+        }
     }
 }

@@ -14,13 +14,14 @@ use crate::bytewise::is_ascii;
 use std::borrow::Cow;
 
 use super::{
-    is_str_marker, open_array, open_map, parse_head, read_head, read_key_head, read_value,
-    write_array_head, write_bin, write_map_head, write_negative, write_str, write_uint, Head,
-    FORMAT,
+    check_len, is_str_marker, open_array, open_map, parse_head, read_head, read_key_head,
+    read_value, write_bin, write_f64, write_len_head, write_negative, write_str, write_uint, Head,
+    LenForms, ARRAY, BIN, FALSE, FORMAT, MAP, NIL, STR, TRUE,
 };
 use crate::error::{DecodeError, EncodeError};
 use crate::serializer::bytes_reader::Reader;
 use crate::serializer::elements::not_a_list;
+use crate::serializer::scratch::write_in_place;
 use crate::serializer::Limits;
 use crate::value::Value;
 use crate::view::item::{Elems, Emit, Item, Kind};
@@ -665,7 +666,8 @@ impl<'a> Item<'a> for MsgpackItem<'a> {
 // ---- the writer ----
 
 /// Writes MessagePack value by value into a `Vec`, byte for byte as
-/// [`value_encode_into`](super::value_encode_into) writes the same values (it uses the same functions).
+/// [`value_encode_into`](super::value_encode_into) writes the same values: it writes each in
+/// place with the encoder's own writers.
 ///
 /// A list or map is announced with its length and must be followed by exactly that many items
 /// or entries. What MessagePack cannot express (a length of 2^32 or more, an integer outside
@@ -676,6 +678,13 @@ pub struct MsgpackWriter<'o> {
     out: &'o mut Vec<u8>,
     error: Option<EncodeError>,
 }
+
+/// The longest head of a length: a marker and a 32-bit length.
+const MAX_LEN_HEAD: usize = 5;
+/// The longest fixstr: its head and 31 bytes.
+const MAX_FIXSTR: usize = 32;
+/// The longest integer or float: a marker and eight bytes.
+const MAX_SCALAR: usize = 9;
 
 impl<'o> MsgpackWriter<'o> {
     /// A writer that appends to `out`.
@@ -689,79 +698,132 @@ impl<'o> MsgpackWriter<'o> {
         self.error.map_or(Ok(()), Err)
     }
 
-    /// Keeps the first error.
-    fn check(&mut self, written: Result<(), EncodeError>) {
-        if let Err(e) = written {
+    /// Whether `len` fits a head of `forms`; if not, the error is kept (the first one) and the
+    /// value is not written: the writers must not be given a length they would poison.
+    #[inline(always)]
+    fn fits(&mut self, forms: &LenForms, len: usize) -> bool {
+        if u32::try_from(len).is_ok() {
+            return true;
+        }
+        self.too_long(forms, len);
+        false
+    }
+
+    /// A string of 32 bytes or more, out of line: its room is zeroed for its length.
+    #[inline(never)]
+    fn long_str(&mut self, utf8: &[u8]) {
+        if self.fits(&STR, utf8.len()) {
+            write_in_place(self.out, MAX_LEN_HEAD + utf8.len(), |buf, pos| {
+                write_str(buf, pos, utf8)
+            });
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_long(&mut self, forms: &LenForms, len: usize) {
+        if let Err(e) = check_len(forms, len) {
             self.error.get_or_insert(e);
         }
     }
 }
 
 impl Emit for MsgpackWriter<'_> {
+    #[inline]
     fn position(&self) -> usize {
         self.out.len()
     }
 
+    #[inline]
     fn null(&mut self) {
-        self.out.push(rmp::Marker::Null.to_u8());
+        self.out.push(NIL);
     }
 
+    #[inline]
     fn bool(&mut self, b: bool) {
-        let marker = if b {
-            rmp::Marker::True
-        } else {
-            rmp::Marker::False
-        };
-        self.out.push(marker.to_u8());
+        self.out.push(if b { TRUE } else { FALSE });
     }
 
+    // always inlined: a fan-out stamps each event's subscription ID through it alone
+    #[inline(always)]
     fn int(&mut self, i: i128) {
         // As `value_encode_into` writes `Int` and `UInt`: the unsigned family from zero up.
         if let Ok(u) = u64::try_from(i) {
-            write_uint(self.out, u);
+            write_in_place(self.out, MAX_SCALAR, |buf, pos| write_uint(buf, pos, u));
         } else if let Ok(n) = i64::try_from(i) {
-            write_negative(self.out, n);
+            write_in_place(self.out, MAX_SCALAR, |buf, pos| write_negative(buf, pos, n));
         } else {
-            self.check(Err(EncodeError::Unrepresentable {
+            self.error.get_or_insert(EncodeError::Unrepresentable {
                 format: FORMAT,
                 what: format!("the integer {i} (outside the i64 and u64 ranges)"),
-            }));
+            });
         }
     }
 
+    #[inline]
     fn f64(&mut self, f: f64) {
-        self.out.push(rmp::Marker::F64.to_u8());
-        self.out.extend_from_slice(&f.to_be_bytes());
+        write_in_place(self.out, MAX_SCALAR, |buf, pos| write_f64(buf, pos, f));
     }
 
+    #[inline]
     fn str(&mut self, s: &str) {
-        let written = write_str(self.out, s);
-        self.check(written);
+        self.utf8_str(s.as_bytes());
     }
 
+    #[inline]
+    fn utf8_str(&mut self, utf8: &[u8]) {
+        if utf8.len() < STR.fix_limit {
+            // a fixed room, zeroed with a few stores rather than a call to `memset`
+            write_in_place(self.out, MAX_FIXSTR, |buf, pos| write_str(buf, pos, utf8));
+        } else {
+            self.long_str(utf8);
+        }
+    }
+
+    #[inline]
     fn bytes(&mut self, b: &[u8]) {
-        let written = write_bin(self.out, b);
-        self.check(written);
+        if self.fits(&BIN, b.len()) {
+            write_in_place(self.out, MAX_LEN_HEAD + b.len(), |buf, pos| {
+                write_bin(buf, pos, b)
+            });
+        }
     }
 
+    #[inline]
     fn begin_list(&mut self, len: usize) {
-        let written = write_array_head(self.out, len);
-        self.check(written);
+        if self.fits(&ARRAY, len) {
+            write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
+                write_len_head(buf, pos, &ARRAY, len)
+            });
+        }
     }
 
+    #[inline]
     fn end_list(&mut self) {}
 
+    #[inline]
     fn begin_map(&mut self, len: usize) {
-        let written = write_map_head(self.out, len);
-        self.check(written);
+        if self.fits(&MAP, len) {
+            write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
+                write_len_head(buf, pos, &MAP, len)
+            });
+        }
     }
 
+    #[inline]
     fn key(&mut self, k: &str) {
-        self.str(k);
+        self.utf8_str(k.as_bytes());
     }
 
+    #[inline]
+    fn utf8_key(&mut self, utf8: &[u8]) {
+        self.utf8_str(utf8);
+    }
+
+    #[inline]
     fn end_map(&mut self) {}
 
+    #[inline]
     fn raw(&mut self, encoded: &[u8]) {
         self.out.extend_from_slice(encoded);
     }
