@@ -1,5 +1,5 @@
 //! Byte-level helpers of the hot paths: short copies done inline, and tests on eight bytes at
-//! once (a `u64` word, "SWAR") for the scans of JSON strings and URIs.
+//! once (a `u64` word, "SWAR") for the scans of JSON strings, URIs and short strings.
 
 /// `0x01` in every byte of a word.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;

@@ -165,38 +165,18 @@ impl<'a> Head<'a> {
         self.len() == 0
     }
 
-    /// Calls `f` on each element in order, stopping at the first error (how the CBOR
-    /// encoder writes a head).
+    /// Calls `f` on each element in order, stopping at the first error.
     #[inline]
     pub fn try_for_each<E>(
         &self,
-        mut f: impl FnMut(HeadElement<'_>) -> Result<(), E>,
+        f: impl FnMut(HeadElement<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        match &self.0 {
-            HeadElements::Parts {
-                ints,
-                int_count,
-                dict,
-                uri,
-            } => {
-                for &i in &ints[..*int_count] {
-                    f(HeadElement::Int(i))?;
-                }
-                f(HeadElement::Value(dict))?;
-                match uri {
-                    Some(uri) => f(HeadElement::Str(uri)),
-                    None => Ok(()),
-                }
-            }
-            HeadElements::Marshalled(values) => {
-                values.iter().try_for_each(|v| f(HeadElement::Value(v)))
-            }
-        }
+        self.elements().try_for_each(f)
     }
 
-    /// The elements in order, one at a time (how the JSON encoder writes a head): its loop
-    /// body is then written once, inline, where [`try_for_each`](Self::try_for_each) calls
-    /// its function from three places, each a call.
+    /// The elements in order, one at a time (how the encoders write a head): the loop body
+    /// is written once, inline, where a walk of the two representations would call it from
+    /// three places, each a call.
     #[inline]
     pub fn elements(&self) -> impl Iterator<Item = HeadElement<'_>> + '_ {
         let mut at = 0;

@@ -73,14 +73,13 @@ pub fn encode_into(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> 
     append(out, |buf, pos| {
         let len = head.len() + payload.element_count();
         let mut pos = write_head(buf, pos, 4, len as u64);
-        let Ok(()) = head.try_for_each(|element| {
+        for element in head.elements() {
             pos = match element {
                 HeadElement::Value(v) => write_value(buf, pos, v),
                 HeadElement::Int(i) => write_head(buf, pos, 0, i),
                 HeadElement::Str(s) => write_text(buf, pos, 3, s.as_bytes()),
             };
-            Ok::<(), core::convert::Infallible>(())
-        });
+        }
         match payload {
             PayloadRef::None => pos,
             PayloadRef::Bytes(b) => write_text(buf, pos, 2, b),

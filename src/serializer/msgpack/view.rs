@@ -709,6 +709,16 @@ impl<'o> MsgpackWriter<'o> {
         false
     }
 
+    /// The head of a list or map of `len` items, in place.
+    #[inline(always)]
+    fn len_head(&mut self, forms: &LenForms, len: usize) {
+        if self.fits(forms, len) {
+            write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
+                write_len_head(buf, pos, forms, len)
+            });
+        }
+    }
+
     /// A string of 32 bytes or more, out of line: its room is zeroed for its length.
     #[inline(never)]
     fn long_str(&mut self, utf8: &[u8]) {
@@ -791,11 +801,7 @@ impl Emit for MsgpackWriter<'_> {
 
     #[inline]
     fn begin_list(&mut self, len: usize) {
-        if self.fits(&ARRAY, len) {
-            write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
-                write_len_head(buf, pos, &ARRAY, len)
-            });
-        }
+        self.len_head(&ARRAY, len);
     }
 
     #[inline]
@@ -803,11 +809,7 @@ impl Emit for MsgpackWriter<'_> {
 
     #[inline]
     fn begin_map(&mut self, len: usize) {
-        if self.fits(&MAP, len) {
-            write_in_place(self.out, MAX_LEN_HEAD, |buf, pos| {
-                write_len_head(buf, pos, &MAP, len)
-            });
-        }
+        self.len_head(&MAP, len);
     }
 
     #[inline]
