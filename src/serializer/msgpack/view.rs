@@ -102,24 +102,16 @@ fn precise_scan<'a, I: Copy>(
 
 // ---- the fast walk ----
 
-/// The fast walk: a position and what is left of the depth and item budgets (counted as the
-/// [`Reader`] counts them), and `None` for any failure.
+/// A cursor over checked bytes: the transcoder's walk, which reads heads as the scan read them.
 pub(super) struct Fast<'a> {
     buf: &'a [u8],
     pos: usize,
-    depth_left: usize,
-    items_left: usize,
 }
 
 impl<'a> Fast<'a> {
-    /// A walk of bytes already checked, with no budgets to count (the transcoder's).
+    /// A walk of bytes already checked.
     pub(super) fn checked(buf: &'a [u8]) -> Fast<'a> {
-        Fast {
-            buf,
-            pos: 0,
-            depth_left: usize::MAX,
-            items_left: usize::MAX,
-        }
+        Fast { buf, pos: 0 }
     }
 
     #[inline(always)]
@@ -136,91 +128,95 @@ impl<'a> Fast<'a> {
         self.pos = end;
         Some(bytes)
     }
+}
 
-    /// A string's body checked as UTF-8 (most are ASCII, which [`is_ascii`] confirms a few
-    /// words at a time).
-    #[inline(always)]
-    fn str_body(&mut self, len: u32) -> Option<()> {
-        let bytes = self.take(len)?;
-        (is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()).then_some(())
+/// The most levels of lists and maps the fast walk follows inside the message array (deeper
+/// ones, rare, are left to the precise walk): its recursion stays shallow whatever the limits.
+const MAX_FAST_LEVELS: usize = 32;
+
+/// The end of the string body of `len` bytes at `pos`, if it is there and UTF-8 (most strings
+/// are ASCII, which [`is_ascii`] confirms a few words at a time).
+#[inline(always)]
+fn str_end(buf: &[u8], pos: usize, len: usize) -> Option<usize> {
+    let end = pos.checked_add(len)?;
+    let bytes = buf.get(pos..end)?;
+    (is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()).then_some(end)
+}
+
+/// How many values the body of a list or map of `n` items holds: a map's entries are two
+/// each, key and value.
+#[inline(always)]
+fn values_in(n: u32, is_map: bool) -> u64 {
+    u64::from(n) << u8::from(is_map)
+}
+
+/// [`body_end`] of a list or map whose head ends at `pos`, without the call when it is empty
+/// (as options often are).
+#[inline(always)]
+fn container_end(
+    buf: &[u8],
+    pos: usize,
+    n: u32,
+    is_map: bool,
+    levels: usize,
+    items: &mut u64,
+) -> Option<usize> {
+    if n == 0 {
+        (levels > 0).then_some(pos)
+    } else {
+        body_end(buf, pos, n, is_map, levels, items)
     }
+}
 
-    /// Enters a list or map of `n` items of at least `min_size` bytes: the reader's `enter`
-    /// and `claim`.
-    #[inline(always)]
-    fn open(&mut self, n: u32, min_size: u64) -> Option<()> {
-        self.depth_left = self.depth_left.checked_sub(1)?;
-        let left = (self.buf.len() - self.pos) as u64;
-        if u64::from(n) * min_size > left {
+/// Checks the body of a list (`is_map` false) or map of `n` items that starts at `pos`, and
+/// returns where it ends. Map keys must be strings, strings UTF-8, and no extension type or
+/// reserved byte may occur; `None` for anything else.
+///
+/// `levels` is how many levels of lists and maps may open, this one included (each nested
+/// one is a call); `items` counts the items and entries of every list and map opened, as the
+/// reader counts them, for the caller to hold to the limit.
+#[inline(never)]
+fn body_end(
+    buf: &[u8],
+    mut pos: usize,
+    n: u32,
+    is_map: bool,
+    levels: usize,
+    items: &mut u64,
+) -> Option<usize> {
+    let levels = levels.checked_sub(1)?;
+    *items += u64::from(n);
+    let mut left = values_in(n, is_map);
+    while left > 0 {
+        left -= 1;
+        let b = *buf.get(pos)?;
+        // a map's values left are odd just after its key was counted
+        if is_map && left & 1 == 1 && !is_str_marker(b) {
             return None;
         }
-        self.items_left = self.items_left.checked_sub(n as usize)?;
-        Some(())
-    }
-
-    /// One value. The one-byte scalars and the fix forms (most of a WAMP message) are
-    /// matched here on their byte, as [`parse_head`] reads them; the rest through it.
-    #[inline(always)]
-    fn value(&mut self) -> Option<()> {
-        let b = *self.buf.get(self.pos)?;
-        match b {
-            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => {
-                self.pos += 1;
-                Some(())
-            }
-            0xa0..=0xbf => {
-                self.pos += 1;
-                self.str_body(u32::from(b & 0x1f))
-            }
-            _ => self.other_value(),
-        }
-    }
-
-    /// A value of any other head.
-    #[inline(never)]
-    fn other_value(&mut self) -> Option<()> {
-        match self.head()? {
-            Head::Str(len) => self.str_body(len),
-            Head::Bin(len) => self.take(len).map(drop),
-            Head::Array(n) => self.list(n),
-            Head::Map(n) => self.map(n),
-            Head::Nil | Head::Bool(_) | Head::Int(_) | Head::UInt(_) | Head::Float(_) => Some(()),
-        }
-    }
-
-    fn list(&mut self, mut n: u32) -> Option<()> {
-        self.open(n, 1)?;
-        while n > 0 {
-            n -= 1;
-            self.value()?;
-        }
-        self.depth_left += 1;
-        Some(())
-    }
-
-    fn map(&mut self, mut n: u32) -> Option<()> {
-        self.open(n, 2)?;
-        while n > 0 {
-            n -= 1;
-            // A key: a string (fixstr, or through the head).
-            let b = *self.buf.get(self.pos)?;
-            let len = match b {
-                0xa0..=0xbf => {
-                    self.pos += 1;
-                    u32::from(b & 0x1f)
+        // The fix forms (most of a WAMP message) on their byte, as `parse_head` reads them;
+        // the rest through it.
+        pos = match b {
+            0x00..=0x7f | 0xc0 | 0xc2 | 0xc3 | 0xe0..=0xff => pos + 1,
+            0xa0..=0xbf => str_end(buf, pos + 1, usize::from(b & 0x1f))?,
+            0x90..=0x9f => container_end(buf, pos + 1, u32::from(b & 0x0f), false, levels, items)?,
+            0x80..=0x8f => container_end(buf, pos + 1, u32::from(b & 0x0f), true, levels, items)?,
+            _ => {
+                let (head, len) = parse_head(buf.get(pos..)?).ok()?;
+                let pos = pos + len;
+                match head {
+                    Head::Str(n) => str_end(buf, pos, n as usize)?,
+                    Head::Bin(n) => pos.checked_add(n as usize).filter(|&e| e <= buf.len())?,
+                    Head::Array(n) => container_end(buf, pos, n, false, levels, items)?,
+                    Head::Map(n) => container_end(buf, pos, n, true, levels, items)?,
+                    Head::Nil | Head::Bool(_) | Head::Int(_) | Head::UInt(_) | Head::Float(_) => {
+                        pos
+                    }
                 }
-                _ if is_str_marker(b) => match self.head()? {
-                    Head::Str(len) => len,
-                    _ => return None,
-                },
-                _ => return None,
-            };
-            self.str_body(len)?;
-            self.value()?;
-        }
-        self.depth_left += 1;
-        Some(())
+            }
+        };
     }
+    Some(pos)
 }
 
 /// The fast walk of a whole message: its elements, or `None` if anything is wrong with it (or
@@ -232,43 +228,46 @@ fn fast_scan<'a, I: Copy>(
     wrap: &impl Fn(MsgpackItem<'a>) -> I,
     elems: &mut Elems<I>,
 ) -> Option<()> {
-    if buf.len() > limits.max_size {
+    if buf.len() > limits.max_size || limits.max_depth == 0 {
         return None;
     }
-    let mut f = Fast {
-        buf,
-        pos: 0,
-        depth_left: limits.max_depth,
-        items_left: limits.max_items,
-    };
-    let Head::Array(len) = f.head()? else {
+    let (Head::Array(len), mut pos) = parse_head(buf).ok()? else {
         return None;
     };
-    f.open(len, 1)?;
+    // the levels left inside the message array, and the items counted as the reader does
+    let levels = (limits.max_depth - 1).min(MAX_FAST_LEVELS);
+    let mut items = u64::from(len);
     for _ in 0..len {
-        let at = f.pos;
-        let val = match f.head()? {
+        let at = pos;
+        let (head, n) = parse_head(buf.get(pos..)?).ok()?;
+        pos += n;
+        let body = pos;
+        let val = match head {
             // Kept as the `str`: the accessors never check it again.
-            Head::Str(len) => Val::Str(core::str::from_utf8(f.take(len)?).ok()?),
-            Head::Bin(len) => Val::Bin(f.take(len)?),
+            Head::Str(len) => {
+                pos = pos.checked_add(len as usize)?;
+                Val::Str(core::str::from_utf8(buf.get(body..pos)?).ok()?)
+            }
+            Head::Bin(len) => {
+                pos = pos.checked_add(len as usize)?;
+                Val::Bin(buf.get(body..pos)?)
+            }
             Head::Array(n) => {
-                let body = f.pos;
-                f.list(n)?;
-                Val::List(n, buf.get(body..f.pos)?)
+                pos = container_end(buf, pos, n, false, levels, &mut items)?;
+                Val::List(n, buf.get(body..pos)?)
             }
             Head::Map(n) => {
-                let body = f.pos;
-                f.map(n)?;
-                Val::Map(n, buf.get(body..f.pos)?)
+                pos = container_end(buf, pos, n, true, levels, &mut items)?;
+                Val::Map(n, buf.get(body..pos)?)
             }
             scalar => scalar_val(scalar),
         };
         elems.push(wrap(MsgpackItem {
-            bytes: buf.get(at..f.pos)?,
+            bytes: buf.get(at..pos)?,
             val,
         }));
     }
-    (f.pos == buf.len()).then_some(())
+    (pos == buf.len() && items <= limits.max_items as u64).then_some(())
 }
 
 /// Checks the next element of the message array in `buf` and returns it as an item that keeps
@@ -835,4 +834,89 @@ impl Emit for MsgpackWriter<'_> {
 /// [`crate::view::MessageBytes`]).
 pub(crate) fn checked_item(element: &[u8]) -> Option<MsgpackItem<'_>> {
     Some(split_item(element).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the fast walk accepts, the precise walk accepts with the same elements, under
+    /// tight limits too and for every prefix; and the fast walk does take the usual messages.
+    #[test]
+    fn fast_walk_agrees_with_the_precise_walk() {
+        let hex = |s: &str| -> Vec<u8> {
+            s.split_whitespace()
+                .map(|b| u8::from_str_radix(b, 16).unwrap())
+                .collect()
+        };
+        let usual = [
+            // [16, 239714735, {}, "com.t", ["Hi", 42], {"c": "o", "s": [23, 42, 7]}]
+            "96 10 ce 0e 49 d9 af 80 a5 63 6f 6d 2e 74 92 a2 48 69 2a 82 a1 63 a1 6f a1 73 93 17 2a 07",
+            // [48, 1, {"x": nil}, "p", [], {}] with a str8 key and a bin8 value
+            "96 30 01 81 d9 01 78 c4 02 00 ff a1 70 90 80",
+        ];
+        let other = [
+            // a non-string key, an ext type, the reserved byte, a bad UTF-8 string
+            "93 01 81 01 02 03",
+            "92 01 d4 01 00",
+            "92 01 c1",
+            "92 01 a2 c3 28",
+            // UTF-8 that is not ASCII, nested lists and maps, floats, wide ints
+            "94 a2 c3 a9 91 91 91 81 a1 6b 92 cb 3f f0 00 00 00 00 00 00 cf ff ff ff ff ff ff ff ff d3 80 00 00 00 00 00 00 00",
+            // array16 and map16 heads, a str16, a bin16, trailing bytes
+            "92 dc 00 01 de 00 01 a1 6b da 00 01 61 c5 00 01 00",
+            "91 01 00",
+            "81 a1 6b 01",
+            // empty containers, at the top and nested
+            "93 01 80 91 90",
+        ];
+        let limits = [
+            Limits::DEFAULT,
+            Limits {
+                max_depth: 2,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_depth: 3,
+                max_items: 9,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_items: 6,
+                max_size: 20,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_depth: 1,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_depth: 0,
+                ..Limits::DEFAULT
+            },
+        ];
+        let spans = |e: &Elems<MsgpackItem<'_>>| -> Vec<Option<Vec<u8>>> {
+            (0..e.len())
+                .map(|i| e.get(i).map(|x| x.bytes().to_vec()))
+                .collect()
+        };
+        for input in usual.iter().chain(&other).map(|s| hex(s)) {
+            for l in &limits {
+                for end in 0..=input.len() {
+                    let buf = &input[..end];
+                    let mut fast = Elems::new();
+                    if fast_scan(buf, l, &|i| i, &mut fast).is_none() {
+                        continue;
+                    }
+                    let precise = precise_scan(buf, l, &|i| i)
+                        .unwrap_or_else(|e| panic!("{buf:02x?} {l:?}: fast accepts, precise: {e}"));
+                    assert_eq!(spans(&fast), spans(&precise), "{buf:02x?}");
+                }
+            }
+        }
+        for input in usual.iter().map(|s| hex(s)) {
+            let mut elems = Elems::new();
+            assert!(fast_scan(&input, &Limits::DEFAULT, &|i| i, &mut elems).is_some());
+        }
+    }
 }
