@@ -43,7 +43,7 @@ use crate::view::read;
 pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, ValidationError> {
     use MessageType as T;
     use PayloadStyle::{Publish, StrOrBytes};
-    let t = message_type(elems.get(0))?;
+    let t = message_type(elems.get_ref(0))?;
     match t {
         T::Hello => hello(elems),
         T::Welcome => welcome(elems),
@@ -96,9 +96,9 @@ pub fn check<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<MessageType, Validatio
 /// The router's hot messages (PUBLISH, EVENT, CALL, RESULT, INVOCATION, YIELD) are matched
 /// by their code directly.
 #[inline(always)]
-fn message_type<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, ValidationError> {
+fn message_type<'a, I: Item<'a>>(first: Option<&I>) -> Result<MessageType, ValidationError> {
     use MessageType as T;
-    let code = first.as_ref().and_then(Item::as_int);
+    let code = first.and_then(Item::as_int);
     let known = match code.and_then(|c| u64::try_from(c).ok()) {
         Some(16) => Some(T::Publish),
         Some(36) => Some(T::Event),
@@ -117,8 +117,8 @@ fn message_type<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, Valida
 
 #[cold]
 #[inline(never)]
-fn message_type_error<'a, I: Item<'a>>(first: Option<I>) -> Result<MessageType, ValidationError> {
-    message_type_of(first)
+fn message_type_error<'a, I: Item<'a>>(first: Option<&I>) -> Result<MessageType, ValidationError> {
+    message_type_of(first.copied())
 }
 
 // ---- the key tables ----
@@ -389,7 +389,7 @@ fn error<'a, I: Item<'a>>(elems: &Elems<I>) -> Result<(), ValidationError> {
     let w = ItemMsg::new(elems, "ERROR", &[5, 6, 7])?;
     let request_type = w.element(1);
     if request_type.kind() != Kind::Int {
-        return Err(w.type_error("request_type", &request_type));
+        return Err(w.type_error("request_type", request_type));
     }
     let known = request_type
         .as_int()
@@ -585,9 +585,9 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     ///
     /// [`MAX_ELEMENTS`]: crate::view::item::MAX_ELEMENTS
     #[inline]
-    fn get(&self, i: usize) -> Option<I> {
+    fn get(&self, i: usize) -> Option<&'e I> {
         if i < self.len() {
-            self.elems.get(i)
+            self.elems.get_ref(i)
         } else {
             None
         }
@@ -595,7 +595,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
 
     /// Element `i`, within the arity checked by [`ItemMsg::new`].
     #[inline]
-    fn element(&self, i: usize) -> I {
+    fn element(&self, i: usize) -> &'e I {
         self.get(i)
             .expect("an element within the checked arity, which is at most MAX_ELEMENTS")
     }
@@ -623,7 +623,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         let x = self.element(i);
         match x.as_int() {
             Some(v) if (0..=i128::from(MAX_ID)).contains(&v) => Ok(v as u64),
-            _ => self.id_error(field, &x),
+            _ => self.id_error(field, x),
         }
     }
 
@@ -637,7 +637,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     /// Element `i` as a URI under `rule`.
     #[inline(always)]
     fn uri(&self, i: usize, field: &'static str, rule: UriRule) -> Result<(), ValidationError> {
-        check_uri(&self.element(i), rule).map_err(|e| self.locate(field, e))
+        check_uri(self.element(i), rule).map_err(|e| self.locate(field, e))
     }
 
     /// Element `i` as a string.
@@ -645,7 +645,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         let x = self.element(i);
         match x.kind() {
             Kind::Str => Ok(()),
-            _ => Err(self.type_error(field, &x)),
+            _ => Err(self.type_error(field, x)),
         }
     }
 
@@ -666,10 +666,10 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
         field: &'static str,
         role: FieldRole,
         keys: &'static [Key; N],
-    ) -> Result<ItemExtra<I, N>, ValidationError> {
+    ) -> Result<ItemExtra<'e, I, N>, ValidationError> {
         let x = self.element(i);
         if x.kind() != Kind::Map {
-            return Err(self.extra_error(field, &x));
+            return Err(self.extra_error(field, x));
         }
         Ok(ItemExtra::collect(
             x,
@@ -699,7 +699,7 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
     #[inline]
     fn payload<const N: usize>(
         &self,
-        extra: &ItemExtra<I, N>,
+        extra: &ItemExtra<'_, I, N>,
         at: usize,
         style: PayloadStyle,
     ) -> Result<Option<ValidationError>, ValidationError> {
@@ -718,10 +718,10 @@ impl<'e, 'a, I: Item<'a>> ItemMsg<'e, I> {
             Kind::Null if style != PayloadStyle::Publish => {}
             // PUBLISH's `args` may be a string or bytes when `kwargs` follows (`StrOrBytesArgs`)
             Kind::Str | Kind::Bytes if style == PayloadStyle::Publish && self.len() == at + 2 => {}
-            _ => return Err(self.type_error("args", &args)),
+            _ => return Err(self.type_error("args", args)),
         }
         match self.get(at + 1) {
-            Some(kwargs) if kwargs.kind() != Kind::Map => Err(self.type_error("kwargs", &kwargs)),
+            Some(kwargs) if kwargs.kind() != Kind::Map => Err(self.type_error("kwargs", kwargs)),
             _ => Ok(None),
         }
     }
@@ -760,18 +760,18 @@ fn uri_error<'a, I: Item<'a>>(x: &I, rule: UriRule) -> Result<(), ValidationErro
 ///
 /// Only the dict item and a bit set are kept, so that a dict without a known key costs one
 /// scan and nothing else, and an empty one a look at its head.
-struct ItemExtra<I, const N: usize> {
+struct ItemExtra<'e, I, const N: usize> {
     keys: &'static [Key; N],
-    dict: I,
+    dict: &'e I,
     /// Bit `i` is set when key `i` of the table is present.
     present: u32,
     at: KeyLocation,
 }
 
-impl<'a, I: Item<'a>, const N: usize> ItemExtra<I, N> {
+impl<'e, 'a, I: Item<'a>, const N: usize> ItemExtra<'e, I, N> {
     /// Scans the entries of `dict` once, noting which keys of `keys` it holds.
     #[inline]
-    fn collect(dict: I, keys: &'static [Key; N], at: KeyLocation) -> ItemExtra<I, N> {
+    fn collect(dict: &'e I, keys: &'static [Key; N], at: KeyLocation) -> ItemExtra<'e, I, N> {
         const { assert!(N <= 32) };
         let mut present = 0;
         // an empty dict (the usual options and details) is told from its head, not walked
@@ -1097,7 +1097,7 @@ mod tests {
         for code in 0..=80u64 {
             let v = Value::from(code);
             assert_eq!(
-                message_type(Some(&v)).ok(),
+                message_type(Some(&&v)).ok(),
                 MessageType::from_code(code),
                 "{code}"
             );

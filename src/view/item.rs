@@ -358,6 +358,14 @@ impl<I: Copy> Elems<I> {
     pub fn get(&self, i: usize) -> Option<I> {
         self.items.get(i).copied().flatten()
     }
+
+    /// [`Elems::get`] by reference: the item is read where the scan wrote it (a copy of a
+    /// just-written item is a wide read of narrow writes, which the processor cannot forward
+    /// from its store buffer and waits for).
+    #[inline]
+    pub fn get_ref(&self, i: usize) -> Option<&I> {
+        self.items.get(i)?.as_ref()
+    }
 }
 
 impl<I: Copy> Default for Elems<I> {
