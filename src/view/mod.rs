@@ -349,14 +349,22 @@ impl<'a> ElementsView<'a> {
         buf: &'a [u8],
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
-        let mut view = ElementsView::unfilled(format);
-        view.fill(buf, limits)?;
-        Ok(view)
+        // Built where it is returned and filled there: one local, returned on every path, so
+        // that the compiler makes it the caller's (a copy of a view just filled would read
+        // the scan's narrow stores with wide loads, which the processor cannot forward from
+        // its store buffer: it waits for them to reach the cache).
+        let mut view = Ok(ElementsView::unfilled(format));
+        if let Ok(e) = &mut view {
+            if let Err(error) = e.fill(buf, limits) {
+                view = Err(error);
+            }
+        }
+        view
     }
 
-    /// A view of `format` with no elements, for [`ElementsView::fill`]: built where it is
-    /// returned and filled there, as each move of the elements is a copy of them. Its type is
-    /// a placeholder until the fill sets it.
+    /// A view of `format` with no elements, for [`ElementsView::fill`], which fills it where
+    /// it lies (see [`ElementsView::decode`]). Its type is a placeholder until the fill sets
+    /// it.
     #[inline(always)]
     pub(crate) fn unfilled(format: Format) -> Self {
         ElementsView {
@@ -417,7 +425,17 @@ impl<'a> MessageView<'a> {
             #[cfg(feature = "flatbuffers")]
             Format::Flatbuffers => MessageRef::cast(buf).map(MessageView::Flatbuffers),
             #[allow(unreachable_patterns)] // (with FlatBuffers alone)
-            _ => ElementsView::decode(format, buf, limits).map(MessageView::Elements),
+            _ => {
+                // built where it is returned (one local, returned on every path), as
+                // `ElementsView::decode` is
+                let mut view = Ok(MessageView::Elements(ElementsView::unfilled(format)));
+                if let Ok(MessageView::Elements(e)) = &mut view {
+                    if let Err(error) = e.fill(buf, limits) {
+                        view = Err(error);
+                    }
+                }
+                view
+            }
         }
     }
 

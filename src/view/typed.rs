@@ -443,18 +443,20 @@ macro_rules! typed_view {
                         other => Err(wrong_type(format, MessageType::$variant, other.message_type())),
                     };
                 }
-                // built where it is returned and filled there: each move of the elements is a
-                // copy of them
-                let mut view = $view::Elements(ElementsView::unfilled(format));
-                // irrefutable without the `flatbuffers` feature
-                #[allow(irrefutable_let_patterns)]
-                if let $view::Elements(e) = &mut view {
-                    e.fill(buf, &crate::serializer::Limits::DEFAULT)?;
-                    if e.message_type() != MessageType::$variant {
-                        return Err(wrong_type(format, MessageType::$variant, e.message_type()));
+                // Built where it is returned and filled there, as `ElementsView::decode` is.
+                let mut view = Ok($view::Elements(ElementsView::unfilled(format)));
+                if let Ok($view::Elements(e)) = &mut view {
+                    let checked = e.fill(buf, &crate::serializer::Limits::DEFAULT);
+                    let found = e.message_type();
+                    match checked {
+                        Err(error) => view = Err(error),
+                        Ok(()) if found != MessageType::$variant => {
+                            view = Err(wrong_type(format, MessageType::$variant, found))
+                        }
+                        Ok(()) => {}
                     }
                 }
-                Ok(view)
+                view
             }
         }
 
