@@ -385,6 +385,60 @@ mod tests {
     use super::super::scan_exact;
     use super::*;
 
+    /// The limits each input is scanned with: loose, the defaults, and tight enough to be hit.
+    const LIMITS: [Limits; 5] = [
+        Limits {
+            max_depth: 200,
+            ..Limits::DEFAULT
+        },
+        Limits::DEFAULT,
+        Limits {
+            max_depth: 3,
+            ..Limits::DEFAULT
+        },
+        Limits {
+            max_items: 4,
+            ..Limits::DEFAULT
+        },
+        Limits {
+            max_depth: 0,
+            ..Limits::DEFAULT
+        },
+    ];
+
+    /// Whatever the fast pass accepts of `input` and of each of its prefixes (so that
+    /// truncations meet every path), under each of [`LIMITS`], the exact walk accepts with
+    /// the same items.
+    fn assert_agrees(input: &str) {
+        for limits in &LIMITS {
+            for end in 0..=input.len() {
+                let Some(text) = input.get(..end) else {
+                    continue;
+                };
+                let mut fast = Elems::new();
+                if scan(text, limits, &|item| item, &mut fast).is_none() {
+                    continue;
+                }
+                let exact = scan_exact(text.as_bytes(), limits)
+                    .unwrap_or_else(|e| panic!("{text:?}: fast accepts, exact fails: {e}"));
+                assert_eq!(fast.len(), exact.len(), "{text:?}");
+                for i in 0..fast.len() {
+                    let (f, e) = (fast.get(i), exact.get(i));
+                    assert_eq!(
+                        f.map(|f| (f.text, f.kind, f.escaped)),
+                        e.map(|e| (e.text, e.kind, e.escaped)),
+                        "{text:?} element {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Whether the fast pass takes `input` whole under the default limits.
+    fn fast_accepts(input: &str) -> bool {
+        scan(input, &Limits::DEFAULT, &|item| item, &mut Elems::new()).is_some()
+    }
+
     /// Whatever the fast pass accepts, the exact walk accepts with the same items.
     #[test]
     fn fast_pass_agrees_with_the_exact_walk() {
@@ -410,61 +464,75 @@ mod tests {
             "[{\"k\":\"v\"}}",
             "[[1],{}]",
             "[\"12345678\",\"1234567\",\"123456789abcdefghij\"]",
+            "[0.5,0e1,0E1,1.0,12e3,-0.0,-1e2,0x1,1x,1-,1+2,--1,-a]",
+            "[0 ,0]",
+            "[truefalse,nullnull,false1,true\"a\"]",
         ];
         let deep = format!("[{}1{}]", "[".repeat(70), "]".repeat(70));
         let deep_map = format!("[{}1{}]", "{\"k\":[".repeat(40), "]}".repeat(40));
-        let inputs: Vec<&str> = inputs
-            .iter()
-            .copied()
-            .chain([deep.as_str(), deep_map.as_str()])
-            .collect();
-        let tight = [
-            Limits {
-                max_depth: 200,
-                ..Limits::DEFAULT
-            },
-            Limits::DEFAULT,
-            Limits {
-                max_depth: 3,
-                ..Limits::DEFAULT
-            },
-            Limits {
-                max_items: 4,
-                ..Limits::DEFAULT
-            },
-            Limits {
-                max_depth: 0,
-                ..Limits::DEFAULT
-            },
-        ];
-        for input in &inputs {
-            for limits in &tight {
-                // every prefix too, so that truncations meet every path
-                for end in 0..=input.len() {
-                    let Some(text) = input.get(..end) else {
-                        continue;
-                    };
-                    let mut fast = Elems::new();
-                    if scan(text, limits, &|item| item, &mut fast).is_none() {
-                        continue;
-                    }
-                    let exact = scan_exact(text.as_bytes(), limits)
-                        .unwrap_or_else(|e| panic!("{text:?}: fast accepts, exact fails: {e}"));
-                    assert_eq!(fast.len(), exact.len(), "{text:?}");
-                    for i in 0..fast.len() {
-                        let (f, e) = (fast.get(i), exact.get(i));
-                        assert_eq!(
-                            f.map(|f| (f.text, f.kind, f.escaped)),
-                            e.map(|e| (e.text, e.kind, e.escaped)),
-                            "{text:?} element {i}"
-                        );
+        for input in inputs.iter().copied().chain([deep.as_str(), deep_map.as_str()]) {
+            assert_agrees(input);
+        }
+        // and the fast pass does take the usual message
+        for input in &inputs[..2] {
+            assert!(fast_accepts(input), "{input:?}");
+        }
+    }
+
+    /// Digit runs of every length up to twenty, starting at every offset within a word (the
+    /// runs are read eight bytes at a time), signed and not, and followed by what ends an
+    /// integer, what makes it a float, and what is no number.
+    #[test]
+    fn fast_pass_agrees_on_digit_runs() {
+        for offset in 0..8 {
+            // a string of `offset` letters before the number moves it across word boundaries
+            let pad = "p".repeat(offset);
+            // all nines: one digit more than the fast pass takes is beyond 64 bits
+            for digits in (1..=20).flat_map(|len| {
+                let cycle: String = (0..len).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+                [cycle, "9".repeat(len)]
+            }) {
+                let len = digits.len();
+                for sign in ["", "-"] {
+                    for after in ["", "]", ",0]", ".5]", "e3]", "E3]", "x]", "0]"] {
+                        let input = format!("[\"{pad}\",{sign}{digits}{after}");
+                        assert_agrees(&input);
+                        // the longest integers within 64 bits are taken whole
+                        let fits = len <= if sign.is_empty() { 19 } else { 18 };
+                        if fits && matches!(after, "]" | ",0]") {
+                            assert!(fast_accepts(&input), "{input:?}");
+                        }
                     }
                 }
             }
         }
-        // and the fast pass does take the usual message
-        for input in &inputs[..2] {
-            assert!(scan(input, &Limits::DEFAULT, &|item| item, &mut Elems::new()).is_some());
+    }
+
+    /// Strings of every length up to 24 (three words), with a byte that stops a plain string
+    /// (or one that does not) at every position, near the start and at the very end of the
+    /// input (where fewer than eight bytes remain).
+    #[test]
+    fn fast_pass_agrees_on_string_lengths() {
+        // an escape, a raw control character, an early quote, and bytes that are plain
+        let stops = ["\\n", "\t", "\u{1}", "\"", "é", " ", "\u{7f}"];
+        for len in 0..=24 {
+            let plain = "s".repeat(len);
+            for at in 0..=len {
+                for stop in stops {
+                    let content = format!("{}{stop}{}", &plain[..at], &plain[at..]);
+                    assert_agrees(&format!("[\"{content}\",1]"));
+                    assert_agrees(&format!("[{{\"{content}\":1}}]"));
+                    assert_agrees(&format!("[1,\"{content}\"]"));
+                }
+            }
+            for input in [
+                format!("[\"{plain}\",1]"),
+                format!("[{{\"{plain}\":1}}]"),
+                format!("[1,\"{plain}\"]"),
+            ] {
+                assert_agrees(&input);
+                assert!(fast_accepts(&input), "{input:?}");
+            }
         }
     }
 }
