@@ -233,11 +233,13 @@ fn word(bytes: &[u8], pos: usize, w: &[u8]) -> Option<usize> {
 /// lowest).
 #[inline(always)]
 fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(bytes.get(pos..pos + 8)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        bytes.get(pos..pos + 8)?.try_into().ok()?,
+    ))
 }
 
-/// The index of the byte of `w` whose high bit is the lowest set in `flags` (not 0), and
-/// that byte.
+/// The index of the byte of `w` that holds the lowest bit set in `flags` (not 0), and that
+/// byte.
 #[inline(always)]
 fn first_flagged(w: u64, flags: u64) -> (usize, u8) {
     let bit = flags.trailing_zeros();
@@ -276,8 +278,8 @@ fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
     (byte(bytes, end) == b'"').then_some(end + 1)
 }
 
-/// The high bit of the bytes of `w` that are not ASCII digits: exact up to the first one
-/// (a carry out of a byte that is not a digit may mark later bytes).
+/// Bits in the upper half of each byte of `w` that is not an ASCII digit: exact up to the
+/// first one (a carry out of a byte that is not a digit may mark later bytes).
 #[inline(always)]
 fn non_digits(w: u64) -> u64 {
     // a digit is 0x00 to 0x09 once its 0x30 is taken off, and stays below 0x10 with 6 added
@@ -302,7 +304,7 @@ fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// The position after the digits of an integer at `pos` whose first digit is not `0` (no
-/// sign), if there are at most nineteen (within the `u64` range, which the exact walk checks).
+/// sign), if there are at most nineteen (so within the `u64` range).
 #[inline(always)]
 fn positive_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let end = digits_end(bytes, pos + 1);
@@ -315,7 +317,8 @@ fn positive_end(bytes: &[u8], pos: usize) -> Option<usize> {
 #[inline(always)]
 fn int_end(bytes: &[u8], pos: usize, first: u8) -> Option<usize> {
     if first == b'0' {
-        // `0` alone: a digit after it is a leading zero, refused after the value
+        // `0` alone: a digit, a fraction or an exponent after it is refused after the value,
+        // as anything but `,`, a closing bracket or whitespace is
         return Some(pos + 1);
     }
     let digits = pos + 1;
@@ -470,7 +473,11 @@ mod tests {
         ];
         let deep = format!("[{}1{}]", "[".repeat(70), "]".repeat(70));
         let deep_map = format!("[{}1{}]", "{\"k\":[".repeat(40), "]}".repeat(40));
-        for input in inputs.iter().copied().chain([deep.as_str(), deep_map.as_str()]) {
+        for input in inputs
+            .iter()
+            .copied()
+            .chain([deep.as_str(), deep_map.as_str()])
+        {
             assert_agrees(input);
         }
         // and the fast pass does take the usual message
