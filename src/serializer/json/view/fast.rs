@@ -251,11 +251,11 @@ fn first_flagged(w: u64, flags: u64) -> (usize, u8) {
 /// mark later bytes).
 #[inline(always)]
 fn string_stops(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    (w.wrapping_sub(ONES * 0x20) | quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES))
-        & !w
-        & HIGH
+    // Flipping bit 1 keeps the control characters below 0x20 and makes `"` (0x22) 0x20, and
+    // no other ASCII byte below 0x21: one subtraction borrows for all of them.
+    let control_or_quote = (w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (control_or_quote | backslash) & !w & HIGH
 }
 
 /// The position after the closing quote of a string whose contents start at `pos`, if it has
@@ -520,8 +520,11 @@ mod tests {
     /// input (where fewer than eight bytes remain).
     #[test]
     fn fast_pass_agrees_on_string_lengths() {
-        // an escape, a raw control character, an early quote, and bytes that are plain
-        let stops = ["\\n", "\t", "\u{1}", "\"", "é", " ", "\u{7f}"];
+        // an escape, raw control characters, an early quote, and bytes that are plain (those
+        // next to the quote and the control characters among them)
+        let stops = [
+            "\\n", "\t", "\u{1}", "\u{1f}", "\"", "é", " ", "!", "#", "\u{7f}",
+        ];
         for len in 0..=24 {
             let plain = "s".repeat(len);
             for at in 0..=len {
