@@ -12,16 +12,62 @@
 //! Positions are passed in and out of small inlined functions rather than kept in a struct, so
 //! that they stay in registers; nested lists and maps are walked without recursion, the kinds of
 //! the open levels kept as bits of a `u64` (deeper messages, rare, are left to the exact walk).
+//! Bounds are checked once per token or per eight bytes, and a value's first byte picks its
+//! lexer through one table.
 
 use crate::bytewise::{HIGH, ONES};
 use crate::serializer::Limits;
 use crate::view::item::{Elems, Kind};
 
 use super::super::reader::{plain_end, whitespace_end as ws, RECURSION_LIMIT};
-
-/// The most levels the fast pass follows (one bit each in a `u64`).
-const MAX_FAST_DEPTH: usize = 64;
 use super::JsonItem;
+
+/// The most levels the fast pass follows (one bit each in a `u64`, under the bit that marks
+/// the outermost).
+const MAX_FAST_DEPTH: usize = 63;
+
+/// The levels of [`scan`] when only the message array is open: the mark and one list.
+const MESSAGE_LEVEL: u64 = 0b10;
+
+/// What the first byte of a value makes it, for the dispatch of [`scan`].
+#[derive(Clone, Copy)]
+enum Start {
+    /// Not a value (nor the end of a list or map: those are looked for before a value).
+    Invalid,
+    /// `[` or `{`.
+    Open,
+    /// `"`.
+    Str,
+    /// `1` to `9`.
+    Positive,
+    /// `0` or `-`.
+    ZeroOrMinus,
+    /// `t`.
+    True,
+    /// `f`.
+    False,
+    /// `n`.
+    Null,
+}
+
+/// [`Start`] by byte.
+const STARTS: [Start; 256] = {
+    let mut table = [Start::Invalid; 256];
+    table[b'[' as usize] = Start::Open;
+    table[b'{' as usize] = Start::Open;
+    table[b'"' as usize] = Start::Str;
+    let mut digit = b'1';
+    while digit <= b'9' {
+        table[digit as usize] = Start::Positive;
+        digit += 1;
+    }
+    table[b'0' as usize] = Start::ZeroOrMinus;
+    table[b'-' as usize] = Start::ZeroOrMinus;
+    table[b't' as usize] = Start::True;
+    table[b'f' as usize] = Start::False;
+    table[b'n' as usize] = Start::Null;
+    table
+};
 
 /// The byte at `pos`, or 0 (never valid where a token is expected) past the end.
 #[inline(always)]
@@ -29,21 +75,27 @@ fn byte(bytes: &[u8], pos: usize) -> u8 {
     bytes.get(pos).copied().unwrap_or(0)
 }
 
-/// `pos`, or the end of the whitespace there: one comparison when there is none, as in
-/// compact JSON.
+/// The first token at or after `pos`: its position and its first byte (0 past the end). One
+/// read when there is no whitespace, as in compact JSON.
 #[inline(always)]
-fn skip_ws(bytes: &[u8], pos: usize) -> usize {
-    if byte(bytes, pos) <= b' ' {
-        ws(bytes, pos)
-    } else {
-        pos
+fn token(bytes: &[u8], pos: usize) -> (usize, u8) {
+    let b = byte(bytes, pos);
+    if b > b' ' {
+        return (pos, b);
     }
+    let pos = ws(bytes, pos);
+    (pos, byte(bytes, pos))
 }
 
 /// The top-level elements of `text`, if the fast pass vouches for the whole message.
 ///
 /// One loop over the whole message: the message array is level 1, and the start of each of
-/// its elements is kept until the element ends.
+/// its elements is kept until the element ends. The first byte of the next token is carried
+/// from where it is read to where it is looked at, so that each byte is read once.
+///
+/// A value is only scanned as far as its own syntax goes (the digits of an integer, the word
+/// of a literal): what follows it must be a `,`, a closing bracket or whitespace, which the
+/// loop checks next, so that a fraction, an exponent or a longer word is refused there.
 ///
 /// Each element is wrapped by `wrap` and pushed into `elems` as soon as it ends; after a
 /// `None`, `elems` may hold some of them.
@@ -56,13 +108,14 @@ pub(super) fn scan<'a, I: Copy>(
 ) -> Option<()> {
     let bytes = text.as_bytes();
     let max_depth = limits.max_depth.min(RECURSION_LIMIT).min(MAX_FAST_DEPTH);
-    let mut pos = skip_ws(bytes, 0);
-    if byte(bytes, pos) != b'[' {
+    let (mut pos, mut b) = token(bytes, 0);
+    if b != b'[' {
         return None;
     }
-    // the levels open, and bit `i` set when the level opened `i` levels ago is a map
-    let mut open = 0usize;
-    let mut maps: u64 = 0;
+    // the open levels, innermost lowest, one bit each (set for a map) under a set bit that
+    // marks the outermost: 1 when none is open, and at least `too_deep` when `max_depth` are
+    let mut levels: u64 = 1;
+    let too_deep = 1u64 << max_depth;
     // the list elements and map entries read (the message's elements included)
     let mut count = 0usize;
     // where the current element of the message array starts, and the kind of the value
@@ -70,29 +123,29 @@ pub(super) fn scan<'a, I: Copy>(
     let mut start = pos;
     let mut kind;
     'value: loop {
-        // At the first byte of a value.
-        kind = match byte(bytes, pos) {
-            b @ (b'[' | b'{') => {
-                if open >= max_depth {
+        // At `b`, the first byte of a value, at `pos`.
+        kind = match STARTS[usize::from(b)] {
+            Start::Open => {
+                if levels >= too_deep {
                     return None;
                 }
-                open += 1;
                 let is_map = b == b'{';
-                maps = maps << 1 | u64::from(is_map);
-                pos = skip_ws(bytes, pos + 1);
+                levels = levels << 1 | u64::from(is_map);
+                let first;
+                (pos, first) = token(bytes, pos + 1);
                 // `]` and `}` are two after `[` and `{`
-                if byte(bytes, pos) != b + 2 {
+                if first != b + 2 {
+                    b = first;
                     if is_map {
-                        pos = key(bytes, pos)?;
-                    } else if open == 1 {
+                        (pos, b) = key(bytes, pos, b)?;
+                    } else if levels == MESSAGE_LEVEL {
                         start = pos;
                     }
                     continue 'value;
                 }
                 pos += 1;
-                open -= 1;
-                maps >>= 1;
-                if open == 0 {
+                levels >>= 1;
+                if levels == 1 {
                     break 'value;
                 }
                 if is_map {
@@ -101,35 +154,35 @@ pub(super) fn scan<'a, I: Copy>(
                     Kind::List
                 }
             }
-            b'"' => {
+            Start::Str => {
                 pos = string_end(bytes, pos + 1)?;
                 Kind::Str
             }
-            b'1'..=b'9' => {
+            Start::Positive => {
                 pos = positive_end(bytes, pos)?;
                 Kind::Int
             }
-            b'0' | b'-' => {
-                pos = int_end(bytes, pos)?;
+            Start::ZeroOrMinus => {
+                pos = int_end(bytes, pos, b)?;
                 Kind::Int
             }
-            b't' => {
+            Start::True => {
                 pos = word(bytes, pos, b"true")?;
                 Kind::Bool
             }
-            b'f' => {
+            Start::False => {
                 pos = word(bytes, pos, b"false")?;
                 Kind::Bool
             }
-            b'n' => {
+            Start::Null => {
                 pos = word(bytes, pos, b"null")?;
                 Kind::Null
             }
-            _ => return None,
+            Start::Invalid => return None,
         };
-        // After a value (a list or map just closed included), inside `open` levels.
+        // After a value (a list or map just closed included).
         loop {
-            if open == 1 {
+            if levels == MESSAGE_LEVEL {
                 elems.push(wrap(JsonItem {
                     text: text.get(start..pos)?,
                     kind,
@@ -137,14 +190,13 @@ pub(super) fn scan<'a, I: Copy>(
                 }));
             }
             count += 1;
-            pos = skip_ws(bytes, pos);
-            let is_map = maps & 1 != 0;
-            let b = byte(bytes, pos);
+            (pos, b) = token(bytes, pos);
+            let is_map = levels & 1 != 0;
             if b == b',' {
-                pos = skip_ws(bytes, pos + 1);
+                (pos, b) = token(bytes, pos + 1);
                 if is_map {
-                    pos = key(bytes, pos)?;
-                } else if open == 1 {
+                    (pos, b) = key(bytes, pos, b)?;
+                } else if levels == MESSAGE_LEVEL {
                     start = pos;
                 }
                 continue 'value;
@@ -153,15 +205,14 @@ pub(super) fn scan<'a, I: Copy>(
                 return None;
             }
             pos += 1;
-            open -= 1;
-            maps >>= 1;
-            if open == 0 {
+            levels >>= 1;
+            if levels == 1 {
                 break 'value;
             }
             kind = if is_map { Kind::Map } else { Kind::List };
         }
     }
-    if skip_ws(bytes, pos) != bytes.len() || count > limits.max_items {
+    if token(bytes, pos).0 != bytes.len() || count > limits.max_items {
         return None;
     }
     Some(())
@@ -178,88 +229,119 @@ fn word(bytes: &[u8], pos: usize, w: &[u8]) -> Option<usize> {
     Some(pos + w.len())
 }
 
+/// The word of the eight bytes of `bytes` at `pos`, if there are eight (the first byte is the
+/// lowest).
+#[inline(always)]
+fn word_at(bytes: &[u8], pos: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        bytes.get(pos..pos + 8)?.try_into().ok()?,
+    ))
+}
+
+/// The index of the byte of `w` that holds the lowest bit set in `flags` (not 0), and that
+/// byte.
+#[inline(always)]
+fn first_flagged(w: u64, flags: u64) -> (usize, u8) {
+    let bit = flags.trailing_zeros();
+    ((bit / 8) as usize, (w >> (bit & !7)) as u8)
+}
+
 /// The high bit of the bytes of `w` that end the plain part of a string (`"`, `\` and the
 /// control characters): exact up to the first one, which is all that is read (a borrow may
 /// mark later bytes).
 #[inline(always)]
 fn string_stops(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    (w.wrapping_sub(ONES * 0x20) | quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES))
-        & !w
-        & HIGH
+    // Flipping bit 1 keeps the control characters below 0x20 and makes `"` (0x22) 0x20, and
+    // no other ASCII byte below 0x21: one subtraction borrows for all of them.
+    let control_or_quote = (w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
+    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (control_or_quote | backslash) & !w & HIGH
 }
 
 /// The position after the closing quote of a string whose contents start at `pos`, if it has
-/// no escape and no control character: eight bytes at a time, the first stop found at once.
+/// no escape and no control character: eight bytes at a time, the first stop found at once
+/// and read from the word.
 #[inline(always)]
-fn string_end(bytes: &[u8], mut pos: usize) -> Option<usize> {
-    while let Some(chunk) = bytes.get(pos..pos + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().ok()?);
+fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    // the bytes not yet read, whose length gives the position (one counter fewer to keep)
+    let mut rest = bytes.get(pos..)?;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        let w = u64::from_le_bytes(*chunk);
         let stops = string_stops(w);
         if stops != 0 {
-            let at = pos + (stops.trailing_zeros() / 8) as usize;
-            return (byte(bytes, at) == b'"').then_some(at + 1);
+            let (at, stop) = first_flagged(w, stops);
+            return (stop == b'"').then_some(bytes.len() - rest.len() + at + 1);
         }
-        pos += 8;
+        rest = tail;
     }
-    let end = plain_end(bytes, pos);
+    let end = plain_end(bytes, bytes.len() - rest.len());
     (byte(bytes, end) == b'"').then_some(end + 1)
 }
 
-/// The end of the run of ASCII digits at `pos` (a byte at a time: most are short).
+/// Bits in the upper half of each byte of `w` that is not an ASCII digit: exact up to the
+/// first one (a carry out of a byte that is not a digit may mark later bytes).
+#[inline(always)]
+fn non_digits(w: u64) -> u64 {
+    // a digit is 0x00 to 0x09 once its 0x30 is taken off, and stays below 0x10 with 6 added
+    let offset = w ^ (ONES * u64::from(b'0'));
+    (offset | offset.wrapping_add(ONES * 6)) & (ONES * 0xf0)
+}
+
+/// The end of the run of ASCII digits at `pos`: eight bytes at a time while eight remain.
 #[inline(always)]
 fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
-    while byte(bytes, pos).wrapping_sub(b'0') <= 9 {
+    while let Some(w) = word_at(bytes, pos) {
+        let stops = non_digits(w);
+        if stops != 0 {
+            return pos + first_flagged(w, stops).0;
+        }
+        pos += 8;
+    }
+    while byte(bytes, pos).is_ascii_digit() {
         pos += 1;
     }
     pos
 }
 
-/// The position after an integer literal at `pos` whose first digit is not `0` (no sign), if
-/// the exact walk reads it as an integer: at most nineteen digits, no fraction or exponent.
+/// The position after the digits of an integer at `pos` whose first digit is not `0` (no
+/// sign), if there are at most nineteen (so within the `u64` range).
 #[inline(always)]
 fn positive_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let end = digits_end(bytes, pos + 1);
-    if end - pos > 19 {
-        return None;
+    (end - pos <= 19).then_some(end)
+}
+
+/// The position after the digits of an integer at `pos`, whose first byte `first` is `-` or
+/// `0`, if the exact walk reads it as an integer (the byte after it aside): no leading zero,
+/// at most eighteen digits when negative (so within the `i64` range), and not `-0`.
+#[inline(always)]
+fn int_end(bytes: &[u8], pos: usize, first: u8) -> Option<usize> {
+    if first == b'0' {
+        // `0` alone: a digit, a fraction or an exponent after it is refused after the value,
+        // as anything but `,`, a closing bracket or whitespace is
+        return Some(pos + 1);
     }
-    if let b'.' | b'e' | b'E' = byte(bytes, end) {
+    let digits = pos + 1;
+    let end = digits_end(bytes, digits);
+    let len = end - digits;
+    if len == 0 || len > 18 || byte(bytes, digits) == b'0' {
         return None;
     }
     Some(end)
 }
 
-/// The position after an integer literal at `pos` (at `-` or its first digit), if it is one
-/// the exact walk reads as an integer: no fraction or exponent, no leading zero, at most
-/// nineteen digits (eighteen when negative, so within the `i64` range) and not `-0`.
+/// A map key at `pos`, whose first byte is `b` (its opening quote), and the `:` after it: the
+/// position of the value and its first byte.
 #[inline(always)]
-fn int_end(bytes: &[u8], pos: usize) -> Option<usize> {
-    let negative = byte(bytes, pos) == b'-';
-    let first = pos + usize::from(negative);
-    let end = digits_end(bytes, first);
-    let len = end - first;
-    let zero = byte(bytes, first) == b'0';
-    if len == 0 || len > 19 - usize::from(negative) || (zero && (len > 1 || negative)) {
+fn key(bytes: &[u8], pos: usize, b: u8) -> Option<(usize, u8)> {
+    if b != b'"' {
         return None;
     }
-    if let b'.' | b'e' | b'E' = byte(bytes, end) {
+    let (pos, colon) = token(bytes, string_end(bytes, pos + 1)?);
+    if colon != b':' {
         return None;
     }
-    Some(end)
-}
-
-/// A map key at `pos` (its opening quote), and the `:` after it: the position of the value.
-#[inline(always)]
-fn key(bytes: &[u8], pos: usize) -> Option<usize> {
-    if byte(bytes, pos) != b'"' {
-        return None;
-    }
-    let pos = skip_ws(bytes, string_end(bytes, pos + 1)?);
-    if byte(bytes, pos) != b':' {
-        return None;
-    }
-    Some(skip_ws(bytes, pos + 1))
+    Some(token(bytes, pos + 1))
 }
 
 /// The high bit of each byte of `w` that may be a `[`, `]`, `{` or `}` (or one of `Y _ y`
@@ -306,6 +388,60 @@ mod tests {
     use super::super::scan_exact;
     use super::*;
 
+    /// The limits each input is scanned with: loose, the defaults, and tight enough to be hit.
+    const LIMITS: [Limits; 5] = [
+        Limits {
+            max_depth: 200,
+            ..Limits::DEFAULT
+        },
+        Limits::DEFAULT,
+        Limits {
+            max_depth: 3,
+            ..Limits::DEFAULT
+        },
+        Limits {
+            max_items: 4,
+            ..Limits::DEFAULT
+        },
+        Limits {
+            max_depth: 0,
+            ..Limits::DEFAULT
+        },
+    ];
+
+    /// Whatever the fast pass accepts of `input` and of each of its prefixes (so that
+    /// truncations meet every path), under each of [`LIMITS`], the exact walk accepts with
+    /// the same items.
+    fn assert_agrees(input: &str) {
+        for limits in &LIMITS {
+            for end in 0..=input.len() {
+                let Some(text) = input.get(..end) else {
+                    continue;
+                };
+                let mut fast = Elems::new();
+                if scan(text, limits, &|item| item, &mut fast).is_none() {
+                    continue;
+                }
+                let exact = scan_exact(text.as_bytes(), limits)
+                    .unwrap_or_else(|e| panic!("{text:?}: fast accepts, exact fails: {e}"));
+                assert_eq!(fast.len(), exact.len(), "{text:?}");
+                for i in 0..fast.len() {
+                    let (f, e) = (fast.get(i), exact.get(i));
+                    assert_eq!(
+                        f.map(|f| (f.text, f.kind, f.escaped)),
+                        e.map(|e| (e.text, e.kind, e.escaped)),
+                        "{text:?} element {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Whether the fast pass takes `input` whole under the default limits.
+    fn fast_accepts(input: &str) -> bool {
+        scan(input, &Limits::DEFAULT, &|item| item, &mut Elems::new()).is_some()
+    }
+
     /// Whatever the fast pass accepts, the exact walk accepts with the same items.
     #[test]
     fn fast_pass_agrees_with_the_exact_walk() {
@@ -331,61 +467,82 @@ mod tests {
             "[{\"k\":\"v\"}}",
             "[[1],{}]",
             "[\"12345678\",\"1234567\",\"123456789abcdefghij\"]",
+            "[0.5,0e1,0E1,1.0,12e3,-0.0,-1e2,0x1,1x,1-,1+2,--1,-a]",
+            "[0 ,0]",
+            "[truefalse,nullnull,false1,true\"a\"]",
         ];
         let deep = format!("[{}1{}]", "[".repeat(70), "]".repeat(70));
         let deep_map = format!("[{}1{}]", "{\"k\":[".repeat(40), "]}".repeat(40));
-        let inputs: Vec<&str> = inputs
+        for input in inputs
             .iter()
             .copied()
             .chain([deep.as_str(), deep_map.as_str()])
-            .collect();
-        let tight = [
-            Limits {
-                max_depth: 200,
-                ..Limits::DEFAULT
-            },
-            Limits::DEFAULT,
-            Limits {
-                max_depth: 3,
-                ..Limits::DEFAULT
-            },
-            Limits {
-                max_items: 4,
-                ..Limits::DEFAULT
-            },
-            Limits {
-                max_depth: 0,
-                ..Limits::DEFAULT
-            },
-        ];
-        for input in &inputs {
-            for limits in &tight {
-                // every prefix too, so that truncations meet every path
-                for end in 0..=input.len() {
-                    let Some(text) = input.get(..end) else {
-                        continue;
-                    };
-                    let mut fast = Elems::new();
-                    if scan(text, limits, &|item| item, &mut fast).is_none() {
-                        continue;
-                    }
-                    let exact = scan_exact(text.as_bytes(), limits)
-                        .unwrap_or_else(|e| panic!("{text:?}: fast accepts, exact fails: {e}"));
-                    assert_eq!(fast.len(), exact.len(), "{text:?}");
-                    for i in 0..fast.len() {
-                        let (f, e) = (fast.get(i), exact.get(i));
-                        assert_eq!(
-                            f.map(|f| (f.text, f.kind, f.escaped)),
-                            e.map(|e| (e.text, e.kind, e.escaped)),
-                            "{text:?} element {i}"
-                        );
+        {
+            assert_agrees(input);
+        }
+        // and the fast pass does take the usual message
+        for input in &inputs[..2] {
+            assert!(fast_accepts(input), "{input:?}");
+        }
+    }
+
+    /// Digit runs of every length up to twenty, starting at every offset within a word (the
+    /// runs are read eight bytes at a time), signed and not, and followed by what ends an
+    /// integer, what makes it a float, and what is no number.
+    #[test]
+    fn fast_pass_agrees_on_digit_runs() {
+        for offset in 0..8 {
+            // a string of `offset` letters before the number moves it across word boundaries
+            let pad = "p".repeat(offset);
+            // all nines: one digit more than the fast pass takes is beyond 64 bits
+            for digits in (1..=20).flat_map(|len| {
+                let cycle: String = (0..len).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+                [cycle, "9".repeat(len)]
+            }) {
+                let len = digits.len();
+                for sign in ["", "-"] {
+                    for after in ["", "]", ",0]", ".5]", "e3]", "E3]", "x]", "0]"] {
+                        let input = format!("[\"{pad}\",{sign}{digits}{after}");
+                        assert_agrees(&input);
+                        // the longest integers within 64 bits are taken whole
+                        let fits = len <= if sign.is_empty() { 19 } else { 18 };
+                        if fits && matches!(after, "]" | ",0]") {
+                            assert!(fast_accepts(&input), "{input:?}");
+                        }
                     }
                 }
             }
         }
-        // and the fast pass does take the usual message
-        for input in &inputs[..2] {
-            assert!(scan(input, &Limits::DEFAULT, &|item| item, &mut Elems::new()).is_some());
+    }
+
+    /// Strings of every length up to 24 (three words), with a byte that stops a plain string
+    /// (or one that does not) at every position, near the start and at the very end of the
+    /// input (where fewer than eight bytes remain).
+    #[test]
+    fn fast_pass_agrees_on_string_lengths() {
+        // an escape, raw control characters, an early quote, and bytes that are plain (those
+        // next to the quote and the control characters among them)
+        let stops = [
+            "\\n", "\t", "\u{1}", "\u{1f}", "\"", "é", " ", "!", "#", "\u{7f}",
+        ];
+        for len in 0..=24 {
+            let plain = "s".repeat(len);
+            for at in 0..=len {
+                for stop in stops {
+                    let content = format!("{}{stop}{}", &plain[..at], &plain[at..]);
+                    assert_agrees(&format!("[\"{content}\",1]"));
+                    assert_agrees(&format!("[{{\"{content}\":1}}]"));
+                    assert_agrees(&format!("[1,\"{content}\"]"));
+                }
+            }
+            for input in [
+                format!("[\"{plain}\",1]"),
+                format!("[{{\"{plain}\":1}}]"),
+                format!("[1,\"{plain}\"]"),
+            ] {
+                assert_agrees(&input);
+                assert!(fast_accepts(&input), "{input:?}");
+            }
         }
     }
 }
