@@ -184,7 +184,7 @@ macro_rules! view {
             fn string(&self, slot: usize) -> Option<&'a str> {
                 match self.key {
                     Some(key) if slot == specs::$spec.key => Some(key),
-                    _ => self.t.str(slot),
+                    _ => table_str(self.t, slot),
                 }
             }
         }
@@ -198,6 +198,15 @@ macro_rules! view {
             }
         }
     };
+}
+
+/// The string in `slot` of `t`, out of line and given the table by value: a view's accessor
+/// that reads its key string then needs none of the view in memory, so that a view just
+/// returned is read field by field where it was written, not first copied (a copy reads the
+/// fields' narrow stores with wide loads, which wait for the stores to reach the cache).
+#[inline(never)]
+fn table_str(t: Table<'_>, slot: usize) -> Option<&str> {
+    t.str(slot)
 }
 
 /// `args()` and `kwargs()`, decoding the CBOR of `args_bytes()` / `kwargs_bytes()` on demand.
