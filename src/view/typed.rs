@@ -165,6 +165,7 @@ fn wrong_type(format: Format, expected: MessageType, found: MessageType) -> Deco
 macro_rules! accessor {
     (@id $view:ident, $name:ident, ($i:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", stringify!($name), "` (element ", stringify!($i), "), an ID.")]
+        #[inline]
         pub fn $name(&self) -> Id {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| read::id(&x)).unwrap_or(0),
@@ -176,6 +177,7 @@ macro_rules! accessor {
     (@text $view:ident, $name:ident, ($i:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", stringify!($name), "` (element ", stringify!($i), "), borrowed ",
                         "from the input (a JSON string with escapes is unescaped).")]
+        #[inline]
         pub fn $name(&self) -> Cow<'a, str> {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| x.as_str()).unwrap_or_default(),
@@ -187,6 +189,7 @@ macro_rules! accessor {
     (@opt_text $view:ident, $name:ident, ($i:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", stringify!($name), "` (element ", stringify!($i), "; `None` for ",
                         "`null`), borrowed from the input.")]
+        #[inline]
         pub fn $name(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(e) => e.element($i).and_then(|x| x.as_str()),
@@ -200,6 +203,7 @@ macro_rules! accessor {
                         "the request answered. (A FlatBuffers code that is no message type is ",
                         "refused when the view is made; a view built by hand from such a table ",
                         "reads as SUBSCRIBE.)")]
+        #[inline]
         pub fn $name(&self) -> MessageType {
             match self {
                 $view::Elements(e) => e
@@ -214,6 +218,7 @@ macro_rules! accessor {
     };
     (@bool $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, a boolean.")]
+        #[inline]
         pub fn $name(&self) -> Option<bool> {
             match self {
                 $view::Elements(_) => read::bool(&self.dict()?.get($key)?),
@@ -224,6 +229,7 @@ macro_rules! accessor {
     };
     (@option_id $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, an ID.")]
+        #[inline]
         pub fn $name(&self) -> Option<Id> {
             match self {
                 $view::Elements(_) => read::option_id(&self.dict()?.get($key)?),
@@ -234,6 +240,7 @@ macro_rules! accessor {
     };
     (@int $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, an integer.")]
+        #[inline]
         pub fn $name(&self) -> Option<i64> {
             match self {
                 $view::Elements(_) => read::int(&self.dict()?.get($key)?),
@@ -244,6 +251,7 @@ macro_rules! accessor {
     };
     (@string $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, a string borrowed from the input (`None` for `null`).")]
+        #[inline]
         pub fn $name(&self) -> Option<Cow<'a, str>> {
             match self {
                 $view::Elements(_) => read::str(&self.dict()?.get($key)?),
@@ -255,6 +263,7 @@ macro_rules! accessor {
     (@string_or $view:ident, $name:ident, ($key:literal, $default:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, a string borrowed from the input; `\"", $default,
                         "\"` when absent.")]
+        #[inline]
         pub fn $name(&self) -> Cow<'a, str> {
             match self {
                 $view::Elements(_) => self
@@ -269,6 +278,7 @@ macro_rules! accessor {
     };
     (@ids $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, a list of session IDs read in place.")]
+        #[inline]
         pub fn $name(&self) -> Option<Ids<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Ids::Items),
@@ -279,6 +289,7 @@ macro_rules! accessor {
     };
     (@strs $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`, a list of strings borrowed from the input.")]
+        #[inline]
         pub fn $name(&self) -> Option<Strs<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Strs::Items),
@@ -290,6 +301,7 @@ macro_rules! accessor {
     (@principals $view:ident, $name:ident, ($key:literal), |$r:ident| $fbs:expr) => {
         #[doc = concat!("`", $key, "`: the routers the message was forwarded through, read in ",
                         "place.")]
+        #[inline]
         pub fn $name(&self) -> Option<Principals<'a>> {
             match self {
                 $view::Elements(_) => self.dict()?.get($key)?.list().map(Principals::Items),
@@ -302,6 +314,7 @@ macro_rules! accessor {
         #[doc = concat!("`", $key, "` as the input holds it (`None` when absent or `null`, and ",
                         "for FlatBuffers, whose schema keeps it as tables: see ",
                         "`to_owned_message`).")]
+        #[inline]
         pub fn $name(&self) -> Option<ItemRef<'a>> {
             match self {
                 $view::Elements(_) => read::non_null(self.dict()?.get($key)),
